@@ -1,0 +1,89 @@
+"""Builds the app from explicit Settings; every route is listed here."""
+
+import contextlib
+import logging
+from datetime import timedelta
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+
+from .realtime.broadcast import broadcast_from_url
+from .realtime.hub import Hub
+from .services.backends import Backends
+from .services.config_files import load_into
+from .services.presence import forget_stale_presence
+from .settings import PROJECT_ROOT, Settings
+from .store.database import Database
+from .store.secrets import signing_key
+from .views.board import BoardRenderer
+from .views.environment import Views
+from .web import live, pages
+from .web.origin import OriginCheck
+from .web.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+STATIC_FILES = {
+    "htmx": "/static/vendor/htmx-2.0.11.min.js",
+    "htmx_ws": "/static/vendor/htmx-ext-ws-2.0.4.min.js",
+    "js": "/static/plenum.js",
+    "css": "/static/plenum.css",
+    "favicon": "/static/favicon.svg",
+}
+
+ROUTES = [
+    Route("/", pages.start_get, methods=["GET"]),
+    Route("/code", pages.code_post, methods=["POST"]),
+    Route("/language", pages.language_post, methods=["POST"]),
+    Route("/favicon.ico", pages.favicon_get, methods=["GET"]),
+    Route("/c/{slug}", pages.conference_get, methods=["GET"]),
+    Route("/c/{slug}/join", pages.join_post, methods=["POST"]),
+    Route("/c/{slug}/rooms/{room}", pages.room_get, methods=["GET"]),
+    WebSocketRoute("/ws/rooms/{room_id:int}", live.room_socket),
+    Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
+]
+
+
+def create_app(settings: Settings) -> Starlette:
+    database = Database(settings.database_url)
+    database.create_schema()
+    secret = settings.secret_key or database.run_write(signing_key)
+    views = Views(static_files=STATIC_FILES)
+    board_renderer = BoardRenderer(views)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):
+        load_into(database, list(settings.sessions_config))
+        broadcast = broadcast_from_url(settings.broadcast_url)
+        await broadcast.connect()
+        backends = Backends(database, broadcast)
+        forget_stale_presence(backends)
+        hub = Hub(database, broadcast, board_renderer, tick=settings.coalesce_ms / 1000)
+        try:
+            yield {"runtime": Runtime(settings, backends, views, board_renderer, hub)}
+        finally:
+            await hub.close()
+            await broadcast.disconnect()
+            database.close()
+
+    middleware = [
+        Middleware(
+            SessionMiddleware,
+            secret_key=secret,
+            session_cookie="plenum_session",
+            max_age=int(timedelta(days=settings.session_days).total_seconds()),
+            same_site="lax",
+            https_only=settings.secure_cookies,
+        ),
+        Middleware(OriginCheck, allowed=settings.allowed_origins),
+    ]
+    return Starlette(
+        routes=ROUTES,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: pages.http_error},
+    )

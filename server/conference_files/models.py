@@ -1,0 +1,241 @@
+"""Typed, validated shape of a conference file (sessions_config/<slug>.yaml).
+
+Every rule a person can break in a file lives here, so a ConferenceConfig built in code
+obeys the same rules as one loaded from YAML. Messages are phrased to follow the location
+they refer to ("rooms[2].capacity must be ..."), because the loader prefixes them.
+"""
+
+import datetime
+import re
+import zoneinfo
+from functools import cache
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+AgendaKind = Literal[
+    "welcome", "keynote", "talk", "panel", "breakout", "report_back", "break", "closing"
+]
+AGENDA_KINDS: tuple[str, ...] = get_args(AgendaKind)
+
+_SLUG = re.compile(r"[a-z0-9-]+")
+_CODE = re.compile(r"[A-Z0-9]{4,12}")
+_TIME = re.compile(r"(\d{1,2}):(\d{2})")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class RuleError(ValueError):
+    """A broken rule that belongs to a part of the model (e.g. ("rooms", 2, "slug")).
+
+    Pydantic only knows the location of the validator that raised; carrying the part lets
+    the loader point at the offending line instead of the whole list.
+    """
+
+    def __init__(self, where: tuple[str | int, ...], message: str) -> None:
+        self.where = where
+        self.message = message
+        super().__init__(f"{format_location(where)} {message}".strip())
+
+
+def format_location(loc: tuple[str | int, ...]) -> str:
+    """("rooms", 2, "capacity") -> "rooms[2].capacity"."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text.lstrip(".")
+
+
+def _hhmm(value: datetime.time) -> str:
+    return value.strftime("%H:%M")
+
+
+def _check_slug(value: str) -> str:
+    if not _SLUG.fullmatch(value):
+        raise ValueError(f"must use only lowercase letters, digits and '-', got {value!r}")
+    return value
+
+
+def _check_code(value: str) -> str:
+    if not _CODE.fullmatch(value):
+        raise ValueError(f"must be 4 to 12 capital letters or digits (like MYK2022), got {value!r}")
+    return value
+
+
+def _check_https(value: str) -> str:
+    if not value.startswith("https://") or len(value) <= len("https://"):
+        raise ValueError(f"must be a web address starting with https://, got {value!r}")
+    return value
+
+
+def _check_email(value: str) -> str:
+    local, at, domain = value.partition("@")
+    if not (at and local and domain) or "@" in domain:
+        raise ValueError(f"must be an e-mail address like name@example.org, got {value!r}")
+    return value
+
+
+@cache
+def _known_timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _check_timezone(value: str) -> str:
+    known = _known_timezones()
+    # Without a tz database on the host we cannot tell; don't reject every file then.
+    if known and value not in known:
+        raise ValueError(f"must be a time zone name like 'Europe/Berlin', got {value!r}")
+    return value
+
+
+def _parse_time(value: Any) -> Any:
+    if isinstance(value, datetime.time):
+        return value
+    match = _TIME.fullmatch(value) if isinstance(value, str) else None
+    if match and int(match[1]) < 24 and int(match[2]) < 60:
+        return datetime.time(int(match[1]), int(match[2]))
+    raise ValueError(f'must be a time like "09:30", got {value!r}')
+
+
+def _parse_date(value: Any) -> Any:
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    if isinstance(value, str) and _DATE.fullmatch(value):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"must be a date like 2022-03-22, got {value!r}")
+
+
+def _positive_int(value: Any) -> Any:
+    # Strict on purpose: YAML turns "yes" into True and 2.5 stays a float; neither is a count.
+    if type(value) is not int or value <= 0:
+        raise ValueError(f"must be a positive whole number, got {value!r}")
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Slug = Annotated[str, AfterValidator(_check_slug)]
+JoinCode = Annotated[str, AfterValidator(_check_code)]
+HttpsUrl = Annotated[str, AfterValidator(_check_https)]
+Email = Annotated[str, AfterValidator(_check_email)]
+TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
+ClockTime = Annotated[datetime.time, BeforeValidator(_parse_time)]
+Day = Annotated[datetime.date, BeforeValidator(_parse_date)]
+PositiveInt = Annotated[int, BeforeValidator(_positive_int)]
+
+
+class _Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_unique(values: list[str], field: str, list_name: str) -> None:
+    seen: dict[str, int] = {}
+    for index, value in enumerate(values):
+        if value in seen:
+            where = f"{list_name}[{seen[value]}]"
+            raise RuleError((list_name, index, field), f"{value!r} is already used by {where}")
+        seen[value] = index
+
+
+class PromptConfig(_Config):
+    """One board column of a breakout room."""
+
+    key: Slug
+    title: Text
+    description: str | None = None
+
+
+class ModeratorConfig(_Config):
+    name: Text
+    email: Email | None = None
+
+
+class RoomConfig(_Config):
+    slug: Slug
+    title: Text
+    description: str = ""
+    capacity: PositiveInt
+    prompts: Annotated[list[PromptConfig], Field(min_length=1)]
+    video_url: HttpsUrl | None = None
+    moderators: list[ModeratorConfig] = []
+
+    @model_validator(mode="after")
+    def _prompts_are_distinct(self) -> "RoomConfig":
+        _check_unique([p.key for p in self.prompts], "key", "prompts")
+        return self
+
+
+class AgendaItemConfig(_Config):
+    start: ClockTime
+    end: ClockTime
+    title: Text
+    kind: AgendaKind
+    speaker: str | None = None
+    description: str | None = None
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> "AgendaItemConfig":
+        if self.end <= self.start:
+            message = f"must be after start ({_hhmm(self.start)}), got {_hhmm(self.end)}"
+            raise RuleError(("end",), message)
+        return self
+
+
+class ConferenceConfig(_Config):
+    slug: Slug
+    code: JoinCode
+    title: Text
+    subtitle: str | None = None
+    date: Day
+    start: ClockTime
+    end: ClockTime
+    timezone: TimeZoneName = "Europe/Berlin"
+    place: Text
+    format: Literal["virtual", "in_person", "hybrid"]
+    language: Literal["de", "en"] = "de"
+    organiser: str | None = None
+    retention_days: PositiveInt = 90
+    agenda: Annotated[list[AgendaItemConfig], Field(min_length=1)]
+    rooms: list[RoomConfig] = []
+
+    @model_validator(mode="after")
+    def _times_and_names_fit(self) -> "ConferenceConfig":
+        if self.end <= self.start:
+            message = f"must be after start ({_hhmm(self.start)}), got {_hhmm(self.end)}"
+            raise RuleError(("end",), message)
+        self._check_agenda_times()
+        _check_unique([room.slug for room in self.rooms], "slug", "rooms")
+        return self
+
+    def _check_agenda_times(self) -> None:
+        window = f"{_hhmm(self.start)}–{_hhmm(self.end)}"
+        previous: AgendaItemConfig | None = None
+        for index, item in enumerate(self.agenda):
+            if item.start < self.start:
+                message = f"{_hhmm(item.start)} is before the conference starts ({window})"
+                raise RuleError(("agenda", index, "start"), message)
+            if item.end > self.end:
+                message = f"{_hhmm(item.end)} is after the conference ends ({window})"
+                raise RuleError(("agenda", index, "end"), message)
+            if previous and item.start < previous.start:
+                message = (
+                    f"{_hhmm(item.start)} comes before the previous item "
+                    f"({_hhmm(previous.start)}); list the agenda in time order"
+                )
+                raise RuleError(("agenda", index, "start"), message)
+            if previous and item.start < previous.end:
+                message = (
+                    f"{_hhmm(item.start)} overlaps the previous item {previous.title!r}, "
+                    f"which ends at {_hhmm(previous.end)}"
+                )
+                raise RuleError(("agenda", index, "start"), message)
+            previous = item

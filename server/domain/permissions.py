@@ -1,0 +1,44 @@
+"""The one permission table: every action, over HTTP or WebSocket, is decided here."""
+
+from enum import StrEnum
+
+from .errors import DomainError
+
+
+class Role(StrEnum):
+    """A person's role *relative to the thing they act on* (a room, a conference).
+
+    A moderator of another room is a plain participant in this one: callers compute
+    the role for the target before asking.
+    """
+
+    STRANGER = "stranger"
+    PARTICIPANT = "participant"
+    MODERATOR = "moderator"
+    ORGANISER = "organiser"
+
+
+class Action(StrEnum):
+    VIEW_LOBBY = "view_lobby"
+    ENTER_ROOM = "enter_room"
+    POST_CARD = "post_card"
+
+
+_EVERYONE_JOINED = frozenset({Role.PARTICIPANT, Role.MODERATOR, Role.ORGANISER})
+
+PERMISSIONS: dict[Action, frozenset[Role]] = {
+    Action.VIEW_LOBBY: _EVERYONE_JOINED,
+    Action.ENTER_ROOM: _EVERYONE_JOINED,
+    Action.POST_CARD: _EVERYONE_JOINED,
+}
+
+
+def is_allowed(role: Role, action: Action) -> bool:
+    return role in PERMISSIONS[action]
+
+
+def require(role: Role, action: Action) -> None:
+    """Raise a DomainError a person understands when `role` may not do `action`."""
+    if not is_allowed(role, action):
+        code = "not_joined" if role is Role.STRANGER else "not_allowed"
+        raise DomainError(code, action=action.value)

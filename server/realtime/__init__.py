@@ -1,0 +1,1 @@
+"""Live fan-out: broadcast backends, the per-process hub and its connections."""

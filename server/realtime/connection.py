@@ -1,0 +1,110 @@
+"""One browser's socket as the hub sees it: written to directly while it keeps up.
+
+Fan-out must never wait for the slowest member. A send that completes at once (the
+socket's buffer has room) is done inline, with no task or queue. A send that would
+block parks this connection: further frames go to a small backlog drained by one task,
+and past `backlog_limit` bytes the connection is dropped; the browser reconnects and
+gets a fresh snapshot.
+"""
+
+import asyncio
+from collections import deque
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+Send = Callable[[str], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who a rendered fragment is for: one rendering serves all sockets of an audience."""
+
+    view: str  # "participant" or "moderator"
+    language: str
+
+
+class Connection:
+    def __init__(
+        self,
+        send: Send,
+        room_id: int,
+        participant_id: int,
+        audience: Audience,
+        backlog_limit: int = 1 << 20,
+    ) -> None:
+        self._send = send
+        self.room_id = room_id
+        self.participant_id = participant_id
+        self.audience = audience
+        self._backlog_limit = backlog_limit
+        self._backlog: deque[str] | None = None  # None: caught up, write directly
+        self._backlog_bytes = 0
+        self._drainer: asyncio.Task | None = None
+        self.dropped = asyncio.Event()  # set when this socket can no longer be served
+
+    def deliver(self, frame: str) -> None:
+        """Hand a frame to the socket without ever waiting for it."""
+        if self.dropped.is_set():
+            return
+        if self._backlog is not None:
+            self._queue(frame)
+            return
+        coroutine = self._send(frame)
+        try:
+            blocker = coroutine.send(None)
+        except StopIteration:
+            return
+        except Exception:
+            self.drop()
+            return
+        self._backlog = deque()
+        self._drainer = asyncio.get_running_loop().create_task(self._drain(coroutine, blocker))
+
+    def drop(self) -> None:
+        self.dropped.set()
+        if self._drainer is not None and self._drainer is not asyncio.current_task():
+            self._drainer.cancel()
+        self._backlog = None
+
+    def _queue(self, frame: str) -> None:
+        self._backlog.append(frame)
+        self._backlog_bytes += len(frame)
+        if self._backlog_bytes > self._backlog_limit:
+            self.drop()
+
+    async def _drain(self, coroutine: Coroutine, blocker: Any) -> None:
+        try:
+            await _finish(coroutine, blocker)
+            while self._backlog:
+                frame = self._backlog.popleft()
+                self._backlog_bytes -= len(frame)
+                await self._send(frame)
+            self._backlog = None
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            self.drop()
+
+
+async def _finish(coroutine: Coroutine, blocker: Any) -> None:
+    """Run a coroutine that was started by hand and suspended on `blocker` to its end.
+
+    This is what a Task does for a coroutine; we do it ourselves so that the common case,
+    a send that never suspends, costs no task at all.
+    """
+    try:
+        while True:
+            try:
+                await (blocker if blocker is not None else asyncio.sleep(0))
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                pass  # the coroutine sees the same outcome when it resumes
+            try:
+                blocker = coroutine.send(None)
+            except StopIteration:
+                return
+    except asyncio.CancelledError:
+        coroutine.close()
+        raise

@@ -1,0 +1,152 @@
+"""Per process: which sockets are in which room, and keeping them up to date.
+
+Each room with local members has one worker task. On a bus message or a new socket it
+reads what changed since the last seq it delivered (one read for all), renders each
+fragment once per audience and hands the same string to every socket of that audience.
+A joining socket is registered before that read, so it gets a snapshot at least as new
+as anything delivered to others afterwards: nothing falls into the gap.
+"""
+
+import asyncio
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Protocol
+
+from ..store.database import Database
+from ..store.records import BoardRecord, RoomUpdate
+from ..store.room_updates import load_room_update
+from .broadcast import Broadcast
+from .connection import Audience, Connection
+from .topics import room_topic
+
+log = logging.getLogger(__name__)
+
+
+class Renderer(Protocol):
+    """What the hub needs from the views; passed in so realtime stays free of templates."""
+
+    def snapshot(self, board: BoardRecord, audience: Audience) -> str: ...
+    def delta(self, update: RoomUpdate, audience: Audience) -> str: ...
+
+
+class RoomChannel:
+    def __init__(self, hub: "Hub", room_id: int) -> None:
+        self.hub = hub
+        self.room_id = room_id
+        self.members: dict[Audience, set[Connection]] = defaultdict(set)
+        self.joining: list[Connection] = []
+        self.last_seq: int | None = None
+        self.wake = asyncio.Event()
+        self.task: asyncio.Task | None = None
+        self._last_flush = 0.0
+
+    def on_message(self, message: str) -> None:
+        if self.last_seq is None or int(message) > self.last_seq:
+            self.wake.set()
+
+    def is_empty(self) -> bool:
+        return not self.joining and not any(self.members.values())
+
+    async def run(self) -> None:
+        while True:
+            await self.wake.wait()
+            self.wake.clear()
+            await self._throttle()
+            try:
+                await self._catch_up()
+            except Exception:
+                log.exception("room %s: catching up failed; retrying", self.room_id)
+                await asyncio.sleep(0.5)
+                self.wake.set()
+
+    async def _throttle(self) -> None:
+        # Leading edge goes out at once; changes arriving faster than the tick are
+        # gathered into one frame, which bounds the cost of a voting frenzy.
+        wait = self._last_flush + self.hub.tick - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    async def _catch_up(self) -> None:
+        joiners, self.joining = self.joining, []
+        after = self.last_seq
+        try:
+            update = await self.hub.database.read(
+                lambda s: load_room_update(s, self.room_id, after, bool(joiners) or after is None)
+            )
+        except BaseException:
+            self.joining[:0] = joiners
+            raise
+        self._last_flush = time.monotonic()
+        if after is not None and update.seq > after:
+            self._deliver(update)
+        self.last_seq = update.seq
+        self._welcome(joiners, update.snapshot)
+
+    def _deliver(self, update: RoomUpdate) -> None:
+        for audience, connections in self.members.items():
+            if connections:
+                frame = self.hub.renderer.delta(update, audience)
+                for connection in list(connections):
+                    connection.deliver(frame)
+
+    def _welcome(self, joiners: list[Connection], board: BoardRecord | None) -> None:
+        frames: dict[Audience, str] = {}
+        for connection in joiners:
+            if connection.dropped.is_set():
+                continue
+            if connection.audience not in frames:
+                frames[connection.audience] = self.hub.renderer.snapshot(board, connection.audience)
+            connection.deliver(frames[connection.audience])
+            self.members[connection.audience].add(connection)
+
+
+class Hub:
+    def __init__(
+        self, database: Database, broadcast: Broadcast, renderer: Renderer, tick: float = 0.02
+    ) -> None:
+        self.database = database
+        self.broadcast = broadcast
+        self.renderer = renderer
+        self.tick = tick
+        self.channels: dict[int, RoomChannel] = {}
+        self._listeners: dict[int, Callable[[str], None]] = {}
+
+    async def join(self, connection: Connection) -> None:
+        """Register a socket; it receives a snapshot, then every change after it."""
+        channel = self.channels.get(connection.room_id)
+        if channel is None:
+            channel = RoomChannel(self, connection.room_id)
+            self.channels[connection.room_id] = channel
+            self._listeners[connection.room_id] = channel.on_message
+            await self.broadcast.subscribe(room_topic(connection.room_id), channel.on_message)
+            channel.task = asyncio.get_running_loop().create_task(channel.run())
+        channel.joining.append(connection)
+        channel.wake.set()
+
+    def resync(self, connection: Connection) -> None:
+        """Send this socket a fresh snapshot (it saw a gap in the seq)."""
+        channel = self.channels.get(connection.room_id)
+        if channel is not None and connection in channel.members[connection.audience]:
+            channel.members[connection.audience].discard(connection)
+            channel.joining.append(connection)
+            channel.wake.set()
+
+    async def leave(self, connection: Connection) -> None:
+        channel = self.channels.get(connection.room_id)
+        if channel is None:
+            return
+        channel.members[connection.audience].discard(connection)
+        if connection in channel.joining:
+            channel.joining.remove(connection)
+        if channel.is_empty():
+            del self.channels[connection.room_id]
+            listener = self._listeners.pop(connection.room_id)
+            channel.task.cancel()
+            await self.broadcast.unsubscribe(room_topic(connection.room_id), listener)
+
+    async def close(self) -> None:
+        for channel in list(self.channels.values()):
+            channel.task.cancel()
+        self.channels.clear()

@@ -1,0 +1,17 @@
+from dataclasses import dataclass
+
+from ..realtime.broadcast import Broadcast
+from ..realtime.topics import room_topic
+from ..store.database import Database
+
+
+@dataclass(frozen=True)
+class Backends:
+    """The database and the bus, as every service needs them."""
+
+    database: Database
+    broadcast: Broadcast
+
+    async def announce(self, room_id: int, seq: int) -> None:
+        """Tell every process that `room_id` has changed up to `seq` (after the commit)."""
+        await self.broadcast.publish(room_topic(room_id), str(seq))

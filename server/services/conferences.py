@@ -1,0 +1,47 @@
+"""Finding conferences and joining them."""
+
+from sqlmodel import Session
+
+from ..domain import participants
+from ..store import conferences
+from ..store.records import ConferenceRecord, LobbyRecord, ParticipantRecord, RoomRecord
+from .backends import Backends
+
+
+async def find_by_slug(backends: Backends, slug: str) -> ConferenceRecord | None:
+    return await backends.database.read(lambda s: conferences.conference_by_slug(s, slug))
+
+
+async def find_by_code(backends: Backends, code: str) -> ConferenceRecord | None:
+    return await backends.database.read(lambda s: conferences.conference_by_code(s, code))
+
+
+async def list_all(backends: Backends) -> list[ConferenceRecord]:
+    return await backends.database.read(conferences.list_conferences)
+
+
+async def lobby(backends: Backends, conference: ConferenceRecord) -> LobbyRecord:
+    return await backends.database.read(lambda s: conferences.load_lobby(s, conference))
+
+
+async def join(
+    backends: Backends, conference: ConferenceRecord, display_name: str, organisation: str | None
+) -> ParticipantRecord:
+    joining = participants.join(display_name, organisation)
+
+    def transaction(session: Session) -> ParticipantRecord:
+        return conferences.add_participant(session, conference.id, joining)
+
+    return await backends.database.write(transaction)
+
+
+async def participant(backends: Backends, participant_id: int) -> ParticipantRecord | None:
+    return await backends.database.read(lambda s: conferences.participant_by_id(s, participant_id))
+
+
+async def room(backends: Backends, conference: ConferenceRecord, slug: str) -> RoomRecord | None:
+    return await backends.database.read(lambda s: conferences.room_by_slug(s, conference.id, slug))
+
+
+async def room_by_id(backends: Backends, room_id: int) -> RoomRecord | None:
+    return await backends.database.read(lambda s: conferences.room_by_id(s, room_id))

@@ -1,0 +1,113 @@
+"""Conferences, their agenda, rooms and participants as read models."""
+
+from datetime import UTC, datetime
+
+from sqlmodel import Session, select
+
+from ..domain.participants import Joining
+from .presence import counts_by_room
+from .records import (
+    AgendaRecord,
+    ConferenceRecord,
+    LobbyRecord,
+    ParticipantRecord,
+    RoomRecord,
+)
+from .tables import AgendaItem, Conference, Participant, Room
+
+
+def _conference_record(c: Conference) -> ConferenceRecord:
+    return ConferenceRecord(
+        id=c.id,
+        slug=c.slug,
+        code=c.code,
+        title=c.title,
+        subtitle=c.subtitle,
+        date=c.date,
+        start=c.start,
+        end=c.end,
+        place=c.place,
+        format=c.format,
+        language=c.language,
+    )
+
+
+def _room_record(r: Room, present: int = 0) -> RoomRecord:
+    return RoomRecord(
+        id=r.id,
+        conference_id=r.conference_id,
+        slug=r.slug,
+        title=r.title,
+        description=r.description,
+        capacity=r.capacity,
+        video_url=r.video_url,
+        present=present,
+    )
+
+
+def conference_by_slug(session: Session, slug: str) -> ConferenceRecord | None:
+    row = session.exec(select(Conference).where(Conference.slug == slug)).first()
+    return _conference_record(row) if row else None
+
+
+def conference_by_code(session: Session, code: str) -> ConferenceRecord | None:
+    row = session.exec(select(Conference).where(Conference.code == code.strip().upper())).first()
+    return _conference_record(row) if row else None
+
+
+def list_conferences(session: Session) -> list[ConferenceRecord]:
+    rows = session.exec(select(Conference).order_by(Conference.date, Conference.slug))
+    return [_conference_record(row) for row in rows]
+
+
+def load_lobby(session: Session, conference: ConferenceRecord) -> LobbyRecord:
+    agenda = session.exec(
+        select(AgendaItem)
+        .where(AgendaItem.conference_id == conference.id)
+        .order_by(AgendaItem.position)
+    ).all()
+    rooms = session.exec(
+        select(Room)
+        .where(Room.conference_id == conference.id, ~Room.archived)
+        .order_by(Room.position)
+    ).all()
+    counts = counts_by_room(session, [r.id for r in rooms])
+    return LobbyRecord(
+        conference=conference,
+        agenda=[
+            AgendaRecord(a.id, a.start, a.end, a.title, a.kind, a.speaker, a.description)
+            for a in agenda
+        ],
+        rooms=[_room_record(r, counts.get(r.id, 0)) for r in rooms],
+    )
+
+
+def room_by_slug(session: Session, conference_id: int, slug: str) -> RoomRecord | None:
+    row = session.exec(
+        select(Room).where(Room.conference_id == conference_id, Room.slug == slug, ~Room.archived)
+    ).first()
+    return _room_record(row) if row else None
+
+
+def room_by_id(session: Session, room_id: int) -> RoomRecord | None:
+    row = session.get(Room, room_id)
+    return _room_record(row) if row and not row.archived else None
+
+
+def add_participant(session: Session, conference_id: int, joining: Joining) -> ParticipantRecord:
+    row = Participant(
+        conference_id=conference_id,
+        display_name=joining.display_name,
+        organisation=joining.organisation,
+        joined_at=datetime.now(UTC),
+    )
+    session.add(row)
+    session.flush()
+    return ParticipantRecord(row.id, row.conference_id, row.display_name, row.organisation)
+
+
+def participant_by_id(session: Session, participant_id: int) -> ParticipantRecord | None:
+    row = session.get(Participant, participant_id)
+    if row is None:
+        return None
+    return ParticipantRecord(row.id, row.conference_id, row.display_name, row.organisation)

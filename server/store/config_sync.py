@@ -1,0 +1,128 @@
+"""Bring the database's structure in line with one sessions_config file.
+
+The file is the source of truth for structure; the database holds what happened live.
+So rooms and columns are matched by their slug/key and updated in place, and one that
+vanished from the file is archived, never deleted: its cards stay.
+"""
+
+from sqlmodel import Session, SQLModel, select
+
+from ..conference_files import ConferenceConfig, RoomConfig
+from .tables import AgendaItem, BoardColumn, Conference, Room, RoomModerator
+
+
+def _assign(row: SQLModel, values: dict) -> bool:
+    """Set the values that differ; report whether anything did."""
+    changed = False
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    return changed
+
+
+def sync_conference(session: Session, config: ConferenceConfig) -> int:
+    """Upsert one conference; return how many rows were inserted, changed or archived."""
+    conference = session.exec(select(Conference).where(Conference.slug == config.slug)).first()
+    values = config.model_dump(include=set(Conference.model_fields) - {"id"})
+    changes = 0
+    if conference is None:
+        conference = Conference(**values)
+        changes += 1
+    else:
+        changes += _assign(conference, values)
+    session.add(conference)
+    session.flush()
+    changes += _sync_agenda(session, conference.id, config)
+    changes += _sync_rooms(session, conference.id, config.rooms)
+    return changes
+
+
+def _sync_agenda(session: Session, conference_id: int, config: ConferenceConfig) -> int:
+    existing = session.exec(
+        select(AgendaItem)
+        .where(AgendaItem.conference_id == conference_id)
+        .order_by(AgendaItem.position)
+    ).all()
+    changes = 0
+    for position, item in enumerate(config.agenda):
+        values = {**item.model_dump(), "position": position, "conference_id": conference_id}
+        if position < len(existing):
+            changes += _assign(existing[position], values)
+            session.add(existing[position])
+        else:
+            session.add(AgendaItem(**values))
+            changes += 1
+    for stale in existing[len(config.agenda) :]:
+        session.delete(stale)
+        changes += 1
+    return changes
+
+
+def _sync_rooms(session: Session, conference_id: int, rooms: list[RoomConfig]) -> int:
+    existing = {
+        r.slug: r for r in session.exec(select(Room).where(Room.conference_id == conference_id))
+    }
+    changes = 0
+    for position, config in enumerate(rooms):
+        values = {
+            "position": position,
+            "title": config.title,
+            "description": config.description,
+            "capacity": config.capacity,
+            "video_url": config.video_url,
+            "archived": False,
+        }
+        room = existing.pop(config.slug, None)
+        if room is None:
+            room = Room(conference_id=conference_id, slug=config.slug, **values)
+            changes += 1
+        else:
+            changes += _assign(room, values)
+        session.add(room)
+        session.flush()
+        changes += _sync_columns(session, room.id, config)
+        changes += _sync_moderators(session, room.id, config)
+    for gone in existing.values():
+        changes += _assign(gone, {"archived": True})
+        session.add(gone)
+    return changes
+
+
+def _sync_columns(session: Session, room_id: int, config: RoomConfig) -> int:
+    existing = {
+        c.key: c for c in session.exec(select(BoardColumn).where(BoardColumn.room_id == room_id))
+    }
+    changes = 0
+    for position, prompt in enumerate(config.prompts):
+        values = {
+            "position": position,
+            "title": prompt.title,
+            "description": prompt.description,
+            "archived": False,
+        }
+        column = existing.pop(prompt.key, None)
+        if column is None:
+            column = BoardColumn(room_id=room_id, key=prompt.key, **values)
+            changes += 1
+        else:
+            changes += _assign(column, values)
+        session.add(column)
+    for gone in existing.values():
+        changes += _assign(gone, {"archived": True})
+        session.add(gone)
+    return changes
+
+
+def _sync_moderators(session: Session, room_id: int, config: RoomConfig) -> int:
+    existing = session.exec(
+        select(RoomModerator).where(RoomModerator.room_id == room_id).order_by(RoomModerator.id)
+    ).all()
+    wanted = [(m.name, m.email) for m in config.moderators]
+    if [(m.name, m.email) for m in existing] == wanted:
+        return 0
+    for row in existing:
+        session.delete(row)
+    for name, email in wanted:
+        session.add(RoomModerator(room_id=room_id, name=name, email=email))
+    return len(existing) + len(wanted)

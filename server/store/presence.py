@@ -1,0 +1,78 @@
+"""Who is in which room right now, counted in open connections."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, select
+
+from .records import MemberRecord
+from .tables import Participant, Presence
+
+
+def add_connection(session: Session, room_id: int, participant_id: int) -> int:
+    """Count one more open connection; return how many the participant now has here."""
+    row = session.get(Presence, (room_id, participant_id))
+    if row is None:
+        row = Presence(room_id=room_id, participant_id=participant_id, since=datetime.now(UTC))
+    row.connections += 1
+    session.add(row)
+    session.flush()
+    return row.connections
+
+
+def remove_connection(session: Session, room_id: int, participant_id: int) -> int:
+    """Count one connection less; return how many are left (0: they have left)."""
+    row = session.get(Presence, (room_id, participant_id))
+    if row is None:
+        return 0
+    row.connections -= 1
+    if row.connections <= 0:
+        session.delete(row)
+        session.flush()
+        return 0
+    session.add(row)
+    session.flush()
+    return row.connections
+
+
+def is_present(session: Session, room_id: int, participant_id: int) -> bool:
+    return session.get(Presence, (room_id, participant_id)) is not None
+
+
+def count_present(session: Session, room_id: int) -> int:
+    return session.exec(
+        select(func.count()).select_from(Presence).where(Presence.room_id == room_id)
+    ).one()
+
+
+def counts_by_room(session: Session, room_ids: list[int]) -> dict[int, int]:
+    rows = session.exec(
+        select(Presence.room_id, func.count())
+        .where(Presence.room_id.in_(room_ids))
+        .group_by(Presence.room_id)
+    )
+    return dict(rows.all())
+
+
+def _members_query(room_id: int):
+    # In order of arrival, so a member appended live lands where a snapshot puts them.
+    return (
+        select(Participant.id, Participant.display_name, Participant.organisation)
+        .join(Presence, Presence.participant_id == Participant.id)
+        .where(Presence.room_id == room_id)
+        .order_by(Presence.since, Participant.id)
+    )
+
+
+def members_of(session: Session, room_id: int) -> list[MemberRecord]:
+    return [MemberRecord(*row) for row in session.exec(_members_query(room_id))]
+
+
+def members_by_id(session: Session, room_id: int, ids: list[int]) -> list[MemberRecord]:
+    rows = session.exec(_members_query(room_id).where(Participant.id.in_(ids)))
+    return [MemberRecord(*row) for row in rows]
+
+
+def forget_all(session: Session) -> None:
+    """Drop presence left over from a previous run: its connections are gone."""
+    session.execute(delete(Presence))

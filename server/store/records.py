@@ -1,0 +1,109 @@
+"""Plain read models handed from the store to services, realtime and views."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+
+@dataclass(frozen=True)
+class CardRecord:
+    id: int
+    room_id: int
+    column_id: int
+    column_title: str
+    author_id: int
+    author_name: str
+    author_organisation: str | None
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ColumnRecord:
+    id: int
+    key: str
+    title: str
+    description: str | None
+    cards: list[CardRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MemberRecord:
+    participant_id: int
+    display_name: str
+    organisation: str | None
+
+
+@dataclass(frozen=True)
+class BoardRecord:
+    """A room's whole board as of event `seq`."""
+
+    room_id: int
+    seq: int
+    columns: list[ColumnRecord]
+    members: list[MemberRecord]
+
+
+@dataclass(frozen=True)
+class RoomUpdate:
+    """What changed in a room after a known seq, plus a snapshot when asked for."""
+
+    seq: int
+    first_seq: int
+    inserted_cards: list[CardRecord]
+    joined: list[MemberRecord]  # present now, absent before these events
+    left: list[int]  # participant ids present before, absent now
+    present_count: int | None  # None: presence did not change
+    snapshot: BoardRecord | None
+
+
+@dataclass(frozen=True)
+class AgendaRecord:
+    id: int
+    start: time
+    end: time
+    title: str
+    kind: str
+    speaker: str | None
+    description: str | None
+
+
+@dataclass(frozen=True)
+class RoomRecord:
+    id: int
+    conference_id: int
+    slug: str
+    title: str
+    description: str
+    capacity: int
+    video_url: str | None
+    present: int = 0
+
+
+@dataclass(frozen=True)
+class ConferenceRecord:
+    id: int
+    slug: str
+    code: str
+    title: str
+    subtitle: str | None
+    date: date
+    start: time
+    end: time
+    place: str
+    format: str
+    language: str
+
+
+@dataclass(frozen=True)
+class LobbyRecord:
+    conference: ConferenceRecord
+    agenda: list[AgendaRecord]
+    rooms: list[RoomRecord]
+
+
+@dataclass(frozen=True)
+class ParticipantRecord:
+    id: int
+    conference_id: int
+    display_name: str
+    organisation: str | None

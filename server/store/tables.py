@@ -1,0 +1,127 @@
+"""Tables. Structure (conferences, agenda, rooms, columns) mirrors sessions_config;
+everything else is what happens live."""
+
+from datetime import date, datetime, time
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class AppSecret(SQLModel, table=True):
+    """Key for signing session cookies, kept so identities survive a restart."""
+
+    id: int = Field(default=1, primary_key=True)
+    value: str
+
+
+class Conference(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, index=True)
+    code: str = Field(unique=True, index=True)
+    title: str
+    subtitle: str | None = None
+    date: date
+    start: time
+    end: time
+    timezone: str
+    place: str
+    format: str
+    language: str
+    organiser: str | None = None
+    retention_days: int = 90
+
+
+class AgendaItem(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = Field(foreign_key="conference.id", index=True)
+    position: int
+    start: time
+    end: time
+    title: str
+    kind: str
+    speaker: str | None = None
+    description: str | None = None
+
+
+class Room(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("conference_id", "slug"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = Field(foreign_key="conference.id", index=True)
+    slug: str
+    position: int
+    title: str
+    description: str = ""
+    capacity: int
+    video_url: str | None = None
+    # A room dropped from its file keeps its board; it is only no longer listed.
+    archived: bool = False
+    # Highest event seq written for this room; bumped in the same transaction as the event.
+    last_seq: int = 0
+
+
+class BoardColumn(SQLModel, table=True):
+    __tablename__ = "board_column"
+    __table_args__ = (UniqueConstraint("room_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: int = Field(foreign_key="room.id", index=True)
+    key: str
+    position: int
+    title: str
+    description: str | None = None
+    archived: bool = False
+
+
+class RoomModerator(SQLModel, table=True):
+    """A moderator named in sessions_config, to be invited to their room."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: int = Field(foreign_key="room.id", index=True)
+    name: str
+    email: str | None = None
+
+
+class Participant(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = Field(foreign_key="conference.id", index=True)
+    display_name: str
+    organisation: str | None = None
+    joined_at: datetime
+
+
+class Card(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: int = Field(foreign_key="room.id", index=True)
+    column_id: int = Field(foreign_key="board_column.id")
+    author_id: int = Field(foreign_key="participant.id")
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime
+
+
+class Presence(SQLModel, table=True):
+    """Open connections of one participant in one room (tabs, devices)."""
+
+    room_id: int = Field(foreign_key="room.id", primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", primary_key=True)
+    connections: int = 0
+    since: datetime
+
+
+class Event(SQLModel, table=True):
+    """The room's history: one row per change, numbered without gaps per room."""
+
+    __table_args__ = (
+        UniqueConstraint("room_id", "seq"),
+        UniqueConstraint("room_id", "actor_id", "command_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: int = Field(foreign_key="room.id", index=True)
+    seq: int
+    type: str
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    actor_id: int | None = Field(default=None, foreign_key="participant.id")
+    # Client-generated id of the command, so that a retried command applies once.
+    command_id: str | None = None
+    at: datetime

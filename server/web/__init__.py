@@ -1,0 +1,1 @@
+"""Thin glue: parse, authenticate, call one service, reply."""

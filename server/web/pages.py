@@ -1,0 +1,140 @@
+"""Pages: start, join, lobby and room. Each handler parses, calls a service, renders."""
+
+from urllib.parse import urlsplit
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from ..domain.board import MAX_CARD_LENGTH
+from ..domain.errors import DomainError
+from ..services import board, conferences
+from ..store.records import ConferenceRecord
+from . import identity
+from .runtime import runtime
+
+
+def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
+    rt = runtime(request)
+    html = rt.views.render(
+        template, identity.language(request), current_path=request.url.path, **context
+    )
+    return HTMLResponse(html, status_code=status_code)
+
+
+def _local_path(value: str | None, default: str) -> str:
+    """Only redirect within this site: '/c/x' is fine, '//evil.example' is not."""
+    parts = urlsplit(value or "")
+    if not value or parts.scheme or parts.netloc or not value.startswith("/"):
+        return default
+    return value
+
+
+async def _conference(request: Request) -> ConferenceRecord:
+    found = await conferences.find_by_slug(runtime(request).backends, request.path_params["slug"])
+    if found is None:
+        raise HTTPException(404)
+    return found
+
+
+async def start_get(request: Request) -> Response:
+    listed = await conferences.list_all(runtime(request).backends)
+    return render(request, "start.html", conferences=listed, code="", errors=[])
+
+
+async def code_post(request: Request) -> Response:
+    form = await request.form()
+    code = str(form.get("code", "")).strip()
+    found = await conferences.find_by_code(runtime(request).backends, code)
+    if found is None:
+        _ = runtime(request).views.translator(identity.language(request))
+        listed = await conferences.list_all(runtime(request).backends)
+        errors = [_("errors.unknown_code")]
+        return render(request, "start.html", 404, conferences=listed, code=code, errors=errors)
+    return RedirectResponse(f"/c/{found.slug}", status_code=303)
+
+
+async def conference_get(request: Request) -> Response:
+    conference = await _conference(request)
+    pid = identity.participant_id(request, conference.id)
+    participant = await conferences.participant(runtime(request).backends, pid) if pid else None
+    if participant is None:
+        next_path = _local_path(request.query_params.get("next"), f"/c/{conference.slug}")
+        return render(
+            request,
+            "join.html",
+            conference=conference,
+            next_path=next_path,
+            display_name="",
+            organisation="",
+            errors=[],
+        )
+    lobby = await conferences.lobby(runtime(request).backends, conference)
+    return render(request, "lobby.html", lobby=lobby, participant=participant)
+
+
+async def join_post(request: Request) -> Response:
+    conference = await _conference(request)
+    form = await request.form()
+    name, organisation = str(form.get("display_name", "")), str(form.get("organisation", ""))
+    next_path = _local_path(str(form.get("next", "")), f"/c/{conference.slug}")
+    try:
+        participant = await conferences.join(
+            runtime(request).backends, conference, name, organisation
+        )
+    except DomainError as error:
+        _ = runtime(request).views.translator(identity.language(request))
+        return render(
+            request,
+            "join.html",
+            422,
+            conference=conference,
+            next_path=next_path,
+            display_name=name,
+            organisation=organisation,
+            errors=[_(f"errors.{error.code}", **error.params)],
+        )
+    identity.remember_participant(request, conference.id, participant.id)
+    return RedirectResponse(next_path, status_code=303)
+
+
+async def room_get(request: Request) -> Response:
+    conference = await _conference(request)
+    backends = runtime(request).backends
+    room = await conferences.room(backends, conference, request.path_params["room"])
+    if room is None:
+        raise HTTPException(404)
+    pid = identity.participant_id(request, conference.id)
+    if pid is None or await conferences.participant(backends, pid) is None:
+        return RedirectResponse(f"/c/{conference.slug}?next={request.url.path}", status_code=303)
+    return render(
+        request,
+        "room.html",
+        conference=conference,
+        room=room,
+        board=await board.load_board(backends, room),
+        max_card_length=MAX_CARD_LENGTH,
+    )
+
+
+async def language_post(request: Request) -> Response:
+    form = await request.form()
+    identity.set_language(request, str(form.get("language", "")))
+    return RedirectResponse(_local_path(str(form.get("next", "")), "/"), status_code=303)
+
+
+async def favicon_get(request: Request) -> Response:
+    return RedirectResponse("/static/favicon.svg", status_code=301)
+
+
+async def http_error(request: Request, exc: HTTPException) -> Response:
+    _ = runtime(request).views.translator(identity.language(request))
+    message = _("errors.not_found") if exc.status_code == 404 else str(exc.detail)
+    return render(
+        request,
+        "error.html",
+        exc.status_code,
+        message=message,
+        back_href="/",
+        back_label=_("start.title"),
+    )

@@ -1,0 +1,24 @@
+from dataclasses import dataclass
+
+from starlette.requests import HTTPConnection
+
+from ..realtime.hub import Hub
+from ..services.backends import Backends
+from ..settings import Settings
+from ..views.board import BoardRenderer
+from ..views.environment import Views
+
+
+@dataclass
+class Runtime:
+    """What the handlers share, built by create_app and handed over in the lifespan state."""
+
+    settings: Settings
+    backends: Backends
+    views: Views
+    board_renderer: BoardRenderer
+    hub: Hub
+
+
+def runtime(connection: HTTPConnection) -> Runtime:
+    return connection.state.runtime

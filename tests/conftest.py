@@ -1,0 +1,119 @@
+import asyncio
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import uvicorn
+from starlette.testclient import TestClient
+
+from server.app import create_app
+from server.cli import uvicorn_config
+from server.settings import PROJECT_ROOT, Settings
+from server.store.database import Database
+
+MYK = "regionalkonferenz-mayen-koblenz-2022"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=f"sqlite:///{tmp_path / 'plenum.db'}",
+        sessions_config=(PROJECT_ROOT / "sessions_config",),
+        secret_key="test-secret",
+        coalesce_ms=5,
+    )
+
+
+@pytest.fixture
+def client(settings: Settings):
+    with TestClient(create_app(settings), base_url="http://testserver") as test_client:
+        yield test_client
+
+
+def join(client: TestClient, name: str, slug: str = MYK, organisation: str = "") -> str:
+    """Join as a new person; returns that person's session cookie header value."""
+    client.cookies.clear()
+    response = client.post(
+        f"/c/{slug}/join",
+        data={"display_name": name, "organisation": organisation},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return f"plenum_session={client.cookies['plenum_session']}"
+
+
+class LiveServer:
+    """The real app on a real uvicorn, on a free port of 127.0.0.1."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.server = uvicorn.Server(
+            uvicorn_config(create_app(settings), "127.0.0.1", 0, "warning")
+        )
+
+    async def start(self) -> None:
+        self.task = asyncio.create_task(self.server.serve())
+        while not self.server.started:
+            if self.task.done():
+                self.task.result()
+            await asyncio.sleep(0.01)
+        port = self.server.servers[0].sockets[0].getsockname()[1]
+        self.base = f"127.0.0.1:{port}"
+
+    async def stop(self) -> None:
+        self.server.should_exit = True
+        await asyncio.wait_for(self.task, 10)
+
+    def rooms(self, slug: str = MYK) -> dict[str, int]:
+        return room_ids(self.settings, slug)
+
+    def columns(self, room_id: int) -> list[int]:
+        return column_ids(self.settings, room_id)
+
+
+def room_ids(settings: Settings, slug: str = MYK) -> dict[str, int]:
+    from sqlmodel import select
+
+    from server.store.tables import Conference, Room
+
+    database = Database(settings.database_url)
+    with database.session() as s:
+        conference = s.exec(select(Conference).where(Conference.slug == slug)).one()
+        rows = s.exec(select(Room).where(Room.conference_id == conference.id))
+        result = {r.slug: r.id for r in rows}
+    database.engine.dispose()
+    return result
+
+
+def column_ids(settings: Settings, room_id: int) -> list[int]:
+    from sqlmodel import select
+
+    from server.store.tables import BoardColumn
+
+    database = Database(settings.database_url)
+    with database.session() as s:
+        rows = s.exec(
+            select(BoardColumn).where(BoardColumn.room_id == room_id).order_by(BoardColumn.position)
+        )
+        result = [c.id for c in rows]
+    database.engine.dispose()
+    return result
+
+
+@pytest.fixture
+async def live(settings: Settings):
+    server = LiveServer(settings)
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Sync Playwright leaves an event loop running in the main thread; asyncio tests
+    # collected after it would fail, so browser tests always run last.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
