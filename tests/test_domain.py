@@ -1,0 +1,101 @@
+"""Pure rules: no database, no server."""
+
+import pytest
+
+from server.domain import board, participants, rooms
+from server.domain.errors import DomainError
+from server.domain.permissions import PERMISSIONS, Action, Role, is_allowed, require
+from server.domain.text import clean_text
+
+BOARD = board.BoardState(room_id=1, column_ids=frozenset({10, 11}))
+
+
+def test_card_text_is_cleaned_before_it_is_posted():
+    posted = board.post_card(BOARD, Role.PARTICIPANT, 10, "  Offene\r\n\r\n\r\nDaten \x00 ")
+    assert posted == board.CardPosted(column_id=10, text="Offene\n\nDaten")
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t\n", "\x00\x01"])
+def test_empty_card_is_refused(text):
+    with pytest.raises(DomainError) as refused:
+        board.post_card(BOARD, Role.PARTICIPANT, 10, text)
+    assert refused.value.code == "card_empty"
+
+
+def test_card_over_the_limit_is_refused_with_its_length():
+    with pytest.raises(DomainError) as refused:
+        board.post_card(BOARD, Role.PARTICIPANT, 10, "ä" * (board.MAX_CARD_LENGTH + 1))
+    assert refused.value.code == "card_too_long"
+    assert refused.value.params == {"max": 500, "length": 501}
+
+
+def test_card_at_the_limit_counts_what_others_will_see():
+    padded = "  " + "x" * board.MAX_CARD_LENGTH + "  "
+    assert len(board.post_card(BOARD, Role.PARTICIPANT, 10, padded).text) == 500
+
+
+def test_card_in_a_column_of_another_room_is_refused():
+    with pytest.raises(DomainError) as refused:
+        board.post_card(BOARD, Role.PARTICIPANT, 99, "Idee")
+    assert refused.value.code == "unknown_column"
+
+
+def test_stranger_may_not_post():
+    with pytest.raises(DomainError) as refused:
+        board.post_card(BOARD, Role.STRANGER, 10, "Idee")
+    assert refused.value.code == "not_joined"
+
+
+def test_unicode_is_normalised_so_equal_texts_compare_equal():
+    decomposed = "Mu\u0308nchen"
+    assert clean_text(decomposed, multiline=False) == "München"
+
+
+def test_single_line_text_loses_its_line_breaks():
+    assert clean_text("Anna\nSchmidt", multiline=False) == "Anna Schmidt"
+
+
+def test_join_needs_a_name_and_keeps_an_optional_organisation():
+    assert participants.join(" Anna ", "") == participants.Joining("Anna", None)
+    assert participants.join("Anna", " Stadt Ulm ").organisation == "Stadt Ulm"
+    with pytest.raises(DomainError) as refused:
+        participants.join("   ", "Ulm")
+    assert refused.value.code == "name_missing"
+
+
+def test_overlong_names_are_refused():
+    with pytest.raises(DomainError) as refused:
+        participants.join("A" * 61, None)
+    assert refused.value.code == "name_too_long"
+    with pytest.raises(DomainError) as refused:
+        participants.join("Anna", "B" * 101)
+    assert refused.value.code == "organisation_too_long"
+
+
+def test_full_room_refuses_newcomers_but_not_those_already_inside():
+    rooms.enter_room(Role.PARTICIPANT, capacity=2, present=1, already_present=False)
+    rooms.enter_room(Role.PARTICIPANT, capacity=2, present=2, already_present=True)
+    with pytest.raises(DomainError) as refused:
+        rooms.enter_room(Role.PARTICIPANT, capacity=2, present=2, already_present=False)
+    assert refused.value.code == "room_full"
+
+
+def test_stranger_may_not_enter_a_room():
+    with pytest.raises(DomainError):
+        rooms.enter_room(Role.STRANGER, capacity=2, present=0, already_present=False)
+
+
+@pytest.mark.parametrize("action", list(Action))
+@pytest.mark.parametrize("role", list(Role))
+def test_permission_table_decides_every_action_for_every_role(role, action):
+    expected = role is not Role.STRANGER
+    assert is_allowed(role, action) is expected
+    if expected:
+        require(role, action)
+    else:
+        with pytest.raises(DomainError):
+            require(role, action)
+
+
+def test_every_action_has_a_row_in_the_permission_table():
+    assert set(PERMISSIONS) == set(Action)

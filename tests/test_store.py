@@ -1,0 +1,146 @@
+"""The store on a temporary SQLite file, and loading sessions_config into it."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlmodel import select
+
+from server.conference_files import ConfigError
+from server.domain.participants import Joining
+from server.services.config_files import load_into
+from server.settings import PROJECT_ROOT
+from server.store import boards, conferences, events, presence
+from server.store.database import Database
+from server.store.room_updates import MEMBER_JOINED, MEMBER_LEFT, load_room_update
+from server.store.tables import BoardColumn, Card, Conference, Room
+
+MYK_FILE = PROJECT_ROOT / "sessions_config" / "regionalkonferenz-mayen-koblenz-2022.yaml"
+
+
+@pytest.fixture
+def config_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "sessions_config"
+    folder.mkdir()
+    shutil.copy(MYK_FILE, folder)
+    return folder
+
+
+@pytest.fixture
+def database(tmp_path: Path, config_dir: Path):
+    db = Database(f"sqlite:///{tmp_path / 'store.db'}")
+    db.create_schema()
+    load_into(db, [config_dir])
+    yield db
+    db.close()
+
+
+def _room(session, slug="narrative-der-smart-city") -> Room:
+    return session.exec(select(Room).where(Room.slug == slug)).one()
+
+
+def _post(database: Database, text: str, room_slug="narrative-der-smart-city") -> int:
+    def work(session):
+        room = _room(session, room_slug)
+        conference_id = room.conference_id
+        author = conferences.add_participant(session, conference_id, Joining("Anna", None))
+        column = min(boards.board_state(session, room.id).column_ids)
+        card_id = boards.insert_card(session, room.id, column, author.id, text)
+        return events.append_event(session, room.id, "card_posted", {"card_id": card_id}, author.id)
+
+    return database.run_write(work)
+
+
+def test_each_event_gets_the_next_seq_of_its_room(database):
+    assert [_post(database, f"Idee {n}") for n in range(3)] == [1, 2, 3]
+    assert _post(database, "anderer Raum", "strategieentwicklung") == 1
+
+
+def test_a_command_id_is_found_again_for_retries(database):
+    def work(session):
+        room = _room(session)
+        author = conferences.add_participant(session, room.conference_id, Joining("Ben", None))
+        events.append_event(session, room.id, "x", {}, author.id, "cmd-1")
+        return (
+            events.seq_of_command(session, room.id, author.id, "cmd-1"),
+            events.seq_of_command(session, room.id, author.id, "cmd-2"),
+        )
+
+    assert database.run_write(work) == (1, None)
+
+
+def test_loading_the_same_file_twice_changes_nothing(database, config_dir):
+    assert load_into(database, [config_dir]) == {"regionalkonferenz-mayen-koblenz-2022": 0}
+
+
+def test_editing_a_file_updates_structure_and_keeps_every_card(database, config_dir):
+    _post(database, "Bleibt erhalten")
+    data = yaml.safe_load(MYK_FILE.read_text(encoding="utf-8"))
+    data["title"] = "Regionalkonferenz Mayen-Koblenz (geändert)"
+    first_room = data["rooms"][0]
+    first_room["title"] = "Narrative (neu)"
+    first_room["prompts"] = first_room["prompts"][1:]  # the column holding the card goes
+    data["rooms"] = data["rooms"][:2]  # the last room goes
+    (config_dir / MYK_FILE.name).write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+
+    assert load_into(database, [config_dir])["regionalkonferenz-mayen-koblenz-2022"] > 0
+
+    with database.session() as session:
+        assert session.exec(select(Card.text)).all() == ["Bleibt erhalten"]
+        assert session.exec(select(Conference.title)).one().endswith("(geändert)")
+        narrative = _room(session)
+        assert narrative.title == "Narrative (neu)"
+        archived_columns = session.exec(select(BoardColumn).where(BoardColumn.archived)).all()
+        assert len(archived_columns) == 1
+        assert _room(session, "erfolgreiche-akteursnetzwerke").archived
+
+
+def test_a_broken_file_is_rejected_before_the_database_is_touched(database, config_dir):
+    text = MYK_FILE.read_text(encoding="utf-8").replace("capacity: 60", "capacity: viele", 1)
+    (config_dir / MYK_FILE.name).write_text(text, encoding="utf-8")
+    with database.session() as session:
+        before = [(r.id, r.title, r.capacity) for r in session.exec(select(Room))]
+
+    with pytest.raises(ConfigError) as broken:
+        load_into(database, [config_dir])
+
+    assert "regionalkonferenz-mayen-koblenz-2022.yaml:" in str(broken.value)
+    assert "capacity must be a positive whole number, got 'viele'" in str(broken.value)
+    with database.session() as session:
+        assert [(r.id, r.title, r.capacity) for r in session.exec(select(Room))] == before
+
+
+def test_update_nets_out_someone_who_left_and_came_back(database):
+    def work(session):
+        room = _room(session)
+        anna = conferences.add_participant(session, room.conference_id, Joining("Anna", None))
+        ben = conferences.add_participant(session, room.conference_id, Joining("Ben", None))
+        presence.add_connection(session, room.id, anna.id)
+        events.append_event(session, room.id, MEMBER_JOINED, {"participant_id": anna.id})
+        seen = events.last_seq(session, room.id)
+        presence.add_connection(session, room.id, ben.id)
+        events.append_event(session, room.id, MEMBER_JOINED, {"participant_id": ben.id})
+        events.append_event(session, room.id, MEMBER_LEFT, {"participant_id": anna.id})
+        events.append_event(session, room.id, MEMBER_JOINED, {"participant_id": anna.id})
+        return load_room_update(session, room.id, seen, with_snapshot=False), ben.id
+
+    update, ben_id = database.run_write(work)
+    assert [m.participant_id for m in update.joined] == [ben_id]
+    assert update.left == []
+    assert update.present_count == 2
+    assert (update.first_seq, update.seq) == (2, 4)
+
+
+def test_snapshot_lists_cards_oldest_first_in_their_columns(database):
+    for n in range(3):
+        _post(database, f"Idee {n}")
+
+    def work(session):
+        room = _room(session)
+        return boards.load_board(session, room.id, events.last_seq(session, room.id))
+
+    board = database.run_read(work)
+    assert board.seq == 3
+    assert [c.text for c in board.columns[0].cards] == ["Idee 0", "Idee 1", "Idee 2"]
+    assert all(not column.cards for column in board.columns[1:])
