@@ -144,3 +144,16 @@ def test_snapshot_lists_cards_oldest_first_in_their_columns(database):
     assert board.seq == 3
     assert [c.text for c in board.columns[0].cards] == ["Idee 0", "Idee 1", "Idee 2"]
     assert all(not column.cards for column in board.columns[1:])
+
+
+def test_a_read_sees_one_moment_even_while_others_write(database):
+    def read(session):
+        before = session.exec(select(Card.text)).all()
+        _post(database, "kommt während des Lesens")  # another connection commits meanwhile
+        return before, session.exec(select(Card.text)).all()
+
+    before, after = database.run_read(read)
+    assert before == after == []
+    assert database.run_read(lambda s: s.exec(select(Card.text)).all()) == [
+        "kommt während des Lesens"
+    ]

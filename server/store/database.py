@@ -21,17 +21,27 @@ T = TypeVar("T")
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # Reads must see one moment: a snapshot and the seq it is labelled with (see
+    # room_updates). REPEATABLE READ gives each transaction a single snapshot.
+    return create_engine(url, pool_pre_ping=True, isolation_level="REPEATABLE READ")
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    # pysqlite starts transactions only before writes, so a multi-query read would see
+    # several moments; we issue BEGIN ourselves (see _sqlite_begin).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 class Database:
@@ -52,7 +62,8 @@ class Database:
             return work(session)
 
     def run_read(self, work: Callable[[Session], T]) -> T:
-        with self.session() as session:
+        """Run `work` in one read transaction: every query in it sees the same moment."""
+        with self.session() as session, session.begin():
             return work(session)
 
     async def write(self, work: Callable[[Session], T]) -> T:
