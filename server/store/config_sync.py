@@ -5,6 +5,8 @@ So rooms and columns are matched by their slug/key and updated in place, and one
 vanished from the file is archived, never deleted: its cards stay.
 """
 
+from functools import partial
+
 from sqlmodel import Session, SQLModel, select
 
 from ..conference_files import ConferenceConfig, RoomConfig
@@ -59,6 +61,27 @@ def _sync_agenda(session: Session, conference_id: int, config: ConferenceConfig)
     return changes
 
 
+def _upsert(session: Session, existing: dict, key: str, make, values: dict) -> tuple:
+    """Update the row under `key` (taking it out of `existing`) or make a new one."""
+    row = existing.pop(key, None)
+    if row is None:
+        row = make(**values)
+        changed = 1
+    else:
+        changed = int(_assign(row, values))
+    session.add(row)
+    return row, changed
+
+
+def _archive(session: Session, leftovers: dict) -> int:
+    """Rows the file no longer names keep their cards; they are only hidden."""
+    changes = 0
+    for row in leftovers.values():
+        changes += _assign(row, {"archived": True})
+        session.add(row)
+    return changes
+
+
 def _sync_rooms(session: Session, conference_id: int, rooms: list[RoomConfig]) -> int:
     existing = {
         r.slug: r for r in session.exec(select(Room).where(Room.conference_id == conference_id))
@@ -73,20 +96,13 @@ def _sync_rooms(session: Session, conference_id: int, rooms: list[RoomConfig]) -
             "video_url": config.video_url,
             "archived": False,
         }
-        room = existing.pop(config.slug, None)
-        if room is None:
-            room = Room(conference_id=conference_id, slug=config.slug, **values)
-            changes += 1
-        else:
-            changes += _assign(room, values)
-        session.add(room)
+        make = partial(Room, conference_id=conference_id, slug=config.slug)
+        room, changed = _upsert(session, existing, config.slug, make, values)
         session.flush()
+        changes += changed
         changes += _sync_columns(session, room.id, config)
         changes += _sync_moderators(session, room.id, config)
-    for gone in existing.values():
-        changes += _assign(gone, {"archived": True})
-        session.add(gone)
-    return changes
+    return changes + _archive(session, existing)
 
 
 def _sync_columns(session: Session, room_id: int, config: RoomConfig) -> int:
@@ -101,17 +117,9 @@ def _sync_columns(session: Session, room_id: int, config: RoomConfig) -> int:
             "description": prompt.description,
             "archived": False,
         }
-        column = existing.pop(prompt.key, None)
-        if column is None:
-            column = BoardColumn(room_id=room_id, key=prompt.key, **values)
-            changes += 1
-        else:
-            changes += _assign(column, values)
-        session.add(column)
-    for gone in existing.values():
-        changes += _assign(gone, {"archived": True})
-        session.add(gone)
-    return changes
+        make = partial(BoardColumn, room_id=room_id, key=prompt.key)
+        changes += _upsert(session, existing, prompt.key, make, values)[1]
+    return changes + _archive(session, existing)
 
 
 def _sync_moderators(session: Session, room_id: int, config: RoomConfig) -> int:

@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 from contextlib import suppress
+from dataclasses import dataclass
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -56,76 +57,75 @@ async def room_socket(websocket: WebSocket) -> None:
     )
     try:
         await rt.hub.join(connection)
-        await _serve(websocket, rt, connection, participant, room)
+        await RoomMember(websocket, rt, connection, participant, room).serve()
     finally:
         connection.drop()
         await rt.hub.leave(connection)
         await presence.leave_room(rt.backends, participant, room)
 
 
-async def _serve(
-    websocket: WebSocket,
-    rt: Runtime,
-    connection: Connection,
-    participant: ParticipantRecord,
-    room: RoomRecord,
-) -> None:
-    """Receive until the browser leaves, or until the hub gives up on a socket too slow."""
-    receiver = asyncio.create_task(_receive(websocket, rt, connection, participant, room))
-    dropped = asyncio.create_task(connection.dropped.wait())
-    done, _ = await asyncio.wait({receiver, dropped}, return_when=asyncio.FIRST_COMPLETED)
-    if receiver in done:
-        dropped.cancel()
-        receiver.result()
-        return
-    receiver.cancel()
-    with suppress(Exception):
-        await asyncio.wait_for(websocket.close(code=CLOSE_TOO_SLOW), timeout=1)
+@dataclass
+class RoomMember:
+    """One open room socket of one participant, from registration to goodbye."""
 
+    websocket: WebSocket
+    rt: Runtime
+    connection: Connection
+    participant: ParticipantRecord
+    room: RoomRecord
 
-async def _receive(
-    websocket: WebSocket,
-    rt: Runtime,
-    connection: Connection,
-    participant: ParticipantRecord,
-    room: RoomRecord,
-) -> None:
-    with suppress(WebSocketDisconnect):
-        while True:
-            text = await websocket.receive_text()
-            await _handle(text, rt, connection, participant, room)
+    async def serve(self) -> None:
+        """Receive until the browser leaves, or until the hub gives up on a socket too slow."""
+        receiver = asyncio.create_task(self.receive())
+        dropped = asyncio.create_task(self.connection.dropped.wait())
+        done, _ = await asyncio.wait({receiver, dropped}, return_when=asyncio.FIRST_COMPLETED)
+        if receiver in done:
+            dropped.cancel()
+            receiver.result()
+            return
+        receiver.cancel()
+        with suppress(Exception):
+            await asyncio.wait_for(self.websocket.close(code=CLOSE_TOO_SLOW), timeout=1)
 
+    async def receive(self) -> None:
+        with suppress(WebSocketDisconnect):
+            while True:
+                await self.handle(await self.websocket.receive_text())
 
-async def _handle(
-    text: str, rt: Runtime, connection: Connection, participant: ParticipantRecord, room: RoomRecord
-) -> None:
-    try:
-        message = json.loads(text)
-        command = message["command"] if isinstance(message, dict) else None
-    except (ValueError, KeyError):
-        message, command = {}, None
-    command_id = str(message.get("cid") or "")[:64]
-    if command == "resync":
-        rt.hub.resync(connection)
-        return
-    try:
+    async def handle(self, text: str) -> None:
+        try:
+            message = json.loads(text)
+            command = message["command"] if isinstance(message, dict) else None
+        except (ValueError, KeyError):
+            message, command = {}, None
+        command_id = str(message.get("cid") or "")[:64]
+        if command == "resync":
+            self.rt.hub.resync(self.connection)
+            return
+        try:
+            await self.apply(command, message, command_id)
+            error = None
+        except DomainError as refused:
+            error = refused
+        except Exception:
+            log.exception("room %s: command %r failed", self.room.id, command)
+            error = DomainError("server")
+        reply = self.rt.board_renderer.reply(command_id, error, self.connection.audience.language)
+        self.connection.deliver(reply)
+
+    async def apply(self, command: str | None, message: dict, command_id: str) -> None:
         if command == "post_card":
-            column_id = _int(message.get("column"))
-            text_value = str(message.get("text", ""))
-            await board.post_card(rt.backends, participant, room, column_id, text_value, command_id)
+            column_id = _int(message.get("column"), "unknown_column")
+            text = str(message.get("text", ""))
+            await board.post_card(
+                self.rt.backends, self.participant, self.room, column_id, text, command_id
+            )
         else:
             raise DomainError("bad_command")
-        error = None
-    except DomainError as refused:
-        error = refused
-    except Exception:
-        log.exception("room %s: command %r failed", room.id, command)
-        error = DomainError("server")
-    connection.deliver(rt.board_renderer.reply(command_id, error, connection.audience.language))
 
 
-def _int(value: object) -> int:
+def _int(value: object, error_code: str) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise DomainError("unknown_column") from None
+        raise DomainError(error_code) from None
