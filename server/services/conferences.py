@@ -16,10 +16,6 @@ async def find_by_code(backends: Backends, code: str) -> ConferenceRecord | None
     return await backends.database.read(lambda s: conferences.conference_by_code(s, code))
 
 
-async def list_all(backends: Backends) -> list[ConferenceRecord]:
-    return await backends.database.read(conferences.list_conferences)
-
-
 async def lobby(backends: Backends, conference: ConferenceRecord) -> LobbyRecord:
     return await backends.database.read(lambda s: conferences.load_lobby(s, conference))
 

@@ -55,11 +55,6 @@ def conference_by_code(session: Session, code: str) -> ConferenceRecord | None:
     return _conference_record(row) if row else None
 
 
-def list_conferences(session: Session) -> list[ConferenceRecord]:
-    rows = session.exec(select(Conference).order_by(Conference.date, Conference.slug))
-    return [_conference_record(row) for row in rows]
-
-
 def load_lobby(session: Session, conference: ConferenceRecord) -> LobbyRecord:
     agenda = session.exec(
         select(AgendaItem)

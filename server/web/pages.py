@@ -38,8 +38,8 @@ async def _conference(request: Request) -> ConferenceRecord:
 
 
 async def start_get(request: Request) -> Response:
-    listed = await conferences.list_all(runtime(request).backends)
-    return render(request, "start.html", conferences=listed, code="", errors=[])
+    # No list of conferences: the code or the link is what lets someone in.
+    return render(request, "start.html", code="", errors=[])
 
 
 async def code_post(request: Request) -> Response:
@@ -48,9 +48,7 @@ async def code_post(request: Request) -> Response:
     found = await conferences.find_by_code(runtime(request).backends, code)
     if found is None:
         _ = runtime(request).views.translator(identity.language(request))
-        listed = await conferences.list_all(runtime(request).backends)
-        errors = [_("errors.unknown_code")]
-        return render(request, "start.html", 404, conferences=listed, code=code, errors=errors)
+        return render(request, "start.html", 404, code=code, errors=[_("errors.unknown_code")])
     return RedirectResponse(f"/c/{found.slug}", status_code=303)
 
 
