@@ -12,6 +12,7 @@ benchmark finds its card markers in it exactly as in Plenum's frames.
 
 import argparse
 import asyncio
+import contextlib
 
 import websockets
 from websockets.asyncio.server import ServerConnection, serve
@@ -52,10 +53,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--frame-bytes", type=int, default=400)
     args = parser.parse_args()
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve_forever(args.port, args.frame_bytes))
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":

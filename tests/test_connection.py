@@ -56,8 +56,8 @@ async def test_a_socket_too_far_behind_is_dropped_and_others_are_unaffected():
         for connection in (slow_connection, quick_connection):
             connection.deliver(f"frame{n}")
 
-    assert slow_connection.dropped.is_set()
-    assert not quick_connection.dropped.is_set()
+    assert slow_connection.dropped
+    assert not quick_connection.dropped
     assert quick.received == [f"frame{n}" for n in range(5)]
 
 
@@ -67,4 +67,4 @@ async def test_a_socket_that_fails_is_dropped():
 
     connection = Connection(broken, 1, 1, AUDIENCE)
     connection.deliver("a")
-    assert connection.dropped.is_set()
+    assert connection.dropped

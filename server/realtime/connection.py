@@ -41,11 +41,12 @@ class Connection:
         self._backlog: deque[str] | None = None  # None: caught up, write directly
         self._backlog_bytes = 0
         self._drainer: asyncio.Task | None = None
-        self.dropped = asyncio.Event()  # set when this socket can no longer be served
+        self.dropped = False  # True once this socket can no longer be served
+        self.on_drop: Callable[[], None] | None = None  # how its owner hears of that
 
     def deliver(self, frame: str) -> None:
         """Hand a frame to the socket without ever waiting for it."""
-        if self.dropped.is_set():
+        if self.dropped:
             return
         if self._backlog is not None:
             self._queue(frame)
@@ -62,10 +63,14 @@ class Connection:
         self._drainer = asyncio.get_running_loop().create_task(self._drain(coroutine, blocker))
 
     def drop(self) -> None:
-        self.dropped.set()
+        if self.dropped:
+            return
+        self.dropped = True
         if self._drainer is not None and self._drainer is not asyncio.current_task():
             self._drainer.cancel()
         self._backlog = None
+        if self.on_drop is not None:
+            self.on_drop()
 
     def _queue(self, frame: str) -> None:
         self._backlog.append(frame)

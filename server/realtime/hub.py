@@ -94,7 +94,7 @@ class RoomChannel:
     def _welcome(self, joiners: list[Connection], board: BoardRecord | None) -> None:
         frames: dict[Audience, str] = {}
         for connection in joiners:
-            if connection.dropped.is_set():
+            if connection.dropped:
                 continue
             if connection.audience not in frames:
                 frames[connection.audience] = self.hub.renderer.snapshot(board, connection.audience)

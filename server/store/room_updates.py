@@ -8,7 +8,6 @@ from .boards import cards_by_id, load_board
 from .events import events_after, last_seq
 from .presence import count_present, members_by_id
 from .records import RoomUpdate
-from .tables import Event
 
 CARD_POSTED = "card_posted"
 MEMBER_JOINED = "member_joined"
@@ -24,9 +23,8 @@ def load_room_update(
     that gets the snapshot needs none of the changes, the others need all of them.
     With `after_seq` None the caller knows nothing yet and only the snapshot matters.
     """
-    seq = last_seq(session, room_id)
     events = events_after(session, room_id, after_seq) if after_seq is not None else []
-    seq = max([seq, *(e.seq for e in events)])
+    seq = events[-1].seq if events else last_seq(session, room_id)
     posted = [json.loads(e.payload)["card_id"] for e in events if e.type == CARD_POSTED]
     joined, left = _presence_changes(events)
     return RoomUpdate(
@@ -40,7 +38,7 @@ def load_room_update(
     )
 
 
-def _presence_changes(events: list[Event]) -> tuple[list[int], list[int]]:
+def _presence_changes(events: list) -> tuple[list[int], list[int]]:
     """Net effect per participant: someone who left and came back changed nothing.
 
     The first event tells whether they were present before the batch, the last whether

@@ -75,22 +75,35 @@ class RoomMember:
     room: RoomRecord
 
     async def serve(self) -> None:
-        """Receive until the browser leaves, or until the hub gives up on a socket too slow."""
-        receiver = asyncio.create_task(self.receive())
-        dropped = asyncio.create_task(self.connection.dropped.wait())
-        done, _ = await asyncio.wait({receiver, dropped}, return_when=asyncio.FIRST_COMPLETED)
-        if receiver in done:
-            dropped.cancel()
-            receiver.result()
+        """Receive until the browser leaves, or until the hub gives up on a socket too slow.
+
+        Receiving happens in this (uvicorn's) task: a task per socket for it would cost
+        memory on every connection, while dropping a slow one is rare.
+        """
+        task = asyncio.current_task()
+        busy = False
+
+        def stop_receiving() -> None:
+            if not busy:  # a command under way finishes; the loop then sees the drop
+                task.cancel()
+
+        self.connection.on_drop = stop_receiving
+        try:
+            while not self.connection.dropped:
+                text = await self.websocket.receive_text()
+                busy = True
+                await self.handle(text)
+                busy = False
+        except WebSocketDisconnect:
             return
-        receiver.cancel()
+        except asyncio.CancelledError:
+            if not self.connection.dropped:
+                raise
+            task.uncancel()
+        finally:
+            self.connection.on_drop = None  # leaving must not cancel the clean-up
         with suppress(Exception):
             await asyncio.wait_for(self.websocket.close(code=CLOSE_TOO_SLOW), timeout=1)
-
-    async def receive(self) -> None:
-        with suppress(WebSocketDisconnect):
-            while True:
-                await self.handle(await self.websocket.receive_text())
 
     async def handle(self, text: str) -> None:
         try:
