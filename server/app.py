@@ -7,7 +7,6 @@ from datetime import timedelta
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
@@ -24,6 +23,7 @@ from .views.environment import Views
 from .web import live, pages
 from .web.origin import OriginCheck
 from .web.runtime import Runtime
+from .web.sessions import Sessions
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ ROUTES = [
     Route("/c/{slug}", pages.conference_get, methods=["GET"]),
     Route("/c/{slug}/join", pages.join_post, methods=["POST"]),
     Route("/c/{slug}/rooms/{room}", pages.room_get, methods=["GET"]),
-    WebSocketRoute("/ws/rooms/{room_id:int}", live.room_socket),
+    WebSocketRoute("/ws/rooms/{room_id:int}", live.RoomSocket()),
     Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
 ]
 
@@ -72,7 +72,7 @@ def create_app(settings: Settings) -> Starlette:
 
     middleware = [
         Middleware(
-            SessionMiddleware,
+            Sessions,
             secret_key=secret,
             session_cookie="plenum_session",
             max_age=int(timedelta(days=settings.session_days).total_seconds()),

@@ -25,6 +25,20 @@ class Audience:
 
 
 class Connection:
+    # One per open socket: slots keep the thousand of a big room small.
+    __slots__ = (
+        "_send",
+        "room_id",
+        "participant_id",
+        "audience",
+        "_backlog_limit",
+        "_backlog",
+        "_backlog_bytes",
+        "_drainer",
+        "dropped",
+        "on_drop",
+    )
+
     def __init__(
         self,
         send: Send,

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CardRecord:
     id: int
     room_id: int
@@ -17,7 +17,7 @@ class CardRecord:
     created_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ColumnRecord:
     id: int
     key: str
@@ -26,14 +26,14 @@ class ColumnRecord:
     cards: list[CardRecord] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MemberRecord:
     participant_id: int
     display_name: str
     organisation: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BoardRecord:
     """A room's whole board as of event `seq`."""
 
@@ -43,7 +43,7 @@ class BoardRecord:
     members: list[MemberRecord]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RoomUpdate:
     """What changed in a room after a known seq, plus a snapshot when asked for."""
 
@@ -56,7 +56,7 @@ class RoomUpdate:
     snapshot: BoardRecord | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AgendaRecord:
     id: int
     start: time
@@ -67,7 +67,7 @@ class AgendaRecord:
     description: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RoomRecord:
     id: int
     conference_id: int
@@ -79,7 +79,7 @@ class RoomRecord:
     present: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConferenceRecord:
     id: int
     slug: str
@@ -94,14 +94,14 @@ class ConferenceRecord:
     language: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LobbyRecord:
     conference: ConferenceRecord
     agenda: list[AgendaRecord]
     rooms: list[RoomRecord]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParticipantRecord:
     id: int
     conference_id: int

@@ -9,6 +9,7 @@ import logging
 from contextlib import suppress
 from dataclasses import dataclass
 
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ..domain.errors import DomainError
@@ -25,6 +26,17 @@ CLOSE_UNKNOWN_ROOM = 4404
 CLOSE_NOT_JOINED = 4401
 CLOSE_ROOM_FULL = 4409
 CLOSE_TOO_SLOW = 1013
+
+
+class RoomSocket:
+    """The room socket as a plain ASGI app.
+
+    Starlette wraps a function endpoint in two more layers that stay suspended for the
+    socket's whole life; a big room holds a thousand of them, so we take the socket as is.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await room_socket(WebSocket(scope, receive, send))
 
 
 async def room_socket(websocket: WebSocket) -> None:
@@ -64,7 +76,7 @@ async def room_socket(websocket: WebSocket) -> None:
         await presence.leave_room(rt.backends, participant, room)
 
 
-@dataclass
+@dataclass(slots=True)
 class RoomMember:
     """One open room socket of one participant, from registration to goodbye."""
 
