@@ -12,6 +12,7 @@ from starlette.staticfiles import StaticFiles
 
 from .realtime.broadcast import broadcast_from_url
 from .realtime.hub import Hub
+from .services import invites
 from .services.backends import Backends
 from .services.config_files import load_into
 from .services.presence import forget_stale_presence
@@ -43,6 +44,8 @@ ROUTES = [
     Route("/c/{slug}", pages.conference_get, methods=["GET"]),
     Route("/c/{slug}/join", pages.join_post, methods=["POST"]),
     Route("/c/{slug}/rooms/{room}", pages.room_get, methods=["GET"]),
+    Route("/c/{slug}/moderate/{token}", pages.invite_get, methods=["GET"]),
+    Route("/c/{slug}/moderate/{token}", pages.invite_post, methods=["POST"]),
     WebSocketRoute("/ws/rooms/{room_id:int}", live.RoomSocket()),
     Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
 ]
@@ -64,7 +67,10 @@ def create_app(settings: Settings) -> Starlette:
         forget_stale_presence(backends)
         hub = Hub(database, broadcast, board_renderer, tick=settings.coalesce_ms / 1000)
         try:
-            yield {"runtime": Runtime(settings, backends, views, board_renderer, hub)}
+            runtime = Runtime(
+                settings, backends, views, board_renderer, hub, invites.signer(secret)
+            )
+            yield {"runtime": runtime}
         finally:
             await hub.close()
             await broadcast.disconnect()

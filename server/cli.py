@@ -9,9 +9,12 @@ from pathlib import Path
 import uvicorn
 
 from .conference_files import ConfigError, load_conference_dir, load_conference_file
+from .services import invites
 from .services.config_files import load_into
 from .settings import Settings
+from .store import conferences, rooms
 from .store.database import Database
+from .store.secrets import signing_key
 
 
 def uvicorn_config(app, host: str, port: int, log_level: str = "info") -> uvicorn.Config:
@@ -47,8 +50,7 @@ def cmd_check(args, settings: Settings) -> int:
 
 
 def cmd_load(args, settings: Settings) -> int:
-    database = Database(settings.database_url)
-    database.create_schema()
+    database = _database(settings)
     try:
         changes = load_into(database, _paths(args.paths, settings))
     finally:
@@ -56,6 +58,58 @@ def cmd_load(args, settings: Settings) -> int:
     for slug, count in changes.items():
         print(f"{slug}: {'unchanged' if count == 0 else f'{count} changes'}")
     return 0
+
+
+def _database(settings: Settings) -> Database:
+    database = Database(settings.database_url)
+    database.create_schema()
+    return database
+
+
+def cmd_invite(args, settings: Settings) -> int:
+    database = _database(settings)
+    try:
+        secret = settings.secret_key or database.run_write(signing_key)
+        token = invites.create(
+            database, invites.signer(secret), args.conference, args.room, args.name
+        )
+    except LookupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    finally:
+        database.close()
+    print(f"Moderation link for {args.name} (shown only now; keep it secret):")
+    print(f"{args.base_url.rstrip('/')}/c/{args.conference}/moderate/{token}")
+    return 0
+
+
+def cmd_invites(args, settings: Settings) -> int:
+    database = _database(settings)
+    try:
+        rows = database.run_read(lambda s: _invite_rows(s, args.conference))
+    finally:
+        database.close()
+    for invite, room_slug in rows:
+        state = f"revoked {invite.revoked_at:%Y-%m-%d %H:%M}" if invite.revoked_at else "valid"
+        print(f"{invite.id:>5}  {room_slug:<32} {invite.name:<30} {state}")
+    return 0
+
+
+def _invite_rows(session, conference_slug: str) -> list:
+    conference = conferences.conference_by_slug(session, conference_slug)
+    if conference is None:
+        raise LookupError(f"no conference {conference_slug!r}")
+    return rooms.invites_of_conference(session, conference.id)
+
+
+def cmd_revoke_invite(args, settings: Settings) -> int:
+    database = _database(settings)
+    try:
+        revoked = invites.revoke(database, args.invite_id)
+    finally:
+        database.close()
+    print(f"invite {args.invite_id}: {'revoked' if revoked else 'not found or already revoked'}")
+    return 0 if revoked else 2
 
 
 def cmd_serve(args, settings: Settings) -> int:
@@ -86,12 +140,28 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
     serve.add_argument("paths", nargs="*", help="files or folders (default: sessions_config/)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    invite = commands.add_parser("invite", help="make a moderator's link for one room")
+    invite.add_argument("conference", help="conference slug")
+    invite.add_argument("room", help="room slug")
+    invite.add_argument("--name", required=True, help="the moderator's name, as suggested")
+    invite.add_argument("--base-url", default="http://localhost:8000")
+    listing = commands.add_parser("invites", help="list a conference's moderator invites")
+    listing.add_argument("conference", help="conference slug")
+    revoke = commands.add_parser("revoke-invite", help="revoke a moderator invite by its id")
+    revoke.add_argument("invite_id", type=int)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = settings or Settings.from_env()
-    handler = {"check": cmd_check, "load": cmd_load, "serve": cmd_serve}[args.command]
+    handler = {
+        "check": cmd_check,
+        "load": cmd_load,
+        "serve": cmd_serve,
+        "invite": cmd_invite,
+        "invites": cmd_invites,
+        "revoke-invite": cmd_revoke_invite,
+    }[args.command]
     try:
         return handler(args, settings)
-    except ConfigError as error:
+    except (ConfigError, LookupError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

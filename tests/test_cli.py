@@ -32,3 +32,41 @@ def test_a_broken_file_is_named_with_its_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith(f"error: {broken}:")
     assert "capacity must be a positive whole number, got 'viele'" in err
+
+
+def test_invite_is_printed_once_listed_without_its_secret_and_revocable(tmp_path, capsys):
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'cli.db'}", secret_key="k")
+    conference, room = "regionalkonferenz-mayen-koblenz-2022", "narrative-der-smart-city"
+    main(["load"], settings)
+    capsys.readouterr()
+
+    assert (
+        main(
+            ["invite", conference, room, "--name", "Mia", "--base-url", "https://p.example/"],
+            settings,
+        )
+        == 0
+    )
+    link = capsys.readouterr().out.splitlines()[-1]
+    assert link.startswith(f"https://p.example/c/{conference}/moderate/1.")
+    token = link.rsplit("/", 1)[1]
+
+    assert main(["invites", conference], settings) == 0
+    listing = capsys.readouterr().out
+    assert "narrative-der-smart-city" in listing and "valid" in listing
+    assert token.split(".")[1] not in listing
+
+    assert main(["revoke-invite", "1"], settings) == 0
+    assert main(["revoke-invite", "1"], settings) == 2
+    main(["invites", conference], settings)
+    assert "revoked" in capsys.readouterr().out
+
+
+def test_invite_for_an_unknown_room_says_so(tmp_path, capsys):
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'cli.db'}", secret_key="k")
+    main(["load"], settings)
+    assert (
+        main(["invite", "regionalkonferenz-ulm-2022", "gibt-es-nicht", "--name", "X"], settings)
+        == 2
+    )
+    assert "no room 'gibt-es-nicht'" in capsys.readouterr().err

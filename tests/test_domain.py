@@ -2,12 +2,18 @@
 
 import pytest
 
-from server.domain import board, participants, rooms
+from server.domain import board, participants, phases, rooms
 from server.domain.errors import DomainError
 from server.domain.permissions import PERMISSIONS, Action, Role, is_allowed, require
 from server.domain.text import clean_text
 
-BOARD = board.BoardState(room_id=1, column_ids=frozenset({10, 11}))
+OPEN = phases.RoomState(phase=phases.Phase.COLLECT, locked=False)
+BOARD = board.BoardState(room_id=1, column_ids=frozenset({10, 11}), room=OPEN)
+
+
+def _board(phase: str, locked: bool = False) -> board.BoardState:
+    state = phases.RoomState(phase=phases.Phase(phase), locked=locked)
+    return board.BoardState(room_id=1, column_ids=frozenset({10}), room=state)
 
 
 def test_card_text_is_cleaned_before_it_is_posted():
@@ -85,10 +91,60 @@ def test_stranger_may_not_enter_a_room():
         rooms.enter_room(Role.STRANGER, capacity=2, present=0, already_present=False)
 
 
+@pytest.mark.parametrize(
+    ("phase", "locked", "role", "refusal"),
+    [
+        ("collect", False, Role.PARTICIPANT, None),
+        ("cluster", False, Role.PARTICIPANT, None),
+        ("discuss", False, Role.PARTICIPANT, None),
+        ("vote", False, Role.PARTICIPANT, "posting_closed"),
+        ("closed", False, Role.PARTICIPANT, "room_closed"),
+        ("collect", True, Role.PARTICIPANT, "board_locked"),
+        ("collect", True, Role.MODERATOR, None),
+        ("vote", False, Role.MODERATOR, "posting_closed"),
+        ("closed", False, Role.MODERATOR, "room_closed"),
+    ],
+)
+def test_phase_and_lock_decide_who_may_post(phase, locked, role, refusal):
+    if refusal is None:
+        board.post_card(_board(phase, locked), role, 10, "Idee")
+    else:
+        with pytest.raises(DomainError) as refused:
+            board.post_card(_board(phase, locked), role, 10, "Idee")
+        assert refused.value.code == refusal
+
+
+def test_only_moderators_change_the_phase_or_lock_the_board():
+    assert phases.change_phase(Role.MODERATOR, OPEN, "vote") == phases.PhaseChanged(
+        phases.Phase.VOTE
+    )
+    assert phases.lock_board(Role.ORGANISER, OPEN, True) == phases.BoardLocked(True)
+    for role in (Role.PARTICIPANT, Role.STRANGER):
+        with pytest.raises(DomainError):
+            phases.change_phase(role, OPEN, "vote")
+        with pytest.raises(DomainError):
+            phases.lock_board(role, OPEN, True)
+
+
+@pytest.mark.parametrize(
+    ("target", "code"), [("voting", "unknown_phase"), ("collect", "phase_unchanged")]
+)
+def test_a_phase_change_needs_another_known_phase(target, code):
+    with pytest.raises(DomainError) as refused:
+        phases.change_phase(Role.MODERATOR, OPEN, target)
+    assert refused.value.code == code
+
+
+MODERATOR_ACTIONS = {Action.MODERATE_ROOM}
+
+
 @pytest.mark.parametrize("action", list(Action))
 @pytest.mark.parametrize("role", list(Role))
 def test_permission_table_decides_every_action_for_every_role(role, action):
-    expected = role is not Role.STRANGER
+    if action in MODERATOR_ACTIONS:
+        expected = role in (Role.MODERATOR, Role.ORGANISER)
+    else:
+        expected = role is not Role.STRANGER
     assert is_allowed(role, action) is expected
     if expected:
         require(role, action)

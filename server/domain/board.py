@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from .errors import DomainError
 from .permissions import Action, Role, require
+from .phases import RoomState, require_posting_allowed
 from .text import clean_text
 
 MAX_CARD_LENGTH = 500
@@ -15,6 +16,7 @@ class BoardState:
 
     room_id: int
     column_ids: frozenset[int]
+    room: RoomState
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ def post_card(board: BoardState, role: Role, column_id: int, text: str) -> CardP
     length limit applies to what others will actually see.
     """
     require(role, Action.POST_CARD)
+    require_posting_allowed(role, board.room)
     if column_id not in board.column_ids:
         raise DomainError("unknown_column")
     cleaned = clean_text(text, multiline=True)

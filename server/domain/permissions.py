@@ -22,14 +22,17 @@ class Action(StrEnum):
     VIEW_LOBBY = "view_lobby"
     ENTER_ROOM = "enter_room"
     POST_CARD = "post_card"
+    MODERATE_ROOM = "moderate_room"
 
 
 _EVERYONE_JOINED = frozenset({Role.PARTICIPANT, Role.MODERATOR, Role.ORGANISER})
+_MODERATORS = frozenset({Role.MODERATOR, Role.ORGANISER})
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_LOBBY: _EVERYONE_JOINED,
     Action.ENTER_ROOM: _EVERYONE_JOINED,
     Action.POST_CARD: _EVERYONE_JOINED,
+    Action.MODERATE_ROOM: _MODERATORS,
 }
 
 

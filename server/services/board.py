@@ -28,9 +28,8 @@ async def post_card(
     text: str,
     command_id: str | None,
 ) -> Applied:
-    role = role_in_room(participant, room)
-
     def transaction(session: Session) -> Applied:
+        role = role_in_room(session, participant, room)
         if command_id:
             seq = events.seq_of_command(session, room.id, participant.id, command_id)
             if seq is not None:

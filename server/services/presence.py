@@ -12,11 +12,10 @@ from .backends import Backends
 
 async def enter_room(backends: Backends, participant: ParticipantRecord, room: RoomRecord) -> None:
     """Count a new connection; the first one makes the participant appear in the room."""
-    role = role_in_room(participant, room)
 
     def transaction(session: Session) -> int | None:
         rooms.enter_room(
-            role,
+            role_in_room(session, participant, room),
             capacity=room.capacity,
             present=presence.count_present(session, room.id),
             already_present=presence.is_present(session, room.id, participant.id),

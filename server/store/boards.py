@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from ..domain.board import BoardState
 from .presence import members_of
 from .records import BoardRecord, CardRecord, ColumnRecord
+from .rooms import room_state
 from .tables import BoardColumn, Card, Participant
 
 # Built once: these run for every card (see store/events.py for why).
@@ -20,7 +21,9 @@ _INSERT_CARD = insert(Card).returning(Card.id)
 
 def board_state(session: Session, room_id: int) -> BoardState:
     column_ids = session.connection().execute(_COLUMN_IDS, {"room": room_id}).scalars()
-    return BoardState(room_id=room_id, column_ids=frozenset(column_ids))
+    return BoardState(
+        room_id=room_id, column_ids=frozenset(column_ids), room=room_state(session, room_id)
+    )
 
 
 def insert_card(session: Session, room_id: int, column_id: int, author_id: int, text: str) -> int:
@@ -77,6 +80,7 @@ def load_board(session: Session, room_id: int, seq: int) -> BoardRecord:
     return BoardRecord(
         room_id=room_id,
         seq=seq,
+        state=room_state(session, room_id),
         columns=list(records.values()),
         members=members_of(session, room_id),
     )

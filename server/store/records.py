@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from ..domain.phases import RoomState
+
 
 @dataclass(frozen=True, slots=True)
 class CardRecord:
@@ -39,6 +41,7 @@ class BoardRecord:
 
     room_id: int
     seq: int
+    state: RoomState
     columns: list[ColumnRecord]
     members: list[MemberRecord]
 
@@ -53,6 +56,7 @@ class RoomUpdate:
     joined: list[MemberRecord]  # present now, absent before these events
     left: list[int]  # participant ids present before, absent now
     present_count: int | None  # None: presence did not change
+    state: RoomState | None  # None: phase and lock did not change
     snapshot: BoardRecord | None
 
 

@@ -8,10 +8,14 @@ from .boards import cards_by_id, load_board
 from .events import events_after, last_seq
 from .presence import count_present, members_by_id
 from .records import RoomUpdate
+from .rooms import room_state
 
 CARD_POSTED = "card_posted"
 MEMBER_JOINED = "member_joined"
 MEMBER_LEFT = "member_left"
+PHASE_CHANGED = "phase_changed"
+BOARD_LOCKED = "board_locked"
+ROOM_STATE_EVENTS = frozenset({PHASE_CHANGED, BOARD_LOCKED})
 
 
 def load_room_update(
@@ -34,6 +38,9 @@ def load_room_update(
         joined=members_by_id(session, room_id, joined) if joined else [],
         left=left,
         present_count=count_present(session, room_id) if joined or left else None,
+        state=room_state(session, room_id)
+        if any(e.type in ROOM_STATE_EVENTS for e in events)
+        else None,
         snapshot=load_board(session, room_id, seq) if with_snapshot else None,
     )
 

@@ -58,6 +58,8 @@ class Room(SQLModel, table=True):
     archived: bool = False
     # Highest event seq written for this room; bumped in the same transaction as the event.
     last_seq: int = 0
+    phase: str = "collect"
+    locked: bool = False
 
 
 class BoardColumn(SQLModel, table=True):
@@ -80,6 +82,28 @@ class RoomModerator(SQLModel, table=True):
     room_id: int = Field(foreign_key="room.id", index=True)
     name: str
     email: str | None = None
+
+
+class ModeratorInvite(SQLModel, table=True):
+    """A secret link that makes whoever opens it a moderator of one room.
+
+    Only a hash of the link's secret is kept, so the link is shown once, when made.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: int = Field(foreign_key="room.id", index=True)
+    name: str
+    secret_hash: str
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
+class ModeratorGrant(SQLModel, table=True):
+    """A participant who redeemed an invite moderates that room (until it is revoked)."""
+
+    room_id: int = Field(foreign_key="room.id", primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", primary_key=True)
+    invite_id: int = Field(foreign_key="moderatorinvite.id")
 
 
 class Participant(SQLModel, table=True):

@@ -1,15 +1,27 @@
 """Fragments of a room's live board, rendered once per audience and sent to many."""
 
 from ..domain.errors import DomainError
+from ..domain.phases import Phase, RoomState
 from ..realtime.connection import Audience
 from ..store.records import BoardRecord, CardRecord, MemberRecord, RoomUpdate
 from .environment import Views
 from .frames import delta_header, reply_header, snapshot_header
 
+MODERATOR = "moderator"
+PHASES = [phase.value for phase in Phase]
+
 
 class BoardRenderer:
     def __init__(self, views: Views) -> None:
         self.views = views
+
+    def room_state(self, state: RoomState, audience: Audience, oob: bool = False) -> str:
+        """Phase and lock for everyone; the moderator's controls for moderators only."""
+        lang = audience.language
+        html = self.views.render("_room_state.html", lang, state=state, oob=oob)
+        if audience.view == MODERATOR:
+            html += self.views.render("_moderation.html", lang, state=state, phases=PHASES, oob=oob)
+        return html
 
     def snapshot(self, board: BoardRecord, audience: Audience) -> str:
         lang = audience.language
@@ -17,6 +29,7 @@ class BoardRenderer:
         for column in board.columns:
             parts.append(self.views.render("_cards.html", lang, column=column, oob=True))
         parts.append(self.presence(board.members, lang, oob=True))
+        parts.append(self.room_state(board.state, audience, oob=True))
         return "".join(parts)
 
     def delta(self, update: RoomUpdate, audience: Audience) -> str:
@@ -32,6 +45,8 @@ class BoardRenderer:
             parts.append(
                 self.views.render("_member_left.html", lang, participant_id=participant_id)
             )
+        if update.state is not None:
+            parts.append(self.room_state(update.state, audience, oob=True))
         if update.present_count is not None:
             parts.append(
                 self.views.render(

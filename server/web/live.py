@@ -13,8 +13,9 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ..domain.errors import DomainError
+from ..domain.permissions import Role
 from ..realtime.connection import Audience, Connection
-from ..services import board, conferences, presence
+from ..services import board, conferences, moderation, presence
 from ..store.records import ParticipantRecord, RoomRecord
 from . import identity
 from .runtime import Runtime, runtime
@@ -60,11 +61,13 @@ async def room_socket(websocket: WebSocket) -> None:
         await websocket.send_text(rt.board_renderer.reply("enter", error, language))
         await websocket.close(code=CLOSE_ROOM_FULL)
         return
+    role = await moderation.role(rt.backends, participant, room)
+    view = "moderator" if role in (Role.MODERATOR, Role.ORGANISER) else "participant"
     connection = Connection(
         websocket.send_text,
         room.id,
         participant.id,
-        Audience("participant", language),
+        Audience(view, language),
         backlog_limit=rt.settings.socket_backlog_bytes,
     )
     try:
@@ -139,12 +142,19 @@ class RoomMember:
         self.connection.deliver(reply)
 
     async def apply(self, command: str | None, message: dict, command_id: str) -> None:
+        backends = self.rt.backends
         if command == "post_card":
             column_id = _int(message.get("column"), "unknown_column")
             text = str(message.get("text", ""))
             await board.post_card(
-                self.rt.backends, self.participant, self.room, column_id, text, command_id
+                backends, self.participant, self.room, column_id, text, command_id
             )
+        elif command == "set_phase":
+            phase = str(message.get("phase", ""))
+            await moderation.change_phase(backends, self.participant, self.room, phase)
+        elif command == "lock_board":
+            locked = message.get("locked") in ("yes", True)
+            await moderation.lock_board(backends, self.participant, self.room, locked)
         else:
             raise DomainError("bad_command")
 

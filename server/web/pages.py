@@ -8,8 +8,10 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from ..domain.board import MAX_CARD_LENGTH
 from ..domain.errors import DomainError
-from ..services import board, conferences
+from ..domain.permissions import Role
+from ..services import board, conferences, invites, moderation
 from ..store.records import ConferenceRecord
+from ..views.board import PHASES
 from . import identity
 from .runtime import runtime
 
@@ -37,6 +39,11 @@ async def _conference(request: Request) -> ConferenceRecord:
     return found
 
 
+async def _participant(request: Request, conference: ConferenceRecord):
+    pid = identity.participant_id(request, conference.id)
+    return await conferences.participant(runtime(request).backends, pid) if pid else None
+
+
 async def start_get(request: Request) -> Response:
     # No list of conferences: the code or the link is what lets someone in.
     return render(request, "start.html", code="", errors=[])
@@ -54,8 +61,7 @@ async def code_post(request: Request) -> Response:
 
 async def conference_get(request: Request) -> Response:
     conference = await _conference(request)
-    pid = identity.participant_id(request, conference.id)
-    participant = await conferences.participant(runtime(request).backends, pid) if pid else None
+    participant = await _participant(request, conference)
     if participant is None:
         next_path = _local_path(request.query_params.get("next"), f"/c/{conference.slug}")
         return render(
@@ -102,9 +108,10 @@ async def room_get(request: Request) -> Response:
     room = await conferences.room(backends, conference, request.path_params["room"])
     if room is None:
         raise HTTPException(404)
-    pid = identity.participant_id(request, conference.id)
-    if pid is None or await conferences.participant(backends, pid) is None:
+    participant = await _participant(request, conference)
+    if participant is None:
         return RedirectResponse(f"/c/{conference.slug}?next={request.url.path}", status_code=303)
+    role = await moderation.role(backends, participant, room)
     return render(
         request,
         "room.html",
@@ -112,6 +119,56 @@ async def room_get(request: Request) -> Response:
         room=room,
         board=await board.load_board(backends, room),
         max_card_length=MAX_CARD_LENGTH,
+        moderator=role in (Role.MODERATOR, Role.ORGANISER),
+        phases=PHASES,
+    )
+
+
+async def invite_get(request: Request) -> Response:
+    """The page behind a moderator's link: who they will moderate, and as whom."""
+    conference = await _conference(request)
+    rt = runtime(request)
+    try:
+        invitation = await invites.look_up(
+            rt.backends.database, rt.invite_signer, request.path_params["token"]
+        )
+    except DomainError as error:
+        return _refused(request, error, 404)
+    participant = await _participant(request, conference)
+    return render(
+        request,
+        "invite.html",
+        conference=conference,
+        invitation=invitation,
+        participant=participant,
+        token=request.path_params["token"],
+        errors=[],
+    )
+
+
+async def invite_post(request: Request) -> Response:
+    """Accept the invite: join first if needed, then moderate the room."""
+    conference = await _conference(request)
+    rt = runtime(request)
+    token = request.path_params["token"]
+    participant = await _participant(request, conference)
+    try:
+        if participant is None:
+            form = await request.form()
+            name = str(form.get("display_name", ""))
+            participant = await conferences.join(rt.backends, conference, name, None)
+            identity.remember_participant(request, conference.id, participant.id)
+        room = await invites.redeem(rt.backends.database, rt.invite_signer, token, participant)
+    except DomainError as error:
+        return _refused(request, error, 422 if error.code != "invite_invalid" else 404)
+    return RedirectResponse(f"/c/{conference.slug}/rooms/{room.slug}", status_code=303)
+
+
+def _refused(request: Request, error: DomainError, status: int) -> Response:
+    _ = runtime(request).views.translator(identity.language(request))
+    message = _(f"errors.{error.code}", **error.params)
+    return render(
+        request, "error.html", status, message=message, back_href="/", back_label=_("start.title")
     )
 
 

@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 
+from itsdangerous import Signer
 from starlette.requests import HTTPConnection
 
 from ..realtime.hub import Hub
@@ -18,6 +19,7 @@ class Runtime:
     views: Views
     board_renderer: BoardRenderer
     hub: Hub
+    invite_signer: Signer
 
 
 def runtime(connection: HTTPConnection) -> Runtime:

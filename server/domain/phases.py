@@ -1,0 +1,68 @@
+"""A room's phases and lock: what the moderator decides, and what it allows."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .errors import DomainError
+from .permissions import Action, Role, require
+
+
+class Phase(StrEnum):
+    COLLECT = "collect"
+    CLUSTER = "cluster"
+    VOTE = "vote"
+    DISCUSS = "discuss"
+    CLOSED = "closed"
+
+
+# New ideas are welcome while collecting, clustering and discussing; voting needs a
+# board that holds still, and a closed room is read-only.
+POSTING_PHASES = frozenset({Phase.COLLECT, Phase.CLUSTER, Phase.DISCUSS})
+
+
+@dataclass(frozen=True)
+class RoomState:
+    phase: Phase
+    locked: bool
+
+
+@dataclass(frozen=True)
+class PhaseChanged:
+    """The moderator moved the room to another phase (any phase, also back)."""
+
+    phase: Phase
+
+
+@dataclass(frozen=True)
+class BoardLocked:
+    """The moderator locked or unlocked the board for participants."""
+
+    locked: bool
+
+
+def change_phase(role: Role, state: RoomState, target: str) -> PhaseChanged:
+    require(role, Action.MODERATE_ROOM)
+    try:
+        phase = Phase(target)
+    except ValueError:
+        raise DomainError("unknown_phase") from None
+    if phase == state.phase:
+        raise DomainError("phase_unchanged")
+    return PhaseChanged(phase)
+
+
+def lock_board(role: Role, state: RoomState, locked: bool) -> BoardLocked:
+    require(role, Action.MODERATE_ROOM)
+    if locked == state.locked:
+        raise DomainError("lock_unchanged")
+    return BoardLocked(locked)
+
+
+def require_posting_allowed(role: Role, state: RoomState) -> None:
+    """The phase decides for everyone; a locked board still takes a moderator's card."""
+    if state.phase == Phase.CLOSED:
+        raise DomainError("room_closed")
+    if state.phase not in POSTING_PHASES:
+        raise DomainError("posting_closed")
+    if state.locked and role not in (Role.MODERATOR, Role.ORGANISER):
+        raise DomainError("board_locked")

@@ -1,0 +1,87 @@
+"""Moderator invites: a secret link per room, made by the CLI, shown once, revocable.
+
+The link carries `<invite id>.<random secret>`, signed with the app's key so a forged
+or mistyped link is refused without a database look-up; the database keeps only a hash
+of the secret and whether the invite was revoked.
+"""
+
+import secrets
+from dataclasses import dataclass
+
+from itsdangerous import BadSignature, Signer
+from sqlmodel import Session
+
+from ..domain.errors import DomainError
+from ..store import conferences, rooms
+from ..store.database import Database
+from ..store.records import ParticipantRecord, RoomRecord
+
+SALT = "plenum.moderator-invite"
+
+
+@dataclass(frozen=True)
+class Invitation:
+    invite_id: int
+    name: str
+    room: RoomRecord
+
+
+def signer(secret_key: str) -> Signer:
+    return Signer(secret_key, salt=SALT)
+
+
+def create(
+    database: Database, signing: Signer, conference_slug: str, room_slug: str, name: str
+) -> str:
+    """Make an invite; returns the token for the link (it cannot be shown again)."""
+    secret = secrets.token_urlsafe(24)
+
+    def transaction(session: Session) -> int:
+        conference = conferences.conference_by_slug(session, conference_slug)
+        room = conferences.room_by_slug(session, conference.id, room_slug) if conference else None
+        if room is None:
+            raise LookupError(f"no room {room_slug!r} in conference {conference_slug!r}")
+        return rooms.add_invite(session, room.id, name, secret)
+
+    invite_id = database.run_write(transaction)
+    return signing.sign(f"{invite_id}.{secret}").decode()
+
+
+def revoke(database: Database, invite_id: int) -> bool:
+    return database.run_write(lambda s: rooms.revoke_invite(s, invite_id))
+
+
+def _parse(signing: Signer, token: str) -> tuple[int, str] | None:
+    try:
+        invite_id, secret = signing.unsign(token).decode().split(".", 1)
+        return int(invite_id), secret
+    except (BadSignature, ValueError):
+        return None
+
+
+def _invitation(session: Session, signing: Signer, token: str) -> Invitation:
+    parsed = _parse(signing, token)
+    invite = rooms.valid_invite(session, *parsed) if parsed else None
+    room = conferences.room_by_id(session, invite.room_id) if invite else None
+    if room is None:
+        raise DomainError("invite_invalid")
+    return Invitation(invite.id, invite.name, room)
+
+
+async def look_up(database: Database, signing: Signer, token: str) -> Invitation:
+    return await database.read(lambda s: _invitation(s, signing, token))
+
+
+async def redeem(
+    database: Database, signing: Signer, token: str, participant: ParticipantRecord
+) -> RoomRecord:
+    """Make the participant a moderator of the invite's room."""
+
+    def transaction(session: Session) -> RoomRecord:
+        invitation = _invitation(session, signing, token)
+        if invitation.room.conference_id != participant.conference_id:
+            raise DomainError("invite_invalid")
+        rooms.grant(session, invitation.room.id, participant.id, invitation.invite_id)
+        return invitation.room
+
+    return await database.write(transaction)

@@ -1,0 +1,83 @@
+"""A room's live state (phase, lock) and who moderates it."""
+
+import hashlib
+import hmac
+from datetime import UTC, datetime
+
+from sqlalchemy import bindparam, select, update
+from sqlmodel import Session
+
+from ..domain.phases import Phase, RoomState
+from .tables import ModeratorGrant, ModeratorInvite, Room
+
+_STATE = select(Room.phase, Room.locked).where(Room.id == bindparam("room"))
+
+
+def room_state(session: Session, room_id: int) -> RoomState:
+    phase, locked = session.connection().execute(_STATE, {"room": room_id}).one()
+    return RoomState(phase=Phase(phase), locked=locked)
+
+
+def set_phase(session: Session, room_id: int, phase: Phase) -> None:
+    session.execute(update(Room).where(Room.id == room_id).values(phase=phase.value))
+
+
+def set_locked(session: Session, room_id: int, locked: bool) -> None:
+    session.execute(update(Room).where(Room.id == room_id).values(locked=locked))
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def add_invite(session: Session, room_id: int, name: str, secret: str) -> int:
+    invite = ModeratorInvite(
+        room_id=room_id, name=name, secret_hash=_hash(secret), created_at=datetime.now(UTC)
+    )
+    session.add(invite)
+    session.flush()
+    return invite.id
+
+
+def valid_invite(session: Session, invite_id: int, secret: str) -> ModeratorInvite | None:
+    """The invite if it exists, is not revoked and the secret matches."""
+    invite = session.get(ModeratorInvite, invite_id)
+    if invite is None or invite.revoked_at is not None:
+        return None
+    return invite if hmac.compare_digest(invite.secret_hash, _hash(secret)) else None
+
+
+def revoke_invite(session: Session, invite_id: int) -> bool:
+    invite = session.get(ModeratorInvite, invite_id)
+    if invite is None or invite.revoked_at is not None:
+        return False
+    invite.revoked_at = datetime.now(UTC)
+    session.add(invite)
+    return True
+
+
+def invites_of_conference(session: Session, conference_id: int) -> list[tuple]:
+    rows = session.exec(
+        select(ModeratorInvite, Room.slug)
+        .join(Room, Room.id == ModeratorInvite.room_id)
+        .where(Room.conference_id == conference_id)
+        .order_by(ModeratorInvite.id)
+    )
+    return list(rows)
+
+
+def grant(session: Session, room_id: int, participant_id: int, invite_id: int) -> None:
+    if session.get(ModeratorGrant, (room_id, participant_id)) is None:
+        session.add(
+            ModeratorGrant(room_id=room_id, participant_id=participant_id, invite_id=invite_id)
+        )
+
+
+def moderates(session: Session, room_id: int, participant_id: int) -> bool:
+    """Whether the participant holds a grant for the room whose invite is still valid."""
+    row = session.exec(
+        select(ModeratorInvite.revoked_at)
+        .join(ModeratorGrant, ModeratorGrant.invite_id == ModeratorInvite.id)
+        .where(ModeratorGrant.room_id == room_id, ModeratorGrant.participant_id == participant_id)
+    ).first()
+    return row is not None and row[0] is None
