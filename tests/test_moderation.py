@@ -31,12 +31,18 @@ async def _moderator(live, room_slug: str = "narrative-der-smart-city") -> Membe
     return mia
 
 
-async def test_moderator_moves_the_phase_and_every_member_sees_it(live):
+async def _room_with_moderator(live) -> tuple[int, int, Member, Member]:
+    """Room id, its first column, and Mia (moderating) and Anna, both inside."""
     room = live.rooms()["narrative-der-smart-city"]
     mia = await _moderator(live)
     anna = await Member.join(live.base, MYK, "Anna")
     await mia.enter(room)
     await anna.enter(room)
+    return room, live.columns(room)[0], mia, anna
+
+
+async def test_moderator_moves_the_phase_and_every_member_sees_it(live):
+    _, _, mia, anna = await _room_with_moderator(live)
     assert 'data-phase="collect"' in anna.frames[0]
 
     cid = "phase-1"
@@ -50,12 +56,7 @@ async def test_moderator_moves_the_phase_and_every_member_sees_it(live):
 
 
 async def test_no_new_cards_while_voting(live):
-    room = live.rooms()["narrative-der-smart-city"]
-    column = live.columns(room)[0]
-    mia = await _moderator(live)
-    anna = await Member.join(live.base, MYK, "Anna")
-    await mia.enter(room)
-    await anna.enter(room)
+    _, column, mia, anna = await _room_with_moderator(live)
     await mia.send({"command": "set_phase", "phase": "vote", "cid": "p"})
     await anna.until(lambda m: 'data-phase="vote"' in m.frames[-1])
 
@@ -67,12 +68,7 @@ async def test_no_new_cards_while_voting(live):
 
 
 async def test_a_locked_board_takes_only_the_moderators_cards(live):
-    room = live.rooms()["narrative-der-smart-city"]
-    column = live.columns(room)[0]
-    mia = await _moderator(live)
-    anna = await Member.join(live.base, MYK, "Anna")
-    await mia.enter(room)
-    await anna.enter(room)
+    _, column, mia, anna = await _room_with_moderator(live)
     await mia.send({"command": "lock_board", "locked": "yes", "cid": "l"})
     await anna.until(lambda m: 'data-locked="yes"' in m.frames[-1])
 
