@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .errors import DomainError
-from .permissions import Action, Role, require
+from .permissions import Action, Role, is_allowed, require
 
 
 class Phase(StrEnum):
@@ -24,6 +24,11 @@ POSTING_PHASES = frozenset({Phase.COLLECT, Phase.CLUSTER, Phase.DISCUSS})
 class RoomState:
     phase: Phase
     locked: bool
+
+    @property
+    def takes_cards(self) -> bool:
+        """Whether the phase takes new cards (the lock is a separate question)."""
+        return self.phase in POSTING_PHASES
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,7 @@ def require_posting_allowed(role: Role, state: RoomState) -> None:
     """The phase decides for everyone; a locked board still takes a moderator's card."""
     if state.phase == Phase.CLOSED:
         raise DomainError("room_closed")
-    if state.phase not in POSTING_PHASES:
+    if not state.takes_cards:
         raise DomainError("posting_closed")
-    if state.locked and role not in (Role.MODERATOR, Role.ORGANISER):
+    if state.locked and not is_allowed(role, Action.MODERATE_ROOM):
         raise DomainError("board_locked")

@@ -16,11 +16,15 @@ from typing import Any
 Send = Callable[[str], Awaitable[None]]
 
 
+PARTICIPANT = "participant"
+MODERATOR = "moderator"  # sees everything participants see, plus the moderator's controls
+
+
 @dataclass(frozen=True)
 class Audience:
     """Who a rendered fragment is for: one rendering serves all sockets of an audience."""
 
-    view: str  # "participant" or "moderator"
+    view: str  # PARTICIPANT or MODERATOR
     language: str
 
 

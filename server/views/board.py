@@ -2,12 +2,11 @@
 
 from ..domain.errors import DomainError
 from ..domain.phases import Phase, RoomState
-from ..realtime.connection import Audience
+from ..realtime.connection import MODERATOR, Audience
 from ..store.records import BoardRecord, CardRecord, MemberRecord, RoomUpdate
 from .environment import Views
 from .frames import delta_header, reply_header, snapshot_header
 
-MODERATOR = "moderator"
 PHASES = [phase.value for phase in Phase]
 
 

@@ -13,8 +13,8 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ..domain.errors import DomainError
-from ..domain.permissions import Role
-from ..realtime.connection import Audience, Connection
+from ..domain.permissions import Action, is_allowed
+from ..realtime.connection import MODERATOR, PARTICIPANT, Audience, Connection
 from ..services import board, conferences, moderation, presence
 from ..store.records import ParticipantRecord, RoomRecord
 from . import identity
@@ -62,7 +62,7 @@ async def room_socket(websocket: WebSocket) -> None:
         await websocket.close(code=CLOSE_ROOM_FULL)
         return
     role = await moderation.role(rt.backends, participant, room)
-    view = "moderator" if role in (Role.MODERATOR, Role.ORGANISER) else "participant"
+    view = MODERATOR if is_allowed(role, Action.MODERATE_ROOM) else PARTICIPANT
     connection = Connection(
         websocket.send_text,
         room.id,

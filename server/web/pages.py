@@ -8,7 +8,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from ..domain.board import MAX_CARD_LENGTH
 from ..domain.errors import DomainError
-from ..domain.permissions import Role
+from ..domain.permissions import Action, is_allowed
 from ..services import board, conferences, invites, moderation
 from ..store.records import ConferenceRecord
 from ..views.board import PHASES
@@ -22,6 +22,19 @@ def render(request: Request, template: str, status_code: int = 200, **context) -
         template, identity.language(request), current_path=request.url.path, **context
     )
     return HTMLResponse(html, status_code=status_code)
+
+
+def _translator(request: Request):
+    return runtime(request).views.translator(identity.language(request))
+
+
+def _error_text(request: Request, error: DomainError) -> str:
+    return _translator(request)(f"errors.{error.code}", **error.params)
+
+
+def _error_page(request: Request, message: str, status: int) -> HTMLResponse:
+    back = _translator(request)("start.title")
+    return render(request, "error.html", status, message=message, back_href="/", back_label=back)
 
 
 def _local_path(value: str | None, default: str) -> str:
@@ -54,8 +67,8 @@ async def code_post(request: Request) -> Response:
     code = str(form.get("code", "")).strip()
     found = await conferences.find_by_code(runtime(request).backends, code)
     if found is None:
-        _ = runtime(request).views.translator(identity.language(request))
-        return render(request, "start.html", 404, code=code, errors=[_("errors.unknown_code")])
+        errors = [_error_text(request, DomainError("unknown_code"))]
+        return render(request, "start.html", 404, code=code, errors=errors)
     return RedirectResponse(f"/c/{found.slug}", status_code=303)
 
 
@@ -87,7 +100,6 @@ async def join_post(request: Request) -> Response:
             runtime(request).backends, conference, name, organisation
         )
     except DomainError as error:
-        _ = runtime(request).views.translator(identity.language(request))
         return render(
             request,
             "join.html",
@@ -96,7 +108,7 @@ async def join_post(request: Request) -> Response:
             next_path=next_path,
             display_name=name,
             organisation=organisation,
-            errors=[_(f"errors.{error.code}", **error.params)],
+            errors=[_error_text(request, error)],
         )
     identity.remember_participant(request, conference.id, participant.id)
     return RedirectResponse(next_path, status_code=303)
@@ -119,7 +131,7 @@ async def room_get(request: Request) -> Response:
         room=room,
         board=await board.load_board(backends, room),
         max_card_length=MAX_CARD_LENGTH,
-        moderator=role in (Role.MODERATOR, Role.ORGANISER),
+        moderator=is_allowed(role, Action.MODERATE_ROOM),
         phases=PHASES,
     )
 
@@ -165,11 +177,7 @@ async def invite_post(request: Request) -> Response:
 
 
 def _refused(request: Request, error: DomainError, status: int) -> Response:
-    _ = runtime(request).views.translator(identity.language(request))
-    message = _(f"errors.{error.code}", **error.params)
-    return render(
-        request, "error.html", status, message=message, back_href="/", back_label=_("start.title")
-    )
+    return _error_page(request, _error_text(request, error), status)
 
 
 async def language_post(request: Request) -> Response:
@@ -183,13 +191,7 @@ async def favicon_get(request: Request) -> Response:
 
 
 async def http_error(request: Request, exc: HTTPException) -> Response:
-    _ = runtime(request).views.translator(identity.language(request))
-    message = _("errors.not_found") if exc.status_code == 404 else str(exc.detail)
-    return render(
-        request,
-        "error.html",
-        exc.status_code,
-        message=message,
-        back_href="/",
-        back_label=_("start.title"),
+    not_found = _error_text(request, DomainError("not_found"))
+    return _error_page(
+        request, not_found if exc.status_code == 404 else str(exc.detail), exc.status_code
     )
