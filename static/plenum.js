@@ -1,45 +1,89 @@
 // Plenum's small client layer on top of htmx's ws extension (protocol: docs/protocol.md).
 // It keeps the board exact across drops: deltas are applied in seq order only, a gap asks
 // for a fresh snapshot, and every command carries an id and is re-sent until acknowledged.
+// What differs per person (own cards, own dots, sort order, filters, selection) is applied
+// here, so the server renders each fragment once for everyone.
 (function () {
   "use strict";
   var HEADER = /^<!--plenum (snapshot|delta|reply) (\S+)(?: (\S+))?-->/;
   var lastSeq = null;
-  var pending = {}; // command id -> JSON body, until the server's reply names it
+  var pending = {}; // command id -> {body, form}, until the server's reply names it
+  var focusedId = null;
+  var timerOffset = 0; // server clock minus ours, in ms
+  var announced = {};
+
+  function byId(id) { return document.getElementById(id); }
+  function all(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
 
   function newId() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     return Date.now().toString(36) + Math.random().toString(36).slice(2);
   }
 
-  function setStatus(live, state) {
+  function setStatus(state) {
+    var live = byId("live");
+    if (!live) return;
     live.dataset.live = state;
-    var status = document.getElementById("connection-status");
+    var status = byId("connection-status");
     if (status) status.textContent = live.dataset["text" + state.charAt(0).toUpperCase() + state.slice(1)] || "";
+  }
+
+  function announce(text) {
+    var region = byId("announcer");
+    if (region && text) region.textContent = text;
+  }
+
+  // --- Sending ---------------------------------------------------------------------------
+
+  // A form with several commands (the moderator's selection tools) says which button sent it.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[name=command]");
+    if (button && button.form) button.form.dataset.command = button.value;
+  }, true);
+
+  function selectedCards() {
+    return all(".select-card:checked").map(function (box) { return box.value; });
   }
 
   document.addEventListener("htmx:wsConfigSend", function (event) {
     var params = event.detail.parameters;
+    var form = event.detail.elt.closest("form");
+    if (form && form.dataset.command) params.command = form.dataset.command;
+    if (form && form.id === "selection") params.cards = selectedCards().join(",");
+    delete params.HEADERS;
     if (!params.command || params.command === "resync") return;
     params.cid = newId();
     var body = JSON.stringify(params);
-    pending[params.cid] = body;
+    pending[params.cid] = { body: body, form: form };
     event.detail.messageBody = body;
-    var form = event.detail.elt.closest("form");
-    if (form) {
-      var text = form.querySelector("textarea, input[name=text]");
-      if (text) text.value = "";
-    }
   });
 
+  function settle(cid, ok) {
+    var sent = pending[cid];
+    delete pending[cid];
+    if (!sent || !ok || !sent.form) return;
+    // Clear what was typed only once the server took it: a refused text stays to fix.
+    all("textarea:not([data-keep]), input[name=text]", sent.form).forEach(function (field) { field.value = ""; });
+    var details = sent.form.closest("details.card-edit");
+    if (details) details.open = false;
+    if (sent.form.id === "selection") {
+      all(".select-card:checked").forEach(function (box) { box.checked = false; });
+      var name = sent.form.querySelector("[name=name]");
+      if (name) name.value = "";
+      updateSelection();
+    }
+  }
+
+  // --- Receiving -------------------------------------------------------------------------
+
   document.addEventListener("htmx:wsBeforeMessage", function (event) {
+    focusedId = document.activeElement && document.activeElement.id;
     var match = HEADER.exec(event.detail.message);
     if (!match) return;
     var kind = match[1];
-    var live = document.getElementById("live");
     if (kind === "snapshot") {
       lastSeq = Number(match[2]);
-      if (live) setStatus(live, "connected");
+      setStatus("connected");
     } else if (kind === "delta") {
       var first = Number(match[2]);
       var last = Number(match[3]);
@@ -52,22 +96,213 @@
       }
       lastSeq = last;
     } else if (kind === "reply") {
-      delete pending[match[2]];
+      settle(match[2], match[3] === "ok");
+    }
+  });
+
+  // An element that arrives with the id of one already on the page replaces it, wherever
+  // it was (a card moved into a cluster, say), keeping what the person was typing.
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var fragment = event.detail.fragment;
+    if (!fragment || !fragment.children) return;
+    Array.prototype.forEach.call(fragment.children, function (fresh) {
+      var old = fresh.id && byId(fresh.id);
+      if (!old || old === event.detail.target) return;
+      carryOver(old, fresh);
+      old.remove();
+    });
+  });
+
+  function carryOver(old, fresh) {
+    all("textarea[id], input[id]:not([type=hidden])", old).forEach(function (field) {
+      var twin = fresh.querySelector("#" + CSS.escape(field.id));
+      if (!twin) return;
+      if (field.type === "checkbox") twin.checked = field.checked;
+      else if (field.value !== field.defaultValue) twin.value = field.value;
+    });
+    all("details[id][open]", old).forEach(function (details) {
+      var twin = fresh.querySelector("#" + CSS.escape(details.id));
+      if (twin) twin.open = true;
+    });
+  }
+
+  document.addEventListener("htmx:wsAfterMessage", function () {
+    var removed = byId("removed");
+    if (removed) {
+      all("[data-remove]", removed).forEach(function (mark) {
+        var gone = byId(mark.dataset.remove);
+        if (gone) gone.remove();
+      });
+      removed.innerHTML = "";
+    }
+    refresh();
+    if (focusedId && (!document.activeElement || document.activeElement === document.body)) {
+      var again = byId(focusedId);
+      if (again) again.focus();
     }
   });
 
   document.addEventListener("htmx:wsOpen", function (event) {
     // Resend what the server may never have received; it applies each id once.
     Object.keys(pending).forEach(function (cid) {
-      event.detail.socketWrapper.sendImmediately(pending[cid]);
+      event.detail.socketWrapper.sendImmediately(pending[cid].body);
     });
   });
 
-  document.addEventListener("htmx:wsClose", function () {
-    var live = document.getElementById("live");
+  document.addEventListener("htmx:wsClose", function (event) {
     lastSeq = null;
-    if (live) setStatus(live, "reconnecting");
+    var code = event.detail && event.detail.event && event.detail.event.code;
+    setStatus(code >= 4000 ? "ended" : "reconnecting");
   });
+
+  // --- What differs per person -------------------------------------------------------------
+
+  function refresh() {
+    markMine();
+    sortCards();
+    updateClusterChoices();
+    applyFilters();
+    updateSelection();
+    tickTimer();
+  }
+
+  function markMine() {
+    var live = byId("live");
+    var mine = byId("my-votes");
+    var state = byId("room-state");
+    if (!live || !mine) return;
+    var dots = {};
+    try { dots = JSON.parse(mine.dataset.cards || "{}"); } catch (e) { dots = {}; }
+    var left = Number(mine.dataset.left || 0);
+    var ownVotes = !state || state.dataset.ownVotes !== "no";
+    var maxPerCard = Number(state ? state.dataset.maxPerCard : 1);
+    all(".card").forEach(function (card) {
+      var id = card.id.slice(5);
+      var own = card.dataset.author === live.dataset.me;
+      var count = dots[id] || 0;
+      card.classList.toggle("mine", own);
+      card.dataset.myVotes = count;
+      var label = card.querySelector(".my-dots");
+      if (label) label.textContent = count ? (mine.dataset.textMine || "").replace("{count}", count) : "";
+      var plus = card.querySelector(".vote-form:not(.unvote-form) button");
+      var minus = card.querySelector(".unvote-form button");
+      if (plus) plus.disabled = left <= 0 || count >= maxPerCard || (own && !ownVotes);
+      if (minus) minus.disabled = count <= 0;
+    });
+  }
+
+  function cardKey(card, order) {
+    var id = Number(card.id.slice(5));
+    var votes = card.querySelector(".vote-count");
+    var count = votes ? Number(votes.dataset.votes || 0) : 0;
+    var pinned = card.classList.contains("highlighted") ? 0 : 1;
+    if (order === "newest") return [pinned, -id];
+    if (order === "votes") return [pinned, -count, id];
+    return [pinned, id];
+  }
+
+  function compareKeys(a, b) {
+    for (var i = 0; i < a.length; i++) { if (a[i] !== b[i]) return a[i] - b[i]; }
+    return 0;
+  }
+
+  function sortCards() {
+    var select = document.querySelector("[data-sort-select]");
+    var order = select ? select.value : "posted";
+    all("ol.cards").forEach(function (list) {
+      var clusters = all(":scope > li.cluster", list).sort(function (a, b) {
+        return Number(a.dataset.cluster) - Number(b.dataset.cluster);
+      });
+      var cards = all(":scope > li.card", list).sort(function (a, b) {
+        return compareKeys(cardKey(a, order), cardKey(b, order));
+      });
+      var wanted = clusters.concat(cards);
+      var current = Array.prototype.slice.call(list.children);
+      var same = wanted.length === current.length && wanted.every(function (el, i) { return current[i] === el; });
+      if (!same) wanted.forEach(function (el) { list.appendChild(el); });
+    });
+  }
+
+  function updateClusterChoices() {
+    var clusters = all("li.cluster").map(function (cluster) {
+      var name = cluster.querySelector(".cluster-name");
+      return { id: cluster.dataset.cluster, name: name ? name.dataset.name : "" };
+    });
+    all("[data-filter-cluster], [data-cluster-options]").forEach(function (select) {
+      var chosen = select.value;
+      var first = select.options[0];
+      select.innerHTML = "";
+      select.appendChild(first);
+      clusters.forEach(function (cluster) {
+        var option = document.createElement("option");
+        option.value = cluster.id;
+        option.textContent = cluster.name;
+        select.appendChild(option);
+      });
+      select.value = clusters.some(function (c) { return c.id === chosen; }) ? chosen : "";
+    });
+  }
+
+  function applyFilters() {
+    var column = document.querySelector("[data-filter-column]");
+    var cluster = document.querySelector("[data-filter-cluster]");
+    var wantedColumn = column ? column.value : "";
+    var wantedCluster = cluster ? cluster.value : "";
+    all("section.column").forEach(function (section) {
+      section.hidden = Boolean(wantedColumn) && section.dataset.column !== wantedColumn;
+    });
+    all("ol.cards > li").forEach(function (item) {
+      var inCluster = item.classList.contains("cluster") ? item.dataset.cluster : item.dataset.cluster || "";
+      item.hidden = Boolean(wantedCluster) && inCluster !== wantedCluster;
+    });
+  }
+
+  function updateSelection() {
+    var form = byId("selection");
+    if (!form) return;
+    var count = selectedCards().length;
+    var label = form.querySelector(".selection-count");
+    if (label) label.textContent = (form.dataset.selectedText || "").replace("{count}", count);
+    all("button", form).forEach(function (button) { button.disabled = count === 0; });
+  }
+
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.matches("[data-sort-select]")) sortCards();
+    else if (target.matches("[data-filter-column], [data-filter-cluster]")) applyFilters();
+    else if (target.matches(".select-card")) updateSelection();
+  });
+
+  // --- The countdown ----------------------------------------------------------------------
+
+  function tickTimer() {
+    var timer = byId("timer");
+    var live = byId("live");
+    if (!timer || !live) return;
+    if (!timer.dataset.received) {
+      timer.dataset.received = "yes";
+      timerOffset = Number(timer.dataset.serverNowMs || Date.now()) - Date.now();
+    }
+    var seconds;
+    if (timer.dataset.state === "running") {
+      seconds = Math.max(0, Math.ceil((Number(timer.dataset.deadlineMs) - (Date.now() + timerOffset)) / 1000));
+    } else if (timer.dataset.state === "paused") {
+      seconds = Number(timer.dataset.secondsLeft || 0);
+    } else {
+      live.dataset.timeUp = "no";
+      return;
+    }
+    var clock = timer.querySelector(".timer-clock");
+    if (clock) clock.textContent = Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
+    var up = seconds === 0;
+    live.dataset.timeUp = up && timer.dataset.readOnly === "yes" ? "read-only" : (up ? "yes" : "no");
+    var status = timer.querySelector(".timer-up");
+    if (status) status.textContent = up ? timer.dataset.textUp : "";
+    var key = timer.dataset.deadlineMs || "paused";
+    if (seconds === 60 && !announced[key + "60"]) { announced[key + "60"] = true; announce(timer.dataset.textMinute); }
+    if (up && timer.dataset.state === "running" && !announced[key + "0"]) { announced[key + "0"] = true; announce(timer.dataset.textUp); }
+  }
+  setInterval(tickTimer, 1000);
 
   // Ctrl+Enter (Cmd+Enter) posts from the text field, as in chat tools.
   document.addEventListener("keydown", function (event) {
@@ -75,4 +310,6 @@
     var form = event.target.closest && event.target.closest("form[ws-send]");
     if (form) { event.preventDefault(); form.requestSubmit(); }
   });
+
+  document.addEventListener("DOMContentLoaded", refresh);
 })();

@@ -1,11 +1,12 @@
-"""A bot client that speaks docs/protocol.md the way plenum.js does, for tests.
+"""A bot client that speaks docs/protocol.md the way plenum.js and htmx do, for tests.
 
-It keeps its own copy of the board from snapshots and deltas, so a test can compare
-what a member sees with the database.
+It keeps its own copy of the page as an HTML tree: a snapshot replaces it, a delta's
+out-of-band elements are swapped in as htmx swaps them (an element arriving with the
+id of one already there replaces it; `#removed` names elements to drop). A test can
+then ask what this member sees, and compare it with the database or another member.
 """
 
 import asyncio
-import html
 import json
 import re
 import uuid
@@ -13,14 +14,20 @@ from dataclasses import dataclass, field
 
 import httpx2
 import websockets
+from lxml import html as lxml_html
 
-HEADER = re.compile(r"^<!--plenum (snapshot|delta|reply) (\S+)(?: (\S+))?-->")
-COLUMN = re.compile(r'<ol id="cards-(\d+)"[^>]*>(.*?)</ol>', re.S)
-CARD = re.compile(r'<li id="card-(\d+)"[^>]*>\s*<p class="card-text">(.*?)</p>', re.S)
-INSERT = re.compile(r'<div hx-swap-oob="beforeend:#cards-(\d+)">(.*?)</div>', re.S)
-MEMBER = re.compile(r'<li id="member-(\d+)">(.*?)</li>', re.S)
-MEMBER_GONE = re.compile(r'<li id="member-(\d+)" hx-swap-oob="delete">')
-ERROR = re.compile(r'<div id="room-error" hx-swap-oob="innerHTML">(.*?)</div>', re.S)
+HEADER = re.compile(r"^<!--plenum (snapshot|delta|reply|personal)(?: (\S+))?(?: (\S+))?-->")
+
+
+def _fragments(frame: str) -> list:
+    body = HEADER.sub("", frame, count=1)
+    if not body.strip():
+        return []
+    return lxml_html.fragments_fromstring(body)
+
+
+def _text(element) -> str:
+    return element.text_content().strip()
 
 
 @dataclass
@@ -30,11 +37,12 @@ class Member:
     name: str
     socket: websockets.ClientConnection | None = None
     seq: int | None = None
-    columns: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
-    members: dict[int, str] = field(default_factory=dict)
+    page: object = None  # the lxml tree of what this member sees
     replies: dict[str, str | None] = field(default_factory=dict)  # cid -> error text or None
+    notices: dict[str, str] = field(default_factory=dict)  # cid -> notice text
     frames: list[str] = field(default_factory=list)
     resyncs: int = 0
+    closed_with: int | None = None
 
     @classmethod
     async def join(cls, base: str, slug: str, name: str, organisation: str = "") -> "Member":
@@ -60,17 +68,29 @@ class Member:
         await self.socket.close()
 
     async def post(self, column_id: int, text: str, cid: str | None = None) -> str:
+        return await self.command("post_card", cid=cid, column=str(column_id), text=text)
+
+    async def command(self, command: str, cid: str | None = None, **fields) -> str:
+        """Send a command as the page's forms do; returns its command id."""
         cid = cid or uuid.uuid4().hex
-        await self.send(
-            {"command": "post_card", "cid": cid, "column": str(column_id), "text": text}
-        )
+        await self.send({"command": command, "cid": cid, **fields})
         return cid
+
+    async def act(self, command: str, **fields) -> str | None:
+        """Send a command and wait for its reply: None if applied, else the error text."""
+        cid = await self.command(command, **fields)
+        await self.until(lambda m: cid in m.replies)
+        return self.replies[cid]
 
     async def send(self, message: dict) -> None:
         await self.socket.send(json.dumps(message))
 
     async def receive(self, timeout: float = 5) -> str:
-        frame = await asyncio.wait_for(self.socket.recv(), timeout)
+        try:
+            frame = await asyncio.wait_for(self.socket.recv(), timeout)
+        except websockets.ConnectionClosed as closed:
+            self.closed_with = closed.rcvd.code if closed.rcvd else None
+            raise
         self.frames.append(frame)
         await self.apply(frame)
         return frame
@@ -86,16 +106,16 @@ class Member:
         assert match, f"frame without header: {frame[:80]!r}"
         kind, a, b = match.groups()
         if kind == "reply":
-            error = ERROR.search(frame)
-            text = html.unescape(error.group(1)) if error else ""
-            self.replies[a] = text or None
+            self._reply(a, frame)
+        elif kind == "personal":
+            if self.page is not None:
+                self._swap(_fragments(frame))
         elif kind == "snapshot":
             self.seq = int(a)
-            self.columns = {
-                int(col): [(int(i), html.unescape(t)) for i, t in CARD.findall(body)]
-                for col, body in COLUMN.findall(frame)
-            }
-            self.members = {int(i): html.unescape(n) for i, n in MEMBER.findall(frame)}
+            self.page = lxml_html.fragment_fromstring("<div id='page'></div>")
+            for element in _fragments(frame):
+                element.attrib.pop("hx-swap-oob", None)
+                self._upsert(self.page, element)
         elif self.seq is not None and int(b) > self.seq:
             if int(a) != self.seq + 1:
                 self.seq = None
@@ -103,17 +123,129 @@ class Member:
                 await self.send({"command": "resync"})
                 return
             self.seq = int(b)
-            for col, body in INSERT.findall(frame):
-                self.columns[int(col)].extend(
-                    (int(i), html.unescape(t)) for i, t in CARD.findall(body)
-                )
-            for i in MEMBER_GONE.findall(frame):
-                self.members.pop(int(i), None)
-            for i, n in MEMBER.findall(frame):
-                self.members[int(i)] = html.unescape(n)
+            self._swap(_fragments(frame))
+
+    def _reply(self, cid: str, frame: str) -> None:
+        elements = _fragments(frame)
+        error = elements[0] if elements else None
+        notice = error.find_class("notice") if error is not None else []
+        if notice:
+            self.notices[cid] = _text(notice[0])
+            self.replies[cid] = None
+        else:
+            self.replies[cid] = (_text(error) if error is not None else "") or None
+
+    def find(self, element_id: str):
+        found = self.page.xpath(f"//*[@id='{element_id}']") if self.page is not None else []
+        return found[0] if found else None
+
+    def _upsert(self, parent, element) -> None:
+        old = element.get("id") and self.find(element.get("id"))
+        if old is not None:
+            old.getparent().remove(old)
+        parent.append(element)
+
+    def _swap(self, elements: list) -> None:
+        """Out-of-band swaps, as htmx does them (only the styles our fragments use)."""
+        for element in elements:
+            spec = element.attrib.pop("hx-swap-oob", "true")
+            style, _, selector = spec.partition(":")
+            if style in ("beforeend", "afterbegin"):
+                target_id = selector.lstrip("#")
+                if target_id == "removed":
+                    for mark in element.xpath(".//*[@data-remove]"):
+                        gone = self.find(mark.get("data-remove"))
+                        if gone is not None:
+                            gone.getparent().remove(gone)
+                    continue
+                target = self.find(target_id)
+                assert target is not None, f"no #{target_id} for {spec}"
+                for child in list(element):
+                    self._upsert(target, child)
+            elif style == "delete":
+                old = self.find(element.get("id"))
+                if old is not None:
+                    old.getparent().remove(old)
+            elif style == "innerHTML":
+                continue  # only #room-error and #announcer, which the page keeps itself
+            else:
+                old = self.find(element.get("id"))
+                if old is None:
+                    self.page.append(element)
+                else:
+                    old.getparent().replace(old, element)
+
+    # --- What this member sees -------------------------------------------------------
+
+    def cards(self, column_id: int | None = None) -> list:
+        """Card elements in id order (the browser sorts as its person chooses)."""
+        root = self.find(f"cards-{column_id}") if column_id is not None else self.page
+        if root is None:
+            return []
+        found = root.xpath(".//li[contains(concat(' ', @class, ' '), ' card ')]")
+        return sorted(found, key=lambda card: int(card.get("id").split("-")[1]))
 
     def texts(self, column_id: int) -> list[str]:
-        return [text for _, text in self.columns.get(column_id, [])]
+        return [_text(card.find_class("card-text")[0]) for card in self.cards(column_id)]
 
     def card_ids(self) -> list[int]:
-        return sorted(i for cards in self.columns.values() for i, _ in cards)
+        return [int(card.get("id").split("-")[1]) for card in self.cards()]
+
+    def card(self, card_id: int):
+        return self.find(f"card-{card_id}")
+
+    def card_text(self, card_id: int) -> str | None:
+        card = self.card(card_id)
+        return _text(card.find_class("card-text")[0]) if card is not None else None
+
+    def votes(self, card_id: int) -> int | None:
+        """The dots this member sees on a card (None: not shown to them)."""
+        count = self.find(f"votes-{card_id}")
+        return int(count.get("data-votes")) if count is not None else None
+
+    def my_votes(self) -> dict:
+        mine = self.find("my-votes")
+        if mine is None:
+            return {}
+        return {
+            "left": int(mine.get("data-left")),
+            "cards": {int(k): v for k, v in json.loads(mine.get("data-cards")).items()},
+        }
+
+    def clusters(self) -> dict[str, list[int]]:
+        """Cluster name -> card ids in it."""
+        result = {}
+        for cluster in self.page.find_class("cluster") if self.page is not None else []:
+            name = cluster.find_class("cluster-name")[0].get("data-name")
+            cards = cluster.xpath(".//li[contains(concat(' ', @class, ' '), ' card ')]")
+            result[name] = sorted(int(c.get("id").split("-")[1]) for c in cards)
+        return result
+
+    def takeaways(self) -> list[str]:
+        results = self.find("results")
+        if results is None:
+            return []
+        return [_text(t) for t in results.find_class("takeaway-text")]
+
+    def queue(self) -> list[int]:
+        queue = self.find("queue")
+        return [int(c.get("id").split("-")[1]) for c in queue] if queue is not None else []
+
+    def has(self, element_id: str) -> bool:
+        return self.find(element_id) is not None
+
+    @property
+    def members(self) -> dict[int, str]:
+        members = self.find("members")
+        if members is None:
+            return {}
+        return {
+            int(item.get("data-participant")): " ".join(
+                "".join(item.xpath("./text() | ./span//text()")).split()
+            )
+            for item in members
+        }
+
+    def state(self) -> dict:
+        state = self.find("room-state")
+        return dict(state.attrib) if state is not None else {}

@@ -1,5 +1,7 @@
 """Pure rules: no database, no server."""
 
+from datetime import UTC, datetime
+
 import pytest
 
 from server.domain import board, participants, phases, rooms
@@ -7,6 +9,7 @@ from server.domain.errors import DomainError
 from server.domain.permissions import PERMISSIONS, Action, Role, is_allowed, require
 from server.domain.text import clean_text
 
+NOW = datetime(2022, 3, 22, 11, 45, tzinfo=UTC)
 OPEN = phases.RoomState(phase=phases.Phase.COLLECT, locked=False)
 BOARD = board.BoardState(room_id=1, column_ids=frozenset({10, 11}), room=OPEN)
 
@@ -17,38 +20,40 @@ def _board(phase: str, locked: bool = False) -> board.BoardState:
 
 
 def test_card_text_is_cleaned_before_it_is_posted():
-    posted = board.post_card(BOARD, Role.PARTICIPANT, 10, "  Offene\r\n\r\n\r\nDaten \x00 ")
-    assert posted == board.CardPosted(column_id=10, text="Offene\n\nDaten")
+    posted = board.post_card(BOARD, Role.PARTICIPANT, 10, "  Offene\r\n\r\n\r\nDaten \x00 ", NOW)
+    assert posted == board.CardPosted(
+        column_id=10, text="Offene\n\nDaten", status=board.CardStatus.VISIBLE
+    )
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\t\n", "\x00\x01"])
 def test_empty_card_is_refused(text):
     with pytest.raises(DomainError) as refused:
-        board.post_card(BOARD, Role.PARTICIPANT, 10, text)
+        board.post_card(BOARD, Role.PARTICIPANT, 10, text, NOW)
     assert refused.value.code == "card_empty"
 
 
 def test_card_over_the_limit_is_refused_with_its_length():
     with pytest.raises(DomainError) as refused:
-        board.post_card(BOARD, Role.PARTICIPANT, 10, "ä" * (board.MAX_CARD_LENGTH + 1))
+        board.post_card(BOARD, Role.PARTICIPANT, 10, "ä" * (board.MAX_CARD_LENGTH + 1), NOW)
     assert refused.value.code == "card_too_long"
     assert refused.value.params == {"max": 500, "length": 501}
 
 
 def test_card_at_the_limit_counts_what_others_will_see():
     padded = "  " + "x" * board.MAX_CARD_LENGTH + "  "
-    assert len(board.post_card(BOARD, Role.PARTICIPANT, 10, padded).text) == 500
+    assert len(board.post_card(BOARD, Role.PARTICIPANT, 10, padded, NOW).text) == 500
 
 
 def test_card_in_a_column_of_another_room_is_refused():
     with pytest.raises(DomainError) as refused:
-        board.post_card(BOARD, Role.PARTICIPANT, 99, "Idee")
+        board.post_card(BOARD, Role.PARTICIPANT, 99, "Idee", NOW)
     assert refused.value.code == "unknown_column"
 
 
 def test_stranger_may_not_post():
     with pytest.raises(DomainError) as refused:
-        board.post_card(BOARD, Role.STRANGER, 10, "Idee")
+        board.post_card(BOARD, Role.STRANGER, 10, "Idee", NOW)
     assert refused.value.code == "not_joined"
 
 
@@ -107,10 +112,10 @@ def test_stranger_may_not_enter_a_room():
 )
 def test_phase_and_lock_decide_who_may_post(phase, locked, role, refusal):
     if refusal is None:
-        board.post_card(_board(phase, locked), role, 10, "Idee")
+        board.post_card(_board(phase, locked), role, 10, "Idee", NOW)
     else:
         with pytest.raises(DomainError) as refused:
-            board.post_card(_board(phase, locked), role, 10, "Idee")
+            board.post_card(_board(phase, locked), role, 10, "Idee", NOW)
         assert refused.value.code == refusal
 
 
@@ -135,7 +140,13 @@ def test_a_phase_change_needs_another_known_phase(target, code):
     assert refused.value.code == code
 
 
-MODERATOR_ACTIONS = {Action.MODERATE_ROOM}
+MODERATOR_ACTIONS = {
+    Action.MODERATE_ROOM,
+    Action.MODERATE_CARDS,
+    Action.CLUSTER_CARDS,
+    Action.WRITE_RESULTS,
+    Action.REMOVE_PARTICIPANT,
+}
 
 
 @pytest.mark.parametrize("action", list(Action))

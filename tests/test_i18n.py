@@ -20,7 +20,7 @@ def test_every_key_used_in_a_template_exists():
         used |= set(KEY_IN_TEMPLATE.findall(template.read_text(encoding="utf-8")))
     known = set(catalogue("de"))
     plural_stems = {key.rsplit(".", 1)[0] for key in known if key.endswith((".one", ".other"))}
-    dynamic = {key for key in used if key.endswith(".")}  # e.g. "agenda_kind." ~ item.kind
+    dynamic = {key for key in used if key.endswith((".", "_"))}  # "agenda_kind." ~ item.kind
     assert used - dynamic - known - plural_stems == set()
     for prefix in dynamic:
         assert any(key.startswith(prefix) for key in known), prefix

@@ -17,6 +17,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     StringConstraints,
     model_validator,
 )
@@ -159,6 +160,26 @@ class ModeratorConfig(_Config):
     email: Email | None = None
 
 
+class BoardConfig(_Config):
+    """How a room's board behaves; every field has a default (see docs/sessions_config.md)."""
+
+    vote_budget: PositiveInt = 5
+    max_votes_per_card: PositiveInt = 3
+    vote_on_own_cards: StrictBool = True
+    votes_visible_while_voting: StrictBool = False
+    pre_moderation: StrictBool = False
+    read_only_when_time_is_up: StrictBool = False
+
+    @model_validator(mode="after")
+    def _card_limit_fits_budget(self) -> "BoardConfig":
+        if self.max_votes_per_card > self.vote_budget:
+            message = (
+                f"must not exceed vote_budget ({self.vote_budget}), got {self.max_votes_per_card}"
+            )
+            raise RuleError(("max_votes_per_card",), message)
+        return self
+
+
 class RoomConfig(_Config):
     slug: Slug
     title: Text
@@ -167,6 +188,7 @@ class RoomConfig(_Config):
     prompts: Annotated[list[PromptConfig], Field(min_length=1)]
     video_url: HttpsUrl | None = None
     moderators: list[ModeratorConfig] = []
+    board: BoardConfig = BoardConfig()
 
     @model_validator(mode="after")
     def _prompts_are_distinct(self) -> "RoomConfig":

@@ -22,7 +22,14 @@ class Action(StrEnum):
     VIEW_LOBBY = "view_lobby"
     ENTER_ROOM = "enter_room"
     POST_CARD = "post_card"
-    MODERATE_ROOM = "moderate_room"
+    EDIT_OWN_CARD = "edit_own_card"  # edit or delete a card one wrote
+    COMMENT = "comment"
+    VOTE = "vote"  # cast and withdraw dots
+    MODERATE_ROOM = "moderate_room"  # phase, lock, timer
+    MODERATE_CARDS = "moderate_cards"  # hide, approve, highlight, edit any, move, merge, undo
+    CLUSTER_CARDS = "cluster_cards"
+    WRITE_RESULTS = "write_results"
+    REMOVE_PARTICIPANT = "remove_participant"
 
 
 _EVERYONE_JOINED = frozenset({Role.PARTICIPANT, Role.MODERATOR, Role.ORGANISER})
@@ -32,7 +39,14 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_LOBBY: _EVERYONE_JOINED,
     Action.ENTER_ROOM: _EVERYONE_JOINED,
     Action.POST_CARD: _EVERYONE_JOINED,
+    Action.EDIT_OWN_CARD: _EVERYONE_JOINED,
+    Action.COMMENT: _EVERYONE_JOINED,
+    Action.VOTE: _EVERYONE_JOINED,
     Action.MODERATE_ROOM: _MODERATORS,
+    Action.MODERATE_CARDS: _MODERATORS,
+    Action.CLUSTER_CARDS: _MODERATORS,
+    Action.WRITE_RESULTS: _MODERATORS,
+    Action.REMOVE_PARTICIPANT: _MODERATORS,
 }
 
 

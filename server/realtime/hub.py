@@ -14,11 +14,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Protocol
 
+from ..domain.votes import MyVotes
 from ..store.database import Database
 from ..store.records import BoardRecord, RoomUpdate
 from ..store.room_updates import load_room_update
 from .broadcast import Broadcast
-from .connection import Audience, Connection
+from .connection import CLOSE_REMOVED, Audience, Connection
 from .topics import room_topic
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,8 @@ class Renderer(Protocol):
 
     def snapshot(self, board: BoardRecord, audience: Audience) -> str: ...
     def delta(self, update: RoomUpdate, audience: Audience) -> str: ...
+    def personal(self, votes: MyVotes, language: str) -> str: ...
+    def farewell(self, language: str) -> str: ...
 
 
 class RoomChannel:
@@ -36,6 +39,7 @@ class RoomChannel:
         self.hub = hub
         self.room_id = room_id
         self.members: dict[Audience, set[Connection]] = defaultdict(set)
+        self.by_participant: dict[int, set[Connection]] = defaultdict(set)
         self.joining: list[Connection] = []
         self.last_seq: int | None = None
         self.wake = asyncio.Event()
@@ -71,9 +75,12 @@ class RoomChannel:
     async def _catch_up(self) -> None:
         joiners, self.joining = self.joining, []
         after = self.last_seq
+        personal_for = frozenset(c.participant_id for c in joiners)
         try:
             update = await self.hub.database.read(
-                lambda s: load_room_update(s, self.room_id, after, bool(joiners) or after is None)
+                lambda s: load_room_update(
+                    s, self.room_id, after, bool(joiners) or after is None, personal_for
+                )
             )
         except BaseException:
             self.joining[:0] = joiners
@@ -82,24 +89,57 @@ class RoomChannel:
         if after is not None and update.seq > after:
             self._deliver(update)
         self.last_seq = update.seq
-        self._welcome(joiners, update.snapshot)
+        self._welcome(joiners, update)
 
     def _deliver(self, update: RoomUpdate) -> None:
+        renderer = self.hub.renderer
         for audience, connections in self.members.items():
             if connections:
-                frame = self.hub.renderer.delta(update, audience)
+                if update.for_everyone:
+                    frame = renderer.snapshot(update.snapshot, audience)
+                else:
+                    frame = renderer.delta(update, audience)
                 for connection in list(connections):
                     connection.deliver(frame)
+        self._deliver_personal(update, self.by_participant)
+        for participant_id in update.removed:
+            for connection in list(self.by_participant.get(participant_id, ())):
+                connection.deliver(renderer.farewell(connection.audience.language))
+                connection.drop(CLOSE_REMOVED)
 
-    def _welcome(self, joiners: list[Connection], board: BoardRecord | None) -> None:
+    def _deliver_personal(self, update: RoomUpdate, connections: dict) -> None:
+        """Each participant's own dots go to their own sockets only."""
+        frames: dict[tuple[int, str], str] = {}
+        for participant_id, votes in update.personal.items():
+            for connection in connections.get(participant_id, ()):
+                key = (participant_id, connection.audience.language)
+                if key not in frames:
+                    frames[key] = self.hub.renderer.personal(votes, key[1])
+                connection.deliver(frames[key])
+
+    def _welcome(self, joiners: list[Connection], update: RoomUpdate) -> None:
         frames: dict[Audience, str] = {}
+        welcomed: dict[int, set[Connection]] = defaultdict(set)
         for connection in joiners:
             if connection.dropped:
                 continue
             if connection.audience not in frames:
-                frames[connection.audience] = self.hub.renderer.snapshot(board, connection.audience)
+                frames[connection.audience] = self.hub.renderer.snapshot(
+                    update.snapshot, connection.audience
+                )
             connection.deliver(frames[connection.audience])
             self.members[connection.audience].add(connection)
+            self.by_participant[connection.participant_id].add(connection)
+            welcomed[connection.participant_id].add(connection)
+        self._deliver_personal(update, welcomed)
+
+    def forget(self, connection: Connection) -> None:
+        self.members[connection.audience].discard(connection)
+        sockets = self.by_participant.get(connection.participant_id)
+        if sockets is not None:
+            sockets.discard(connection)
+            if not sockets:
+                del self.by_participant[connection.participant_id]
 
 
 class Hub:
@@ -129,7 +169,7 @@ class Hub:
         """Send this socket a fresh snapshot (it saw a gap in the seq)."""
         channel = self.channels.get(connection.room_id)
         if channel is not None and connection in channel.members[connection.audience]:
-            channel.members[connection.audience].discard(connection)
+            channel.forget(connection)
             channel.joining.append(connection)
             channel.wake.set()
 
@@ -137,7 +177,7 @@ class Hub:
         channel = self.channels.get(connection.room_id)
         if channel is None:
             return
-        channel.members[connection.audience].discard(connection)
+        channel.forget(connection)
         if connection in channel.joining:
             channel.joining.remove(connection)
         if channel.is_empty():

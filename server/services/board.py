@@ -1,23 +1,23 @@
-"""Changing a room's idea board."""
-
-from dataclasses import dataclass
+"""What members do on a room's board: post, edit and delete their cards, comment, vote."""
 
 from sqlmodel import Session
 
-from ..domain import board
-from ..store import boards, events
+from ..domain import board, votes
+from ..domain.board import CardStatus
+from ..store import boards, cards, events
+from ..store import votes as vote_store
 from ..store.records import BoardRecord, ParticipantRecord, RoomRecord
-from ..store.room_updates import CARD_POSTED
-from .access import role_in_room
+from ..store.room_updates import (
+    CARD_DELETED,
+    CARD_EDITED,
+    CARD_POSTED,
+    COMMENT_ADDED,
+    VOTE_CAST,
+    VOTE_WITHDRAWN,
+    effects,
+)
 from .backends import Backends
-
-
-@dataclass(frozen=True)
-class Applied:
-    """A command's outcome: the event's seq, and whether it had been applied before."""
-
-    seq: int
-    duplicate: bool = False
+from .room_change import Applied, Change, Context, apply
 
 
 async def post_card(
@@ -28,25 +28,103 @@ async def post_card(
     text: str,
     command_id: str | None,
 ) -> Applied:
-    def transaction(session: Session) -> Applied:
-        role = role_in_room(session, participant, room)
-        if command_id:
-            seq = events.seq_of_command(session, room.id, participant.id, command_id)
-            if seq is not None:
-                return Applied(seq, duplicate=True)
-        posted = board.post_card(boards.board_state(session, room.id), role, column_id, text)
+    def decide(c: Context) -> Change:
+        posted = board.post_card(
+            boards.board_state(c.session, c.room_id), c.role, column_id, text, c.now
+        )
         card_id = boards.insert_card(
-            session, room.id, posted.column_id, participant.id, posted.text
+            c.session, c.room_id, posted.column_id, c.actor_id, posted.text, posted.status
         )
-        payload = {"card_id": card_id}
-        return Applied(
-            events.append_event(session, room.id, CARD_POSTED, payload, participant.id, command_id)
-        )
+        waits = posted.status == CardStatus.PENDING
+        return Change(CARD_POSTED, effects(cards=[card_id]), "card_waits" if waits else None)
 
-    applied = await backends.database.write(transaction)
-    if not applied.duplicate:
-        await backends.announce(room.id, applied.seq)
-    return applied
+    return await apply(backends, participant, room, command_id, decide)
+
+
+async def edit_card(
+    backends: Backends,
+    participant: ParticipantRecord,
+    room: RoomRecord,
+    card_id: int,
+    text: str,
+    command_id: str | None,
+) -> Applied:
+    """Authors edit their own cards; a moderator's edit is marked and can be undone."""
+
+    def decide(c: Context) -> Change:
+        card = cards.one(c.session, c.room_id, card_id)
+        current = cards.text_of(c.session, card_id) if card else ""
+        state = boards.board_state(c.session, c.room_id)
+        edited = board.edit_card(state, c.role, c.actor_id, card, text, current, c.now)
+        before = cards.snapshot_of(c.session, card_id, "text", "edited_at", "edited_by_moderator")
+        cards.edit_text(c.session, card_id, edited.text, edited.by_moderator)
+        undo = {"undo": {"cards": {card_id: before}}} if edited.by_moderator else {}
+        return Change(CARD_EDITED, effects(cards=[card_id], **undo))
+
+    return await apply(backends, participant, room, command_id, decide)
+
+
+async def delete_card(
+    backends: Backends,
+    participant: ParticipantRecord,
+    room: RoomRecord,
+    card_id: int,
+    command_id: str | None,
+) -> Applied:
+    """The card leaves the board but not the history; its dots go back to the voters."""
+
+    def decide(c: Context) -> Change:
+        card = cards.one(c.session, c.room_id, card_id)
+        board.delete_card(boards.board_state(c.session, c.room_id), c.role, c.actor_id, card, c.now)
+        cards.change(c.session, [card_id], status=CardStatus.DELETED.value, cluster_id=None)
+        voters = vote_store.delete_on_card(c.session, card_id)
+        return Change(CARD_DELETED, effects(gone=[card_id], voters=voters))
+
+    return await apply(backends, participant, room, command_id, decide)
+
+
+async def add_comment(
+    backends: Backends,
+    participant: ParticipantRecord,
+    room: RoomRecord,
+    card_id: int,
+    text: str,
+    command_id: str | None,
+) -> Applied:
+    def decide(c: Context) -> Change:
+        card = cards.one(c.session, c.room_id, card_id)
+        cleaned = board.comment(boards.board_state(c.session, c.room_id), c.role, card, text, c.now)
+        comment_id = cards.add_comment(c.session, c.room_id, card_id, c.actor_id, cleaned)
+        return Change(COMMENT_ADDED, effects(cards=[card_id], comment_id=comment_id))
+
+    return await apply(backends, participant, room, command_id, decide)
+
+
+async def vote(
+    backends: Backends,
+    participant: ParticipantRecord,
+    room: RoomRecord,
+    card_id: int,
+    command_id: str | None,
+    withdraw: bool = False,
+) -> Applied:
+    """One dot more (or less). The room's row lock, taken before `mine` is read, keeps two
+    sockets of one person from spending the same dot twice."""
+
+    def decide(c: Context) -> Change:
+        card = cards.one(c.session, c.room_id, card_id)
+        state = boards.board_state(c.session, c.room_id).room
+        mine = vote_store.my_votes(c.session, c.room_id, c.actor_id)
+        if withdraw:
+            votes.withdraw(c.role, state, card, mine, c.now)
+            vote_store.remove_latest(c.session, card_id, c.actor_id)
+        else:
+            votes.cast(c.role, state, c.actor_id, card, mine, c.now)
+            vote_store.add(c.session, c.room_id, card_id, c.actor_id)
+        payload = effects(vote_cards=[card_id], voters=[c.actor_id])
+        return Change(VOTE_WITHDRAWN if withdraw else VOTE_CAST, payload)
+
+    return await apply(backends, participant, room, command_id, decide)
 
 
 async def load_board(backends: Backends, room: RoomRecord) -> BoardRecord:

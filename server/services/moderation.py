@@ -1,54 +1,107 @@
-"""What a room's moderator changes for everyone in it."""
+"""What a room's moderator changes for the whole room: phase, lock, timer, membership."""
 
-from collections.abc import Callable
-
-from sqlmodel import Session
-
-from ..domain import phases
+from ..domain import phases, rooms, timer
+from ..domain.errors import DomainError
 from ..domain.permissions import Role
-from ..domain.phases import RoomState
-from ..store import events, rooms
+from ..store import presence
+from ..store import rooms as room_store
 from ..store.records import ParticipantRecord, RoomRecord
-from ..store.room_updates import BOARD_LOCKED, PHASE_CHANGED
+from ..store.room_updates import (
+    BOARD_LOCKED,
+    MEMBER_REMOVED,
+    PHASE_CHANGED,
+    TIMER_CHANGED,
+    effects,
+)
 from .access import role_in_room
 from .backends import Backends
-
-# Given the session, the actor's role and the room's state: decide, store, and name the
-# event to append (type, payload).
-Decision = Callable[[Session, Role, RoomState], tuple[str, dict]]
-
-
-async def _moderate(
-    backends: Backends, moderator: ParticipantRecord, room: RoomRecord, decide: Decision
-) -> None:
-    def transaction(session: Session) -> int:
-        role = role_in_room(session, moderator, room)
-        type_, payload = decide(session, role, rooms.room_state(session, room.id))
-        return events.append_event(session, room.id, type_, payload, moderator.id)
-
-    await backends.announce(room.id, await backends.database.write(transaction))
+from .room_change import Applied, Change, Context, apply
 
 
 async def change_phase(
-    backends: Backends, moderator: ParticipantRecord, room: RoomRecord, target: str
-) -> None:
-    def decide(session: Session, role: Role, state: RoomState) -> tuple[str, dict]:
-        changed = phases.change_phase(role, state, target)
-        rooms.set_phase(session, room.id, changed.phase)
-        return PHASE_CHANGED, {"phase": changed.phase.value}
+    backends: Backends,
+    moderator: ParticipantRecord,
+    room: RoomRecord,
+    target: str,
+    command_id: str | None = None,
+) -> Applied:
+    def decide(c: Context) -> Change:
+        state = room_store.room_state(c.session, c.room_id)
+        changed = phases.change_phase(c.role, state, target)
+        room_store.set_phase(c.session, c.room_id, changed.phase)
+        return Change(PHASE_CHANGED, effects(state=True, phase=changed.phase.value))
 
-    await _moderate(backends, moderator, room, decide)
+    return await apply(backends, moderator, room, command_id, decide)
 
 
 async def lock_board(
-    backends: Backends, moderator: ParticipantRecord, room: RoomRecord, locked: bool
-) -> None:
-    def decide(session: Session, role: Role, state: RoomState) -> tuple[str, dict]:
-        changed = phases.lock_board(role, state, locked)
-        rooms.set_locked(session, room.id, changed.locked)
-        return BOARD_LOCKED, {"locked": changed.locked}
+    backends: Backends,
+    moderator: ParticipantRecord,
+    room: RoomRecord,
+    locked: bool,
+    command_id: str | None = None,
+) -> Applied:
+    def decide(c: Context) -> Change:
+        state = room_store.room_state(c.session, c.room_id)
+        changed = phases.lock_board(c.role, state, locked)
+        room_store.set_locked(c.session, c.room_id, changed.locked)
+        return Change(BOARD_LOCKED, effects(state=True, locked=changed.locked))
 
-    await _moderate(backends, moderator, room, decide)
+    return await apply(backends, moderator, room, command_id, decide)
+
+
+TIMER_ACTIONS = ("start", "pause", "resume", "extend", "stop")
+
+
+async def set_timer(
+    backends: Backends,
+    moderator: ParticipantRecord,
+    room: RoomRecord,
+    action: str,
+    minutes: object,
+    command_id: str | None = None,
+) -> Applied:
+    def decide(c: Context) -> Change:
+        current = room_store.room_state(c.session, c.room_id).timer
+        if action == "start":
+            changed = timer.start(c.role, minutes, c.now)
+        elif action == "pause":
+            changed = timer.pause(c.role, current, c.now)
+        elif action == "resume":
+            changed = timer.resume(c.role, current, c.now)
+        elif action == "extend":
+            changed = timer.extend(c.role, current, minutes, c.now)
+        elif action == "stop":
+            changed = timer.stop(c.role, current)
+        else:
+            raise DomainError("bad_command")
+        room_store.set_timer(c.session, c.room_id, changed)
+        return Change(TIMER_CHANGED, effects(state=True, action=action))
+
+    return await apply(backends, moderator, room, command_id, decide)
+
+
+async def remove_member(
+    backends: Backends,
+    moderator: ParticipantRecord,
+    room: RoomRecord,
+    target: ParticipantRecord | None,
+    command_id: str | None = None,
+) -> Applied:
+    """Put a participant out of the room: their sockets close and they cannot come back.
+    Undo lets them in again."""
+
+    def decide(c: Context) -> Change:
+        target_role = role_in_room(c.session, target, room)
+        target_id = target.id if target else 0
+        if target is not None and not presence.is_present(c.session, c.room_id, target_id):
+            target_role = Role.STRANGER  # only people in the room can be removed from it
+        rooms.remove_participant(c.role, c.actor_id, target_id, target_role)
+        room_store.remove_member(c.session, c.room_id, target_id, c.actor_id)
+        payload = effects(participant_id=target_id, undo={"readmit": target_id})
+        return Change(MEMBER_REMOVED, payload)
+
+    return await apply(backends, moderator, room, command_id, decide)
 
 
 async def role(backends: Backends, participant: ParticipantRecord, room: RoomRecord) -> Role:

@@ -4,6 +4,7 @@ from sqlmodel import Session
 
 from ..domain import rooms
 from ..store import events, presence
+from ..store import rooms as room_store
 from ..store.records import ParticipantRecord, RoomRecord
 from ..store.room_updates import MEMBER_JOINED, MEMBER_LEFT
 from .access import role_in_room
@@ -19,6 +20,7 @@ async def enter_room(backends: Backends, participant: ParticipantRecord, room: R
             capacity=room.capacity,
             present=presence.count_present(session, room.id),
             already_present=presence.is_present(session, room.id, participant.id),
+            removed=room_store.is_removed(session, room.id, participant.id),
         )
         if presence.add_connection(session, room.id, participant.id) > 1:
             return None

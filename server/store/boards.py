@@ -1,16 +1,18 @@
-"""Cards and columns of a room's board."""
+"""A room's board as read models: cards with their dots, comments and merged duplicates."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, insert
+from sqlalchemy import bindparam, func, insert
 from sqlmodel import Session, select
 
-from ..domain.board import BoardState
+from ..domain.board import LIVE, BoardState, CardStatus
+from . import clusters, takeaways
 from .presence import members_of
-from .records import BoardRecord, CardRecord, ColumnRecord
+from .records import BoardRecord, CardRecord, ColumnRecord, CommentRecord, MergedRecord
 from .rooms import room_state
-from .tables import BoardColumn, Card, Participant
+from .tables import BoardColumn, Card, Comment, Participant, Vote
 
 # Built once: these run for every card (see store/events.py for why).
 _COLUMN_IDS = select(BoardColumn.id).where(
@@ -26,17 +28,26 @@ def board_state(session: Session, room_id: int) -> BoardState:
     )
 
 
-def insert_card(session: Session, room_id: int, column_id: int, author_id: int, text: str) -> int:
+def insert_card(
+    session: Session,
+    room_id: int,
+    column_id: int,
+    author_id: int,
+    text: str,
+    status: CardStatus = CardStatus.VISIBLE,
+) -> int:
     values = {
         "room_id": room_id,
         "column_id": column_id,
         "author_id": author_id,
         "text": text,
         "created_at": datetime.now(UTC),
+        "status": status.value,
     }
     return session.connection().execute(_INSERT_CARD, values).scalar_one()
 
 
+_LIVE_STATUSES = [status.value for status in LIVE]
 _CARDS = (
     select(
         Card.id,
@@ -48,22 +59,100 @@ _CARDS = (
         Participant.organisation.label("author_organisation"),
         Card.text,
         Card.created_at,
+        Card.status,
+        Card.highlighted,
+        Card.cluster_id,
+        Card.edited_at,
+        Card.edited_by_moderator,
     )
     .join(Participant, Participant.id == Card.author_id)
     .join(BoardColumn, BoardColumn.id == Card.column_id)
     .order_by(Card.id)
 )
 _CARDS_BY_ID = _CARDS.where(Card.id.in_(bindparam("ids", expanding=True)))
-_CARDS_OF_ROOM = _CARDS.where(Card.room_id == bindparam("room"))
+_CARDS_OF_ROOM = _CARDS.where(Card.room_id == bindparam("room"), Card.status.in_(_LIVE_STATUSES))
+_VOTES = (
+    select(Vote.card_id, func.count())
+    .where(Vote.card_id.in_(bindparam("ids", expanding=True)))
+    .group_by(Vote.card_id)
+)
+_COMMENTS = (
+    select(
+        Comment.id,
+        Comment.card_id,
+        Participant.display_name.label("author_name"),
+        Comment.text,
+        Comment.created_at,
+    )
+    .join(Participant, Participant.id == Comment.author_id)
+    .where(Comment.card_id.in_(bindparam("ids", expanding=True)))
+    .order_by(Comment.id)
+)
+_MERGED = (
+    select(
+        Card.id.label("card_id"),
+        Card.merged_into.label("into"),
+        Participant.display_name.label("author_name"),
+        Card.text,
+    )
+    .join(Participant, Participant.id == Card.author_id)
+    .where(
+        Card.merged_into.in_(bindparam("ids", expanding=True)),
+        Card.status == CardStatus.MERGED.value,
+    )
+    .order_by(Card.id)
+)
+
+
+def _records(session: Session, rows) -> list[CardRecord]:
+    """Card rows with their dots, comments and merged duplicates: three reads in all."""
+    rows = list(rows)
+    if not rows:
+        return []
+    connection = session.connection()
+    ids = [row.id for row in rows]
+    totals = dict(connection.execute(_VOTES, {"ids": ids}).all())
+    comments: dict[int, list[CommentRecord]] = defaultdict(list)
+    for row in connection.execute(_COMMENTS, {"ids": ids}):
+        comments[row.card_id].append(CommentRecord(**row._mapping))
+    merged: dict[int, list[MergedRecord]] = defaultdict(list)
+    for row in connection.execute(_MERGED, {"ids": ids}):
+        merged[row.into].append(MergedRecord(**row._mapping))
+    records = []
+    for row in rows:
+        values = row._mapping
+        records.append(
+            CardRecord(
+                id=row.id,
+                room_id=row.room_id,
+                column_id=row.column_id,
+                column_title=row.column_title,
+                author_id=row.author_id,
+                author_name=row.author_name,
+                author_organisation=row.author_organisation,
+                text=row.text,
+                created_at=row.created_at,
+                status=CardStatus(row.status),
+                highlighted=row.highlighted,
+                cluster_id=row.cluster_id,
+                edited=values["edited_at"] is not None,
+                edited_by_moderator=row.edited_by_moderator,
+                votes=totals.get(row.id, 0),
+                comments=comments.get(row.id, []),
+                merged=merged.get(row.id, []),
+            )
+        )
+    return records
 
 
 def cards_by_id(session: Session, card_ids: Iterable[int]) -> list[CardRecord]:
     rows = session.connection().execute(_CARDS_BY_ID, {"ids": list(card_ids)})
-    return [CardRecord(**row._mapping) for row in rows]
+    return _records(session, rows)
 
 
 def load_board(session: Session, room_id: int, seq: int) -> BoardRecord:
-    """The whole board in display order: columns by position, cards oldest first."""
+    """The whole board in display order: columns by position, clusters and cards oldest
+    first (the browser re-sorts on request)."""
     columns = session.exec(
         select(BoardColumn)
         .where(BoardColumn.room_id == room_id, ~BoardColumn.archived)
@@ -73,14 +162,26 @@ def load_board(session: Session, room_id: int, seq: int) -> BoardRecord:
         c.id: ColumnRecord(id=c.id, key=c.key, title=c.title, description=c.description)
         for c in columns
     }
-    for row in session.connection().execute(_CARDS_OF_ROOM, {"room": room_id}):
-        card = CardRecord(**row._mapping)
-        if card.column_id in records:
+    groups = {}
+    for cluster in clusters.clusters_of(session, room_id):
+        if cluster.column_id in records:
+            records[cluster.column_id].clusters.append(cluster)
+            groups[cluster.id] = cluster
+    queue = []
+    cards = session.connection().execute(_CARDS_OF_ROOM, {"room": room_id})
+    for card in _records(session, cards):
+        if card.status == CardStatus.PENDING:
+            queue.append(card)
+        elif card.cluster_id in groups:
+            groups[card.cluster_id].cards.append(card)
+        elif card.column_id in records:
             records[card.column_id].cards.append(card)
     return BoardRecord(
         room_id=room_id,
         seq=seq,
         state=room_state(session, room_id),
         columns=list(records.values()),
+        queue=queue,
+        takeaways=takeaways.takeaways_of(session, room_id),
         members=members_of(session, room_id),
     )

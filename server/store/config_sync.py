@@ -95,6 +95,7 @@ def _sync_rooms(session: Session, conference_id: int, rooms: list[RoomConfig]) -
             "capacity": config.capacity,
             "video_url": config.video_url,
             "archived": False,
+            **config.board.model_dump(),
         }
         make = partial(Room, conference_id=conference_id, slug=config.slug)
         room, changed = _upsert(session, existing, config.slug, make, values)

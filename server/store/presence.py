@@ -6,7 +6,7 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from .records import MemberRecord
-from .tables import Participant, Presence
+from .tables import ModeratorGrant, ModeratorInvite, Participant, Presence
 
 
 def add_connection(session: Session, room_id: int, participant_id: int) -> int:
@@ -56,8 +56,18 @@ def counts_by_room(session: Session, room_ids: list[int]) -> dict[int, int]:
 
 def _members_query(room_id: int):
     # In order of arrival, so a member appended live lands where a snapshot puts them.
+    moderates = (
+        select(ModeratorGrant.participant_id)
+        .join(ModeratorInvite, ModeratorInvite.id == ModeratorGrant.invite_id)
+        .where(ModeratorGrant.room_id == room_id, ModeratorInvite.revoked_at.is_(None))
+    )
     return (
-        select(Participant.id, Participant.display_name, Participant.organisation)
+        select(
+            Participant.id,
+            Participant.display_name,
+            Participant.organisation,
+            Participant.id.in_(moderates),
+        )
         .join(Presence, Presence.participant_id == Participant.id)
         .where(Presence.room_id == room_id)
         .order_by(Presence.since, Participant.id)

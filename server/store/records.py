@@ -3,7 +3,28 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from ..domain.board import CardStatus
 from ..domain.phases import RoomState
+from ..domain.votes import MyVotes
+
+
+@dataclass(frozen=True, slots=True)
+class CommentRecord:
+    id: int
+    card_id: int
+    author_name: str
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MergedRecord:
+    """A duplicate folded into a card: its words stay visible there."""
+
+    card_id: int
+    into: int
+    author_name: str
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +38,22 @@ class CardRecord:
     author_organisation: str | None
     text: str
     created_at: datetime
+    status: CardStatus = CardStatus.VISIBLE
+    highlighted: bool = False
+    cluster_id: int | None = None
+    edited: bool = False
+    edited_by_moderator: bool = False
+    votes: int = 0
+    comments: list[CommentRecord] = field(default_factory=list)
+    merged: list[MergedRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterRecord:
+    id: int
+    column_id: int
+    name: str
+    cards: list[CardRecord] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +62,8 @@ class ColumnRecord:
     key: str
     title: str
     description: str | None
-    cards: list[CardRecord] = field(default_factory=list)
+    clusters: list[ClusterRecord] = field(default_factory=list)
+    cards: list[CardRecord] = field(default_factory=list)  # not in a cluster
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,31 +71,61 @@ class MemberRecord:
     participant_id: int
     display_name: str
     organisation: str | None
+    moderator: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TakeawayRecord:
+    id: int
+    position: int
+    text: str
+    card_id: int | None
+    cluster_id: int | None
 
 
 @dataclass(frozen=True, slots=True)
 class BoardRecord:
-    """A room's whole board as of event `seq`."""
+    """A room's whole board as of event `seq`, with every card of every status.
+
+    The views leave out what an audience may not see (hidden and waiting cards).
+    """
 
     room_id: int
     seq: int
     state: RoomState
     columns: list[ColumnRecord]
+    queue: list[CardRecord]  # waiting for a moderator's approval
+    takeaways: list[TakeawayRecord]
     members: list[MemberRecord]
 
 
 @dataclass(frozen=True, slots=True)
 class RoomUpdate:
-    """What changed in a room after a known seq, plus a snapshot when asked for."""
+    """What changed in a room after a known seq, plus a snapshot when asked for.
+
+    Every list holds the current state of what the events touched, so applying the
+    same update twice changes nothing.
+    """
 
     seq: int
     first_seq: int
-    inserted_cards: list[CardRecord]
-    joined: list[MemberRecord]  # present now, absent before these events
-    left: list[int]  # participant ids present before, absent now
-    present_count: int | None  # None: presence did not change
-    state: RoomState | None  # None: phase and lock did not change
-    snapshot: BoardRecord | None
+    cards: list[CardRecord] = field(default_factory=list)  # to show again, as they are now
+    gone_cards: list[int] = field(default_factory=list)  # deleted or merged away
+    vote_totals: dict[int, int] = field(default_factory=dict)  # card -> dots, cards not above
+    new_clusters: list[ClusterRecord] = field(default_factory=list)  # without their cards
+    renamed_clusters: list[ClusterRecord] = field(default_factory=list)
+    gone_clusters: list[int] = field(default_factory=list)
+    takeaways: list[TakeawayRecord] | None = None  # None: unchanged
+    joined: list[MemberRecord] = field(default_factory=list)  # present now, not before
+    left: list[int] = field(default_factory=list)  # participant ids present before, not now
+    removed: list[int] = field(default_factory=list)  # put out of the room by a moderator
+    present_count: int | None = None  # None: presence did not change
+    state: RoomState | None = None  # the room now (None only in a snapshot for everyone)
+    state_changed: bool = False  # lock or timer changed: show the new state
+    personal: dict[int, MyVotes] = field(default_factory=dict)  # whose dots changed
+    announce: CardRecord | None = None  # the newest card, for screen readers
+    snapshot: BoardRecord | None = None  # for joiners, or for everyone after a phase change
+    for_everyone: bool = False  # the snapshot replaces the delta for every socket
 
 
 @dataclass(frozen=True, slots=True)

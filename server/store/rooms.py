@@ -1,4 +1,4 @@
-"""A room's live state (phase, lock) and who moderates it."""
+"""A room's live state (phase, lock, timer, settings), who moderates it, who was removed."""
 
 import hashlib
 import hmac
@@ -8,14 +8,67 @@ from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
 from ..domain.phases import Phase, RoomState
-from .tables import ModeratorGrant, ModeratorInvite, Room
+from ..domain.room_settings import RoomSettings
+from ..domain.timer import Timer
+from .tables import ModeratorGrant, ModeratorInvite, Room, RoomRemoval
 
-_STATE = select(Room.phase, Room.locked).where(Room.id == bindparam("room"))
+_SETTINGS = [getattr(Room, name) for name in RoomSettings.__dataclass_fields__]
+_STATE = select(
+    Room.phase, Room.locked, Room.timer_deadline, Room.timer_remaining, *_SETTINGS
+).where(Room.id == bindparam("room"))
+_LOCK = select(Room.id).where(Room.id == bindparam("room")).with_for_update()
 
 
 def room_state(session: Session, room_id: int) -> RoomState:
-    phase, locked = session.connection().execute(_STATE, {"room": room_id}).one()
-    return RoomState(phase=Phase(phase), locked=locked)
+    row = session.connection().execute(_STATE, {"room": room_id}).one()
+    phase, locked, deadline, remaining, *settings = row
+    if deadline is not None and deadline.tzinfo is None:
+        deadline = deadline.replace(tzinfo=UTC)  # SQLite hands back naive datetimes
+    return RoomState(
+        phase=Phase(phase),
+        locked=locked,
+        timer=Timer(deadline=deadline, remaining=remaining),
+        settings=RoomSettings(*settings),
+    )
+
+
+def lock_room(session: Session, room_id: int) -> None:
+    """Take the room's row lock first, so what is read next is not raced by another writer.
+
+    SQLite has one writer at a time anyway; PostgreSQL needs the FOR UPDATE.
+    """
+    session.connection().execute(_LOCK, {"room": room_id})
+
+
+def set_timer(session: Session, room_id: int, timer: Timer) -> None:
+    session.execute(
+        update(Room)
+        .where(Room.id == room_id)
+        .values(timer_deadline=_naive_utc(timer.deadline), timer_remaining=timer.remaining)
+    )
+
+
+def _naive_utc(moment: datetime | None) -> datetime | None:
+    # Stored without a zone on every engine; always UTC.
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment is not None else None
+
+
+def remove_member(session: Session, room_id: int, participant_id: int, by: int) -> None:
+    session.add(
+        RoomRemoval(
+            room_id=room_id, participant_id=participant_id, removed_by=by, at=datetime.now(UTC)
+        )
+    )
+
+
+def readmit(session: Session, room_id: int, participant_id: int) -> None:
+    row = session.get(RoomRemoval, (room_id, participant_id))
+    if row is not None:
+        session.delete(row)
+
+
+def is_removed(session: Session, room_id: int, participant_id: int) -> bool:
+    return session.get(RoomRemoval, (room_id, participant_id)) is not None
 
 
 def set_phase(session: Session, room_id: int, phase: Phase) -> None:

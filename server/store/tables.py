@@ -3,7 +3,7 @@ everything else is what happens live."""
 
 from datetime import date, datetime, time
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -60,6 +60,16 @@ class Room(SQLModel, table=True):
     last_seq: int = 0
     phase: str = "collect"
     locked: bool = False
+    # The countdown: running while a deadline is set, paused while seconds remain.
+    timer_deadline: datetime | None = None
+    timer_remaining: int | None = None
+    # Board settings from sessions_config (domain/room_settings.py explains them).
+    vote_budget: int = 5
+    max_votes_per_card: int = 3
+    vote_on_own_cards: bool = True
+    votes_visible_while_voting: bool = False
+    pre_moderation: bool = False
+    read_only_when_time_is_up: bool = False
 
 
 class BoardColumn(SQLModel, table=True):
@@ -121,6 +131,68 @@ class Card(SQLModel, table=True):
     author_id: int = Field(foreign_key="participant.id")
     text: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime
+    status: str = "visible"  # domain.board.CardStatus
+    highlighted: bool = False
+    cluster_id: int | None = Field(default=None, foreign_key="card_cluster.id")
+    merged_into: int | None = Field(default=None, foreign_key="card.id")
+    edited_at: datetime | None = None
+    edited_by_moderator: bool = False
+
+
+class CardCluster(SQLModel, table=True):
+    """A named group of cards in one column; an ungrouped one is kept for the history."""
+
+    __tablename__ = "card_cluster"
+
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: int = Field(foreign_key="room.id", index=True)
+    column_id: int = Field(foreign_key="board_column.id")
+    name: str
+    created_at: datetime
+    removed: bool = False
+
+
+class Vote(SQLModel, table=True):
+    """One dot: a participant may put several on one card, up to the room's limits."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: int = Field(foreign_key="room.id")
+    card_id: int = Field(foreign_key="card.id", index=True)
+    participant_id: int = Field(foreign_key="participant.id")
+    created_at: datetime
+
+
+Index("ix_vote_room_participant", Vote.room_id, Vote.participant_id)
+
+
+class Comment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: int = Field(foreign_key="room.id")
+    card_id: int = Field(foreign_key="card.id", index=True)
+    author_id: int = Field(foreign_key="participant.id")
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime
+
+
+class Takeaway(SQLModel, table=True):
+    """One of the room's key results, in the moderator's order."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: int = Field(foreign_key="room.id", index=True)
+    position: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    card_id: int | None = Field(default=None, foreign_key="card.id")
+    cluster_id: int | None = Field(default=None, foreign_key="card_cluster.id")
+    created_at: datetime
+
+
+class RoomRemoval(SQLModel, table=True):
+    """A participant a moderator removed from a room; they cannot come back in."""
+
+    room_id: int = Field(foreign_key="room.id", primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", primary_key=True)
+    removed_by: int = Field(foreign_key="participant.id")
+    at: datetime
 
 
 class Presence(SQLModel, table=True):

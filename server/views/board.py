@@ -1,51 +1,152 @@
-"""Fragments of a room's live board, rendered once per audience and sent to many."""
+"""Fragments of a room's live board, rendered once per audience and sent to many.
 
+What an audience may see is decided here and nowhere else: participants never receive
+a hidden or waiting card, the approval queue or the moderator's controls.
+"""
+
+from datetime import UTC, datetime
+
+from ..domain.board import CardStatus
 from ..domain.errors import DomainError
 from ..domain.phases import Phase, RoomState
+from ..domain.timer import MAX_MINUTES
+from ..domain.votes import MyVotes
 from ..realtime.connection import MODERATOR, Audience
-from ..store.records import BoardRecord, CardRecord, MemberRecord, RoomUpdate
+from ..store.records import (
+    BoardRecord,
+    CardRecord,
+    MemberRecord,
+    RoomUpdate,
+    TakeawayRecord,
+)
 from .environment import Views
-from .frames import delta_header, reply_header, snapshot_header
+from .frames import delta_header, personal_header, reply_header, snapshot_header
 
 PHASES = [phase.value for phase in Phase]
+# How a person may order the cards; the browser sorts, so each person chooses their own.
+SORT_ORDERS = ("posted", "newest", "votes")
+
+
+def shows(card: CardRecord, moderator: bool) -> bool:
+    """Whether the card belongs on this audience's board (the queue is separate)."""
+    if moderator:
+        return card.status in (CardStatus.VISIBLE, CardStatus.HIDDEN)
+    return card.status == CardStatus.VISIBLE
+
+
+def container(card: CardRecord) -> str:
+    if card.status == CardStatus.PENDING:
+        return "queue"
+    if card.cluster_id is not None:
+        return f"cluster-{card.cluster_id}-cards"
+    return f"cards-{card.column_id}"
 
 
 class BoardRenderer:
     def __init__(self, views: Views) -> None:
         self.views = views
 
+    def context(self, state: RoomState, audience: Audience) -> dict:
+        """What the card templates need to know about who looks (pages use it too)."""
+        moderator = audience.view == MODERATOR
+        return {
+            "moderator": moderator,
+            "state": state,
+            "votes_visible": moderator or state.votes_visible_to_participants(),
+        }
+
     def room_state(self, state: RoomState, audience: Audience, oob: bool = False) -> str:
-        """Phase and lock for everyone; the moderator's controls for moderators only."""
+        """Phase, lock and timer for everyone; the moderator's controls for moderators."""
         lang = audience.language
         html = self.views.render("_room_state.html", lang, state=state, oob=oob)
+        html += self.timer(state, lang, oob=oob)
         if audience.view == MODERATOR:
-            html += self.views.render("_moderation.html", lang, state=state, phases=PHASES, oob=oob)
+            html += self.views.render(
+                "_moderation.html",
+                lang,
+                state=state,
+                phases=PHASES,
+                max_minutes=MAX_MINUTES,
+                oob=oob,
+            )
         return html
+
+    def timer(self, state: RoomState, language: str, oob: bool = False) -> str:
+        now = datetime.now(UTC)
+        return self.views.render(
+            "_timer.html",
+            language,
+            timer=state.timer,
+            seconds_left=state.timer.seconds_left(now),
+            server_now_ms=int(now.timestamp() * 1000),
+            read_only=state.settings.read_only_when_time_is_up,
+            oob=oob,
+        )
 
     def snapshot(self, board: BoardRecord, audience: Audience) -> str:
         lang = audience.language
+        context = self.context(board.state, audience)
         parts = [snapshot_header(board.seq)]
         for column in board.columns:
-            parts.append(self.views.render("_cards.html", lang, column=column, oob=True))
-        parts.append(self.presence(board.members, lang, oob=True))
+            parts.append(self.views.render("_cards.html", lang, column=column, oob=True, **context))
+        if context["moderator"]:
+            parts.append(
+                self.views.render("_queue.html", lang, cards=board.queue, oob=True, **context)
+            )
+        parts.append(self.results(board.takeaways, audience, oob=True))
+        parts.append(self.presence(board.members, audience, oob=True))
         parts.append(self.room_state(board.state, audience, oob=True))
         return "".join(parts)
 
     def delta(self, update: RoomUpdate, audience: Audience) -> str:
+        """Changes in the order the page needs them: a new cluster before the cards that
+        go into it, cards out of a cluster before the cluster goes."""
         lang = audience.language
+        moderator = audience.view == MODERATOR
+        state = update.state
         parts = [delta_header(update.first_seq, update.seq)]
-        for card in update.inserted_cards:
-            parts.append(self.views.render("_card_inserted.html", lang, card=card))
-        if update.inserted_cards:
-            parts.append(self.announcement(update.inserted_cards[-1], lang))
+        for cluster in update.new_clusters:
+            parts.append(
+                self.views.render(
+                    "_cluster_inserted.html", lang, cluster=cluster, moderator=moderator
+                )
+            )
+        gone = [f"card-{card_id}" for card_id in update.gone_cards]
+        context = self.context(state, audience)
+        for card in update.cards:
+            if shows(card, moderator) or (moderator and card.status == CardStatus.PENDING):
+                parts.append(
+                    self.views.render(
+                        "_card_inserted.html", lang, card=card, into=container(card), **context
+                    )
+                )
+            else:
+                gone.append(f"card-{card.id}")
+        if update.vote_totals and context["votes_visible"]:
+            parts.append(self.views.render("_vote_totals.html", lang, totals=update.vote_totals))
+        gone.extend(f"cluster-{cluster_id}" for cluster_id in update.gone_clusters)
+        if gone:
+            parts.append(self.views.render("_removed.html", lang, ids=gone))
+        for cluster in update.renamed_clusters:
+            parts.append(
+                self.views.render(
+                    "_cluster_name.html", lang, cluster=cluster, moderator=moderator, oob=True
+                )
+            )
+        if update.announce is not None and shows(update.announce, moderator):
+            parts.append(self.announcement(update.announce, lang))
+        if update.takeaways is not None:
+            parts.append(self.results(update.takeaways, audience, oob=True))
         for member in update.joined:
-            parts.append(self.views.render("_member_joined.html", lang, member=member))
+            parts.append(
+                self.views.render("_member_joined.html", lang, member=member, moderator=moderator)
+            )
         for participant_id in update.left:
             parts.append(
                 self.views.render("_member_left.html", lang, participant_id=participant_id)
             )
-        if update.state is not None:
-            parts.append(self.room_state(update.state, audience, oob=True))
+        if update.state_changed:
+            parts.append(self.room_state(state, audience, oob=True))
         if update.present_count is not None:
             parts.append(
                 self.views.render(
@@ -54,12 +155,33 @@ class BoardRenderer:
             )
         return "".join(parts)
 
-    def presence(self, members: list[MemberRecord], language: str, oob: bool = False) -> str:
-        return self.views.render("_presence.html", language, members=members, oob=oob)
+    def results(
+        self, takeaways: list[TakeawayRecord], audience: Audience, oob: bool = False
+    ) -> str:
+        moderator = audience.view == MODERATOR
+        return self.views.render(
+            "_results.html", audience.language, takeaways=takeaways, moderator=moderator, oob=oob
+        )
+
+    def presence(self, members: list[MemberRecord], audience: Audience, oob: bool = False) -> str:
+        moderator = audience.view == MODERATOR
+        return self.views.render(
+            "_presence.html", audience.language, members=members, moderator=moderator, oob=oob
+        )
+
+    def personal(self, votes: MyVotes, language: str) -> str:
+        return personal_header() + self.views.render(
+            "_my_votes.html", language, votes=votes, oob=True
+        )
+
+    def farewell(self, language: str) -> str:
+        return self.reply("removed", DomainError("removed_from_room"), language)
 
     def announcement(self, card: CardRecord, language: str) -> str:
         return self.views.render("_announcer.html", language, card=card)
 
-    def reply(self, command_id: str, error: DomainError | None, language: str) -> str:
+    def reply(
+        self, command_id: str, error: DomainError | None, language: str, notice: str | None = None
+    ) -> str:
         header = reply_header(command_id, ok=error is None)
-        return header + self.views.render("_room_error.html", language, error=error)
+        return header + self.views.render("_room_error.html", language, error=error, notice=notice)

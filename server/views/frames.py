@@ -16,3 +16,8 @@ def reply_header(command_id: str, ok: bool) -> str:
     # Command ids come from the client: keep only characters that cannot end a comment.
     safe = "".join(c for c in command_id if c.isalnum() or c in "-_")[:64]
     return f"<!--plenum reply {safe} {'ok' if ok else 'error'}-->"
+
+
+def personal_header() -> str:
+    """One person's own state (their dots); not part of the room's seq."""
+    return "<!--plenum personal-->"

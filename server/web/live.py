@@ -6,6 +6,7 @@ Protocol: docs/protocol.md.
 import asyncio
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass
 
@@ -15,7 +16,8 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from ..domain.errors import DomainError
 from ..domain.permissions import Action, is_allowed
 from ..realtime.connection import MODERATOR, PARTICIPANT, Audience, Connection
-from ..services import board, conferences, moderation, presence
+from ..services import board, conferences, curation, moderation, presence, results
+from ..services.room_change import Applied
 from ..store.records import ParticipantRecord, RoomRecord
 from . import identity
 from .runtime import Runtime, runtime
@@ -25,8 +27,7 @@ log = logging.getLogger(__name__)
 # Close codes: the 4xxx ones are final; 1013 ("try again later") makes htmx reconnect.
 CLOSE_UNKNOWN_ROOM = 4404
 CLOSE_NOT_JOINED = 4401
-CLOSE_ROOM_FULL = 4409
-CLOSE_TOO_SLOW = 1013
+CLOSE_ROOM_FULL = 4409  # also: removed from the room by its moderator
 
 
 class RoomSocket:
@@ -118,7 +119,7 @@ class RoomMember:
         finally:
             self.connection.on_drop = None  # leaving must not cancel the clean-up
         with suppress(Exception):
-            await asyncio.wait_for(self.websocket.close(code=CLOSE_TOO_SLOW), timeout=1)
+            await asyncio.wait_for(self.websocket.close(code=self.connection.close_code), timeout=1)
 
     async def handle(self, text: str) -> None:
         try:
@@ -130,37 +131,198 @@ class RoomMember:
         if command == "resync":
             self.rt.hub.resync(self.connection)
             return
+        notice = None
         try:
-            await self.apply(command, message, command_id)
-            error = None
+            handler = COMMANDS.get(command) if isinstance(command, str) else None
+            if handler is None:
+                raise DomainError("bad_command")
+            applied = await handler(self, Command(message, command_id or None))
+            error, notice = None, applied.notice
         except DomainError as refused:
             error = refused
         except Exception:
             log.exception("room %s: command %r failed", self.room.id, command)
             error = DomainError("server")
-        reply = self.rt.board_renderer.reply(command_id, error, self.connection.audience.language)
+        renderer = self.rt.board_renderer
+        reply = renderer.reply(command_id, error, self.connection.audience.language, notice)
         self.connection.deliver(reply)
 
-    async def apply(self, command: str | None, message: dict, command_id: str) -> None:
-        backends = self.rt.backends
-        if command == "post_card":
-            column_id = _int(message.get("column"), "unknown_column")
-            text = str(message.get("text", ""))
-            await board.post_card(
-                backends, self.participant, self.room, column_id, text, command_id
-            )
-        elif command == "set_phase":
-            phase = str(message.get("phase", ""))
-            await moderation.change_phase(backends, self.participant, self.room, phase)
-        elif command == "lock_board":
-            locked = message.get("locked") in ("yes", True)
-            await moderation.lock_board(backends, self.participant, self.room, locked)
-        else:
-            raise DomainError("bad_command")
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A message from the browser: htmx sends form fields as top-level JSON keys."""
+
+    message: dict
+    cid: str | None
+
+    def text(self, key: str = "text") -> str:
+        return str(self.message.get(key, ""))
+
+    def id(self, key: str, error_code: str) -> int:
+        try:
+            return int(self.message.get(key))
+        except (TypeError, ValueError):
+            raise DomainError(error_code) from None
+
+    def ids(self, key: str = "cards") -> list[int]:
+        """Card ids, as a list or a comma-separated string (the moderator's selection)."""
+        value = self.message.get(key)
+        parts = value if isinstance(value, list) else str(value or "").split(",")
+        try:
+            ids = [int(part) for part in parts if str(part).strip()]
+        except ValueError:
+            raise DomainError("unknown_card") from None
+        if not ids:
+            raise DomainError("no_cards_selected")
+        return list(dict.fromkeys(ids))[:200]
+
+    def flag(self, key: str) -> bool:
+        return self.message.get(key) in ("yes", True, "true", "on")
 
 
-def _int(value: object, error_code: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise DomainError(error_code) from None
+Handler = Callable[[RoomMember, Command], Awaitable[Applied]]
+
+
+def _on_card(service, **fixed) -> Handler:
+    """A command that names one card and nothing else."""
+
+    async def handle(m: RoomMember, c: Command) -> Applied:
+        card = c.id("card", "unknown_card")
+        return await service(m.rt.backends, m.participant, m.room, card, command_id=c.cid, **fixed)
+
+    return handle
+
+
+async def _post_card(m: RoomMember, c: Command) -> Applied:
+    column = c.id("column", "unknown_column")
+    return await board.post_card(m.rt.backends, m.participant, m.room, column, c.text(), c.cid)
+
+
+async def _edit_card(m: RoomMember, c: Command) -> Applied:
+    card = c.id("card", "unknown_card")
+    return await board.edit_card(m.rt.backends, m.participant, m.room, card, c.text(), c.cid)
+
+
+async def _comment(m: RoomMember, c: Command) -> Applied:
+    card = c.id("card", "unknown_card")
+    return await board.add_comment(m.rt.backends, m.participant, m.room, card, c.text(), c.cid)
+
+
+async def _highlight(m: RoomMember, c: Command) -> Applied:
+    card = c.id("card", "unknown_card")
+    flag = c.flag("highlighted")
+    return await curation.highlight(m.rt.backends, m.participant, m.room, card, flag, c.cid)
+
+
+async def _set_phase(m: RoomMember, c: Command) -> Applied:
+    phase = c.text("phase")
+    return await moderation.change_phase(m.rt.backends, m.participant, m.room, phase, c.cid)
+
+
+async def _lock_board(m: RoomMember, c: Command) -> Applied:
+    flag = c.flag("locked")
+    return await moderation.lock_board(m.rt.backends, m.participant, m.room, flag, c.cid)
+
+
+async def _timer(m: RoomMember, c: Command) -> Applied:
+    action, minutes = c.text("action"), c.message.get("minutes")
+    return await moderation.set_timer(m.rt.backends, m.participant, m.room, action, minutes, c.cid)
+
+
+async def _move_cards(m: RoomMember, c: Command) -> Applied:
+    column = c.id("column", "unknown_column")
+    return await curation.move(m.rt.backends, m.participant, m.room, c.ids(), column, c.cid)
+
+
+async def _merge_cards(m: RoomMember, c: Command) -> Applied:
+    return await curation.merge(m.rt.backends, m.participant, m.room, c.ids(), c.cid)
+
+
+async def _group_cards(m: RoomMember, c: Command) -> Applied:
+    name = c.text("name")
+    return await curation.group(m.rt.backends, m.participant, m.room, c.ids(), name, c.cid)
+
+
+async def _cluster_cards(m: RoomMember, c: Command) -> Applied:
+    """Into the chosen cluster, or out of any cluster when none is chosen."""
+    cluster = c.id("cluster", "unknown_cluster") if c.text("cluster") else None
+    ids = c.ids()
+    return await curation.add_to_cluster(m.rt.backends, m.participant, m.room, ids, cluster, c.cid)
+
+
+async def _rename_cluster(m: RoomMember, c: Command) -> Applied:
+    cluster = c.id("cluster", "unknown_cluster")
+    name = c.text("name")
+    return await curation.rename_cluster(m.rt.backends, m.participant, m.room, cluster, name, c.cid)
+
+
+async def _ungroup(m: RoomMember, c: Command) -> Applied:
+    cluster = c.id("cluster", "unknown_cluster")
+    return await curation.ungroup(m.rt.backends, m.participant, m.room, cluster, c.cid)
+
+
+async def _undo(m: RoomMember, c: Command) -> Applied:
+    return await curation.undo(m.rt.backends, m.participant, m.room, c.cid)
+
+
+async def _add_takeaway(m: RoomMember, c: Command) -> Applied:
+    return await results.add(m.rt.backends, m.participant, m.room, c.text(), c.cid)
+
+
+async def _promote(m: RoomMember, c: Command) -> Applied:
+    card = c.id("card", "unknown_card") if c.text("card") else None
+    cluster = None if card is not None else c.id("cluster", "unknown_cluster")
+    return await results.promote(m.rt.backends, m.participant, m.room, card, cluster, c.cid)
+
+
+async def _edit_takeaway(m: RoomMember, c: Command) -> Applied:
+    takeaway = c.id("takeaway", "unknown_takeaway")
+    return await results.edit(m.rt.backends, m.participant, m.room, takeaway, c.text(), c.cid)
+
+
+async def _move_takeaway(m: RoomMember, c: Command) -> Applied:
+    takeaway = c.id("takeaway", "unknown_takeaway")
+    step = 1 if c.text("step") == "down" else -1
+    return await results.move(m.rt.backends, m.participant, m.room, takeaway, step, c.cid)
+
+
+async def _remove_takeaway(m: RoomMember, c: Command) -> Applied:
+    takeaway = c.id("takeaway", "unknown_takeaway")
+    return await results.remove(m.rt.backends, m.participant, m.room, takeaway, c.cid)
+
+
+async def _remove_member(m: RoomMember, c: Command) -> Applied:
+    target_id = c.id("participant", "unknown_member")
+    target = await conferences.participant(m.rt.backends, target_id)
+    return await moderation.remove_member(m.rt.backends, m.participant, m.room, target, c.cid)
+
+
+# Every command a room socket understands (docs/protocol.md lists their fields).
+COMMANDS: dict[str, Handler] = {
+    "post_card": _post_card,
+    "edit_card": _edit_card,
+    "delete_card": _on_card(board.delete_card),
+    "comment": _comment,
+    "vote": _on_card(board.vote),
+    "unvote": _on_card(board.vote, withdraw=True),
+    "hide_card": _on_card(curation.set_status, action="hide"),
+    "unhide_card": _on_card(curation.set_status, action="unhide"),
+    "approve_card": _on_card(curation.set_status, action="approve"),
+    "highlight": _highlight,
+    "move_cards": _move_cards,
+    "merge_cards": _merge_cards,
+    "group_cards": _group_cards,
+    "cluster_cards": _cluster_cards,
+    "rename_cluster": _rename_cluster,
+    "ungroup": _ungroup,
+    "undo": _undo,
+    "set_phase": _set_phase,
+    "lock_board": _lock_board,
+    "timer": _timer,
+    "add_takeaway": _add_takeaway,
+    "promote": _promote,
+    "edit_takeaway": _edit_takeaway,
+    "move_takeaway": _move_takeaway,
+    "remove_takeaway": _remove_takeaway,
+    "remove_member": _remove_member,
+}

@@ -2,6 +2,7 @@
 
 from urllib.parse import urlsplit
 
+from markupsafe import Markup
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -9,9 +10,11 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from ..domain.board import MAX_CARD_LENGTH
 from ..domain.errors import DomainError
 from ..domain.permissions import Action, is_allowed
+from ..domain.timer import MAX_MINUTES
+from ..realtime.connection import MODERATOR, PARTICIPANT, Audience
 from ..services import board, conferences, invites, moderation
 from ..store.records import ConferenceRecord
-from ..views.board import PHASES
+from ..views.board import PHASES, SORT_ORDERS
 from . import identity
 from .runtime import runtime
 
@@ -124,15 +127,23 @@ async def room_get(request: Request) -> Response:
     if participant is None:
         return RedirectResponse(f"/c/{conference.slug}?next={request.url.path}", status_code=303)
     role = await moderation.role(backends, participant, room)
+    view = MODERATOR if is_allowed(role, Action.MODERATE_ROOM) else PARTICIPANT
+    audience = Audience(view, _translator(request).language)
+    snapshot = await board.load_board(backends, room)
+    renderer = runtime(request).board_renderer
     return render(
         request,
         "room.html",
         conference=conference,
         room=room,
-        board=await board.load_board(backends, room),
+        board=snapshot,
+        me=participant.id,
         max_card_length=MAX_CARD_LENGTH,
-        moderator=is_allowed(role, Action.MODERATE_ROOM),
         phases=PHASES,
+        max_minutes=MAX_MINUTES,
+        sort_orders=SORT_ORDERS,
+        timer_html=Markup(renderer.timer(snapshot.state, audience.language)),
+        **renderer.context(snapshot.state, audience),
     )
 
 
