@@ -73,6 +73,18 @@ class LiveServer:
     def columns(self, room_id: int) -> list[int]:
         return column_ids(self.settings, room_id)
 
+    def set_room(self, room_id: int, **values) -> None:
+        """Change a room's settings as an edited sessions_config file would."""
+        from sqlalchemy import update
+
+        from server.store.tables import Room
+
+        database = Database(self.settings.database_url)
+        database.run_write(
+            lambda s: s.execute(update(Room).where(Room.id == room_id).values(**values))
+        )
+        database.engine.dispose()
+
 
 def room_ids(settings: Settings, slug: str = MYK) -> dict[str, int]:
     from sqlmodel import select

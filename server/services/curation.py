@@ -222,7 +222,9 @@ async def ungroup(
 
     def decide(c: Context) -> Change:
         clusters.ungroup(c.role, cluster_store.facts(c.session, c.room_id, cluster_id))
-        members = list(c.session.exec(select(Card.id).where(Card.cluster_id == cluster_id)))
+        members = list(
+            c.session.execute(select(Card.id).where(Card.cluster_id == cluster_id)).scalars()
+        )
         before = _saved(c, members, "cluster_id")
         cards.change(c.session, members, cluster_id=None)
         cluster_store.change(c.session, cluster_id, removed=True)

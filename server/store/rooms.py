@@ -44,13 +44,8 @@ def set_timer(session: Session, room_id: int, timer: Timer) -> None:
     session.execute(
         update(Room)
         .where(Room.id == room_id)
-        .values(timer_deadline=_naive_utc(timer.deadline), timer_remaining=timer.remaining)
+        .values(timer_deadline=timer.deadline, timer_remaining=timer.remaining)
     )
-
-
-def _naive_utc(moment: datetime | None) -> datetime | None:
-    # Stored without a zone on every engine; always UTC.
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment is not None else None
 
 
 def remove_member(session: Session, room_id: int, participant_id: int, by: int) -> None:
