@@ -287,3 +287,23 @@ def test_conference_dir_rejects_a_join_code_used_twice(tmp_path: Path) -> None:
 def test_conference_dir_that_does_not_exist_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="is not a directory"):
         load_conference_dir(tmp_path / "fehlt")
+
+
+def test_board_settings_have_defaults_and_checked_values(tmp_path: Path) -> None:
+    room = "rooms:\n  - slug: a\n    title: A\n    capacity: 5\n    prompts:\n"
+    room += "      - key: x\n        title: X\n"
+    config = load_conference_file(write_conference(tmp_path, "defaults", extra=room))
+    assert config.rooms[0].board.vote_budget == 5
+    assert not config.rooms[0].board.pre_moderation
+
+    strict = room + "    board:\n      vote_budget: 3\n      max_votes_per_card: 4\n"
+    error = load_error(write_conference(tmp_path, "toomany", extra=strict))
+    assert error.line == 23
+    assert (
+        error.message == "rooms[0].board.max_votes_per_card must not exceed vote_budget (3), got 4"
+    )
+
+    wrong = room + "    board:\n      pre_moderation: vielleicht\n"
+    error = load_error(write_conference(tmp_path, "maybe", extra=wrong))
+    assert error.line == 22
+    assert "rooms[0].board.pre_moderation" in error.message
