@@ -1,0 +1,118 @@
+"""A whole breakout in a real browser: two participants post, the moderator clusters,
+opens voting, participants vote, the moderator closes the room and writes the results,
+and everyone sees them."""
+
+import os
+
+from playwright.sync_api import Browser, Page, expect
+
+from server.services import invites
+from server.store.database import Database
+
+from ..conftest import MYK
+from .test_live_room_in_chromium import _join_and_enter
+
+ROOM = "Narrative der Smart City"
+SCREENSHOTS = os.environ.get("PLENUM_SCREENSHOTS")  # a folder, to look at the pages by eye
+
+
+def _invite_link(settings, base: str) -> str:
+    database = Database(settings.database_url)
+    try:
+        token = invites.create(
+            database, invites.signer(settings.secret_key), MYK, "narrative-der-smart-city", "Mia"
+        )
+    finally:
+        database.engine.dispose()
+    return f"{base}/c/{MYK}/moderate/{token}"
+
+
+def _moderator(browser: Browser, base: str, settings) -> Page:
+    page = _join_and_enter(browser, base, "Mia", ROOM)
+    page.goto(_invite_link(settings, base))
+    page.get_by_role("button", name="Als Mia moderieren").click()
+    expect(page.locator("#moderation")).to_be_visible()
+    expect(page.locator("#live")).to_have_attribute("data-live", "connected")
+    return page
+
+
+def _post(page: Page, text: str) -> None:
+    field = page.locator(".post-form textarea").first
+    field.fill(text)
+    field.press("Control+Enter")
+    expect(field).to_have_value("")
+
+
+def _shot(page: Page, name: str) -> None:
+    if SCREENSHOTS:
+        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
+
+
+def test_a_whole_breakout_from_ideas_to_results(browser: Browser, server, server_url, settings):
+    mia = _moderator(browser, server_url, settings)
+    anna = _join_and_enter(browser, server_url, "Anna", ROOM)
+    ben = _join_and_enter(browser, server_url, "Ben", ROOM)
+    everyone = (mia, anna, ben)
+
+    _post(anna, "Offene Daten")
+    _post(ben, "Ein Datenportal für den Landkreis")
+    _post(ben, "Geschichten aus dem Alltag erzählen")
+    for page in everyone:
+        expect(page.locator(".card")).to_have_count(3)
+    expect(anna.locator(".card.mine")).to_have_count(1)
+
+    # Clustering with the keyboard: tick two cards, name the cluster, press Enter.
+    mia.get_by_role("button", name="Clustern").click()
+    mia.get_by_label("Karte auswählen: Offene Daten").check()
+    mia.get_by_label("Karte auswählen: Ein Datenportal für den Landkreis").check()
+    expect(mia.locator(".selection-count")).to_have_text("Ausgewählt: 2")
+    name = mia.get_by_label("Name des neuen Clusters")
+    name.fill("Daten")
+    name.press("Enter")
+    for page in everyone:
+        expect(page.locator(".cluster .cluster-name")).to_have_text(["Daten"])
+        expect(page.locator(".cluster .card")).to_have_count(2)
+
+    mia.get_by_role("button", name="Abstimmen").click()
+    for page in everyone:
+        expect(page.locator("#room-state")).to_have_attribute("data-phase", "vote")
+    anna.get_by_role(
+        "button", name="Einen Punkt geben: Geschichten aus dem Alltag erzählen"
+    ).click()
+    ben.get_by_role("button", name="Einen Punkt geben: Offene Daten").click()
+    ben.get_by_role("button", name="Einen Punkt geben: Offene Daten").click()
+    expect(ben.locator("#my-votes")).to_contain_text("Sie haben noch 3 von 5 Punkten.")
+    # At most two dots per card in this room: the button says so before the server does.
+    expect(ben.get_by_role("button", name="Einen Punkt geben: Offene Daten")).to_be_disabled()
+    expect(anna.locator("#votes-1")).to_have_count(0)  # totals stay hidden while voting
+    expect(mia.locator(".vote-count")).to_have_count(3)
+    _shot(ben, "participant-voting")
+
+    mia.get_by_role("button", name="Diskutieren").click()
+    expect(anna.locator(".card", has_text="Offene Daten").locator(".vote-count")).to_have_text(
+        "2 Punkte"
+    )
+    in_cluster = anna.locator(".cluster-cards > li.card .card-text")
+    anna.get_by_label("Sortieren").select_option("newest")
+    expect(in_cluster).to_have_text(["Ein Datenportal für den Landkreis", "Offene Daten"])
+    anna.get_by_label("Sortieren").select_option("votes")
+    expect(in_cluster).to_have_text(["Offene Daten", "Ein Datenportal für den Landkreis"])
+
+    mia.locator(".cluster-tools summary").click()
+    mia.locator(".cluster-tools").get_by_role("button", name="Als Ergebnis übernehmen").click()
+    takeaway = mia.get_by_label("Neues Ergebnis")
+    takeaway.fill("Geschichten machen die Smart City greifbar")
+    takeaway.press("Control+Enter")
+    mia.get_by_role("button", name="Geschlossen").click()
+
+    expected = ["Daten", "Geschichten machen die Smart City greifbar"]
+    for page in everyone:
+        expect(page.locator("#room-state")).to_have_attribute("data-phase", "closed")
+        expect(page.locator(".takeaway-text")).to_have_text(expected)
+    expect(anna.locator(".post-form").first).to_be_hidden()
+    expect(anna.locator(".comment-form")).to_have_count(3)
+    expect(anna.locator(".comment-form").first).to_be_hidden()
+    _shot(mia, "moderator-closed")
+    _shot(anna, "participant-closed")
+    for page in everyone:
+        assert page.console_errors == []
