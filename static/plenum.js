@@ -101,15 +101,16 @@
   });
 
   // An element that arrives with the id of one already on the page replaces it, wherever
-  // it was (a card moved into a cluster, say), keeping what the person was typing.
+  // it was (a card moved into a cluster, say), keeping what the person was typing; so does
+  // a section swapped in place (the results while the moderator writes one).
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
     var fragment = event.detail.fragment;
     if (!fragment || !fragment.children) return;
     Array.prototype.forEach.call(fragment.children, function (fresh) {
       var old = fresh.id && byId(fresh.id);
-      if (!old || old === event.detail.target) return;
+      if (!old) return;
       carryOver(old, fresh);
-      old.remove();
+      if (old !== event.detail.target) old.remove();
     });
   });
 

@@ -100,6 +100,7 @@ def test_a_whole_breakout_from_ideas_to_results(browser: Browser, server, server
 
     mia.locator(".cluster-tools summary").click()
     mia.locator(".cluster-tools").get_by_role("button", name="Als Ergebnis übernehmen").click()
+    expect(anna.locator(".takeaway-text")).to_have_text(["Daten"])
     takeaway = mia.get_by_label("Neues Ergebnis")
     takeaway.fill("Geschichten machen die Smart City greifbar")
     takeaway.press("Control+Enter")
