@@ -24,15 +24,27 @@ class Action(StrEnum):
     POST_CARD = "post_card"
     MODERATE_ROOM = "moderate_room"
 
+    # --- Organiser's console and breakout assignment (issue 4) ---
+    VIEW_CONSOLE = "view_console"
+    INVITE_MODERATOR = "invite_moderator"
+    REVOKE_INVITE = "revoke_invite"
+    ASSIGN_ROOMS = "assign_rooms"
+
 
 _EVERYONE_JOINED = frozenset({Role.PARTICIPANT, Role.MODERATOR, Role.ORGANISER})
 _MODERATORS = frozenset({Role.MODERATOR, Role.ORGANISER})
+_ORGANISERS = frozenset({Role.ORGANISER})
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_LOBBY: _EVERYONE_JOINED,
     Action.ENTER_ROOM: _EVERYONE_JOINED,
     Action.POST_CARD: _EVERYONE_JOINED,
     Action.MODERATE_ROOM: _MODERATORS,
+    # --- Organiser's console and breakout assignment (issue 4) ---
+    Action.VIEW_CONSOLE: _ORGANISERS,
+    Action.INVITE_MODERATOR: _ORGANISERS,
+    Action.REVOKE_INVITE: _ORGANISERS,
+    Action.ASSIGN_ROOMS: _ORGANISERS,
 }
 
 

@@ -12,7 +12,7 @@ from ..domain.permissions import Action, is_allowed
 from ..services import board, conferences, invites, moderation
 from ..store.records import ConferenceRecord
 from ..views.board import PHASES
-from . import identity
+from . import identity, signin
 from .runtime import runtime
 
 
@@ -53,6 +53,9 @@ async def _conference(request: Request) -> ConferenceRecord:
 
 
 async def _participant(request: Request, conference: ConferenceRecord):
+    as_organiser = await signin.organiser_participant(request, conference)  # issue 4
+    if as_organiser is not None:
+        return as_organiser
     pid = identity.participant_id(request, conference.id)
     return await conferences.participant(runtime(request).backends, pid) if pid else None
 
