@@ -43,6 +43,7 @@ def test_console_shows_agenda_rooms_people_present_and_planned_moderators(client
         page = client.get(f"/console/{MYK}", headers={"cookie": organiser}).text
 
     assert "Regionalkonferenz" in page and "MYK2022" in page
+    assert f"<code>http://testserver/c/{MYK}</code>" in page
     assert "Die digitale Stadt gestalten" in page  # an agenda item
     narrative = _room_section(page, ROOM)
     assert "1 Person im Raum" in narrative

@@ -78,7 +78,8 @@ async def _overview(
 ) -> Response:
     role = role_in_console(organiser)
     view = await console.overview(runtime(request).backends, role, conference)
-    context = {"new_link": None, "errors": [], "revoked": None, **shown}
+    base_url = str(request.base_url).rstrip("/")
+    context = {"new_link": None, "errors": [], "revoked": None, "base_url": base_url, **shown}
     return _page(
         request, "console_conference.html", status, organiser=organiser, view=view, **context
     )
