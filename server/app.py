@@ -10,18 +10,20 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
+from .domain.throttle import Throttle
 from .realtime.broadcast import broadcast_from_url
 from .realtime.hub import Hub
 from .services import invites
 from .services.backends import Backends
 from .services.config_files import load_into
+from .services.passwords import Passwords
 from .services.presence import forget_stale_presence
 from .settings import PROJECT_ROOT, Settings
 from .store.database import Database
 from .store.secrets import signing_key
 from .views.board import BoardRenderer
 from .views.environment import Views
-from .web import live, pages
+from .web import accounts, console, live, pages
 from .web.origin import OriginCheck
 from .web.runtime import Runtime
 from .web.sessions import Sessions
@@ -47,6 +49,15 @@ ROUTES = [
     Route("/c/{slug}/moderate/{token}", pages.invite_get, methods=["GET"]),
     Route("/c/{slug}/moderate/{token}", pages.invite_post, methods=["POST"]),
     WebSocketRoute("/ws/rooms/{room_id:int}", live.RoomSocket()),
+    # --- Organiser accounts and console (issue 4) ---
+    Route("/login", accounts.login_get, methods=["GET"]),
+    Route("/login", accounts.login_post, methods=["POST"]),
+    Route("/logout", accounts.logout_post, methods=["POST"]),
+    Route("/console", console.console_get, methods=["GET"]),
+    Route("/console/{slug}", console.conference_get, methods=["GET"]),
+    Route("/console/{slug}/invites", console.invite_post, methods=["POST"]),
+    Route("/console/{slug}/invites/{invite_id:int}/revoke", console.revoke_post, methods=["POST"]),
+    # --- end of issue 4 routes ---
     Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
 ]
 
@@ -66,12 +77,22 @@ def create_app(settings: Settings) -> Starlette:
         backends = Backends(database, broadcast)
         forget_stale_presence(backends)
         hub = Hub(database, broadcast, board_renderer, tick=settings.coalesce_ms / 1000)
+        passwords = Passwords()
+        throttle = Throttle(settings.login_attempts, settings.login_window_minutes * 60)
         try:
             runtime = Runtime(
-                settings, backends, views, board_renderer, hub, invites.signer(secret)
+                settings,
+                backends,
+                views,
+                board_renderer,
+                hub,
+                invites.signer(secret),
+                passwords,
+                throttle,
             )
             yield {"runtime": runtime}
         finally:
+            passwords.close()
             await hub.close()
             await broadcast.disconnect()
             database.close()

@@ -1,6 +1,8 @@
 """Command line: check and load sessions_config files, start the server."""
 
 import argparse
+import contextlib
+import getpass
 import logging
 import sys
 from dataclasses import replace
@@ -9,12 +11,14 @@ from pathlib import Path
 import uvicorn
 
 from .conference_files import ConfigError, load_conference_dir, load_conference_file
-from .services import invites
+from .domain.errors import DomainError
+from .services import invites, organisers
 from .services.config_files import load_into
 from .settings import Settings
 from .store import conferences, rooms
 from .store.database import Database
 from .store.secrets import signing_key
+from .views.i18n import Translator
 
 
 def uvicorn_config(app, host: str, port: int, log_level: str = "info") -> uvicorn.Config:
@@ -112,6 +116,90 @@ def cmd_revoke_invite(args, settings: Settings) -> int:
     return 0 if revoked else 2
 
 
+# --- Organiser accounts (issue 4) ---
+
+
+class PasswordNotGiven(Exception):
+    pass
+
+
+def _read_password(args) -> str:
+    """From stdin's first line with --password-stdin; otherwise asked twice, unechoed."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise PasswordNotGiven("no terminal to ask for the password: use --password-stdin")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat the password: ") != first:
+        raise PasswordNotGiven("the two passwords differ; nothing was changed")
+    return first
+
+
+def cmd_create_organiser(args, settings: Settings) -> int:
+    password = _read_password(args)
+    with _open(settings) as database:
+        account = organisers.create(database, args.username, args.name, password)
+    print(f"organiser {account.username} ({account.display_name}) created; sign in at /login")
+    return 0
+
+
+def cmd_organisers(args, settings: Settings) -> int:
+    with _open(settings) as database:
+        accounts = organisers.all_accounts(database)
+    for account in accounts:
+        print(f"{account.username:<40} {account.display_name:<40} {account.created_at:%Y-%m-%d}")
+    if not accounts:
+        print("no organiser accounts yet (create one with create-organiser)")
+    return 0
+
+
+def cmd_delete_organiser(args, settings: Settings) -> int:
+    with _open(settings) as database:
+        deleted = organisers.delete(database, args.username)
+    print(f"organiser {args.username}: {'deleted' if deleted else 'not found'}")
+    return 0 if deleted else 2
+
+
+def cmd_set_password(args, settings: Settings) -> int:
+    password = _read_password(args)
+    with _open(settings) as database:
+        organisers.set_password(database, args.username, password)
+    print(f"organiser {args.username}: new password set; older sign-ins have ended")
+    return 0
+
+
+@contextlib.contextmanager
+def _open(settings: Settings):
+    database = _database(settings)
+    try:
+        yield database
+    finally:
+        database.close()
+
+
+def _add_organiser_commands(commands) -> None:
+    create = commands.add_parser("create-organiser", help="create an organiser's account")
+    create.add_argument("username", help="2-40 characters: a-z, 0-9, '.', '-', '_'")
+    create.add_argument("--name", required=True, help="the name shown in the console and rooms")
+    create.add_argument("--password-stdin", action="store_true", help="read it from stdin")
+    commands.add_parser("organisers", help="list the organisers' accounts")
+    delete = commands.add_parser("delete-organiser", help="delete an organiser's account")
+    delete.add_argument("username")
+    password = commands.add_parser("set-password", help="give an organiser a new password")
+    password.add_argument("username")
+    password.add_argument("--password-stdin", action="store_true", help="read it from stdin")
+
+
+ORGANISER_COMMANDS = {
+    "create-organiser": cmd_create_organiser,
+    "organisers": cmd_organisers,
+    "delete-organiser": cmd_delete_organiser,
+    "set-password": cmd_set_password,
+}
+
+# --- end of organiser accounts ---
+
+
 def cmd_serve(args, settings: Settings) -> int:
     from .app import create_app
 
@@ -149,6 +237,7 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
     listing.add_argument("conference", help="conference slug")
     revoke = commands.add_parser("revoke-invite", help="revoke a moderator invite by its id")
     revoke.add_argument("invite_id", type=int)
+    _add_organiser_commands(commands)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = settings or Settings.from_env()
@@ -159,9 +248,13 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
         "invite": cmd_invite,
         "invites": cmd_invites,
         "revoke-invite": cmd_revoke_invite,
+        **ORGANISER_COMMANDS,
     }[args.command]
     try:
         return handler(args, settings)
-    except (ConfigError, LookupError) as error:
+    except (ConfigError, LookupError, PasswordNotGiven) as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    except DomainError as error:
+        print(f"error: {Translator('en')(f'errors.{error.code}', **error.params)}", file=sys.stderr)
         return 2

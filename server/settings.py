@@ -25,6 +25,12 @@ class Settings:
     # Bytes queued for one slow socket before it is dropped (it resyncs on reconnect).
     socket_backlog_bytes: int = 1 << 20
     session_days: int = 30
+    # --- Organiser accounts (issue 4) ---
+    # An organiser's sign-in ends this long after it began, however active they are.
+    organiser_session_hours: float = 12
+    # Failed logins allowed per client address and per username within the window.
+    login_attempts: int = 5
+    login_window_minutes: float = 15
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
@@ -45,5 +51,13 @@ class Settings:
             coalesce_ms=int(env.get("COALESCE_MS", defaults.coalesce_ms)),
             socket_backlog_bytes=int(
                 env.get("SOCKET_BACKLOG_BYTES", defaults.socket_backlog_bytes)
+            ),
+            # --- Organiser accounts (issue 4) ---
+            organiser_session_hours=float(
+                env.get("ORGANISER_SESSION_HOURS", defaults.organiser_session_hours)
+            ),
+            login_attempts=int(env.get("LOGIN_ATTEMPTS", defaults.login_attempts)),
+            login_window_minutes=float(
+                env.get("LOGIN_WINDOW_MINUTES", defaults.login_window_minutes)
             ),
         )

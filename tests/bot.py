@@ -128,7 +128,7 @@ class Member:
     def _reply(self, cid: str, frame: str) -> None:
         elements = _fragments(frame)
         error = elements[0] if elements else None
-        notice = error.find_class("notice") if error is not None else []
+        notice = error.find_class("room-notice") if error is not None else []
         if notice:
             self.notices[cid] = _text(notice[0])
             self.replies[cid] = None

@@ -70,3 +70,84 @@ def test_invite_for_an_unknown_room_says_so(tmp_path, capsys):
         == 2
     )
     assert "no room 'gibt-es-nicht'" in capsys.readouterr().err
+
+
+# --- Organiser accounts (issue 4) ---
+
+
+def _stdin(monkeypatch, text: str, tty: bool = False) -> None:
+    import io
+
+    stream = io.StringIO(text)
+    stream.isatty = lambda: tty
+    monkeypatch.setattr("sys.stdin", stream)
+
+
+def test_organiser_accounts_are_created_listed_repassworded_and_deleted(
+    tmp_path, capsys, monkeypatch
+):
+    from server.store import organisers
+    from server.store.database import Database
+
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'cli.db'}")
+    _stdin(monkeypatch, "ein-langes-passwort\n")
+    assert (
+        main(["create-organiser", "Mia", "--name", "Mia Orga", "--password-stdin"], settings) == 0
+    )
+    assert "organiser mia (Mia Orga) created" in capsys.readouterr().out
+
+    assert main(["organisers"], settings) == 0
+    listing = capsys.readouterr().out
+    assert "mia" in listing and "Mia Orga" in listing and "passwort" not in listing
+
+    _stdin(monkeypatch, "noch-ein-langes-passwort\n")
+    assert main(["set-password", "mia", "--password-stdin"], settings) == 0
+    database = Database(settings.database_url)
+    try:
+        hashed = database.run_read(lambda s: organisers.credentials(s, "mia"))[1]
+    finally:
+        database.close()
+    assert hashed.startswith("$argon2id$") and "noch-ein-langes-passwort" not in hashed
+
+    assert main(["delete-organiser", "mia"], settings) == 0
+    assert main(["delete-organiser", "mia"], settings) == 2
+    main(["organisers"], settings)
+    assert "no organiser accounts yet" in capsys.readouterr().out
+
+
+def test_create_organiser_asks_twice_on_a_terminal(tmp_path, capsys, monkeypatch):
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'cli.db'}")
+    _stdin(monkeypatch, "", tty=True)
+    answers = iter(["ein-langes-passwort", "ein-anderes-passwort"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
+    assert main(["create-organiser", "mia", "--name", "Mia"], settings) == 2
+    assert "the two passwords differ" in capsys.readouterr().err
+
+    answers = iter(["ein-langes-passwort", "ein-langes-passwort"])
+    assert main(["create-organiser", "mia", "--name", "Mia"], settings) == 0
+
+
+def test_create_organiser_refuses_bad_input_with_a_reason(tmp_path, capsys, monkeypatch):
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'cli.db'}")
+    _stdin(monkeypatch, "")
+    assert main(["create-organiser", "mia", "--name", "Mia"], settings) == 2
+    assert "no terminal to ask for the password: use --password-stdin" in capsys.readouterr().err
+
+    cases = [
+        (["x y", "--name", "X"], "ein-langes-passwort", "is not a valid username"),
+        (["mia", "--name", " "], "ein-langes-passwort", "Please enter a display name."),
+        (["mia", "--name", "Mia"], "kurz", "at least 12 characters"),
+    ]
+    for arguments, password, message in cases:
+        _stdin(monkeypatch, password + "\n")
+        assert main(["create-organiser", *arguments, "--password-stdin"], settings) == 2
+        assert message in capsys.readouterr().err
+
+    _stdin(monkeypatch, "ein-langes-passwort\n")
+    main(["create-organiser", "mia", "--name", "Mia", "--password-stdin"], settings)
+    _stdin(monkeypatch, "ein-langes-passwort\n")
+    assert main(["create-organiser", "MIA", "--name", "Mia", "--password-stdin"], settings) == 2
+    assert "The username “mia” is already taken." in capsys.readouterr().err
+    _stdin(monkeypatch, "ein-langes-passwort\n")
+    assert main(["set-password", "nobody", "--password-stdin"], settings) == 2
+    assert "There is no account with the username “nobody”." in capsys.readouterr().err

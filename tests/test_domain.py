@@ -147,12 +147,21 @@ MODERATOR_ACTIONS = {
     Action.WRITE_RESULTS,
     Action.REMOVE_PARTICIPANT,
 }
+# --- Organiser's console and breakout assignment (issue 4) ---
+ORGANISER_ACTIONS = {
+    Action.VIEW_CONSOLE,
+    Action.INVITE_MODERATOR,
+    Action.REVOKE_INVITE,
+    Action.ASSIGN_ROOMS,
+}
 
 
 @pytest.mark.parametrize("action", list(Action))
 @pytest.mark.parametrize("role", list(Role))
 def test_permission_table_decides_every_action_for_every_role(role, action):
-    if action in MODERATOR_ACTIONS:
+    if action in ORGANISER_ACTIONS:
+        expected = role is Role.ORGANISER
+    elif action in MODERATOR_ACTIONS:
         expected = role in (Role.MODERATOR, Role.ORGANISER)
     else:
         expected = role is not Role.STRANGER

@@ -31,9 +31,16 @@ class Action(StrEnum):
     WRITE_RESULTS = "write_results"
     REMOVE_PARTICIPANT = "remove_participant"
 
+    # --- Organiser's console and breakout assignment (issue 4) ---
+    VIEW_CONSOLE = "view_console"
+    INVITE_MODERATOR = "invite_moderator"
+    REVOKE_INVITE = "revoke_invite"
+    ASSIGN_ROOMS = "assign_rooms"
+
 
 _EVERYONE_JOINED = frozenset({Role.PARTICIPANT, Role.MODERATOR, Role.ORGANISER})
 _MODERATORS = frozenset({Role.MODERATOR, Role.ORGANISER})
+_ORGANISERS = frozenset({Role.ORGANISER})
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_LOBBY: _EVERYONE_JOINED,
@@ -47,6 +54,11 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.CLUSTER_CARDS: _MODERATORS,
     Action.WRITE_RESULTS: _MODERATORS,
     Action.REMOVE_PARTICIPANT: _MODERATORS,
+    # --- Organiser's console and breakout assignment (issue 4) ---
+    Action.VIEW_CONSOLE: _ORGANISERS,
+    Action.INVITE_MODERATOR: _ORGANISERS,
+    Action.REVOKE_INVITE: _ORGANISERS,
+    Action.ASSIGN_ROOMS: _ORGANISERS,
 }
 
 

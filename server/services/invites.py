@@ -85,3 +85,13 @@ async def redeem(
         return invitation.room
 
     return await database.write(transaction)
+
+
+# --- Made and revoked from the organiser's console (issue 4) ---
+
+
+async def create_for_room(database: Database, signing: Signer, room: RoomRecord, name: str) -> str:
+    """Like `create`, for a room already found; returns the token, shown only once."""
+    secret = secrets.token_urlsafe(24)
+    invite_id = await database.write(lambda s: rooms.add_invite(s, room.id, name, secret))
+    return signing.sign(f"{invite_id}.{secret}").decode()

@@ -98,11 +98,15 @@ def add_participant(session: Session, conference_id: int, joining: Joining) -> P
     )
     session.add(row)
     session.flush()
-    return ParticipantRecord(row.id, row.conference_id, row.display_name, row.organisation)
+    return participant_record(row)
 
 
 def participant_by_id(session: Session, participant_id: int) -> ParticipantRecord | None:
     row = session.get(Participant, participant_id)
-    if row is None:
-        return None
-    return ParticipantRecord(row.id, row.conference_id, row.display_name, row.organisation)
+    return participant_record(row) if row else None
+
+
+def participant_record(row: Participant) -> ParticipantRecord:
+    return ParticipantRecord(
+        row.id, row.conference_id, row.display_name, row.organisation, row.organiser_id
+    )

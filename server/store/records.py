@@ -179,3 +179,43 @@ class ParticipantRecord:
     conference_id: int
     display_name: str
     organisation: str | None
+    # The organiser's account behind this participant, if any (issue 4).
+    organiser_id: int | None = None
+
+
+# --- Organiser accounts and console (issue 4) ---
+
+
+@dataclass(frozen=True, slots=True)
+class OrganiserRecord:
+    id: int
+    username: str
+    display_name: str
+    created_at: datetime
+    password_version: int
+
+
+@dataclass(frozen=True, slots=True)
+class InviteRecord:
+    id: int
+    room_id: int
+    name: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleRoomRecord:
+    """A room as the organiser sees it: who is in it, who should moderate, which links."""
+
+    room: RoomRecord
+    members: list[MemberRecord]
+    named_moderators: list[str]
+    invites: list[InviteRecord]
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleRecord:
+    conference: ConferenceRecord
+    agenda: list[AgendaRecord]
+    rooms: list[ConsoleRoomRecord]

@@ -122,6 +122,8 @@ class Participant(SQLModel, table=True):
     display_name: str
     organisation: str | None = None
     joined_at: datetime
+    # Set when an organiser's account opened the conference (issue 4): they act as organiser.
+    organiser_id: int | None = Field(default=None, foreign_key="organiser.id", index=True)
 
 
 class Card(SQLModel, table=True):
@@ -221,3 +223,19 @@ class Event(SQLModel, table=True):
     # Client-generated id of the command, so that a retried command applies once.
     command_id: str | None = None
     at: datetime
+
+
+# --- Organiser accounts (issue 4) ---
+
+
+class Organiser(SQLModel, table=True):
+    """An account made on the command line; the only way into the organiser's console."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, index=True)
+    display_name: str
+    # argon2id, in the PHC string format (parameters and salt included).
+    password_hash: str
+    created_at: datetime
+    # Bumped with every new password: sessions signed in with an older one end.
+    password_version: int = 1

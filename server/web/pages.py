@@ -15,7 +15,7 @@ from ..realtime.connection import MODERATOR, PARTICIPANT, Audience
 from ..services import board, conferences, invites, moderation
 from ..store.records import ConferenceRecord
 from ..views.board import PHASES, SORT_ORDERS
-from . import identity
+from . import identity, signin
 from .runtime import runtime
 
 
@@ -56,6 +56,9 @@ async def _conference(request: Request) -> ConferenceRecord:
 
 
 async def _participant(request: Request, conference: ConferenceRecord):
+    as_organiser = await signin.organiser_participant(request, conference)  # issue 4
+    if as_organiser is not None:
+        return as_organiser
     pid = identity.participant_id(request, conference.id)
     return await conferences.participant(runtime(request).backends, pid) if pid else None
 

@@ -3,8 +3,10 @@ from dataclasses import dataclass
 from itsdangerous import Signer
 from starlette.requests import HTTPConnection
 
+from ..domain.throttle import Throttle
 from ..realtime.hub import Hub
 from ..services.backends import Backends
+from ..services.passwords import Passwords
 from ..settings import Settings
 from ..views.board import BoardRenderer
 from ..views.environment import Views
@@ -20,6 +22,9 @@ class Runtime:
     board_renderer: BoardRenderer
     hub: Hub
     invite_signer: Signer
+    # --- Organiser accounts (issue 4) ---
+    passwords: Passwords
+    login_throttle: Throttle
 
 
 def runtime(connection: HTTPConnection) -> Runtime:

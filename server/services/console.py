@@ -1,0 +1,57 @@
+"""The organiser's console: every action asks the permission table first."""
+
+from itsdangerous import Signer
+from sqlmodel import Session
+
+from ..domain import participants
+from ..domain.errors import DomainError
+from ..domain.permissions import Action, Role, require
+from ..store import conferences, console, rooms
+from ..store.records import ConferenceRecord, ConsoleRecord, RoomRecord
+from . import invites
+from .backends import Backends
+
+
+async def conference_list(backends: Backends, role: Role) -> list[ConferenceRecord]:
+    require(role, Action.VIEW_CONSOLE)
+    return await backends.database.read(console.all_conferences)
+
+
+async def overview(backends: Backends, role: Role, conference: ConferenceRecord) -> ConsoleRecord:
+    require(role, Action.VIEW_CONSOLE)
+    return await backends.database.read(lambda s: console.load_console(s, conference))
+
+
+async def make_invite(
+    backends: Backends,
+    signing: Signer,
+    role: Role,
+    conference: ConferenceRecord,
+    room_slug: str,
+    name: str,
+) -> tuple[RoomRecord, str, str]:
+    """A moderator's link for one room: (room, the name as cleaned, token to show once)."""
+    require(role, Action.INVITE_MODERATOR)
+    # The name is the display name suggested to the moderator, so the join rules apply.
+    cleaned = participants.join(name, None).display_name
+    room = await backends.database.read(
+        lambda s: conferences.room_by_slug(s, conference.id, room_slug)
+    )
+    if room is None:
+        raise DomainError("unknown_room", room=room_slug)
+    token = await invites.create_for_room(backends.database, signing, room, cleaned)
+    return room, cleaned, token
+
+
+async def revoke_invite(
+    backends: Backends, role: Role, conference: ConferenceRecord, invite_id: int
+) -> None:
+    require(role, Action.REVOKE_INVITE)
+
+    def transaction(session: Session) -> None:
+        if console.invite_conference_id(session, invite_id) != conference.id:
+            raise DomainError("invite_unknown")
+        if not rooms.revoke_invite(session, invite_id):
+            raise DomainError("invite_already_revoked")
+
+    await backends.database.write(transaction)

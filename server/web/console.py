@@ -1,0 +1,121 @@
+"""The organiser's console: conferences, and per conference its agenda, rooms and
+moderator links. Only a signed-in organiser gets here; the services ask the
+permission table for every action."""
+
+import functools
+from collections.abc import Awaitable, Callable
+from urllib.parse import quote
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from ..domain.errors import DomainError
+from ..services import conferences, console
+from ..services.access import role_in_console
+from ..store.records import ConferenceRecord, OrganiserRecord
+from . import identity, signin
+from .pages import _error_text, render
+from .runtime import runtime
+
+Handler = Callable[[Request, OrganiserRecord], Awaitable[Response]]
+# Refusals that mean "no such thing here" rather than "not like this".
+NOT_FOUND = {"unknown_room", "invite_unknown"}
+
+
+def organisers_only(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    """Strangers and participants are sent to the login page (GET) or refused (403)."""
+
+    @functools.wraps(handler)
+    async def guarded(request: Request) -> Response:
+        had_sign_in = identity.organiser_sign_in(request) is not None
+        organiser = await signin.signed_in_organiser(request)
+        if organiser is None:
+            return _refused(request, "expired" if had_sign_in else "required")
+        return await handler(request, organiser)
+
+    return guarded
+
+
+def _refused(request: Request, reason: str) -> Response:
+    if request.method == "GET":
+        target = f"/login?reason={reason}&next={quote(request.url.path)}"
+        return RedirectResponse(target, status_code=303)
+    message = _error_text(request, DomainError("console_sign_in"))
+    login = runtime(request).views.translator(identity.language(request))("login.title")
+    return _page(request, "error.html", 403, message=message, back_href="/login", back_label=login)
+
+
+def _page(request: Request, template: str, status: int = 200, **context) -> Response:
+    response = render(request, template, status, **context)
+    # Console pages name people and may show a secret link: keep them out of caches.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def _conference(request: Request) -> ConferenceRecord:
+    found = await conferences.find_by_slug(runtime(request).backends, request.path_params["slug"])
+    if found is None:
+        raise HTTPException(404)
+    return found
+
+
+@organisers_only
+async def console_get(request: Request, organiser: OrganiserRecord) -> Response:
+    items = await console.conference_list(runtime(request).backends, role_in_console(organiser))
+    return _page(request, "console.html", organiser=organiser, conferences=items)
+
+
+@organisers_only
+async def conference_get(request: Request, organiser: OrganiserRecord) -> Response:
+    revoked = request.query_params.get("revoked", "")
+    revoked_id = int(revoked) if revoked.isdigit() else None
+    return await _overview(request, organiser, await _conference(request), revoked=revoked_id)
+
+
+async def _overview(
+    request: Request, organiser: OrganiserRecord, conference: ConferenceRecord, status=200, **shown
+) -> Response:
+    role = role_in_console(organiser)
+    view = await console.overview(runtime(request).backends, role, conference)
+    base_url = str(request.base_url).rstrip("/")
+    context = {"new_link": None, "errors": [], "revoked": None, "base_url": base_url, **shown}
+    return _page(
+        request, "console_conference.html", status, organiser=organiser, view=view, **context
+    )
+
+
+def _refusal(request, organiser, conference, error: DomainError) -> Awaitable[Response]:
+    status = 404 if error.code in NOT_FOUND else 422
+    return _overview(request, organiser, conference, status, errors=[_error_text(request, error)])
+
+
+@organisers_only
+async def invite_post(request: Request, organiser: OrganiserRecord) -> Response:
+    """Make a moderator's link; this answer is the only place it is ever shown."""
+    conference = await _conference(request)
+    form = await request.form()
+    rt = runtime(request)
+    role = role_in_console(organiser)
+    room_slug, name = str(form.get("room", "")), str(form.get("name", ""))
+    try:
+        room, name, token = await console.make_invite(
+            rt.backends, rt.invite_signer, role, conference, room_slug, name
+        )
+    except DomainError as error:
+        return await _refusal(request, organiser, conference, error)
+    url = f"{str(request.base_url).rstrip('/')}/c/{conference.slug}/moderate/{token}"
+    new_link = {"room": room, "name": name, "url": url}
+    return await _overview(request, organiser, conference, new_link=new_link)
+
+
+@organisers_only
+async def revoke_post(request: Request, organiser: OrganiserRecord) -> Response:
+    conference = await _conference(request)
+    invite_id = request.path_params["invite_id"]
+    role = role_in_console(organiser)
+    try:
+        await console.revoke_invite(runtime(request).backends, role, conference, invite_id)
+    except DomainError as error:
+        return await _refusal(request, organiser, conference, error)
+    return RedirectResponse(f"/console/{conference.slug}?revoked={invite_id}", status_code=303)

@@ -1,0 +1,120 @@
+"""The organiser's console through the test client: overview, moderator links, revoking."""
+
+import html
+import re
+
+from .conftest import MYK, join
+from .test_organisers import make_organiser, sign_in
+
+ROOM = "narrative-der-smart-city"
+
+
+def _organiser_cookie(client, settings) -> str:
+    make_organiser(settings)
+    client.cookies.clear()
+    assert sign_in(client).status_code == 303
+    return f"plenum_session={client.cookies['plenum_session']}"
+
+
+def _make_link(client, cookie: str, name: str, room: str = ROOM, slug: str = MYK):
+    return client.post(
+        f"/console/{slug}/invites", data={"room": room, "name": name}, headers={"cookie": cookie}
+    )
+
+
+def _link_in(page: str) -> str:
+    return html.unescape(re.search(r'id="new-link-url" readonly value="([^"]+)"', page).group(1))
+
+
+def _room_section(page: str, slug: str) -> str:
+    start = page.index(f'id="room-{slug}"')
+    return page[start : page.index("</article>", start)]
+
+
+def test_console_shows_agenda_rooms_people_present_and_planned_moderators(client, settings):
+    organiser = _organiser_cookie(client, settings)
+    anna = join(client, "Anna", organisation="Stadt Mayen")
+    client.cookies.clear()
+    room_page = client.get(f"/c/{MYK}/rooms/{ROOM}", headers={"cookie": anna}).text
+    room_id = re.search(r'ws-connect="/ws/rooms/(\d+)"', room_page).group(1)
+
+    with client.websocket_connect(f"/ws/rooms/{room_id}", headers={"cookie": anna}) as socket:
+        socket.receive_text()  # the snapshot: Anna is in the room now
+        page = client.get(f"/console/{MYK}", headers={"cookie": organiser}).text
+
+    assert "Regionalkonferenz" in page and "MYK2022" in page
+    assert f"<code>http://testserver/c/{MYK}</code>" in page
+    assert "Die digitale Stadt gestalten" in page  # an agenda item
+    narrative = _room_section(page, ROOM)
+    assert "1 Person im Raum" in narrative
+    assert "Anna" in narrative and "(Stadt Mayen)" in narrative
+    assert "Anna Beispiel" in narrative  # the moderator named in the file
+    assert "Niemand ist im Raum." in _room_section(page, "strategieentwicklung")
+    assert "Jonas Muster" in _room_section(page, "strategieentwicklung")
+
+
+def test_a_link_made_in_the_console_makes_its_opener_moderator_until_revoked(client, settings):
+    organiser = _organiser_cookie(client, settings)
+    made = _make_link(client, organiser, "  Mia   Moderatorin ")
+    assert made.status_code == 200
+    assert made.headers["cache-control"] == "no-store"
+    assert "Moderationslink für Mia Moderatorin im Raum „Narrative der Smart City“" in made.text
+    link = _link_in(made.text)
+    assert link.startswith(f"http://testserver/c/{MYK}/moderate/")
+
+    shown_again = client.get(f"/console/{MYK}", headers={"cookie": organiser}).text
+    assert link.rsplit("/", 1)[1] not in shown_again
+    assert "Mia Moderatorin" in _room_section(shown_again, ROOM) and "gültig" in shown_again
+
+    client.cookies.clear()
+    path = link.removeprefix("http://testserver")
+    assert 'value="Mia Moderatorin"' in client.get(path).text
+    accepted = client.post(path, data={"display_name": "Mia"}, follow_redirects=False)
+    assert accepted.headers["location"] == f"/c/{MYK}/rooms/{ROOM}"
+    mia = f"plenum_session={client.cookies['plenum_session']}"
+    room_page = client.get(f"/c/{MYK}/rooms/{ROOM}", headers={"cookie": mia}).text
+    assert 'class="live as-moderator"' in room_page
+
+    invite_id = re.search(r'/invites/(\d+)/revoke"', shown_again).group(1)
+    revoked = client.post(
+        f"/console/{MYK}/invites/{invite_id}/revoke",
+        headers={"cookie": organiser},
+        follow_redirects=False,
+    )
+    assert revoked.status_code == 303
+    after = client.get(revoked.headers["location"], headers={"cookie": organiser}).text
+    assert f"Der Moderationslink Nr. {invite_id} wurde zurückgezogen." in after
+    assert "zurückgezogen</span>" in _room_section(after, ROOM)
+    room_page = client.get(f"/c/{MYK}/rooms/{ROOM}", headers={"cookie": mia}).text
+    assert "as-moderator" not in room_page
+    assert client.get(path).status_code == 404
+
+
+def test_a_link_needs_a_name_and_a_room_of_this_conference(client, settings):
+    organiser = _organiser_cookie(client, settings)
+    nameless = _make_link(client, organiser, "   ")
+    assert nameless.status_code == 422
+    assert "Bitte geben Sie einen Anzeigenamen ein." in nameless.text
+    elsewhere = _make_link(client, organiser, "Mia", room="gibt-es-nicht")
+    assert elsewhere.status_code == 404
+    assert "Den Raum „gibt-es-nicht“ gibt es in dieser Konferenz nicht." in elsewhere.text
+    assert 'id="new-link-url"' not in nameless.text + elsewhere.text
+
+
+def test_a_link_can_only_be_revoked_once_and_only_in_its_own_conference(client, settings):
+    organiser = _organiser_cookie(client, settings)
+    _make_link(client, organiser, "Mia")
+    other = "regionalkonferenz-ulm-2022"
+    wrong = client.post(f"/console/{other}/invites/1/revoke", headers={"cookie": organiser})
+    assert wrong.status_code == 404
+    assert "Diesen Moderationslink gibt es in dieser Konferenz nicht." in wrong.text
+
+    client.post(f"/console/{MYK}/invites/1/revoke", headers={"cookie": organiser})
+    again = client.post(f"/console/{MYK}/invites/1/revoke", headers={"cookie": organiser})
+    assert again.status_code == 422
+    assert "bereits zurückgezogen" in again.text
+
+
+def test_an_unknown_conference_in_the_console_is_a_404(client, settings):
+    organiser = _organiser_cookie(client, settings)
+    assert client.get("/console/gibt-es-nicht", headers={"cookie": organiser}).status_code == 404
