@@ -33,6 +33,7 @@ import psutil
 from fanout_members import (
     MIXES,
     OVERALL_TIMEOUT_S,
+    CastVotes,
     ClientProcesses,
     Tally,
     bounded_gather,
@@ -126,6 +127,11 @@ rooms:
     capacity: {capacity}
     prompts:
       - {{key: ideas, title: Ideas}}
+    # The vote mix: dots without limit, and totals fanned out to everyone while voting.
+    board:
+      vote_budget: 1000000
+      max_votes_per_card: 1000000
+      votes_visible_while_voting: true
 """,
         encoding="utf-8",
     )
@@ -198,6 +204,7 @@ async def settle_members(
     connect_s = 60 + n * 0.1
 
     connect = {"do": "connect", "url": url, "cards": args.cards, "timeout": connect_s}
+    connect["vote_cards"] = CastVotes.VOTE_CARDS if args.mix == "vote" else 0
     connect["limit"] = math.ceil(CONCURRENCY / k)  # handshakes in flight per process
     commands = {
         index: connect | {"cookies": share, "poster": index == 0}
@@ -228,6 +235,7 @@ async def post_and_wait(
     server_cpu, t0 = cpu_seconds(server), time.perf_counter()
     client_cpu = [cpu_seconds(process) for process in mine]
     post = {"do": "post", "mix": args.mix, "column_id": column_id, "text_size": args.text_size}
+    post["server"] = args.server
     post |= {"cards": args.cards, "rate": args.rate}
     (posted,) = await clients.ask({0: post}, timeout=args.cards / args.rate + 60)
     collect = {"do": "collect", "grace_s": DELIVERY_GRACE_S}
@@ -286,8 +294,24 @@ async def run_plenum(args: argparse.Namespace, folder: Path) -> dict:
         joining = bounded_gather(functools.partial(join, port), range(args.clients), CONCURRENCY)
         cookies = await asyncio.wait_for(joining, 60 + args.clients * 0.1)
         room_id, column_id = await room_ids(port, cookies[0])
+        if args.mix == "vote":
+            await make_moderator(port, cookies[0], env)  # the poster opens the vote phase
         url = f"ws://127.0.0.1:{port}/ws/rooms/{room_id}"
-        return await measure(psutil.Process(process.pid), url, cookies, column_id, args)
+        plenum = argparse.Namespace(**vars(args), server="plenum")
+        return await measure(psutil.Process(process.pid), url, cookies, column_id, plenum)
+
+
+async def make_moderator(port: int, cookie: str, env: dict[str, str]) -> None:
+    """Make an invite link with the CLI, as an organiser would, and redeem it."""
+    command = [sys.executable, "-m", "server", "invite", SLUG, ROOM_SLUG, "--name", "Bench"]
+    command.append(f"--base-url=http://127.0.0.1:{port}")
+    printed = subprocess.run(
+        command, env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    path = "/c/" + printed.strip().splitlines()[-1].split("/c/", 1)[1]
+    status, _, _ = await http(port, "POST", path, cookie=cookie)
+    if status != 303:
+        raise RuntimeError(f"redeeming the moderator link gave HTTP {status}")
 
 
 async def run_raw(args: argparse.Namespace, folder: Path, frame_bytes: int) -> dict:
@@ -297,7 +321,8 @@ async def run_raw(args: argparse.Namespace, folder: Path, frame_bytes: int) -> d
         await wait_for_http(port, process)
         log(f"raw server up on port {port}; frames of {frame_bytes} bytes")
         url = f"ws://127.0.0.1:{port}/"
-        return await measure(psutil.Process(process.pid), url, [""] * args.clients, 0, args)
+        raw = argparse.Namespace(**vars(args), server="raw")
+        return await measure(psutil.Process(process.pid), url, [""] * args.clients, 0, raw)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

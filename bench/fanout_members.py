@@ -40,8 +40,11 @@ from websockets.asyncio.client import ClientConnection
 from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 
-MARKER_PREFIX = b"bench-card-"
-MARKER = re.compile(rb"bench-card-(\d{6})")
+# A step's marker: the card text (post mix, both servers), the echoed command (vote mix on
+# the raw server), or the dot total Plenum fans out after a vote (vote mix on Plenum).
+MARKER_PREFIXES = (b"bench-", b'class="vote-count" data-votes="')
+MARKER = re.compile(rb"bench-(?:card|vote)-(\d{6})")
+VOTE_TOTAL = re.compile(rb'id="votes-(\d+)" class="vote-count" data-votes="(\d+)"')
 OVERALL_TIMEOUT_S = 600
 LINE_LIMIT = 2**24  # one pipe line may carry a thousand cookies or the tallies of every card
 # asyncio reads each socket with `sock.recv(256 KiB)` and shrinks the result to the frame
@@ -63,6 +66,7 @@ class Tally:
 
     members: int
     cards: int
+    vote_cards: int = 0  # vote mix: the cards voted on round robin (ids 1..vote_cards)
     ready: int = 0  # members that got their first frame (snapshot, or the raw hello)
     last_frame_at: float = 0.0
     counts: list[int] = field(default_factory=list)
@@ -79,9 +83,15 @@ class Tally:
         if not member.ready:
             member.ready = True
             self.ready += 1
-        if MARKER_PREFIX not in frame:
+        if not any(prefix in frame for prefix in MARKER_PREFIXES):
             return
         found = {int(n) for n in MARKER.findall(frame)}
+        if self.vote_cards:
+            # Step s puts a dot on card s % K + 1, making its total s // K + 1.
+            for card, total in VOTE_TOTAL.findall(frame):
+                step = (int(total) - 1) * self.vote_cards + int(card) - 1
+                if 0 <= step < self.cards:
+                    found.add(step)
         if member.is_poster and len(found) == 1:
             self.card_frame_bytes.append(len(frame))
         for card in found - member.seen:
@@ -118,6 +128,16 @@ class MemberConnection(ClientConnection):
         self.ready = False
         self.is_poster = False
         self.seen: set[int] = set()  # card numbers already counted for this member
+        self.awaited: tuple[bytes, asyncio.Event] | None = None  # see `wait_for`
+
+    async def wait_for(self, text: bytes, timeout: float) -> None:
+        """Until a frame containing `text` arrives (the vote mix waits for its setup)."""
+        event = asyncio.Event()
+        self.awaited = (text, event)
+        try:
+            await asyncio.wait_for(event.wait(), timeout)
+        finally:
+            self.awaited = None
 
     def data_received(self, data: bytes) -> None:
         # Stamped before parsing: "received" is when the bytes reached this member.
@@ -130,6 +150,8 @@ class MemberConnection(ClientConnection):
         data = isinstance(event, Frame) and event.opcode in (Opcode.TEXT, Opcode.CONT)
         if data and self.response is not None:
             self.tally.record(self, event.data, self.arrived_at)
+            if self.awaited and self.awaited[0] in event.data:
+                self.awaited[1].set()
         else:
             super().process_event(event)  # handshake, close, ping, pong
 
@@ -165,29 +187,67 @@ async def connect_all(url: str, cookies: list[str], tally: Tally, into: list, li
 
 
 class PostCards:
-    """The "post" mix: each step posts one new card whose text carries its marker.
+    """The "post" mix: each step posts one new card whose text carries its marker."""
 
-    A future "vote" mix would post its cards in `prepare` and vote in `command`, with a
-    marker that identifies the vote (e.g. the count span) instead of the card text.
-    """
-
-    def __init__(self, poster: MemberConnection, column_id: int, text_size: int) -> None:
+    def __init__(
+        self, poster: MemberConnection, column_id: int, text_size: int, server: str
+    ) -> None:
         self.poster = poster
         self.column_id = column_id
         self.text_size = text_size
+        self.server = server  # "plenum" or "raw"
 
     async def prepare(self) -> None:
         pass
 
     def command(self, card: int) -> str:
-        marker = f"{MARKER_PREFIX.decode()}{card:06d} "
+        marker = f"{MARKER_PREFIX_TEXT}card-{card:06d} "
         filler = "ideas for a smart region " * (self.text_size // 25 + 1)
         text = (marker + filler)[: self.text_size].strip()
         command = {"command": "post_card", "cid": f"bench-{card}", "column": str(self.column_id)}
         return json.dumps({**command, "text": text})
 
 
-MIXES = {"post": PostCards}
+class CastVotes(PostCards):
+    """The "vote" mix, a voting frenzy: every step puts one dot on one of VOTE_CARDS cards.
+
+    `prepare` posts the cards and opens the vote phase (the poster moderates); Plenum then
+    fans out each new total to every member (the bench room shows totals while voting).
+    """
+
+    VOTE_CARDS = 20
+
+    async def prepare(self) -> None:
+        for n in range(self.VOTE_CARDS):
+            text = f"Idea {n + 1} to vote on"
+            await self.poster.send(
+                json.dumps(
+                    {
+                        "command": "post_card",
+                        "cid": f"setup-{n}",
+                        "column": str(self.column_id),
+                        "text": text,
+                    }
+                )
+            )
+        await self.poster.send(
+            json.dumps({"command": "set_phase", "cid": "setup-vote", "phase": "vote"})
+        )
+        if self.server == "plenum":
+            await self.poster.wait_for(b"plenum reply setup-vote ok", timeout=30)
+        await asyncio.sleep(1.0)  # let the setup frames drain before timing starts
+
+    def command(self, step: int) -> str:
+        card = step % self.VOTE_CARDS + 1
+        # The marker rides along for the raw server's echo; Plenum ignores the field.
+        marker = f"{MARKER_PREFIX_TEXT}vote-{step:06d}"
+        return json.dumps(
+            {"command": "vote", "cid": f"v{step}", "card": str(card), "marker": marker}
+        )
+
+
+MARKER_PREFIX_TEXT = "bench-"
+MIXES = {"post": PostCards, "vote": CastVotes}
 
 
 async def post_at_rate(mix: PostCards, cards: int, rate: float) -> list[float]:
@@ -214,9 +274,16 @@ class Members:
         self.tally = Tally(members=0, cards=0)
 
     async def connect(
-        self, url: str, cookies: list[str], cards: int, poster: bool, limit: int, timeout: float
+        self,
+        url: str,
+        cookies: list[str],
+        cards: int,
+        poster: bool,
+        limit: int,
+        timeout: float,
+        vote_cards: int = 0,
     ) -> dict:
-        self.tally = Tally(members=len(cookies), cards=cards)
+        self.tally = Tally(members=len(cookies), cards=cards, vote_cards=vote_cards)
         await asyncio.wait_for(connect_all(url, cookies, self.tally, self.members, limit), timeout)
         self.members[0].is_poster = poster
         extensions = sum(
@@ -228,10 +295,12 @@ class Members:
         quiet_s = time.perf_counter() - self.tally.last_frame_at
         return {"ready": self.tally.ready, "quiet_s": quiet_s}
 
-    async def post(self, mix: str, column_id: int, text_size: int, cards: int, rate: float):
+    async def post(
+        self, mix: str, column_id: int, text_size: int, cards: int, rate: float, server: str
+    ):
         if not self.members or not self.members[0].is_poster:
             raise RuntimeError("this process has no poster")
-        steps = MIXES[mix](self.members[0], column_id, text_size)
+        steps = MIXES[mix](self.members[0], column_id, text_size, server)
         await steps.prepare()
         return {"sent_at": await post_at_rate(steps, cards, rate)}
 
