@@ -4,11 +4,13 @@ room, each action seen by everyone it should reach and by nobody else."""
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import httpx2
 import pytest
 
 from .bot import Member
 from .conftest import MYK
 from .moderated import moderator
+from .test_organisers import PASSWORD, make_organiser
 
 ROOM = "narrative-der-smart-city"
 
@@ -453,3 +455,26 @@ async def test_unknown_commands_and_cards_of_other_rooms_are_refused_clearly(roo
         await room.mia.act("hide_card", card=elsewhere) == "Diese Karte gibt es hier nicht (mehr)."
     )
     assert await room.mia.act("hide_card", card="drei") == "Diese Karte gibt es hier nicht (mehr)."
+
+
+async def _organiser(live) -> Member:
+    """Olga, signed in as an organiser, who opened the conference (and so joined it)."""
+    make_organiser(live.settings, username="olga", name="Olga Orga")
+    async with httpx2.AsyncClient(base_url=f"http://{live.base}") as client:
+        signed_in = await client.post("/login", data={"username": "olga", "password": PASSWORD})
+        assert signed_in.status_code == 303, signed_in.text
+        lobby = await client.get(f"/c/{MYK}")
+        assert lobby.status_code == 200
+        return Member(live.base, f"plenum_session={client.cookies['plenum_session']}", "Olga")
+
+
+async def test_an_organiser_moderates_every_room(room, live):
+    card = await room.card(room.anna, "Vom Orga-Team ausgeblendet")
+    olga = await _organiser(live)
+    await olga.enter(room.id)
+    assert olga.has("moderation") and not room.anna.has("moderation")
+    assert await olga.act("hide_card", card=card) is None
+    await room.anna.until(lambda m: m.card(card) is None)
+    assert await olga.act("set_phase", phase="discuss") is None
+    await room.all_see(lambda m: m.state().get("data-phase") == "discuss")
+    await room.anna.until(lambda m: "Olga Orga Moderation" in m.members.values())

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, or_
 from sqlmodel import Session, select
 
 from .records import MemberRecord
@@ -66,7 +66,8 @@ def _members_query(room_id: int):
             Participant.id,
             Participant.display_name,
             Participant.organisation,
-            Participant.id.in_(moderates),
+            # Organisers moderate every room.
+            or_(Participant.id.in_(moderates), Participant.organiser_id.is_not(None)),
         )
         .join(Presence, Presence.participant_id == Participant.id)
         .where(Presence.room_id == room_id)
