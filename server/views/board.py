@@ -27,10 +27,17 @@ PHASES = [phase.value for phase in Phase]
 SORT_ORDERS = ("posted", "newest", "votes")
 
 
+_MODERATORS_SEE = frozenset({CardStatus.VISIBLE, CardStatus.HIDDEN, CardStatus.PENDING})
+
+
 def shows(card: CardRecord, moderator: bool) -> bool:
-    """Whether the card belongs on this audience's board (the queue is separate)."""
+    """Whether this audience gets the card at all (waiting cards go to the queue).
+
+    The one place that keeps hidden and waiting cards from participants: snapshots and
+    deltas both ask it.
+    """
     if moderator:
-        return card.status in (CardStatus.VISIBLE, CardStatus.HIDDEN)
+        return card.status in _MODERATORS_SEE
     return card.status == CardStatus.VISIBLE
 
 
@@ -53,6 +60,7 @@ class BoardRenderer:
             "moderator": moderator,
             "state": state,
             "votes_visible": moderator or state.votes_visible_to_participants(),
+            "shows": lambda card: shows(card, moderator),
         }
 
     def room_state(self, state: RoomState, audience: Audience, oob: bool = False) -> str:
@@ -105,16 +113,14 @@ class BoardRenderer:
         moderator = audience.view == MODERATOR
         state = update.state
         parts = [delta_header(update.first_seq, update.seq)]
+        context = self.context(state, audience)
         for cluster in update.new_clusters:
             parts.append(
-                self.views.render(
-                    "_cluster_inserted.html", lang, cluster=cluster, moderator=moderator
-                )
+                self.views.render("_cluster_inserted.html", lang, cluster=cluster, **context)
             )
         gone = [f"card-{card_id}" for card_id in update.gone_cards]
-        context = self.context(state, audience)
         for card in update.cards:
-            if shows(card, moderator) or (moderator and card.status == CardStatus.PENDING):
+            if shows(card, moderator):
                 parts.append(
                     self.views.render(
                         "_card_inserted.html", lang, card=card, into=container(card), **context
