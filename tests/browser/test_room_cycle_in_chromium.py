@@ -97,6 +97,15 @@ def test_a_whole_breakout_from_ideas_to_results(browser: Browser, server, server
     expect(in_cluster).to_have_text(["Ein Datenportal für den Landkreis", "Offene Daten"])
     anna.get_by_label("Sortieren").select_option("votes")
     expect(in_cluster).to_have_text(["Offene Daten", "Ein Datenportal für den Landkreis"])
+    anna.get_by_label("Cluster", exact=True).select_option(label="Daten")
+    expect(anna.locator(".card", has_text="Geschichten aus dem Alltag")).to_be_hidden()
+    anna.get_by_label("Spalte", exact=True).select_option(
+        label="Wer erzählt die Geschichte – und wem?"
+    )
+    expect(anna.locator(".card", has_text="Offene Daten")).to_be_hidden()
+    anna.get_by_label("Spalte", exact=True).select_option("")
+    anna.get_by_label("Cluster", exact=True).select_option("")
+    expect(anna.locator(".card:visible")).to_have_count(3)
 
     mia.locator(".cluster-tools summary").click()
     mia.locator(".cluster-tools").get_by_role("button", name="Als Ergebnis übernehmen").click()
