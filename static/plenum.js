@@ -224,11 +224,17 @@
     });
   }
 
+  var clusterSignature = "";
+
   function updateClusterChoices() {
     var clusters = all("li.cluster").map(function (cluster) {
       var name = cluster.querySelector(".cluster-name");
       return { id: cluster.dataset.cluster, name: name ? name.dataset.name : "" };
     });
+    // Rebuilding a list someone has open would close it under them: only on a change.
+    var signature = JSON.stringify(clusters);
+    if (signature === clusterSignature) return;
+    clusterSignature = signature;
     all("[data-filter-cluster], [data-cluster-options]").forEach(function (select) {
       var chosen = select.value;
       var first = select.options[0];
