@@ -53,7 +53,7 @@ ROUTES = [
 
 def create_app(settings: Settings) -> Starlette:
     database = Database(settings.database_url)
-    database.create_schema()
+    database.migrate()
     secret = settings.secret_key or database.run_write(signing_key)
     views = Views(static_files=STATIC_FILES)
     board_renderer = BoardRenderer(views)

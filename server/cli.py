@@ -1,4 +1,4 @@
-"""Command line: check and load sessions_config files, start the server."""
+"""Command line: check and load sessions_config files, migrate the database, start the server."""
 
 import argparse
 import logging
@@ -12,7 +12,7 @@ from .conference_files import ConfigError, load_conference_dir, load_conference_
 from .services import invites
 from .services.config_files import load_into
 from .settings import Settings
-from .store import conferences, rooms
+from .store import conferences, rooms, schema
 from .store.database import Database
 from .store.secrets import signing_key
 
@@ -62,8 +62,26 @@ def cmd_load(args, settings: Settings) -> int:
 
 def _database(settings: Settings) -> Database:
     database = Database(settings.database_url)
-    database.create_schema()
+    database.migrate()
     return database
+
+
+def cmd_migrate(args, settings: Settings) -> int:
+    database = Database(settings.database_url)
+    try:
+        before = schema.current_revision(database.engine)
+        database.migrate()
+        after = schema.current_revision(database.engine)
+    finally:
+        database.close()
+    print(f"database at revision {after}" + ("" if before == after else f" (was {before})"))
+    return 0
+
+
+def cmd_revision(args, settings: Settings) -> int:
+    path = schema.new_revision(args.message)
+    print(f"wrote {path}; review it, then run it on SQLite and PostgreSQL (tests do both)")
+    return 0
 
 
 def cmd_invite(args, settings: Settings) -> int:
@@ -140,6 +158,11 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
     serve.add_argument("paths", nargs="*", help="files or folders (default: sessions_config/)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    commands.add_parser("migrate", help="create the database schema or upgrade it to the newest")
+    revision = commands.add_parser(
+        "revision", help="write a new migration for what changed in server/store/tables.py"
+    )
+    revision.add_argument("message", help="what the migration does, e.g. 'votes and comments'")
     invite = commands.add_parser("invite", help="make a moderator's link for one room")
     invite.add_argument("conference", help="conference slug")
     invite.add_argument("room", help="room slug")
@@ -151,11 +174,15 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
     revoke.add_argument("invite_id", type=int)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # Alembic narrates every step; store/schema.py logs the one line that matters.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     settings = settings or Settings.from_env()
     handler = {
         "check": cmd_check,
         "load": cmd_load,
         "serve": cmd_serve,
+        "migrate": cmd_migrate,
+        "revision": cmd_revision,
         "invite": cmd_invite,
         "invites": cmd_invites,
         "revoke-invite": cmd_revoke_invite,

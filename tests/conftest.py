@@ -12,15 +12,50 @@ from server.cli import uvicorn_config
 from server.settings import PROJECT_ROOT, Settings
 from server.store.database import Database
 
+from .services import postgres_schema
+
 MYK = "regionalkonferenz-mayen-koblenz-2022"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+DATABASES = ("sqlite", "postgres")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        choices=(*DATABASES, "all"),
+        default="all",
+        help="database(s) for tests that use one (default: all; PostgreSQL tests skip "
+        "outside CI when it is not running)",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # Every test that uses a database runs on each engine chosen with --db. Browser tests
+    # stay on SQLite: they test what people see, and the engine does not change that.
+    if "database_url" not in metafunc.fixturenames:
+        return
+    chosen = metafunc.config.getoption("--db")
+    engines = DATABASES if chosen == "all" else (chosen,)
+    if "/browser/" in metafunc.definition.nodeid:
+        engines = ("sqlite",)
+    metafunc.parametrize("database_url", engines, indirect=True)
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path):
+    """A fresh, empty database: a SQLite file, or a schema of its own in PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'plenum.db'}"
+        return
+    with postgres_schema() as url:
+        yield url
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
     return Settings(
-        database_url=f"sqlite:///{tmp_path / 'plenum.db'}",
+        database_url=database_url,
         sessions_config=(PROJECT_ROOT / "sessions_config",),
         secret_key="test-secret",
         coalesce_ms=5,
