@@ -112,6 +112,16 @@ class Hub:
         self.tick = tick
         self.channels: dict[int, RoomChannel] = {}
         self._listeners: dict[int, Callable[[str], None]] = {}
+        broadcast.on_reconnect(self.catch_up_all)
+
+    def catch_up_all(self) -> None:
+        """The bus may have lost messages (it was away): every room reads what it missed.
+
+        A room's catch-up reads the events after the last seq it delivered, so this
+        resyncs every local socket from the database, at one read per room.
+        """
+        for channel in self.channels.values():
+            channel.wake.set()
 
     async def join(self, connection: Connection) -> None:
         """Register a socket; it receives a snapshot, then every change after it."""
