@@ -148,6 +148,22 @@ async def live(settings: Settings):
         await server.stop()
 
 
+@pytest.fixture
+async def crowd():
+    """Register bot members (`crowd(member)` returns it); their sockets are closed at the
+    end, while the test's event loop still runs."""
+    members: list = []
+
+    def register(member):
+        members.append(member)
+        return member
+
+    yield register
+    for member in members:
+        if member.socket is not None:
+            await member.socket.close()
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Sync Playwright leaves an event loop running in the main thread; asyncio tests
     # collected after it would fail, so browser tests always run last.
