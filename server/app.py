@@ -64,8 +64,13 @@ def create_app(settings: Settings) -> Starlette:
         broadcast = broadcast_from_url(settings.broadcast_url)
         await broadcast.connect()
         backends = Backends(database, broadcast)
-        forget_stale_presence(backends)
+        if settings.broadcast_url.startswith("memory:"):
+            # One process by definition: connections counted before are gone. With a bus,
+            # other processes' connections are live and must not be forgotten.
+            forget_stale_presence(backends)
         hub = Hub(database, broadcast, board_renderer, tick=settings.coalesce_ms / 1000)
+        # On SIGTERM the CLI's server calls this before uvicorn closes sockets itself.
+        app.state.before_shutdown = hub.say_goodbye
         try:
             runtime = Runtime(
                 settings, backends, views, board_renderer, hub, invites.signer(secret)

@@ -35,6 +35,22 @@ def uvicorn_config(app, host: str, port: int, log_level: str = "info") -> uvicor
     )
 
 
+class Server(uvicorn.Server):
+    """uvicorn's server, but on SIGTERM (or Ctrl+C) the app closes its room sockets first,
+    with 1012 "server restarting", so clients reconnect to another worker or to this one
+    when it is back; uvicorn alone would close them without saying why."""
+
+    def __init__(self, config: uvicorn.Config, app) -> None:
+        super().__init__(config)
+        self.app = app
+
+    async def shutdown(self, sockets=None) -> None:
+        goodbye = getattr(self.app.state, "before_shutdown", None)
+        if goodbye is not None:
+            await goodbye()
+        await super().shutdown(sockets)
+
+
 def _paths(values: list[str], settings: Settings) -> list[Path]:
     return [Path(v) for v in values] if values else list(settings.sessions_config)
 
@@ -143,7 +159,7 @@ def cmd_serve(args, settings: Settings) -> int:
         "  (code MYK2022)",
         flush=True,
     )
-    uvicorn.Server(uvicorn_config(app, args.host, args.port)).run()
+    Server(uvicorn_config(app, args.host, args.port), app).run()
     return 0
 
 

@@ -12,7 +12,7 @@ from server.cli import uvicorn_config
 from server.settings import PROJECT_ROOT, Settings
 from server.store.database import Database
 
-from .services import postgres_schema
+from .services import postgres_schema, redis_url
 
 MYK = "regionalkonferenz-mayen-koblenz-2022"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -146,6 +146,17 @@ async def live(settings: Settings):
         yield server
     finally:
         await server.stop()
+
+
+@pytest.fixture
+def scaleout_env():
+    """Settings (as environment) for server processes on PostgreSQL and Redis."""
+    with postgres_schema() as database_url:
+        yield {
+            "DATABASE_URL": database_url,
+            "BROADCAST_URL": redis_url(),
+            "SESSIONS_CONFIG": str(PROJECT_ROOT / "sessions_config"),
+        }
 
 
 @pytest.fixture

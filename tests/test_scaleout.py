@@ -9,23 +9,12 @@ import asyncio
 import pytest
 from sqlalchemy import text
 
-from server.settings import PROJECT_ROOT, Settings
+from server.settings import Settings
 from server.store.database import Database
 
 from .bot import Member
 from .conftest import MYK, column_ids, room_ids
 from .processes import ServerProcess
-from .services import postgres_schema, redis_url
-
-
-@pytest.fixture
-def scaleout_env():
-    with postgres_schema() as database_url:
-        yield {
-            "DATABASE_URL": database_url,
-            "BROADCAST_URL": redis_url(),
-            "SESSIONS_CONFIG": str(PROJECT_ROOT / "sessions_config"),
-        }
 
 
 @pytest.fixture

@@ -16,6 +16,10 @@ from typing import Any
 Send = Callable[[str], Awaitable[None]]
 
 
+# Why the server closed a socket; both make clients (htmx's ws extension too) reconnect.
+TOO_SLOW = (1013, "too far behind")  # "try again later": reconnect for a fresh snapshot
+RESTARTING = (1012, "server restarting")  # "service restart": reconnect, maybe elsewhere
+
 PARTICIPANT = "participant"
 MODERATOR = "moderator"  # sees everything participants see, plus the moderator's controls
 
@@ -40,6 +44,7 @@ class Connection:
         "_backlog_bytes",
         "_drainer",
         "dropped",
+        "close_with",
         "on_drop",
     )
 
@@ -60,6 +65,7 @@ class Connection:
         self._backlog_bytes = 0
         self._drainer: asyncio.Task | None = None
         self.dropped = False  # True once this socket can no longer be served
+        self.close_with = TOO_SLOW  # the close code and reason its owner then sends
         self.on_drop: Callable[[], None] | None = None  # how its owner hears of that
 
     def deliver(self, frame: str) -> None:
@@ -80,10 +86,11 @@ class Connection:
         self._backlog = deque()
         self._drainer = asyncio.get_running_loop().create_task(self._drain(coroutine, blocker))
 
-    def drop(self) -> None:
+    def drop(self, close_with: tuple[int, str] = TOO_SLOW) -> None:
         if self.dropped:
             return
         self.dropped = True
+        self.close_with = close_with
         if self._drainer is not None and self._drainer is not asyncio.current_task():
             self._drainer.cancel()
         self._backlog = None

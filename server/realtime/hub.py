@@ -18,7 +18,7 @@ from ..store.database import Database
 from ..store.records import BoardRecord, RoomUpdate
 from ..store.room_updates import load_room_update
 from .broadcast import Broadcast
-from .connection import Audience, Connection
+from .connection import RESTARTING, Audience, Connection
 from .topics import room_topic
 
 log = logging.getLogger(__name__)
@@ -155,6 +155,19 @@ class Hub:
             listener = self._listeners.pop(connection.room_id)
             channel.task.cancel()
             await self.broadcast.unsubscribe(room_topic(connection.room_id), listener)
+
+    async def say_goodbye(self, timeout: float = 3) -> None:
+        """Before the server stops: close every socket with "server restarting" (1012),
+        so clients reconnect by themselves, and wait (bounded) until they have left."""
+        for channel in list(self.channels.values()):
+            for connection in [*channel.joining, *(c for m in channel.members.values() for c in m)]:
+                connection.drop(RESTARTING)
+        try:
+            async with asyncio.timeout(timeout):
+                while self.channels:
+                    await asyncio.sleep(0.02)
+        except TimeoutError:
+            log.warning("%d rooms still had sockets when the server stopped", len(self.channels))
 
     async def close(self) -> None:
         for channel in list(self.channels.values()):
