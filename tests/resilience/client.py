@@ -91,6 +91,7 @@ class Participant(Member):
                     (received.code, received.reason) if received else (None, "")
                 )
                 self.reconnects += 1
+                self.changed.set()
                 await self._connect()
                 self.changed.set()
                 continue
