@@ -49,7 +49,7 @@ class ServerProcess:
         while not self._answers():
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.kill()
-                raise RuntimeError(f"server did not start:\n{self.log()}")
+                raise RuntimeError(f"server did not start:\n{self.log()[-4000:]}")
             time.sleep(0.05)
         return self
 
@@ -79,4 +79,4 @@ class ServerProcess:
             raise
 
     def log(self) -> str:
-        return self.log_path.read_text(errors="replace")[-4000:]
+        return self.log_path.read_text(errors="replace")

@@ -96,6 +96,7 @@ class RedisBroadcast:
         self._subscriber: redis.Redis | None = None
         self.connected = asyncio.Event()  # set while subscribed; tests wait on it
         self._lost = False
+        self._publish_failing = False
 
     async def connect(self) -> None:
         options = {"decode_responses": True, "socket_connect_timeout": 2, "socket_keepalive": True}
@@ -131,7 +132,12 @@ class RedisBroadcast:
         except (RedisError, OSError) as error:
             # The event is committed; a process that missed this catches up on the next
             # event in the room, or reads everything when its own connection comes back.
-            log.warning("publishing %s to Redis failed: %s", topic, error)
+            # One warning per outage is enough.
+            level = logging.DEBUG if self._publish_failing else logging.WARNING
+            log.log(level, "publishing %s to Redis failed: %s", topic, error)
+            self._publish_failing = True
+        else:
+            self._publish_failing = False
 
     async def subscribe(self, topic: str, listener: Listener) -> None:
         self._listeners[topic].append(listener)
