@@ -53,7 +53,10 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin(connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # Writes take the write lock up front (IMMEDIATE): a deferred transaction that reads
+    # and then writes fails with "database is locked" at once, without waiting, when
+    # another process (a second worker, the CLI) wrote in between.
+    connection.exec_driver_sql(connection.get_execution_options().get("sqlite_begin", "BEGIN"))
 
 
 # Any constant: the key of the PostgreSQL advisory lock every write transaction holds.
@@ -78,6 +81,7 @@ class Database:
     def __init__(self, url: str, read_threads: int = 4) -> None:
         self.engine = make_engine(url)
         self._read_engine = _read_engine(self.engine)
+        self._write_engine = self.engine.execution_options(sqlite_begin="BEGIN IMMEDIATE")
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-write")
         self._readers = ThreadPoolExecutor(max_workers=read_threads, thread_name_prefix="db-read")
 
@@ -90,7 +94,7 @@ class Database:
 
     def run_write(self, work: Callable[[Session], T]) -> T:
         """Run `work` in one transaction, committed when it returns."""
-        with self.session() as session, session.begin():
+        with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
             _take_write_lock(session)
             return work(session)
 
