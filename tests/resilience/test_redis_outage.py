@@ -83,6 +83,10 @@ async def test_no_card_is_lost_while_redis_is_away_and_members_converge(
     await asyncio.sleep(OUTAGE_S)  # the outage itself, not a wait for state
     private_redis.start()
     await asyncio.wait_for(posting, 60)
+    # Each server reconnects on its own backoff (at most 2 s apart): wait, bounded.
+    async with asyncio.timeout(15):
+        while not all("Redis is back" in server.log() for server in servers):
+            await asyncio.sleep(0.1)
     columns, texts = await converge(crowd, url, room)
 
     posted = sorted(f"{p.name}: Idee {k}" for p in crowd for k in range(CARDS_EACH))
