@@ -87,7 +87,8 @@ class Database:
 
     def migrate(self) -> None:
         """Create the schema, or upgrade it to the newest migration."""
-        schema.upgrade(self.engine)
+        # IMMEDIATE on SQLite: workers starting together take turns, as on PostgreSQL.
+        schema.upgrade(self._write_engine)
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
