@@ -114,12 +114,14 @@ class RedisBroadcast:
             log.warning("Redis at %s not reachable yet; retrying in the background", self._url)
 
     async def disconnect(self) -> None:
+        # Bounded: a server that is stopping must not hang on a half-dead connection.
         if self._task is not None:
             self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+            await asyncio.wait([self._task], timeout=2)
         for client in (self._publisher, self._subscriber):
             if client is not None:
-                await client.aclose()
+                with contextlib.suppress(RedisError, OSError, TimeoutError):
+                    await asyncio.wait_for(client.aclose(), 2)
         self._listeners.clear()
 
     def on_reconnect(self, callback: Callable[[], None]) -> None:
