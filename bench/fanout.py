@@ -13,6 +13,7 @@ bench/README.md.
 
 import argparse
 import asyncio
+import contextlib
 import functools
 import json
 import math
@@ -45,6 +46,9 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RAW_SERVER = Path(__file__).with_name("raw_broadcast_server.py")
 SLUG, ROOM_SLUG = "bench-fanout", "hall"
 TARGETS = {"p99_ms_max": 30, "ratio_max": 1.7, "rss_kib_max": 30}
+WORKERS_TARGET = 1.8  # N workers' throughput ÷ 1 worker's, same run
+# The bus for --backend; redis is the machine's Redis on 127.0.0.1 (see shared/TESTING.md).
+BACKENDS = {"memory": "memory://", "redis": "redis://127.0.0.1:6379/0?channel_prefix=bench:"}
 QUIET_S = 1.0  # the room counts as settled once no member got a frame for this long
 CONCURRENCY = 50  # HTTP joins and socket handshakes (over all client processes) in flight
 DELIVERY_GRACE_S = 30  # after the last send, how long cards may take to reach everyone
@@ -191,7 +195,7 @@ def latency_figures(tally: Tally, sent_at: list[float]) -> dict:
 
 
 async def settle_members(
-    clients: ClientProcesses, url: str, cookies: list[str], args: argparse.Namespace
+    clients: ClientProcesses, urls: list[str], cookies: list[str], args: argparse.Namespace
 ) -> tuple[float, int]:
     """Connect every member and wait until the room is quiet.
 
@@ -203,11 +207,13 @@ async def settle_members(
     started, n, k = time.perf_counter(), len(cookies), len(clients.processes)
     connect_s = 60 + n * 0.1
 
-    connect = {"do": "connect", "url": url, "cards": args.cards, "timeout": connect_s}
+    connect = {"do": "connect", "cards": args.cards, "timeout": connect_s}
     connect["vote_cards"] = CastVotes.VOTE_CARDS if args.mix == "vote" else 0
     connect["limit"] = math.ceil(CONCURRENCY / k)  # handshakes in flight per process
+    # With several workers, client process i talks to worker i mod W (no stickiness
+    # needed: any worker serves any room).
     commands = {
-        index: connect | {"cookies": share, "poster": index == 0}
+        index: connect | {"cookies": share, "poster": index == 0, "url": urls[index % len(urls)]}
         for index, share in enumerate(shares(cookies, k))
     }
     connected = await clients.ask(commands, timeout=connect_s + 10)
@@ -223,7 +229,10 @@ async def settle_members(
 
 
 async def post_and_wait(
-    server: psutil.Process, clients: ClientProcesses, column_id: int, args: argparse.Namespace
+    servers: list[psutil.Process],
+    clients: ClientProcesses,
+    column_id: int,
+    args: argparse.Namespace,
 ) -> tuple[list[float], list[dict], dict]:
     """Post every card on schedule, wait for delivery.
 
@@ -232,7 +241,7 @@ async def post_and_wait(
     log(f"posting {args.cards} cards at {args.rate}/s")
     # CPU of this process, then of the K client processes.
     mine = [psutil.Process(), *(psutil.Process(p.pid) for p in clients.processes)]
-    server_cpu, t0 = cpu_seconds(server), time.perf_counter()
+    server_cpu, t0 = sum(map(cpu_seconds, servers)), time.perf_counter()
     client_cpu = [cpu_seconds(process) for process in mine]
     post = {"do": "post", "mix": args.mix, "column_id": column_id, "text_size": args.text_size}
     post["server"] = args.server
@@ -240,7 +249,7 @@ async def post_and_wait(
     (posted,) = await clients.ask({0: post}, timeout=args.cards / args.rate + 60)
     collect = {"do": "collect", "grace_s": DELIVERY_GRACE_S}
     answers = await clients.ask_all(collect, timeout=DELIVERY_GRACE_S + 30)
-    server_cpu = cpu_seconds(server) - server_cpu
+    server_cpu = sum(map(cpu_seconds, servers)) - server_cpu
     client_cpu = [cpu_seconds(p) - before for p, before in zip(mine, client_cpu, strict=True)]
     elapsed = time.perf_counter() - t0
     return (
@@ -255,15 +264,23 @@ async def post_and_wait(
     )
 
 
+def rss(servers: list[psutil.Process]) -> int:
+    return sum(server.memory_info().rss for server in servers)
+
+
 async def measure(
-    server: psutil.Process, url: str, cookies: list[str], column_id: int, args: argparse.Namespace
+    servers: list[psutil.Process],
+    urls: list[str],
+    cookies: list[str],
+    column_id: int,
+    args: argparse.Namespace,
 ) -> dict:
     n = len(cookies)
-    rss_before = server.memory_info().rss
+    rss_before = rss(servers)
     async with client_processes(args.client_procs) as clients:
-        settle_s, extensions = await settle_members(clients, url, cookies, args)
-        rss_after = server.memory_info().rss
-        sent_at, answers, cpu_figures = await post_and_wait(server, clients, column_id, args)
+        settle_s, extensions = await settle_members(clients, urls, cookies, args)
+        rss_after = rss(servers)
+        sent_at, answers, cpu_figures = await post_and_wait(servers, clients, column_id, args)
     # Send and arrival times all come from perf_counter, i.e. CLOCK_MONOTONIC on Linux,
     # one clock for every process on this machine: they subtract across processes.
     tally = Tally(members=n, cards=args.cards)
@@ -282,23 +299,35 @@ async def measure(
     }
 
 
-async def run_plenum(args: argparse.Namespace, folder: Path) -> dict:
-    port = free_port()
+async def run_plenum(args: argparse.Namespace, folder: Path, workers: int = 1) -> dict:
+    """Plenum with `workers` server processes on one database and bus, each on its port."""
+    ports = [free_port() for _ in range(workers)]
     conference = write_conference(folder, capacity=args.clients + 10)
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}"}
+    env = {**os.environ, "DATABASE_URL": args.database_url or f"sqlite:///{folder / 'bench.db'}"}
+    env["BROADCAST_URL"] = BACKENDS[args.backend]
     env.pop("SESSIONS_CONFIG", None)  # the path argument below is the only conference
-    serve = ["-m", "server", "serve", "--host=127.0.0.1", f"--port={port}", str(conference)]
-    with running([sys.executable, *serve], folder / "plenum.log", env) as process:
-        await wait_for_http(port, process)
-        log(f"plenum up on port {port}; joining {args.clients} participants over HTTP")
-        joining = bounded_gather(functools.partial(join, port), range(args.clients), CONCURRENCY)
+    with contextlib.ExitStack() as stack:
+        processes = []
+        for port in ports:
+            serve = ["-m", "server", "serve", "--host=127.0.0.1", f"--port={port}", str(conference)]
+            log_path = folder / f"plenum-{workers}w-{port}.log"
+            processes.append(stack.enter_context(running([sys.executable, *serve], log_path, env)))
+        for port, process in zip(ports, processes, strict=True):
+            await wait_for_http(port, process)
+        log(
+            f"plenum up with {workers} worker(s) on ports {ports}; joining {args.clients} over HTTP"
+        )
+        joining = bounded_gather(
+            functools.partial(join, ports[0]), range(args.clients), CONCURRENCY
+        )
         cookies = await asyncio.wait_for(joining, 60 + args.clients * 0.1)
-        room_id, column_id = await room_ids(port, cookies[0])
+        room_id, column_id = await room_ids(ports[0], cookies[0])
         if args.mix == "vote":
-            await make_moderator(port, cookies[0], env)  # the poster opens the vote phase
-        url = f"ws://127.0.0.1:{port}/ws/rooms/{room_id}"
+            await make_moderator(ports[0], cookies[0], env)  # the poster opens the vote phase
+        urls = [f"ws://127.0.0.1:{port}/ws/rooms/{room_id}" for port in ports]
+        servers = [psutil.Process(process.pid) for process in processes]
         plenum = argparse.Namespace(**vars(args), server="plenum")
-        return await measure(psutil.Process(process.pid), url, cookies, column_id, plenum)
+        return {"workers": workers, **await measure(servers, urls, cookies, column_id, plenum)}
 
 
 async def make_moderator(port: int, cookie: str, env: dict[str, str]) -> None:
@@ -322,7 +351,7 @@ async def run_raw(args: argparse.Namespace, folder: Path, frame_bytes: int) -> d
         log(f"raw server up on port {port}; frames of {frame_bytes} bytes")
         url = f"ws://127.0.0.1:{port}/"
         raw = argparse.Namespace(**vars(args), server="raw")
-        return await measure(psutil.Process(process.pid), url, [""] * args.clients, 0, raw)
+        return await measure([psutil.Process(process.pid)], [url], [""] * args.clients, 0, raw)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -335,12 +364,25 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--client-procs", type=int, default=2, help="client processes the members are spread over"
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="with N > 1: measure Plenum with 1 and with N server processes (needs --backend "
+        "redis) and print the throughput ratio instead of the raw baseline",
+    )
+    parser.add_argument("--backend", choices=sorted(BACKENDS), default="memory")
+    parser.add_argument(
+        "--database-url", help="SQLAlchemy URL of an empty database (default: a temp SQLite file)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs, db)")
     args = parser.parse_args(argv)
     if args.clients < 1 or args.cards < 1 or args.rate <= 0 or not 20 <= args.text_size <= 500:
         parser.error("need --clients >= 1, --cards >= 1, --rate > 0, 20 <= --text-size <= 500")
     if not 1 <= args.client_procs <= args.clients:
         parser.error("need 1 <= --client-procs <= --clients")
+    if args.workers > 1 and (args.backend != "redis" or args.client_procs < args.workers):
+        parser.error("--workers N > 1 needs --backend redis and --client-procs >= N")
     return args
 
 
@@ -373,12 +415,44 @@ def report(args: argparse.Namespace, plenum: dict, raw: dict) -> dict:
     }
 
 
+async def compare_workers(args: argparse.Namespace, folder: Path) -> dict:
+    """Fan-out throughput of N workers as a ratio to 1 worker, same settings, same run.
+
+    Throughput is deliveries per second (cards everyone had per second × members), so
+    post at a --rate above what one worker keeps up with. Each run needs its own empty
+    database: the default temp SQLite file is made anew (--database-url is used as is).
+    """
+    one = await run_plenum(args, folder, workers=1)
+    for suffix in ("", "-wal", "-shm"):
+        (folder / f"bench.db{suffix}").unlink(missing_ok=True)
+    many = await run_plenum(args, folder, workers=args.workers)
+    throughput = [
+        None if r["cards_per_s"] is None else round(r["cards_per_s"] * args.clients)
+        for r in (one, many)
+    ]
+    ratio = throughput[1] / throughput[0] if all(throughput) else None
+    settings = {name: value for name, value in vars(args).items() if name != "keep"}
+    return {
+        **settings,
+        "one_worker": {**one, "deliveries_per_s": throughput[0]},
+        f"{args.workers}_workers": {**many, "deliveries_per_s": throughput[1]},
+        "throughput_ratio": rounded(ratio),
+        "targets": {
+            "throughput_ratio_min": WORKERS_TARGET,
+            "throughput_ratio_ok": ratio is not None and ratio >= WORKERS_TARGET,
+            "no_missing": one["missing"] == 0 and many["missing"] == 0,
+        },
+    }
+
+
 async def main(args: argparse.Namespace) -> dict:
     # Without this, SIGTERM (from `timeout`, say) would end us and leave the servers running.
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, asyncio.current_task().cancel)
     folder = Path(tempfile.mkdtemp(prefix="plenum-fanout-"))
     try:
         async with asyncio.timeout(OVERALL_TIMEOUT_S):
+            if args.workers > 1:
+                return await compare_workers(args, folder)
             # Plenum first: its real card frame size is the size the baseline sends.
             plenum = await run_plenum(args, folder)
             raw = await run_raw(args, folder, plenum["card_frame_bytes"] or 400)

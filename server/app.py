@@ -64,7 +64,7 @@ ROUTES = [
 
 def create_app(settings: Settings) -> Starlette:
     database = Database(settings.database_url)
-    database.create_schema()
+    database.migrate()
     secret = settings.secret_key or database.run_write(signing_key)
     views = Views(static_files=STATIC_FILES)
     board_renderer = BoardRenderer(views)
@@ -75,10 +75,15 @@ def create_app(settings: Settings) -> Starlette:
         broadcast = broadcast_from_url(settings.broadcast_url)
         await broadcast.connect()
         backends = Backends(database, broadcast)
-        forget_stale_presence(backends)
+        if settings.broadcast_url.startswith("memory:"):
+            # One process by definition: connections counted before are gone. With a bus,
+            # other processes' connections are live and must not be forgotten.
+            forget_stale_presence(backends)
         hub = Hub(database, broadcast, board_renderer, tick=settings.coalesce_ms / 1000)
         passwords = Passwords()
         throttle = Throttle(settings.login_attempts, settings.login_window_minutes * 60)
+        # On SIGTERM the CLI's server calls this before uvicorn closes sockets itself.
+        app.state.before_shutdown = hub.say_goodbye
         try:
             runtime = Runtime(
                 settings,

@@ -1,4 +1,4 @@
-"""Command line: check and load sessions_config files, start the server."""
+"""Command line: check and load sessions_config files, migrate the database, start the server."""
 
 import argparse
 import contextlib
@@ -15,7 +15,7 @@ from .domain.errors import DomainError
 from .services import invites, organisers
 from .services.config_files import load_into
 from .settings import Settings
-from .store import conferences, rooms
+from .store import conferences, rooms, schema
 from .store.database import Database
 from .store.secrets import signing_key
 from .views.i18n import Translator
@@ -37,6 +37,22 @@ def uvicorn_config(app, host: str, port: int, log_level: str = "info") -> uvicor
         lifespan="on",
         proxy_headers=True,
     )
+
+
+class Server(uvicorn.Server):
+    """uvicorn's server, but on SIGTERM (or Ctrl+C) the app closes its room sockets first,
+    with 1012 "server restarting", so clients reconnect to another worker or to this one
+    when it is back; uvicorn alone would close them without saying why."""
+
+    def __init__(self, config: uvicorn.Config, app) -> None:
+        super().__init__(config)
+        self.app = app
+
+    async def shutdown(self, sockets=None) -> None:
+        goodbye = getattr(self.app.state, "before_shutdown", None)
+        if goodbye is not None:
+            await goodbye()
+        await super().shutdown(sockets)
 
 
 def _paths(values: list[str], settings: Settings) -> list[Path]:
@@ -66,8 +82,26 @@ def cmd_load(args, settings: Settings) -> int:
 
 def _database(settings: Settings) -> Database:
     database = Database(settings.database_url)
-    database.create_schema()
+    database.migrate()
     return database
+
+
+def cmd_migrate(args, settings: Settings) -> int:
+    database = Database(settings.database_url)
+    try:
+        before = schema.current_revision(database.engine)
+        database.migrate()
+        after = schema.current_revision(database.engine)
+    finally:
+        database.close()
+    print(f"database at revision {after}" + ("" if before == after else f" (was {before})"))
+    return 0
+
+
+def cmd_revision(args, settings: Settings) -> int:
+    path = schema.new_revision(args.message)
+    print(f"wrote {path}; review it, then run it on SQLite and PostgreSQL (tests do both)")
+    return 0
 
 
 def cmd_invite(args, settings: Settings) -> int:
@@ -213,7 +247,7 @@ def cmd_serve(args, settings: Settings) -> int:
         "  (code MYK2022)",
         flush=True,
     )
-    uvicorn.Server(uvicorn_config(app, args.host, args.port)).run()
+    Server(uvicorn_config(app, args.host, args.port), app).run()
     return 0
 
 
@@ -228,6 +262,11 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
     serve.add_argument("paths", nargs="*", help="files or folders (default: sessions_config/)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    commands.add_parser("migrate", help="create the database schema or upgrade it to the newest")
+    revision = commands.add_parser(
+        "revision", help="write a new migration for what changed in server/store/tables.py"
+    )
+    revision.add_argument("message", help="what the migration does, e.g. 'votes and comments'")
     invite = commands.add_parser("invite", help="make a moderator's link for one room")
     invite.add_argument("conference", help="conference slug")
     invite.add_argument("room", help="room slug")
@@ -240,11 +279,15 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
     _add_organiser_commands(commands)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # Alembic narrates every step; store/schema.py logs the one line that matters.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     settings = settings or Settings.from_env()
     handler = {
         "check": cmd_check,
         "load": cmd_load,
         "serve": cmd_serve,
+        "migrate": cmd_migrate,
+        "revision": cmd_revision,
         "invite": cmd_invite,
         "invites": cmd_invites,
         "revoke-invite": cmd_revoke_invite,

@@ -38,6 +38,7 @@ class Member:
     socket: websockets.ClientConnection | None = None
     seq: int | None = None
     page: object = None  # the lxml tree of what this member sees
+    ids: dict = field(default_factory=dict)  # id -> element of `page`, kept in step
     replies: dict[str, str | None] = field(default_factory=dict)  # cid -> error text or None
     notices: dict[str, str] = field(default_factory=dict)  # cid -> notice text
     frames: list[str] = field(default_factory=list)
@@ -113,6 +114,7 @@ class Member:
         elif kind == "snapshot":
             self.seq = int(a)
             self.page = lxml_html.fragment_fromstring("<div id='page'></div>")
+            self.ids = {}
             for element in _fragments(frame):
                 element.attrib.pop("hx-swap-oob", None)
                 self._upsert(self.page, element)
@@ -136,14 +138,29 @@ class Member:
             self.replies[cid] = (_text(error) if error is not None else "") or None
 
     def find(self, element_id: str):
-        found = self.page.xpath(f"//*[@id='{element_id}']") if self.page is not None else []
-        return found[0] if found else None
+        return self.ids.get(element_id)
+
+    def _index(self, element) -> None:
+        for node in element.iter():
+            if isinstance(node.tag, str) and node.get("id"):
+                self.ids[node.get("id")] = node
+
+    def _remove(self, element) -> None:
+        self._remove_keep(element)
+        element.getparent().remove(element)
+
+    def _remove_keep(self, element) -> None:
+        """Forget an element's ids before it is replaced in place."""
+        for node in element.iter():
+            if isinstance(node.tag, str) and self.ids.get(node.get("id")) is node:
+                del self.ids[node.get("id")]
 
     def _upsert(self, parent, element) -> None:
         old = element.get("id") and self.find(element.get("id"))
         if old is not None:
-            old.getparent().remove(old)
+            self._remove(old)
         parent.append(element)
+        self._index(element)
 
     def _swap(self, elements: list) -> None:
         """Out-of-band swaps, as htmx does them (only the styles our fragments use)."""
@@ -156,7 +173,7 @@ class Member:
                     for mark in element.xpath(".//*[@data-remove]"):
                         gone = self.find(mark.get("data-remove"))
                         if gone is not None:
-                            gone.getparent().remove(gone)
+                            self._remove(gone)
                     continue
                 target = self.find(target_id)
                 assert target is not None, f"no #{target_id} for {spec}"
@@ -165,7 +182,7 @@ class Member:
             elif style == "delete":
                 old = self.find(element.get("id"))
                 if old is not None:
-                    old.getparent().remove(old)
+                    self._remove(old)
             elif style == "innerHTML":
                 continue  # only #room-error and #announcer, which the page keeps itself
             else:
@@ -173,7 +190,10 @@ class Member:
                 if old is None:
                     self.page.append(element)
                 else:
-                    old.getparent().replace(old, element)
+                    parent = old.getparent()
+                    self._remove_keep(old)
+                    parent.replace(old, element)
+                self._index(element)
 
     # --- What this member sees -------------------------------------------------------
 
@@ -184,6 +204,28 @@ class Member:
             return []
         found = root.xpath(".//li[contains(concat(' ', @class, ' '), ' card ')]")
         return sorted(found, key=lambda card: int(card.get("id").split("-")[1]))
+
+    @property
+    def columns(self) -> dict[int, list[tuple[int, str]]]:
+        """Column id -> (card id, text) in id order, clustered cards included."""
+        if self.page is None:
+            return {}
+        lists = self.page.xpath("//ol[starts-with(@id, 'cards-')]")
+        return {
+            int(column.get("id")[6:]): [
+                (int(card.get("id")[5:]), _text(card.find_class("card-text")[0]))
+                for card in self.cards(int(column.get("id")[6:]))
+            ]
+            for column in lists
+        }
+
+    def newest_text(self, column_id: int) -> str | None:
+        """The text of the card appended last to a column (cheap, for load tests)."""
+        column = self.find(f"cards-{column_id}")
+        if column is None or not len(column):
+            return None
+        text = column[-1].find("p[@class='card-text']")
+        return _text(text) if text is not None else None
 
     def texts(self, column_id: int) -> list[str]:
         return [_text(card.find_class("card-text")[0]) for card in self.cards(column_id)]

@@ -12,15 +12,50 @@ from server.cli import uvicorn_config
 from server.settings import PROJECT_ROOT, Settings
 from server.store.database import Database
 
+from .services import postgres_schema, redis_url
+
 MYK = "regionalkonferenz-mayen-koblenz-2022"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+DATABASES = ("sqlite", "postgres")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        choices=(*DATABASES, "all"),
+        default="all",
+        help="database(s) for tests that use one (default: all; PostgreSQL tests skip "
+        "outside CI when it is not running)",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # Every test that uses a database runs on each engine chosen with --db. Browser tests
+    # stay on SQLite: they test what people see, and the engine does not change that.
+    if "database_url" not in metafunc.fixturenames:
+        return
+    chosen = metafunc.config.getoption("--db")
+    engines = DATABASES if chosen == "all" else (chosen,)
+    if "/browser/" in metafunc.definition.nodeid:
+        engines = ("sqlite",)
+    metafunc.parametrize("database_url", engines, indirect=True)
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path):
+    """A fresh, empty database: a SQLite file, or a schema of its own in PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'plenum.db'}"
+        return
+    with postgres_schema() as url:
+        yield url
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
     return Settings(
-        database_url=f"sqlite:///{tmp_path / 'plenum.db'}",
+        database_url=database_url,
         sessions_config=(PROJECT_ROOT / "sessions_config",),
         secret_key="test-secret",
         coalesce_ms=5,
@@ -83,7 +118,7 @@ class LiveServer:
         database.run_write(
             lambda s: s.execute(update(Room).where(Room.id == room_id).values(**values))
         )
-        database.engine.dispose()
+        database.close()
 
 
 def room_ids(settings: Settings, slug: str = MYK) -> dict[str, int]:
@@ -96,7 +131,7 @@ def room_ids(settings: Settings, slug: str = MYK) -> dict[str, int]:
         conference = s.exec(select(Conference).where(Conference.slug == slug)).one()
         rows = s.exec(select(Room).where(Room.conference_id == conference.id))
         result = {r.slug: r.id for r in rows}
-    database.engine.dispose()
+    database.close()
     return result
 
 
@@ -111,7 +146,7 @@ def column_ids(settings: Settings, room_id: int) -> list[int]:
             select(BoardColumn).where(BoardColumn.room_id == room_id).order_by(BoardColumn.position)
         )
         result = [c.id for c in rows]
-    database.engine.dispose()
+    database.close()
     return result
 
 
@@ -123,6 +158,33 @@ async def live(settings: Settings):
         yield server
     finally:
         await server.stop()
+
+
+@pytest.fixture
+def scaleout_env():
+    """Settings (as environment) for server processes on PostgreSQL and Redis."""
+    with postgres_schema() as database_url:
+        yield {
+            "DATABASE_URL": database_url,
+            "BROADCAST_URL": redis_url(),
+            "SESSIONS_CONFIG": str(PROJECT_ROOT / "sessions_config"),
+        }
+
+
+@pytest.fixture
+async def crowd():
+    """Register bot members (`crowd(member)` returns it); their sockets are closed at the
+    end, while the test's event loop still runs."""
+    members: list = []
+
+    def register(member):
+        members.append(member)
+        return member
+
+    yield register
+    for member in members:
+        if member.socket is not None:
+            await member.socket.close()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -15,7 +15,7 @@ def invite(live, room_slug: str, name: str = "Mia") -> str:
         signing = invites.signer(live.settings.secret_key)
         return invites.create(database, signing, MYK, room_slug, name)
     finally:
-        database.engine.dispose()
+        database.close()
 
 
 async def redeem(live, member: Member, token: str) -> int:

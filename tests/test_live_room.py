@@ -209,7 +209,7 @@ async def test_full_room_refuses_one_more_but_not_a_second_tab(live, settings):
             await asyncio.wait_for(socket.recv(), 5)
     assert "Dieser Raum ist voll" in refusal
     assert closed.value.rcvd.code == 4409
-    database.engine.dispose()
+    database.close()
 
 
 async def test_events_are_numbered_without_gaps(live, settings):
@@ -225,7 +225,7 @@ async def test_events_are_numbered_without_gaps(live, settings):
     seqs = database.run_read(
         lambda s: list(s.exec(select(Event.seq).where(Event.room_id == room).order_by(Event.seq)))
     )
-    database.engine.dispose()
+    database.close()
     assert seqs == list(range(1, len(seqs) + 1))
     for member in members:
         await member.until(lambda m: len(m.texts(column)) == 15)
@@ -235,7 +235,7 @@ async def test_events_are_numbered_without_gaps(live, settings):
 def _cards(live) -> list[str]:
     database = Database(live.settings.database_url)
     texts = database.run_read(lambda s: list(s.exec(select(Card.text).order_by(Card.id))))
-    database.engine.dispose()
+    database.close()
     return texts
 
 

@@ -78,7 +78,7 @@ async def test_a_revoked_invite_ends_the_moderation(live):
     assert await _redeem(live, mia, token) == 303
     database = Database(live.settings.database_url)
     invites.revoke(database, int(token.split(".")[0]))
-    database.engine.dispose()
+    database.close()
 
     await mia.enter(room)
     await mia.send({"command": "set_phase", "phase": "closed", "cid": "x"})

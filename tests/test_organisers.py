@@ -23,7 +23,7 @@ PASSWORD = "ein-langes-passwort"
 
 def make_organiser(settings, username="mia", name="Mia Orga", password=PASSWORD) -> None:
     database = Database(settings.database_url)
-    database.create_schema()
+    database.migrate()
     try:
         organisers.create(database, username, name, password)
     finally:

@@ -28,9 +28,9 @@ from .test_connection import FakeSocket
 AUDIENCE = Audience("participant", "de")
 
 
-async def test_a_stalled_member_is_dropped_and_the_others_get_every_card(tmp_path):
-    database = Database(f"sqlite:///{tmp_path / 'slow.db'}")
-    database.create_schema()
+async def test_a_stalled_member_is_dropped_and_the_others_get_every_card(database_url):
+    database = Database(database_url)
+    database.migrate()
     load_into(database, [PROJECT_ROOT / "sessions_config"])
     backends = Backends(database, MemoryBroadcast())
     hub = Hub(database, backends.broadcast, BoardRenderer(Views()), tick=0.001)

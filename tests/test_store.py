@@ -28,9 +28,9 @@ def config_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def database(tmp_path: Path, config_dir: Path):
-    db = Database(f"sqlite:///{tmp_path / 'store.db'}")
-    db.create_schema()
+def database(database_url: str, config_dir: Path):
+    db = Database(database_url)
+    db.migrate()
     load_into(db, [config_dir])
     yield db
     db.close()

@@ -16,10 +16,11 @@ from typing import Any
 Send = Callable[[str], Awaitable[None]]
 
 
-# Close codes the hub decides on (the socket's owner sends them): 1013 "try again later"
-# makes the browser reconnect and resync; 4403 is final.
-CLOSE_TOO_SLOW = 1013
-CLOSE_REMOVED = 4403
+# Why the server closed a socket. The first two make clients (htmx's ws extension too)
+# reconnect; the last is final.
+TOO_SLOW = (1013, "too far behind")  # "try again later": reconnect for a fresh snapshot
+RESTARTING = (1012, "server restarting")  # "service restart": reconnect, maybe elsewhere
+REMOVED = (4403, "removed from the room")  # by its moderator: final, no reconnect
 
 PARTICIPANT = "participant"
 MODERATOR = "moderator"  # sees everything participants see, plus the moderator's controls
@@ -45,7 +46,7 @@ class Connection:
         "_backlog_bytes",
         "_drainer",
         "dropped",
-        "close_code",
+        "close_with",
         "on_drop",
     )
 
@@ -66,7 +67,7 @@ class Connection:
         self._backlog_bytes = 0
         self._drainer: asyncio.Task | None = None
         self.dropped = False  # True once this socket can no longer be served
-        self.close_code = CLOSE_TOO_SLOW  # what the browser is told when it is dropped
+        self.close_with = TOO_SLOW  # the close code and reason its owner then sends
         self.on_drop: Callable[[], None] | None = None  # how its owner hears of that
 
     def deliver(self, frame: str) -> None:
@@ -87,11 +88,11 @@ class Connection:
         self._backlog = deque()
         self._drainer = asyncio.get_running_loop().create_task(self._drain(coroutine, blocker))
 
-    def drop(self, close_code: int = CLOSE_TOO_SLOW) -> None:
+    def drop(self, close_with: tuple[int, str] = TOO_SLOW) -> None:
         if self.dropped:
             return
         self.dropped = True
-        self.close_code = close_code
+        self.close_with = close_with
         if self._drainer is not None and self._drainer is not asyncio.current_task():
             self._drainer.cancel()
         self._backlog = None

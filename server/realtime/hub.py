@@ -19,7 +19,7 @@ from ..store.database import Database
 from ..store.records import BoardRecord, RoomUpdate
 from ..store.room_updates import load_room_update
 from .broadcast import Broadcast
-from .connection import CLOSE_REMOVED, Audience, Connection
+from .connection import REMOVED, RESTARTING, Audience, Connection
 from .topics import room_topic
 
 log = logging.getLogger(__name__)
@@ -105,7 +105,7 @@ class RoomChannel:
         for participant_id in update.removed:
             for connection in list(self.by_participant.get(participant_id, ())):
                 connection.deliver(renderer.farewell(connection.audience.language))
-                connection.drop(CLOSE_REMOVED)
+                connection.drop(REMOVED)
 
     def _deliver_personal(self, update: RoomUpdate, connections: dict) -> None:
         """Each participant's own dots go to their own sockets only."""
@@ -152,6 +152,16 @@ class Hub:
         self.tick = tick
         self.channels: dict[int, RoomChannel] = {}
         self._listeners: dict[int, Callable[[str], None]] = {}
+        broadcast.on_reconnect(self.catch_up_all)
+
+    def catch_up_all(self) -> None:
+        """The bus may have lost messages (it was away): every room reads what it missed.
+
+        A room's catch-up reads the events after the last seq it delivered, so this
+        resyncs every local socket from the database, at one read per room.
+        """
+        for channel in self.channels.values():
+            channel.wake.set()
 
     async def join(self, connection: Connection) -> None:
         """Register a socket; it receives a snapshot, then every change after it."""
@@ -185,6 +195,19 @@ class Hub:
             listener = self._listeners.pop(connection.room_id)
             channel.task.cancel()
             await self.broadcast.unsubscribe(room_topic(connection.room_id), listener)
+
+    async def say_goodbye(self, timeout: float = 3) -> None:
+        """Before the server stops: close every socket with "server restarting" (1012),
+        so clients reconnect by themselves, and wait (bounded) until they have left."""
+        for channel in list(self.channels.values()):
+            for connection in [*channel.joining, *(c for m in channel.members.values() for c in m)]:
+                connection.drop(RESTARTING)
+        try:
+            async with asyncio.timeout(timeout):
+                while self.channels:
+                    await asyncio.sleep(0.02)
+        except TimeoutError:
+            log.warning("%d rooms still had sockets when the server stopped", len(self.channels))
 
     async def close(self) -> None:
         for channel in list(self.channels.values()):

@@ -2,6 +2,8 @@
 
 Writes go through one thread: SQLite allows one writer anyway, and queueing them
 in-process is cheaper than retrying on "database is locked". Reads use a small pool.
+On PostgreSQL several processes write to one database; an advisory lock keeps their
+write transactions one at a time, as SQLite does (see `_take_write_lock`).
 """
 
 import asyncio
@@ -9,11 +11,11 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
-from . import tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+from . import schema
 
 T = TypeVar("T")
 
@@ -24,9 +26,19 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
+    # Writes run in READ COMMITTED (PostgreSQL's default): `UPDATE room SET last_seq =
+    # last_seq + 1` then waits for a concurrent writer and sees its result, where
+    # REPEATABLE READ would fail with a serialization error. Reads get their own level.
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _read_engine(engine: Engine) -> Engine:
     # Reads must see one moment: a snapshot and the seq it is labelled with (see
-    # room_updates). REPEATABLE READ gives each transaction a single snapshot.
-    return create_engine(url, pool_pre_ping=True, isolation_level="REPEATABLE READ")
+    # room_updates). REPEATABLE READ gives each transaction a single snapshot; SQLite's
+    # BEGIN (below) does the same there.
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="REPEATABLE READ")
+    return engine
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:
@@ -41,29 +53,55 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin(connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # Writes take the write lock up front (IMMEDIATE): a deferred transaction that reads
+    # and then writes fails with "database is locked" at once, without waiting, when
+    # another process (a second worker, the CLI) wrote in between.
+    connection.exec_driver_sql(connection.get_execution_options().get("sqlite_begin", "BEGIN"))
+
+
+# Any constant: the key of the PostgreSQL advisory lock every write transaction holds.
+_WRITE_LOCK = 0x706C7772
+
+
+def _take_write_lock(session: Session) -> None:
+    """Make this write transaction wait for any other process's to finish.
+
+    The room row's lock (store/events.py) already keeps each room's seq gap-free, but a
+    card's id is drawn before that lock: two processes could commit card 6 as seq 10 and
+    card 5 as seq 11, and a snapshot (cards by id) would then disagree with the deltas
+    (cards by seq). One writer at a time, as with SQLite, rules that out; it also makes a
+    concurrent retry of a command find the first one instead of hitting the unique key.
+    The lock ends with the transaction.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITE_LOCK})
 
 
 class Database:
     def __init__(self, url: str, read_threads: int = 4) -> None:
         self.engine = make_engine(url)
+        self._read_engine = _read_engine(self.engine)
+        self._write_engine = self.engine.execution_options(sqlite_begin="BEGIN IMMEDIATE")
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-write")
         self._readers = ThreadPoolExecutor(max_workers=read_threads, thread_name_prefix="db-read")
 
-    def create_schema(self) -> None:
-        SQLModel.metadata.create_all(self.engine)
+    def migrate(self) -> None:
+        """Create the schema, or upgrade it to the newest migration."""
+        # IMMEDIATE on SQLite: workers starting together take turns, as on PostgreSQL.
+        schema.upgrade(self._write_engine)
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
 
     def run_write(self, work: Callable[[Session], T]) -> T:
         """Run `work` in one transaction, committed when it returns."""
-        with self.session() as session, session.begin():
+        with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
+            _take_write_lock(session)
             return work(session)
 
     def run_read(self, work: Callable[[Session], T]) -> T:
         """Run `work` in one read transaction: every query in it sees the same moment."""
-        with self.session() as session, session.begin():
+        with Session(self._read_engine, expire_on_commit=False) as session, session.begin():
             return work(session)
 
     async def write(self, work: Callable[[Session], T]) -> T:

@@ -24,7 +24,8 @@ from .runtime import Runtime, runtime
 
 log = logging.getLogger(__name__)
 
-# Close codes: the 4xxx ones are final; 1013 ("try again later") makes htmx reconnect.
+# Close codes: the 4xxx ones are final; 1013 (too slow) and 1012 (server restarting),
+# sent when the hub drops a socket (realtime/connection.py), make htmx reconnect.
 CLOSE_UNKNOWN_ROOM = 4404
 CLOSE_NOT_JOINED = 4401
 CLOSE_ROOM_FULL = 4409  # also: removed from the room by its moderator
@@ -91,7 +92,8 @@ class RoomMember:
     room: RoomRecord
 
     async def serve(self) -> None:
-        """Receive until the browser leaves, or until the hub gives up on a socket too slow.
+        """Receive until the browser leaves, or until the hub drops the socket (too slow,
+        or the server is shutting down).
 
         Receiving happens in this (uvicorn's) task: a task per socket for it would cost
         memory on every connection, while dropping a slow one is rare.
@@ -119,7 +121,8 @@ class RoomMember:
         finally:
             self.connection.on_drop = None  # leaving must not cancel the clean-up
         with suppress(Exception):
-            await asyncio.wait_for(self.websocket.close(code=self.connection.close_code), timeout=1)
+            code, reason = self.connection.close_with  # too slow, or the server restarts
+            await asyncio.wait_for(self.websocket.close(code, reason), timeout=1)
 
     async def handle(self, text: str) -> None:
         try:

@@ -23,7 +23,7 @@ def _invite_link(settings, base: str) -> str:
             database, invites.signer(settings.secret_key), MYK, "narrative-der-smart-city", "Mia"
         )
     finally:
-        database.engine.dispose()
+        database.close()
     return f"{base}/c/{MYK}/moderate/{token}"
 
 

@@ -1,0 +1,64 @@
+"""The schema comes from the migrations, on SQLite and PostgreSQL alike."""
+
+from alembic import command
+from sqlalchemy import inspect
+
+from server.cli import main
+from server.settings import Settings
+from server.store import schema
+from server.store.database import Database
+
+
+def test_migrating_an_empty_database_gives_exactly_the_tables_in_code(database_url):
+    database = Database(database_url)
+    database.migrate()
+
+    assert schema.differences(database.engine) == []
+    assert schema.current_revision(database.engine) == schema.head_revision()
+    database.close()
+
+
+def test_migrating_twice_changes_nothing(database_url):
+    database = Database(database_url)
+    database.migrate()
+    database.migrate()
+
+    assert schema.differences(database.engine) == []
+    database.close()
+
+
+def test_a_database_made_before_migrations_is_adopted_and_keeps_its_rows(database_url):
+    database = Database(database_url)
+    # The schema as create_all made it until migrations came: revision 0001 without the
+    # version table.
+    with database.engine.begin() as connection:
+        command.upgrade(schema.alembic_config(connection), schema.INITIAL_REVISION)
+        connection.exec_driver_sql("DROP TABLE alembic_version")
+    database.run_write(
+        lambda s: s.connection().exec_driver_sql("INSERT INTO appsecret VALUES (1, 'kept')")
+    )
+
+    database.migrate()
+
+    assert schema.current_revision(database.engine) == schema.head_revision()
+    assert (
+        database.run_read(
+            lambda s: s.connection().exec_driver_sql("SELECT value FROM appsecret").one()
+        )[0]
+        == "kept"
+    )
+    database.close()
+
+
+def test_migrate_command_reports_the_revision(database_url, capsys):
+    settings = Settings(database_url=database_url)
+    assert main(["migrate"], settings) == 0
+    assert (
+        capsys.readouterr().out.strip()
+        == f"database at revision {schema.head_revision()} (was None)"
+    )
+    assert main(["migrate"], settings) == 0
+    assert capsys.readouterr().out.strip() == f"database at revision {schema.head_revision()}"
+    database = Database(database_url)
+    assert "event" in inspect(database.engine).get_table_names()
+    database.close()
