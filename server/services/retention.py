@@ -52,6 +52,11 @@ def purge(
     return database.run_read(work) if dry_run else database.run_write(work)
 
 
+async def status(database: Database, role: Role, conference_id: int) -> retention.RetentionRecord:
+    require(role, Action.VIEW_CONSOLE)
+    return await database.read(lambda s: retention.retention_of(s, conference_id))
+
+
 def describe(report: PurgeReport, dry_run: bool) -> str:
     counts = report.counts
     if not counts.anything:

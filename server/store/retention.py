@@ -103,3 +103,15 @@ def purge(
         .values(purged_at=now)
     )
     return counts
+
+
+@dataclass(frozen=True)
+class RetentionRecord:
+    keep_until: date  # the last day personal data is kept
+    purged_at: datetime | None
+
+
+def retention_of(session: Session, conference_id: int) -> RetentionRecord:
+    conference = session.get(Conference, conference_id)
+    keep_until = conference.date + timedelta(days=conference.retention_days)
+    return RetentionRecord(keep_until, conference.purged_at)
