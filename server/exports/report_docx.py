@@ -33,7 +33,9 @@ def write(source: Source) -> bytes:
             meta += f" · {labels('agenda_kind.' + item.kind)}"
             if item.speaker:
                 meta += f" · {item.speaker}"
-            _muted(document.add_paragraph(), meta)
+            meta_line = document.add_paragraph()
+            meta_line.paragraph_format.keep_with_next = True  # never alone at a page's end
+            _muted(meta_line, meta)
             if item.description:
                 document.add_paragraph(item.description)
         else:
@@ -49,6 +51,15 @@ def write(source: Source) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _table(document, *headings: str):
+    """A plain grid with a bold header row (Word's list styles print heavy and inverted)."""
+    table = document.add_table(rows=1, cols=len(headings))
+    table.style = "Table Grid"
+    for cell, heading in zip(table.rows[0].cells, headings, strict=True):
+        cell.paragraphs[0].add_run(heading).bold = True
+    return table
 
 
 def _page_break(document) -> None:
@@ -70,10 +81,7 @@ def _title_page(document, source: Source) -> None:
     for line in title_lines(source):
         document.add_paragraph(line)
     document.add_heading(labels("export.report.programme"), level=1)
-    table = document.add_table(rows=1, cols=2)
-    table.style = "Light List"
-    table.rows[0].cells[0].text = labels("export.report.time")
-    table.rows[0].cells[1].text = labels("export.report.item")
+    table = _table(document, labels("export.report.time"), labels("export.report.item"))
     for item in source.dump.agenda:
         cells = table.add_row().cells
         cells[0].text = f"{labels.time(item.start)}–{labels.time(item.end)}"
@@ -125,10 +133,9 @@ def _attendance(document, source: Source) -> None:
     attendance = source.attendance()
     document.add_heading(labels("export.report.attendance"), level=1)
     document.add_paragraph(labels.plural("export.report.people", attendance.people))
-    table = document.add_table(rows=1, cols=2)
-    table.style = "Light List"
-    table.rows[0].cells[0].text = labels("export.report.room_column")
-    table.rows[0].cells[1].text = labels("export.report.participants_column")
+    table = _table(
+        document, labels("export.report.room_column"), labels("export.report.participants_column")
+    )
     for room, count in attendance.rooms:
         cells = table.add_row().cells
         cells[0].text, cells[1].text = room.title, str(count)
