@@ -271,3 +271,40 @@ def test_only_organisers_export(seeded, role):
         exports.open_export(
             database, role, conference, ExportOptions(), views.translator("de"), None
         )
+
+
+def test_cli_writes_an_export_to_a_file_and_to_standard_output(
+    seeded, settings, tmp_path, capsysbinary
+):
+    from server.cli import main
+
+    out = tmp_path / "ergebnisse.json"
+    assert (
+        main(["export", MYK, "--format", "json", "--pseudonyms", "--out", str(out)], settings) == 0
+    )
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["options"]["authors"] == "pseudonyms"
+    assert all(not p["named"] for p in document["participants"])
+    capsysbinary.readouterr()
+    assert main(["export", MYK, "--room", STRATEGY, "--comma"], settings) == 0
+    lines = capsysbinary.readouterr().out.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Raum,Leitfrage,Cluster,Karte") and len(lines) == 2
+    assert main(["export", "gibt-es-nicht"], settings) == 2
+
+
+def test_streamed_formats_arrive_room_by_room(seeded):
+    """The header first, then one piece per room: never the whole conference at once."""
+    database, _ = seeded
+    conference = database.run_read(lambda s: conferences.conference_by_slug(s, MYK))
+    views = Views()
+    made = exports.open_export(
+        database,
+        Role.ORGANISER,
+        conference,
+        ExportOptions(format=Format.CSV, language="de"),
+        views.translator("de"),
+        None,
+    )
+    pieces = list(made.chunks)
+    assert len(pieces) == 1 + 3  # the header, then each of the three rooms
+    assert pieces[0].decode("utf-8").startswith("\ufeffRaum;Leitfrage")
