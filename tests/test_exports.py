@@ -243,6 +243,26 @@ def test_pdf_has_a4_pages_with_the_report_on_them(seeded):
         pdf.close()
 
 
+def test_pdf_without_system_fonts_uses_the_font_inside_reportlab(seeded, monkeypatch):
+    from server.exports import report_pdf
+
+    database, _ = seeded
+    monkeypatch.setattr(report_pdf, "_DEJAVU", report_pdf._VERA / "not-here")
+    report_pdf._fonts.cache_clear()
+    report_pdf._styles.cache_clear()
+    try:
+        pdf = pypdfium2.PdfDocument(export(database, Format.PDF, room=NARRATIVE))
+        text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+        dark = pdf[2].render(scale=0.5).to_pil().convert("L").histogram()[:128]
+        pdf.close()
+    finally:
+        report_pdf._fonts.cache_clear()
+        report_pdf._styles.cache_clear()
+    assert report_pdf._fonts.cache_info().currsize == 0
+    assert sum(dark) > 2000
+    assert "Ämter, die zuhören – „Bürgernähe“ erzählen" in text
+
+
 def test_a_room_export_has_only_that_room(seeded):
     database, ids = seeded
     rows = _rows(export(database, Format.CSV, room=STRATEGY))

@@ -39,19 +39,16 @@ _ACCENT = colors.HexColor("#0b5cad")
 
 @cache
 def _fonts() -> tuple[str, str]:
-    regular, bold = _DEJAVU / "DejaVuSans.ttf", _DEJAVU / "DejaVuSans-Bold.ttf"
+    regular, bold, family = _DEJAVU / "DejaVuSans.ttf", _DEJAVU / "DejaVuSans-Bold.ttf", "DejaVu"
     if not (regular.exists() and bold.exists()):
-        regular, bold = _VERA / "Vera.ttf", _VERA / "VeraBd.ttf"
-    pdfmetrics.registerFont(TTFont("PlenumSans", str(regular)))
-    pdfmetrics.registerFont(TTFont("PlenumSans-Bold", str(bold)))
+        regular, bold, family = _VERA / "Vera.ttf", _VERA / "VeraBd.ttf", "Vera"
+    names = f"Plenum{family}", f"Plenum{family}-Bold"
+    pdfmetrics.registerFont(TTFont(names[0], str(regular)))
+    pdfmetrics.registerFont(TTFont(names[1], str(bold)))
     pdfmetrics.registerFontFamily(
-        "PlenumSans",
-        normal="PlenumSans",
-        bold="PlenumSans-Bold",
-        italic="PlenumSans",
-        boldItalic="PlenumSans-Bold",
+        names[0], normal=names[0], bold=names[1], italic=names[0], boldItalic=names[1]
     )
-    return "PlenumSans", "PlenumSans-Bold"
+    return names
 
 
 @cache
