@@ -36,6 +36,7 @@ STATIC_FILES = {
     "js": "/static/plenum.js",
     "css": "/static/plenum.css",
     "favicon": "/static/favicon.svg",
+    "export_js": "/static/export.js",  # issue 5: the console's export progress
 }
 
 ROUTES = [
@@ -58,6 +59,9 @@ ROUTES = [
     Route("/console/{slug}/invites", console.invite_post, methods=["POST"]),
     Route("/console/{slug}/invites/{invite_id:int}/revoke", console.revoke_post, methods=["POST"]),
     # --- end of issue 4 routes ---
+    # --- Exports (issue 5) ---
+    Route("/console/{slug}/exports", console.exports_get, methods=["GET"]),
+    Route("/console/{slug}/exports/download", console.export_download, methods=["GET"]),
     Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
 ]
 

@@ -12,6 +12,7 @@ import uvicorn
 
 from .conference_files import ConfigError, load_conference_dir, load_conference_file
 from .domain.errors import DomainError
+from .domain.permissions import Role
 from .services import invites, organisers
 from .services.config_files import load_into
 from .settings import Settings
@@ -234,6 +235,95 @@ ORGANISER_COMMANDS = {
 # --- end of organiser accounts ---
 
 
+# --- Exports and retention (issue 5) ---
+
+
+def cmd_export(args, settings: Settings) -> int:
+    from .exports import Authors, ExportOptions, Format
+    from .services import exports
+    from .views.environment import Views
+
+    with _open(settings) as database:
+        conference = database.run_read(lambda s: conferences.conference_by_slug(s, args.conference))
+        if conference is None:
+            raise LookupError(f"no conference {args.conference!r}")
+        options = ExportOptions(
+            format=Format(args.format),
+            room=args.room,
+            include_hidden=args.include_hidden,
+            authors=Authors.PSEUDONYMS if args.pseudonyms else Authors.NAMES,
+            language=args.language or conference.language,
+            delimiter="," if args.comma else ";",
+        )
+        views = Views()
+        export = exports.open_export(
+            database,
+            Role.ORGANISER,  # whoever runs the command line runs the installation
+            conference,
+            options,
+            views.translator(options.language),
+            views.env.get_template("report.html"),
+        )
+        with _output(args.out) as target:
+            for chunk in export.chunks:
+                target.write(chunk)
+    if args.out:
+        print(f"{args.out}: {Path(args.out).stat().st_size} bytes", file=sys.stderr)
+    return 0
+
+
+@contextlib.contextmanager
+def _output(path: str | None):
+    if path is None:
+        yield sys.stdout.buffer
+        return
+    with open(path, "wb") as target:
+        yield target
+
+
+def cmd_purge(args, settings: Settings) -> int:
+    from .services import retention
+
+    with _open(settings) as database:
+        reports = retention.purge(database, Role.ORGANISER, dry_run=args.dry_run)
+    for report in reports:
+        print(retention.describe(report, dry_run=args.dry_run))
+    if not reports:
+        print("no conference is past its retention period")
+    return 0
+
+
+def _add_export_commands(commands) -> None:
+    export = commands.add_parser("export", help="export a conference's results")
+    export.add_argument("conference", help="conference slug")
+    export.add_argument(
+        "--format", choices=["csv", "json", "md", "html", "docx", "pdf"], default="csv"
+    )
+    export.add_argument("--room", help="only this room (its slug)")
+    export.add_argument(
+        "--include-hidden",
+        action="store_true",
+        help="also hidden cards and cards waiting for approval",
+    )
+    names = export.add_mutually_exclusive_group()
+    names.add_argument(
+        "--names", action="store_true", help="names of those who agreed when joining (the default)"
+    )
+    names.add_argument("--pseudonyms", action="store_true", help="pseudonyms for everyone")
+    export.add_argument("--language", choices=["de", "en"], help="default: the conference's")
+    export.add_argument("--comma", action="store_true", help="CSV: ',' instead of ';'")
+    export.add_argument("--out", help="file to write (default: standard output)")
+    purge = commands.add_parser(
+        "purge", help="pseudonymise the people of conferences past their retention period"
+    )
+    purge.add_argument("--dry-run", action="store_true", help="show what would change")
+
+
+EXPORT_COMMANDS = {"export": cmd_export, "purge": cmd_purge}
+
+# --- end of exports and retention ---
+
+
 def cmd_serve(args, settings: Settings) -> int:
     from .app import create_app
 
@@ -277,6 +367,7 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
     revoke = commands.add_parser("revoke-invite", help="revoke a moderator invite by its id")
     revoke.add_argument("invite_id", type=int)
     _add_organiser_commands(commands)
+    _add_export_commands(commands)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     # Alembic narrates every step; store/schema.py logs the one line that matters.
@@ -292,6 +383,7 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
         "invites": cmd_invites,
         "revoke-invite": cmd_revoke_invite,
         **ORGANISER_COMMANDS,
+        **EXPORT_COMMANDS,
     }[args.command]
     try:
         return handler(args, settings)

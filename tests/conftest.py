@@ -187,6 +187,21 @@ async def crowd():
             await member.socket.close()
 
 
+@pytest.fixture
+def seeded(settings: Settings):
+    """The conference files loaded and tests/results_seed.py's results in MYK (issue 5)."""
+    from server.services.config_files import load_into
+
+    from .results_seed import seed
+
+    database = Database(settings.database_url)
+    database.migrate()
+    load_into(database, list(settings.sessions_config))
+    ids = database.run_write(seed)
+    yield database, ids
+    database.close()
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Sync Playwright leaves an event loop running in the main thread; asyncio tests
     # collected after it would fail, so browser tests always run last.

@@ -153,6 +153,8 @@ ORGANISER_ACTIONS = {
     Action.INVITE_MODERATOR,
     Action.REVOKE_INVITE,
     Action.ASSIGN_ROOMS,
+    Action.EXPORT_RESULTS,
+    Action.PURGE_DATA,
 }
 
 

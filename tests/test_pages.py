@@ -25,12 +25,17 @@ def test_an_unknown_code_is_explained(client):
     assert 'value="NOPE"' in answer.text
 
 
-def test_conference_link_asks_a_newcomer_for_a_name_only(client):
+def test_conference_link_asks_a_newcomer_for_a_name_and_nothing_that_identifies_them(client):
     page = client.get(f"/c/{MYK}")
     assert page.status_code == 200
     form = page.text[page.text.index(f'action="/c/{MYK}/join"') :]
     fields = re.findall(r'<input[^>]* name="([a-z_]+)"', form)
-    assert fields == ["next", "display_name", "organisation"]
+    # The consent box (issue 5) starts unticked: being named in the report is opt-in.
+    assert fields == ["next", "display_name", "organisation", "name_consent"]
+    assert (
+        re.search(r'<input type="checkbox" id="name_consent"[^>]*>', form).group(0).count("checked")
+        == 0
+    )
 
 
 def test_joining_sets_a_signed_http_only_lax_cookie_and_opens_the_lobby(client):

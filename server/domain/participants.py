@@ -13,12 +13,15 @@ MAX_ORGANISATION_LENGTH = 100
 class Joining:
     display_name: str
     organisation: str | None
+    # May the name appear in the conference's results documentation? (issue 5)
+    name_consent: bool = False
 
 
-def join(display_name: str, organisation: str | None) -> Joining:
+def join(display_name: str, organisation: str | None, name_consent: bool = False) -> Joining:
     """Validate what a person typed on the join form.
 
     The name is required and short; the organisation (or municipality) is optional.
+    Consent to be named in the results documentation is opt-in (unticked by default).
     """
     name = clean_text(display_name, multiline=False)
     if not name:
@@ -28,4 +31,4 @@ def join(display_name: str, organisation: str | None) -> Joining:
     org = clean_text(organisation or "", multiline=False) or None
     if org and len(org) > MAX_ORGANISATION_LENGTH:
         raise DomainError("organisation_too_long", max=MAX_ORGANISATION_LENGTH)
-    return Joining(display_name=name, organisation=org)
+    return Joining(display_name=name, organisation=org, name_consent=name_consent)

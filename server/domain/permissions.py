@@ -37,6 +37,10 @@ class Action(StrEnum):
     REVOKE_INVITE = "revoke_invite"
     ASSIGN_ROOMS = "assign_rooms"
 
+    # --- Exports and retention (issue 5) ---
+    EXPORT_RESULTS = "export_results"  # every card a room kept, hidden ones on request
+    PURGE_DATA = "purge_data"  # pseudonymise the people of conferences past retention
+
 
 _EVERYONE_JOINED = frozenset({Role.PARTICIPANT, Role.MODERATOR, Role.ORGANISER})
 _MODERATORS = frozenset({Role.MODERATOR, Role.ORGANISER})
@@ -59,6 +63,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.INVITE_MODERATOR: _ORGANISERS,
     Action.REVOKE_INVITE: _ORGANISERS,
     Action.ASSIGN_ROOMS: _ORGANISERS,
+    # --- Exports and retention (issue 5) ---
+    Action.EXPORT_RESULTS: _ORGANISERS,
+    Action.PURGE_DATA: _ORGANISERS,
 }
 
 

@@ -21,9 +21,13 @@ async def lobby(backends: Backends, conference: ConferenceRecord) -> LobbyRecord
 
 
 async def join(
-    backends: Backends, conference: ConferenceRecord, display_name: str, organisation: str | None
+    backends: Backends,
+    conference: ConferenceRecord,
+    display_name: str,
+    organisation: str | None,
+    name_consent: bool = False,
 ) -> ParticipantRecord:
-    joining = participants.join(display_name, organisation)
+    joining = participants.join(display_name, organisation, name_consent)
 
     def transaction(session: Session) -> ParticipantRecord:
         return conferences.add_participant(session, conference.id, joining)

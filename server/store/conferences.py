@@ -94,6 +94,7 @@ def add_participant(session: Session, conference_id: int, joining: Joining) -> P
         conference_id=conference_id,
         display_name=joining.display_name,
         organisation=joining.organisation,
+        name_consent=joining.name_consent,
         joined_at=datetime.now(UTC),
     )
     session.add(row)
@@ -103,7 +104,8 @@ def add_participant(session: Session, conference_id: int, joining: Joining) -> P
 
 def participant_by_id(session: Session, participant_id: int) -> ParticipantRecord | None:
     row = session.get(Participant, participant_id)
-    return participant_record(row) if row else None
+    # A purged participant's session has ended (issue 5): their browser must join anew.
+    return participant_record(row) if row and row.purged_at is None else None
 
 
 def participant_record(row: Participant) -> ParticipantRecord:

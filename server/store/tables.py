@@ -29,6 +29,8 @@ class Conference(SQLModel, table=True):
     language: str
     organiser: str | None = None
     retention_days: int = 90
+    # --- Retention (issue 5): when `plenum purge` pseudonymised its participants ---
+    purged_at: datetime | None = None
 
 
 class AgendaItem(SQLModel, table=True):
@@ -124,6 +126,11 @@ class Participant(SQLModel, table=True):
     joined_at: datetime
     # Set when an organiser's account opened the conference (issue 4): they act as organiser.
     organiser_id: int | None = Field(default=None, foreign_key="organiser.id", index=True)
+    # --- Exports and retention (issue 5) ---
+    # Ticked on the join form: the name may appear in the results documentation.
+    name_consent: bool = False
+    # Set by `plenum purge`: the name is a pseudonym now and the person's session ended.
+    purged_at: datetime | None = None
 
 
 class Card(SQLModel, table=True):

@@ -6,12 +6,15 @@ import functools
 from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from ..domain.errors import DomainError
-from ..services import conferences, console
+from ..exports import Authors, ExportOptions, Format
+from ..services import conferences, console, exports, retention
 from ..services.access import role_in_console
 from ..store.records import ConferenceRecord, OrganiserRecord
 from . import identity, signin
@@ -119,3 +122,81 @@ async def revoke_post(request: Request, organiser: OrganiserRecord) -> Response:
     except DomainError as error:
         return await _refusal(request, organiser, conference, error)
     return RedirectResponse(f"/console/{conference.slug}?revoked={invite_id}", status_code=303)
+
+
+# --- Exports (issue 5) ---
+
+
+@organisers_only
+async def exports_get(request: Request, organiser: OrganiserRecord) -> Response:
+    return await _exports_page(request, organiser, await _conference(request))
+
+
+async def _exports_page(
+    request: Request, organiser: OrganiserRecord, conference: ConferenceRecord, status=200, **shown
+) -> Response:
+    role = role_in_console(organiser)
+    rt = runtime(request)
+    view = await console.overview(rt.backends, role, conference)
+    kept = await retention.status(rt.backends.database, role, conference.id)
+    chosen = request.query_params.get("room", "")
+    return _page(
+        request,
+        "console_exports.html",
+        status,
+        organiser=organiser,
+        view=view,
+        retention=kept,
+        chosen_room=chosen,
+        formats=list(Format),
+        errors=shown.get("errors", []),
+    )
+
+
+def _export_options(query: QueryParams, language: str) -> ExportOptions:
+    """The download form's fields; anything unexpected is refused, not guessed."""
+    try:
+        fmt = Format(query.get("format", "csv"))
+        authors = Authors(query.get("authors", "names"))
+    except ValueError:
+        raise DomainError("export_invalid") from None
+    delimiter = {"semicolon": ";", "comma": ","}.get(query.get("delimiter", "semicolon"))
+    wanted = query.get("language", language)
+    if delimiter is None or wanted not in ("de", "en"):
+        raise DomainError("export_invalid")
+    return ExportOptions(
+        format=fmt,
+        room=query.get("room") or None,
+        include_hidden=query.get("include_hidden") == "yes",
+        authors=authors,
+        language=wanted,
+        delimiter=delimiter,
+    )
+
+
+@organisers_only
+async def export_download(request: Request, organiser: OrganiserRecord) -> Response:
+    """The export as a download, streamed as it is written (DOCX and PDF come whole)."""
+    conference = await _conference(request)
+    rt = runtime(request)
+    try:
+        options = _export_options(request.query_params, conference.language)
+        made = await run_in_threadpool(
+            exports.open_export,
+            rt.backends.database,
+            role_in_console(organiser),
+            conference,
+            options,
+            rt.views.translator(options.language),
+            rt.views.env.get_template("report.html"),
+        )
+    except DomainError as error:
+        status = 404 if error.code in NOT_FOUND else 422
+        errors = [_error_text(request, error)]
+        return await _exports_page(request, organiser, conference, status, errors=errors)
+    headers = {
+        "Content-Disposition": f'attachment; filename="{made.filename}"',
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
+    return StreamingResponse(made.chunks, media_type=made.media_type, headers=headers)

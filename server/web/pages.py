@@ -90,6 +90,7 @@ async def conference_get(request: Request) -> Response:
             next_path=next_path,
             display_name="",
             organisation="",
+            name_consent=False,
             errors=[],
         )
     lobby = await conferences.lobby(runtime(request).backends, conference)
@@ -100,10 +101,11 @@ async def join_post(request: Request) -> Response:
     conference = await _conference(request)
     form = await request.form()
     name, organisation = str(form.get("display_name", "")), str(form.get("organisation", ""))
+    name_consent = form.get("name_consent") == "yes"  # issue 5: an unticked box sends nothing
     next_path = _local_path(str(form.get("next", "")), f"/c/{conference.slug}")
     try:
         participant = await conferences.join(
-            runtime(request).backends, conference, name, organisation
+            runtime(request).backends, conference, name, organisation, name_consent
         )
     except DomainError as error:
         return render(
@@ -114,6 +116,7 @@ async def join_post(request: Request) -> Response:
             next_path=next_path,
             display_name=name,
             organisation=organisation,
+            name_consent=name_consent,
             errors=[_error_text(request, error)],
         )
     identity.remember_participant(request, conference.id, participant.id)

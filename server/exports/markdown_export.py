@@ -1,0 +1,61 @@
+"""A readable summary per room in Markdown: results, then each column's clusters with
+their cards, most votes first."""
+
+import re
+from collections.abc import Iterator
+
+from .content import CardView, RoomView
+from .report import card_line, merged_line, title_lines, votes
+from .source import Source
+
+# Characters that would turn a participant's words into markup.
+_MARKUP = re.compile(r"([\\`*_{}\[\]<>#|!~])")
+
+
+def escape(text: str) -> str:
+    return _MARKUP.sub(r"\\\1", text).replace("\n", "  \n  ")
+
+
+def write(source: Source) -> Iterator[str]:
+    labels = source.labels
+    yield f"# {escape(source.conference.title)}\n\n"
+    for line in title_lines(source):
+        yield f"{escape(line)}  \n"
+    yield "\n"
+    for room in source.room_views():
+        yield "".join(_room(source, room))
+    yield f"---\n\n{labels('export.report.generated_by')}\n"
+
+
+def _room(source: Source, view: RoomView) -> Iterator[str]:
+    labels = source.labels
+    yield f"## {escape(view.room.title)}\n\n"
+    if view.dump.moderators:
+        names = ", ".join(view.dump.moderators)
+        yield f"{labels('export.report.moderation', names=escape(names))}\n\n"
+    yield f"### {labels('export.report.results')}\n\n"
+    if view.takeaways:
+        for number, takeaway in enumerate(view.takeaways, start=1):
+            yield f"{number}. {escape(takeaway.text)}\n"
+    else:
+        yield f"{labels('export.report.no_results')}\n"
+    yield "\n"
+    for column in view.columns:
+        yield f"### {escape(column.column.title)}\n\n"
+        if not column.cards():
+            yield f"{labels('export.report.no_cards')}\n\n"
+        for group in column.clusters:
+            yield f"#### {escape(group.cluster.name)} ({votes(source, group.votes)})\n\n"
+            yield from _cards(source, group.cards)
+        if column.loose:
+            if column.clusters:
+                yield f"#### {labels('export.report.unclustered')}\n\n"
+            yield from _cards(source, column.loose)
+
+
+def _cards(source: Source, cards: list[CardView]) -> Iterator[str]:
+    for card in cards:
+        yield f"- {escape(card.text)}  \n  *{escape(card_line(source, card))}*\n"
+        for merged in card.merged:
+            yield f"  - {escape(merged.text)} *({escape(merged_line(source, merged))})*\n"
+    yield "\n"

@@ -1,0 +1,64 @@
+"""The Ergebnisprotokoll's outline, shared by Markdown, HTML, DOCX and PDF: the title
+page's lines, the programme, where the rooms go, and how a card is labelled."""
+
+from dataclasses import dataclass
+
+from ..store.records import AgendaRecord
+from .content import CardView
+from .source import Source
+
+
+@dataclass(frozen=True)
+class Section:
+    item: AgendaRecord | None  # None: rooms of a conference without a breakout item
+    has_rooms: bool
+
+
+def sections(source: Source) -> list[Section]:
+    """One section per agenda item; the rooms go into the first breakout item. A single
+    room's export has only that section."""
+    agenda = source.dump.agenda
+    breakout = next((item for item in agenda if item.kind == "breakout"), None)
+    if source.options.room is not None:
+        return [Section(breakout, True)]
+    result = [Section(item, item is breakout) for item in agenda]
+    if breakout is None:
+        result.append(Section(None, True))
+    return result
+
+
+def title_lines(source: Source) -> list[str]:
+    """Date, time and place under the title."""
+    c, labels = source.conference, source.labels
+    times = labels("calendar.time_range", start=labels.time(c.start), end=labels.time(c.end))
+    lines = [f"{labels.date(c.date)}, {times}", c.place]
+    if source.dump.organiser:
+        lines.append(labels("export.report.organiser", organiser=source.dump.organiser))
+    return lines
+
+
+def item_time(source: Source, item: AgendaRecord) -> str:
+    labels = source.labels
+    return f"{labels.time(item.start)}–{labels.time(item.end)}"
+
+
+def votes(source: Source, count: int) -> str:
+    return source.labels.plural("export.report.votes", count)
+
+
+def card_line(source: Source, card: CardView) -> str:
+    """'von Anna (Stadt Mayen) · 3 Punkte · 2 Kommentare' and the card's state if special."""
+    labels = source.labels
+    author = card.author + (f" ({card.organisation})" if card.organisation else "")
+    parts = [labels("export.report.by", author=author), votes(source, len(card.votes))]
+    if card.comments:
+        parts.append(labels.plural("export.report.comments", len(card.comments)))
+    if card.status.value != "visible":
+        parts.append(labels(f"export.status.{card.status.value}"))
+    if card.edited_by_moderator:
+        parts.append(labels("export.report.edited_by_moderator"))
+    return " · ".join(parts)
+
+
+def merged_line(source: Source, card: CardView) -> str:
+    return source.labels("export.report.merged", author=card.author)

@@ -1,0 +1,53 @@
+"""Exports for the console and the command line: permission first, then a stream that
+reads the conference in one read transaction while it is written."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..domain.errors import DomainError
+from ..domain.permissions import Action, Role, require
+from ..exports import KINDS, ExportOptions, Labels, Source, write
+from ..exports.report_html import Template
+from ..store import conferences
+from ..store.database import Database
+from ..store.records import ConferenceRecord
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    filename: str
+    media_type: str
+    chunks: Iterator[bytes]
+
+
+def open_export(
+    database: Database,
+    role: Role,
+    conference: ConferenceRecord,
+    options: ExportOptions,
+    labels: Labels,
+    template: Template,
+) -> ExportFile:
+    """Checked now (so a refusal comes before any byte); read and written while iterated.
+
+    Blocking: call it, and iterate the chunks, off the event loop.
+    """
+    require(role, Action.EXPORT_RESULTS)
+    if options.room is not None:
+        found = database.run_read(
+            lambda s: conferences.room_by_slug(s, conference.id, options.room)
+        )
+        if found is None:
+            raise DomainError("unknown_room", room=options.room)
+    kind = KINDS[options.format]
+    name = "-".join(
+        part for part in (conference.slug, options.room, labels("export.filename")) if part
+    )
+    chunks = _chunks(database, conference, options, labels, template)
+    return ExportFile(f"{name}.{kind.extension}", kind.media_type, chunks)
+
+
+def _chunks(database, conference, options, labels, template) -> Iterator[bytes]:
+    # One read transaction for the whole export: every room as of the same moment.
+    with database.session() as session, session.begin():
+        yield from write(Source(session, conference, options, labels), template)

@@ -1,0 +1,269 @@
+"""A conference with something of everything for export tests and bench/export.py:
+cards in every state, a merge, clusters (one ungrouped), votes, comments, results, people
+who agreed to be named and people who did not, and a log with undo data."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import Session, select
+
+from server.domain.board import CardStatus
+from server.store import events
+from server.store.room_updates import CARD_DELETED, CARDS_MERGED, MEMBER_JOINED, VOTE_CAST
+from server.store.tables import (
+    BoardColumn,
+    Card,
+    CardCluster,
+    Comment,
+    Conference,
+    Participant,
+    Room,
+    Takeaway,
+    Vote,
+)
+
+MYK = "regionalkonferenz-mayen-koblenz-2022"
+NARRATIVE = "narrative-der-smart-city"
+STRATEGY = "strategieentwicklung"
+AT = datetime(2022, 3, 22, 11, 0, tzinfo=UTC)  # 12:00 in Mayen
+
+
+@dataclass
+class Seeded:
+    people: dict[str, int] = field(default_factory=dict)
+    cards: dict[str, int] = field(default_factory=dict)
+    clusters: dict[str, int] = field(default_factory=dict)
+    rooms: dict[str, int] = field(default_factory=dict)
+
+
+# Words that must never leave in a default export.
+SECRETS = ("GEHEIM-HIDDEN", "GEHEIM-PENDING", "GEHEIM-DELETED", "GEHEIM-UNDO")
+NOT_CONSENTED = ("Ben Ohnename", "Verbandsgemeinde Vordereifel", "Dora Privat")
+
+
+def seed(session: Session) -> Seeded:
+    seeded = Seeded()
+    conference = session.exec(select(Conference).where(Conference.slug == MYK)).one()
+    rooms = {
+        r.slug: r for r in session.exec(select(Room).where(Room.conference_id == conference.id))
+    }
+    seeded.rooms = {slug: room.id for slug, room in rooms.items()}
+    people = [
+        ("anna", "Anna Älterwein", "Stadt Mayen", True),
+        ("ben", "Ben Ohnename", "Verbandsgemeinde Vordereifel", False),
+        ("cem", "Cem Großmann", "Landkreis Mayen-Koblenz", True),
+        ("mia", "Mia Moderatorin", None, True),
+        ("dora", "Dora Privat", None, False),
+        ("jue", "Jürgen Weiß", "Stadt Mayen", True),
+    ]
+    for key, name, organisation, consent in people:
+        row = Participant(
+            conference_id=conference.id,
+            display_name=name,
+            organisation=organisation,
+            name_consent=consent,
+            joined_at=AT,
+        )
+        session.add(row)
+        session.flush()
+        seeded.people[key] = row.id
+    room = rooms[NARRATIVE]
+    columns = _columns(session, room.id)
+    for key in ("anna", "ben", "cem", "mia", "jue"):
+        _event(
+            session,
+            room.id,
+            MEMBER_JOINED,
+            {"participant_id": seeded.people[key]},
+            seeded.people[key],
+        )
+    _event(
+        session,
+        rooms[STRATEGY].id,
+        MEMBER_JOINED,
+        {"participant_id": seeded.people["dora"]},
+        seeded.people["dora"],
+    )
+
+    examples = _cluster(session, room.id, columns[0], "Gute Beispiele & „Vorbilder“")
+    old = _cluster(session, room.id, columns[0], "Aufgelöstes Cluster", removed=True)
+    seeded.clusters = {"examples": examples, "old": old}
+    p = seeded.people
+    cards = [
+        (
+            "listening",
+            columns[0],
+            None,
+            "anna",
+            "Ämter, die zuhören – „Bürgernähe“ erzählen",
+            CardStatus.VISIBLE,
+            3,
+        ),
+        (
+            "formula",
+            columns[0],
+            None,
+            "ben",
+            '=HYPERLINK("http://example.org","klick")',
+            CardStatus.VISIBLE,
+            1,
+        ),
+        (
+            "benches",
+            columns[0],
+            examples,
+            "cem",
+            "Smarte Bänke am Marktplatz",
+            CardStatus.VISIBLE,
+            2,
+        ),
+        (
+            "app",
+            columns[0],
+            examples,
+            "jue",
+            "Mängelmelder-App für alle Gemeinden",
+            CardStatus.VISIBLE,
+            5,
+        ),
+        ("hidden", columns[0], None, "cem", "Versteckte Idee GEHEIM-HIDDEN", CardStatus.HIDDEN, 0),
+        (
+            "pending",
+            columns[1],
+            None,
+            "dora",
+            "Wartende Idee GEHEIM-PENDING",
+            CardStatus.PENDING,
+            0,
+        ),
+        (
+            "deleted",
+            columns[1],
+            None,
+            "anna",
+            "Gelöschte Idee GEHEIM-DELETED",
+            CardStatus.DELETED,
+            0,
+        ),
+        (
+            "stories",
+            columns[1],
+            None,
+            "mia",
+            "Geschichten aus dem Alltag, nicht aus dem Labor",
+            CardStatus.VISIBLE,
+            0,
+        ),
+    ]
+    for key, column, cluster, author, text, status, dots in cards:
+        seeded.cards[key] = _card(session, room.id, column, cluster, p[author], text, status)
+        for n in range(dots):
+            session.add(
+                Vote(
+                    room_id=room.id,
+                    card_id=seeded.cards[key],
+                    participant_id=p["jue"],
+                    created_at=AT + timedelta(minutes=30 + n),
+                )
+            )
+    merged = _card(
+        session,
+        room.id,
+        columns[0],
+        None,
+        p["cem"],
+        "Doppelt: Bürgernähe als Geschichte",
+        CardStatus.MERGED,
+        into=seeded.cards["listening"],
+    )
+    seeded.cards["merged"] = merged
+    _event(
+        session,
+        room.id,
+        CARDS_MERGED,
+        {"cards": [seeded.cards["listening"]], "gone": [merged]},
+        p["mia"],
+    )
+    undo = {"cards": {str(seeded.cards["deleted"]): {"text": "GEHEIM-UNDO", "status": "visible"}}}
+    _event(
+        session, room.id, CARD_DELETED, {"gone": [seeded.cards["deleted"]], "undo": undo}, p["anna"]
+    )
+    _event(
+        session,
+        room.id,
+        VOTE_CAST,
+        {"vote_cards": [seeded.cards["app"]], "voters": [p["jue"]]},
+        p["jue"],
+    )
+    for author, card, text in (
+        ("ben", "listening", "Unbedingt, gerade für Ältere."),
+        ("anna", "listening", "Beispiele aus Mayen gibt es schon."),
+        ("dora", "hidden", "Kommentar GEHEIM-HIDDEN"),
+    ):
+        session.add(
+            Comment(
+                room_id=room.id,
+                card_id=seeded.cards[card],
+                author_id=p[author],
+                text=text,
+                created_at=AT + timedelta(minutes=20),
+            )
+        )
+    for position, text in enumerate(
+        ("Bürgernähe ist die Geschichte, nicht die Technik.", "Beispiele aus der Region zeigen")
+    ):
+        session.add(
+            Takeaway(
+                room_id=room.id, position=position, text=text, created_at=AT + timedelta(minutes=50)
+            )
+        )
+    strategy_column = _columns(session, rooms[STRATEGY].id)[0]
+    seeded.cards["strategy"] = _card(
+        session,
+        rooms[STRATEGY].id,
+        strategy_column,
+        None,
+        p["dora"],
+        "Ziele messbar machen",
+        CardStatus.VISIBLE,
+    )
+    session.flush()
+    return seeded
+
+
+def _columns(session: Session, room_id: int) -> list[int]:
+    rows = session.exec(
+        select(BoardColumn).where(BoardColumn.room_id == room_id).order_by(BoardColumn.position)
+    )
+    return [c.id for c in rows]
+
+
+def _cluster(
+    session: Session, room_id: int, column_id: int, name: str, removed: bool = False
+) -> int:
+    row = CardCluster(
+        room_id=room_id, column_id=column_id, name=name, created_at=AT, removed=removed
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def _card(session, room_id, column_id, cluster_id, author_id, text, status, into=None) -> int:
+    row = Card(
+        room_id=room_id,
+        column_id=column_id,
+        cluster_id=cluster_id,
+        author_id=author_id,
+        text=text,
+        created_at=AT + timedelta(minutes=5),
+        status=status.value,
+        merged_into=into,
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def _event(session, room_id, type_, payload, actor) -> None:
+    events.append_event(session, room_id, type_, payload, actor)

@@ -1,0 +1,330 @@
+"""Golden tests: every format over one seeded conference holds exactly what it should."""
+
+import csv
+import io
+import json
+import zipfile
+
+import docx
+import pypdfium2
+import pytest
+from lxml import html as lxml_html
+
+from server.domain.errors import DomainError
+from server.domain.permissions import Role
+from server.exports import Authors, ExportOptions, Format
+from server.services import exports
+from server.store import conferences
+from server.store.database import Database
+from server.views.environment import Views
+
+from .results_seed import MYK, NARRATIVE, NOT_CONSENTED, SECRETS, STRATEGY
+
+# What a default export shows: visible cards, and the duplicate merged into one of them.
+SHOWN = {"listening", "formula", "benches", "app", "stories", "merged", "strategy"}
+
+
+def export(database: Database, fmt: Format, **options) -> bytes:
+    conference = database.run_read(lambda s: conferences.conference_by_slug(s, MYK))
+    wanted = ExportOptions(format=fmt, **{"language": "de", **options})
+    views = Views()
+    made = exports.open_export(
+        database,
+        Role.ORGANISER,
+        conference,
+        wanted,
+        views.translator(wanted.language),
+        views.env.get_template("report.html"),
+    )
+    return b"".join(made.chunks)
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8")
+
+
+def _rows(data: bytes, delimiter: str = ";") -> list[dict]:
+    text = _text(data)
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text[1:], newline=""), delimiter=delimiter))
+
+
+def _ids(ids, names) -> set[str]:
+    return {str(ids.cards[name]) for name in names}
+
+
+def test_csv_parses_keeps_umlauts_and_holds_only_what_may_be_shown(seeded):
+    database, ids = seeded
+    rows = _rows(export(database, Format.CSV))
+    assert {row["Karte"] for row in rows} == _ids(ids, SHOWN)
+    listening = next(row for row in rows if row["Karte"] == str(ids.cards["listening"]))
+    assert listening["Text"] == "Ämter, die zuhören – „Bürgernähe“ erzählen"
+    assert listening["Von"] == "Anna Älterwein" and listening["Organisation"] == "Stadt Mayen"
+    assert (listening["Punkte"], listening["Kommentare"]) == ("3", "2")
+    assert listening["Erstellt"] == "2022-03-22 12:05"  # local time in Mayen
+    app = next(row for row in rows if row["Karte"] == str(ids.cards["app"]))
+    assert app["Cluster"] == "Gute Beispiele & „Vorbilder“" and app["Punkte"] == "5"
+    merged = next(row for row in rows if row["Karte"] == str(ids.cards["merged"]))
+    assert merged["Status"] == "zusammengeführt"
+    assert merged["Zusammengeführt in Karte"] == str(ids.cards["listening"])
+    text = _text(export(database, Format.CSV))
+    for word in SECRETS + NOT_CONSENTED:
+        assert word not in text
+
+
+def test_csv_defuses_formulas_and_names_people_who_did_not_agree_by_pseudonym(seeded):
+    database, ids = seeded
+    rows = _rows(export(database, Format.CSV))
+    formula = next(row for row in rows if row["Karte"] == str(ids.cards["formula"]))
+    assert formula["Text"] == '\'=HYPERLINK("http://example.org","klick")'
+    assert formula["Von"] == "Teilnehmende 2" and formula["Organisation"] == ""
+
+
+def test_csv_with_commas_and_hidden_cards_still_never_has_deleted_ones(seeded):
+    database, ids = seeded
+    rows = _rows(export(database, Format.CSV, delimiter=",", include_hidden=True), ",")
+    assert {row["Karte"] for row in rows} == _ids(ids, SHOWN | {"hidden", "pending"})
+    statuses = {row["Karte"]: row["Status"] for row in rows}
+    assert statuses[str(ids.cards["hidden"])] == "ausgeblendet"
+    assert statuses[str(ids.cards["pending"])] == "wartet auf Freigabe"
+    assert "GEHEIM-DELETED" not in _text(export(database, Format.CSV, include_hidden=True))
+
+
+def test_pseudonyms_for_everyone_leave_no_name_and_no_organisation(seeded):
+    database, _ = seeded
+    for fmt in (Format.CSV, Format.JSON, Format.MARKDOWN, Format.HTML):
+        text = _text(export(database, fmt, authors=Authors.PSEUDONYMS))
+        for name in ("Anna Älterwein", "Cem Großmann", "Jürgen Weiß", "Mia Moderatorin"):
+            assert name not in text, (fmt, name)
+        assert "Teilnehmende 1" in text
+        assert "Verbandsgemeinde Vordereifel" not in text
+
+
+def _all_cards(document: dict) -> list[dict]:
+    found = []
+
+    def walk(cards):
+        for card in cards:
+            found.append(card)
+            walk(card["merged"])
+
+    for room in document["rooms"]:
+        walk(room["cards"])
+    return found
+
+
+def test_json_is_complete_versioned_and_finds_every_card_again(seeded):
+    database, ids = seeded
+    document = json.loads(export(database, Format.JSON))
+    assert (document["schema"], document["version"]) == ("plenum-results", 1)
+    assert document["conference"]["date"] == "2022-03-22"
+    assert [item["kind"] for item in document["agenda"]][0] == "welcome"
+    assert document["questions"] == []
+    assert {card["id"] for card in _all_cards(document)} == {ids.cards[n] for n in SHOWN}
+    narrative = next(room for room in document["rooms"] if room["slug"] == NARRATIVE)
+    listening = next(c for c in narrative["cards"] if c["id"] == ids.cards["listening"])
+    assert [m["id"] for m in listening["merged"]] == [ids.cards["merged"]]
+    assert [c["text"] for c in listening["comments"]][0] == "Unbedingt, gerade für Ältere."
+    assert narrative["clusters"] == [
+        {
+            "id": ids.clusters["examples"],
+            "column": "was-macht-sie-aus",
+            "name": "Gute Beispiele & „Vorbilder“",
+            "cards": [ids.cards["app"], ids.cards["benches"]],
+        }
+    ]
+    assert len(narrative["votes"]) == 11 and "participant" not in narrative["votes"][0]
+    assert [r["text"] for r in narrative["results"]][0].startswith("Bürgernähe ist")
+    assert document["attendance"]["rooms"][0] == {"room": NARRATIVE, "participants": 5}
+    by_id = {p["id"]: p for p in document["participants"]}
+    assert by_id[ids.people["ben"]]["label"] == "Teilnehmende 2"
+    assert by_id[ids.people["anna"]]["organisation"] == "Stadt Mayen"
+
+
+def test_json_event_log_keeps_references_only_and_no_voter(seeded):
+    database, ids = seeded
+    text = _text(export(database, Format.JSON))
+    for word in SECRETS + NOT_CONSENTED:
+        assert word not in text
+    narrative = next(r for r in json.loads(text)["rooms"] if r["slug"] == NARRATIVE)
+    types = [event["type"] for event in narrative["events"]]
+    assert types.count("member_joined") == 5 and "card_deleted" in types
+    assert [e["seq"] for e in narrative["events"]] == sorted(e["seq"] for e in narrative["events"])
+    vote = next(event for event in narrative["events"] if event["type"] == "vote_cast")
+    assert vote["actor"] is None and vote["payload"] == {"vote_cards": [ids.cards["app"]]}
+    assert all("undo" not in event["payload"] for event in narrative["events"])
+
+
+def test_markdown_lists_results_and_clusters_with_cards_by_votes(seeded):
+    database, _ = seeded
+    text = _text(export(database, Format.MARKDOWN))
+    assert "## Narrative der Smart City" in text and "## Strategieentwicklung" in text
+    assert "1. Bürgernähe ist die Geschichte, nicht die Technik." in text
+    assert "#### Gute Beispiele & „Vorbilder“ (7 Punkte)" in text
+    assert text.index("Mängelmelder-App") < text.index("Smarte Bänke")  # 5 before 2 votes
+    assert "  - Doppelt: Bürgernähe als Geschichte *(zusammengeführt, von Cem Großmann)*" in text
+    assert "\\=HYPERLINK" not in text and 'HYPERLINK("http://example.org","klick")' in text
+    for word in SECRETS + NOT_CONSENTED:
+        assert word not in text
+
+
+def test_html_report_has_title_page_a_section_per_agenda_item_and_rooms(seeded):
+    database, _ = seeded
+    page = lxml_html.fromstring(export(database, Format.HTML))
+    assert page.findtext(".//h1") == "Regionalkonferenz Mayen-Koblenz"
+    sections = page.findall(".//section[@class]")
+    agenda_sections = [s for s in sections if "agenda-section" in s.get("class")]
+    assert len(agenda_sections) == 9
+    rooms = [a.get("id") for a in page.findall(".//article[@class='room']")]
+    assert rooms == [f"room-{NARRATIVE}", f"room-{STRATEGY}", "room-erfolgreiche-akteursnetzwerke"]
+    breakout = next(s for s in agenda_sections if "has-rooms" in s.get("class"))
+    assert breakout.findtext("h2") == "Breakout Sessions"
+    narrative = page.get_element_by_id(f"room-{NARRATIVE}")
+    assert narrative.findtext(".//p[@class='meta']") == "Moderation: Anna Beispiel · 6 Ideen"
+    assert [li.text for li in narrative.findall(".//ol[@class='results']/li")][1] == (
+        "Beispiele aus der Region zeigen"
+    )
+    attendance = page.find(".//section[@class='attendance']")
+    assert "Stadt Mayen (2)" in attendance.text_content()
+    assert "Verbandsgemeinde" not in attendance.text_content()
+    text = _text(export(database, Format.HTML))
+    assert "@page { size: A4" in text and "<script" not in text
+    for word in SECRETS + NOT_CONSENTED:
+        assert word not in text
+
+
+def test_docx_opens_with_the_expected_headings(seeded):
+    database, _ = seeded
+    data = export(database, Format.DOCX)
+    assert zipfile.is_zipfile(io.BytesIO(data))
+    document = docx.Document(io.BytesIO(data))
+    headings = [
+        (p.style.name, p.text)
+        for p in document.paragraphs
+        if p.style.name.startswith(("Title", "Heading"))
+    ]
+    assert headings[0] == ("Title", "Regionalkonferenz Mayen-Koblenz")
+    assert ("Heading 1", "Programm") in headings
+    assert ("Heading 1", "Breakout Sessions") in headings
+    assert ("Heading 2", "Breakout-Raum: Narrative der Smart City") in headings
+    assert ("Heading 3", "Ergebnisse") in headings
+    assert ("Heading 4", "Gute Beispiele & „Vorbilder“ (7 Punkte)") in headings
+    assert headings[-2:] == [
+        ("Heading 1", "Teilnahme"),
+        ("Heading 2", "Vertretene Kommunen und Organisationen"),
+    ]
+    text = "\n".join(p.text for p in document.paragraphs)
+    text += "\n".join(
+        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    )
+    assert "Ämter, die zuhören – „Bürgernähe“ erzählen" in text
+    for word in SECRETS + NOT_CONSENTED:
+        assert word not in text
+
+
+def test_pdf_has_a4_pages_with_the_report_on_them(seeded):
+    database, _ = seeded
+    pdf = pypdfium2.PdfDocument(export(database, Format.PDF))
+    try:
+        assert len(pdf) == 7  # title, items, three rooms, the items after them, attendance
+        width, height = pdf[0].get_size()
+        assert (round(width), round(height)) == (595, 842)  # A4 in points
+        pages = [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
+        assert "Ergebnisprotokoll" in pages[0] and "Programm" in pages[0]
+        assert "Breakout-Raum: Narrative der Smart City" in pages[2]
+        assert "Ämter, die zuhören – „Bürgernähe“ erzählen" in pages[2]
+        assert "Teilnahme" in pages[-1] and "Seite 7" in pages[-1]
+        for word in SECRETS + NOT_CONSENTED:
+            assert all(word not in page for page in pages)
+        image = pdf[2].render(scale=0.5).to_pil().convert("L")
+        dark = image.histogram()[:128]
+        assert sum(dark) > 2000  # text was drawn, not just an empty page
+    finally:
+        pdf.close()
+
+
+def test_pdf_without_system_fonts_uses_the_font_inside_reportlab(seeded, monkeypatch):
+    from server.exports import report_pdf
+
+    database, _ = seeded
+    monkeypatch.setattr(report_pdf, "_DEJAVU", report_pdf._VERA / "not-here")
+    report_pdf._fonts.cache_clear()
+    report_pdf._styles.cache_clear()
+    try:
+        pdf = pypdfium2.PdfDocument(export(database, Format.PDF, room=NARRATIVE))
+        text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+        dark = pdf[2].render(scale=0.5).to_pil().convert("L").histogram()[:128]
+        pdf.close()
+    finally:
+        report_pdf._fonts.cache_clear()
+        report_pdf._styles.cache_clear()
+    assert report_pdf._fonts.cache_info().currsize == 0
+    assert sum(dark) > 2000
+    assert "Ämter, die zuhören – „Bürgernähe“ erzählen" in text
+
+
+def test_a_room_export_has_only_that_room(seeded):
+    database, ids = seeded
+    rows = _rows(export(database, Format.CSV, room=STRATEGY))
+    assert [row["Karte"] for row in rows] == [str(ids.cards["strategy"])]
+    document = json.loads(export(database, Format.JSON, room=STRATEGY))
+    assert [room["slug"] for room in document["rooms"]] == [STRATEGY]
+    assert document["attendance"]["participants"] == 1
+    with pytest.raises(DomainError) as refused:
+        export(database, Format.CSV, room="gibt-es-nicht")
+    assert refused.value.code == "unknown_room"
+
+
+def test_english_labels_and_pseudonyms(seeded):
+    database, ids = seeded
+    rows = _rows(export(database, Format.CSV, language="en"))
+    formula = next(row for row in rows if row["Card"] == str(ids.cards["formula"]))
+    assert formula["By"] == "Participant 2" and formula["State"] == "visible"
+
+
+@pytest.mark.parametrize("role", [Role.STRANGER, Role.PARTICIPANT, Role.MODERATOR])
+def test_only_organisers_export(seeded, role):
+    database, _ = seeded
+    conference = database.run_read(lambda s: conferences.conference_by_slug(s, MYK))
+    views = Views()
+    with pytest.raises(DomainError):
+        exports.open_export(
+            database, role, conference, ExportOptions(), views.translator("de"), None
+        )
+
+
+def test_cli_writes_an_export_to_a_file_and_to_standard_output(
+    seeded, settings, tmp_path, capsysbinary
+):
+    from server.cli import main
+
+    out = tmp_path / "ergebnisse.json"
+    assert (
+        main(["export", MYK, "--format", "json", "--pseudonyms", "--out", str(out)], settings) == 0
+    )
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["options"]["authors"] == "pseudonyms"
+    assert all(not p["named"] for p in document["participants"])
+    capsysbinary.readouterr()
+    assert main(["export", MYK, "--room", STRATEGY, "--comma"], settings) == 0
+    lines = capsysbinary.readouterr().out.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Raum,Leitfrage,Cluster,Karte") and len(lines) == 2
+    assert main(["export", "gibt-es-nicht"], settings) == 2
+
+
+def test_streamed_formats_arrive_room_by_room(seeded):
+    """The header first, then one piece per room: never the whole conference at once."""
+    database, _ = seeded
+    conference = database.run_read(lambda s: conferences.conference_by_slug(s, MYK))
+    views = Views()
+    made = exports.open_export(
+        database,
+        Role.ORGANISER,
+        conference,
+        ExportOptions(format=Format.CSV, language="de"),
+        views.translator("de"),
+        None,
+    )
+    pieces = list(made.chunks)
+    assert len(pieces) == 1 + 3  # the header, then each of the three rooms
+    assert pieces[0].decode("utf-8").startswith("\ufeffRaum;Leitfrage")
