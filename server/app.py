@@ -15,16 +15,20 @@ from .realtime.broadcast import broadcast_from_url
 from .realtime.hub import Hub
 from .services import invites
 from .services.backends import Backends
+from .services.breakouts import BreakoutClock
 from .services.config_files import load_into
 from .services.passwords import Passwords
 from .services.presence import forget_stale_presence
 from .settings import PROJECT_ROOT, Settings
 from .store.database import Database
+from .store.room_live import load_room_live
 from .store.secrets import signing_key
 from .views.board import BoardRenderer
 from .views.environment import Views
-from .web import accounts, console, live, pages
+from .views.plenary import PlenaryRenderer, RoomLiveRenderer
+from .web import accounts, console, live, pages, plenary_pages
 from .web.origin import OriginCheck
+from .web.plenary_live import PlenarySocket, RoomProjectorSocket
 from .web.runtime import Runtime
 from .web.sessions import Sessions
 
@@ -58,6 +62,13 @@ ROUTES = [
     Route("/console/{slug}", console.conference_get, methods=["GET"]),
     Route("/console/{slug}/invites", console.invite_post, methods=["POST"]),
     Route("/console/{slug}/invites/{invite_id:int}/revoke", console.revoke_post, methods=["POST"]),
+    Route("/console/{slug}/live", plenary_pages.dashboard_get, methods=["GET"]),
+    Route("/c/{slug}/projector", plenary_pages.projector_get, methods=["GET"]),
+    Route("/c/{slug}/rooms/{room}/projector", plenary_pages.room_projector_get, methods=["GET"]),
+    WebSocketRoute("/ws/conferences/{conference_id:int}", PlenarySocket("plenary")),
+    WebSocketRoute("/ws/conferences/{conference_id:int}/dashboard", PlenarySocket("dashboard")),
+    WebSocketRoute("/ws/conferences/{conference_id:int}/projector", PlenarySocket("projector")),
+    WebSocketRoute("/ws/rooms/{room_id:int}/projector", RoomProjectorSocket()),
     # --- end of issue 4 routes ---
     # --- Exports (issue 5) ---
     Route("/console/{slug}/exports", console.exports_get, methods=["GET"]),
@@ -72,6 +83,8 @@ def create_app(settings: Settings) -> Starlette:
     secret = settings.secret_key or database.run_write(signing_key)
     views = Views(static_files=STATIC_FILES)
     board_renderer = BoardRenderer(views)
+    plenary_renderer = PlenaryRenderer(views, board_renderer)  # issue 4
+    room_renderer = RoomLiveRenderer(views, board_renderer)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
@@ -83,7 +96,15 @@ def create_app(settings: Settings) -> Starlette:
             # One process by definition: connections counted before are gone. With a bus,
             # other processes' connections are live and must not be forgotten.
             forget_stale_presence(backends)
-        hub = Hub(database, broadcast, board_renderer, tick=settings.coalesce_ms / 1000)
+        hub = Hub(
+            database,
+            broadcast,
+            room_renderer,
+            tick=settings.coalesce_ms / 1000,
+            room_loader=load_room_live,
+        )
+        clock = BreakoutClock(backends, settings.breakout_tick_seconds)
+        clock.start()
         passwords = Passwords()
         throttle = Throttle(settings.login_attempts, settings.login_window_minutes * 60)
         # On SIGTERM the CLI's server calls this before uvicorn closes sockets itself.
@@ -98,9 +119,11 @@ def create_app(settings: Settings) -> Starlette:
                 invites.signer(secret),
                 passwords,
                 throttle,
+                plenary_renderer,
             )
             yield {"runtime": runtime}
         finally:
+            await clock.stop()
             passwords.close()
             await hub.close()
             await broadcast.disconnect()

@@ -31,6 +31,9 @@ class Settings:
     # Failed logins allowed per client address and per username within the window.
     login_attempts: int = 5
     login_window_minutes: float = 15
+    # --- The plenary (issue 4) ---
+    # How often each process looks for breakout rooms whose time is up.
+    breakout_tick_seconds: float = 2
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
@@ -59,5 +62,9 @@ class Settings:
             login_attempts=int(env.get("LOGIN_ATTEMPTS", defaults.login_attempts)),
             login_window_minutes=float(
                 env.get("LOGIN_WINDOW_MINUTES", defaults.login_window_minutes)
+            ),
+            # --- The plenary (issue 4) ---
+            breakout_tick_seconds=float(
+                env.get("BREAKOUT_TICK_SECONDS", defaults.breakout_tick_seconds)
             ),
         )

@@ -165,6 +165,7 @@
     applyFilters();
     updateSelection();
     tickTimer();
+    plenary(); // issue 4
   }
 
   function markMine() {
@@ -317,6 +318,102 @@
     var form = event.target.closest && event.target.closest("form[ws-send]");
     if (form) { event.preventDefault(); form.requestSubmit(); }
   });
+
+
+  // --- The plenary (issue 4): own votes, banners, the way to one's room and back ------------
+
+  var initialEnded = null; // the breakout end this room page was opened with
+  var IDLE_MINUTES = 5;
+
+  function plenary() {
+    markQuestions();
+    hideBanners();
+    tickDashboard();
+    followBreakout();
+  }
+
+  function markQuestions() {
+    var mine = byId("my-plenary");
+    var voted = [];
+    try { voted = JSON.parse((mine && mine.dataset.voted) || "[]"); } catch (e) { voted = []; }
+    var me = mine && mine.dataset.me;
+    all(".question").forEach(function (question) {
+      var has = voted.indexOf(Number(question.dataset.question)) >= 0;
+      question.classList.toggle("voted", has);
+      question.classList.toggle("mine", Boolean(me) && question.dataset.author === me);
+      var up = question.querySelector(".upvote-form");
+      var down = question.querySelector(".unvote-form");
+      if (up) up.hidden = has;
+      if (down) down.hidden = !has;
+    });
+  }
+
+  function dismissed() {
+    try { return JSON.parse(sessionStorage.getItem("plenum-dismissed") || "[]"); } catch (e) { return []; }
+  }
+
+  function hideBanners() {
+    var gone = dismissed();
+    var now = Date.now() + timerOffset;
+    all(".banner").forEach(function (banner) {
+      var expired = banner.dataset.expiresMs && Number(banner.dataset.expiresMs) <= now;
+      banner.hidden = expired || gone.indexOf(banner.dataset.banner) >= 0;
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-dismiss]");
+    if (!button) return;
+    var gone = dismissed();
+    gone.push(button.dataset.dismiss);
+    sessionStorage.setItem("plenum-dismissed", JSON.stringify(gone));
+    hideBanners();
+  });
+
+  function tickDashboard() {
+    var now = Date.now() + timerOffset;
+    all(".summary").forEach(function (summary) {
+      var idle = summary.querySelector(".idle-minutes");
+      if (idle && summary.dataset.lastMs) {
+        var minutes = Math.floor((now - Number(summary.dataset.lastMs)) / 60000);
+        idle.textContent = idle.dataset.textMinutes.replace("{minutes}", Math.max(0, minutes));
+        summary.classList.toggle("idle", minutes >= IDLE_MINUTES);
+      }
+      var left = summary.querySelector(".time-left");
+      if (left && summary.dataset.deadlineMs) {
+        var seconds = Math.max(0, Math.ceil((Number(summary.dataset.deadlineMs) - now) / 1000));
+        left.textContent = Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
+      }
+    });
+  }
+
+  // Breakouts opened: the plenary sends each person to their room, once per phase and tab
+  // (someone who comes back to the plenary on purpose is not sent away again). A room whose
+  // phase ended while its page was open sends everyone back to the plenary.
+  function followBreakout() {
+    var mine = byId("my-plenary");
+    if (mine && mine.dataset.go && mine.dataset.href) {
+      var key = "plenum-went-" + mine.dataset.go;
+      if (!sessionStorage.getItem(key)) {
+        sessionStorage.setItem(key, "yes");
+        window.location.assign(mine.dataset.href);
+        return;
+      }
+    }
+    var back = byId("breakout-return");
+    if (!back || initialEnded === null) return;
+    var ended = back.dataset.ended || "";
+    if (ended && ended !== initialEnded && back.dataset.href) {
+      initialEnded = ended;
+      window.location.assign(back.dataset.href);
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var back = byId("breakout-return");
+    initialEnded = back ? back.dataset.ended || "" : null;
+  });
+  setInterval(function () { hideBanners(); tickDashboard(); }, 1000);
 
   document.addEventListener("DOMContentLoaded", refresh);
 })();

@@ -16,7 +16,8 @@ import httpx2
 import websockets
 from lxml import html as lxml_html
 
-HEADER = re.compile(r"^<!--plenum (snapshot|delta|reply|personal)(?: (\S+))?(?: (\S+))?-->")
+KINDS = "snapshot|delta|reply|personal|summary"
+HEADER = re.compile(rf"^<!--plenum ({KINDS})(?: (\S+))?(?: (\S+))?-->")
 
 
 def _fragments(frame: str) -> list:
@@ -56,8 +57,15 @@ class Member:
 
     async def enter(self, room_id: int, **connect_options) -> None:
         """Open the room socket and wait for the first snapshot."""
+        await self.open(f"/ws/rooms/{room_id}", **connect_options)
+
+    async def attend(self, conference_id: int, kind: str = "") -> None:
+        """Open the plenary's socket (kind: "", "dashboard", "projector")."""
+        await self.open(f"/ws/conferences/{conference_id}" + (f"/{kind}" if kind else ""))
+
+    async def open(self, path: str, **connect_options) -> None:
         self.socket = await websockets.connect(
-            f"ws://{self.base}/ws/rooms/{room_id}",
+            f"ws://{self.base}{path}",
             additional_headers={"Cookie": self.cookie},
             compression=None,
             **connect_options,
@@ -108,7 +116,7 @@ class Member:
         kind, a, b = match.groups()
         if kind == "reply":
             self._reply(a, frame)
-        elif kind == "personal":
+        elif kind in ("personal", "summary"):
             if self.page is not None:
                 self._swap(_fragments(frame))
         elif kind == "snapshot":

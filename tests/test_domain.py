@@ -146,6 +146,8 @@ MODERATOR_ACTIONS = {
     Action.CLUSTER_CARDS,
     Action.WRITE_RESULTS,
     Action.REMOVE_PARTICIPANT,
+    # --- The plenary (issue 4) ---
+    Action.MODERATE_QUESTIONS,
 }
 # --- Organiser's console and breakout assignment (issue 4) ---
 ORGANISER_ACTIONS = {
@@ -155,6 +157,12 @@ ORGANISER_ACTIONS = {
     Action.ASSIGN_ROOMS,
     Action.EXPORT_RESULTS,
     Action.PURGE_DATA,
+    # --- The plenary and breakout orchestration (issue 4) ---
+    Action.MOVE_AGENDA,
+    Action.ANNOUNCE,
+    Action.RUN_BREAKOUT,
+    Action.VIEW_DASHBOARD,
+    Action.RUN_REPORT_BACK,
 }
 
 

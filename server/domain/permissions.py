@@ -40,6 +40,16 @@ class Action(StrEnum):
     # --- Exports and retention (issue 5) ---
     EXPORT_RESULTS = "export_results"  # every card a room kept, hidden ones on request
     PURGE_DATA = "purge_data"  # pseudonymise the people of conferences past retention
+    # --- The plenary and breakout orchestration (issue 4) ---
+    ASK_QUESTION = "ask_question"
+    VOTE_QUESTION = "vote_question"  # one vote per question, withdrawable
+    RANK_TOPICS = "rank_topics"  # a participant's wishes for the breakout rooms
+    MODERATE_QUESTIONS = "moderate_questions"  # approve, pin, mark answered, hide
+    MOVE_AGENDA = "move_agenda"
+    ANNOUNCE = "announce"
+    RUN_BREAKOUT = "run_breakout"  # open, close, extend, set every room's phase
+    VIEW_DASHBOARD = "view_dashboard"
+    RUN_REPORT_BACK = "run_report_back"
 
 
 _EVERYONE_JOINED = frozenset({Role.PARTICIPANT, Role.MODERATOR, Role.ORGANISER})
@@ -66,6 +76,18 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # --- Exports and retention (issue 5) ---
     Action.EXPORT_RESULTS: _ORGANISERS,
     Action.PURGE_DATA: _ORGANISERS,
+    # --- The plenary and breakout orchestration (issue 4) ---
+    # In the plenary, MODERATOR means a moderator of any room of the conference: they
+    # moderate the panel's Q&A (docs/architecture.md, "The plenary").
+    Action.ASK_QUESTION: _EVERYONE_JOINED,
+    Action.VOTE_QUESTION: _EVERYONE_JOINED,
+    Action.RANK_TOPICS: _EVERYONE_JOINED,
+    Action.MODERATE_QUESTIONS: _MODERATORS,
+    Action.MOVE_AGENDA: _ORGANISERS,
+    Action.ANNOUNCE: _ORGANISERS,
+    Action.RUN_BREAKOUT: _ORGANISERS,
+    Action.VIEW_DASHBOARD: _ORGANISERS,
+    Action.RUN_REPORT_BACK: _ORGANISERS,
 }
 
 

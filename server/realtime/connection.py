@@ -39,6 +39,7 @@ class Connection:
     __slots__ = (
         "_send",
         "room_id",
+        "stream",
         "participant_id",
         "audience",
         "_backlog_limit",
@@ -53,13 +54,14 @@ class Connection:
     def __init__(
         self,
         send: Send,
-        room_id: int,
+        room_id: int | None,
         participant_id: int,
         audience: Audience,
         backlog_limit: int = 1 << 20,
     ) -> None:
         self._send = send
         self.room_id = room_id
+        self.stream: str | None = None  # the hub's channel key, set when it joins one
         self.participant_id = participant_id
         self.audience = audience
         self._backlog_limit = backlog_limit

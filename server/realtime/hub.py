@@ -1,6 +1,7 @@
-"""Per process: which sockets are in which room, and keeping them up to date.
+"""Per process: which sockets follow which stream, and keeping them up to date.
 
-Each room with local members has one worker task. On a bus message or a new socket it
+A stream is a room's board or a conference's plenary (see `Stream`). Each stream with
+local members has one channel and one worker task. On a bus message or a new socket it
 reads what changed since the last seq it delivered (one read for all), renders each
 fragment once per audience and hands the same string to every socket of that audience.
 A joining socket is registered before that read, so it gets a snapshot at least as new
@@ -12,7 +13,8 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from ..domain.votes import MyVotes
 from ..store.database import Database
@@ -34,10 +36,56 @@ class Renderer(Protocol):
     def farewell(self, language: str) -> str: ...
 
 
+# --- Streams (issue 4): one live path for rooms and the plenary ---
+
+
+class Update(Protocol):
+    """What one read found: the seq range, a snapshot when asked for, per-person parts."""
+
+    seq: int
+    first_seq: int
+    snapshot: Any
+    for_everyone: bool
+    personal: dict
+    removed: list
+
+
+# (session, after_seq, with_snapshot, personal_for, touched topics) -> Update
+Loader = Callable[[Any, int | None, bool, frozenset[int], frozenset[str]], Update]
+
+
+@dataclass(frozen=True)
+class Stream:
+    """A live channel's source. `key` names the channel in this process; `topic` is the
+    bus topic whose seq messages wake it; messages on `watches` (other streams' topics)
+    wake it too and are passed to `load` as touched, for state outside the seq that the
+    renderer's `side` sends (the organiser's room summaries)."""
+
+    key: str
+    topic: str
+    load: Loader
+    renderer: Any
+    watches: tuple[str, ...] = field(default=())
+
+
+def room_stream(room_id: int, renderer: Renderer, loader=load_room_update) -> Stream:
+    def load(session, after, with_snapshot, personal_for, _touched) -> Update:
+        return loader(session, room_id, after, with_snapshot, personal_for)
+
+    return Stream(room_topic(room_id), room_topic(room_id), load, renderer)
+
+
+# --- end of streams ---
+
+
 class RoomChannel:
-    def __init__(self, hub: "Hub", room_id: int) -> None:
+    """The channel of one stream (named for rooms, its first kind)."""
+
+    def __init__(self, hub: "Hub", stream: Stream) -> None:
         self.hub = hub
-        self.room_id = room_id
+        self.stream = stream
+        self.renderer = stream.renderer
+        self.touched: set[str] = set()
         self.members: dict[Audience, set[Connection]] = defaultdict(set)
         self.by_participant: dict[int, set[Connection]] = defaultdict(set)
         self.joining: list[Connection] = []
@@ -50,6 +98,13 @@ class RoomChannel:
         if self.last_seq is None or int(message) > self.last_seq:
             self.wake.set()
 
+    def on_watched(self, topic: str) -> Callable[[str], None]:
+        def listener(_message: str) -> None:
+            self.touched.add(topic)
+            self.wake.set()
+
+        return listener
+
     def is_empty(self) -> bool:
         return not self.joining and not any(self.members.values())
 
@@ -61,7 +116,7 @@ class RoomChannel:
             try:
                 await self._catch_up()
             except Exception:
-                log.exception("room %s: catching up failed; retrying", self.room_id)
+                log.exception("%s: catching up failed; retrying", self.stream.key)
                 await asyncio.sleep(0.5)
                 self.wake.set()
 
@@ -74,25 +129,35 @@ class RoomChannel:
 
     async def _catch_up(self) -> None:
         joiners, self.joining = self.joining, []
+        touched, self.touched = frozenset(self.touched), set()
         after = self.last_seq
         personal_for = frozenset(c.participant_id for c in joiners)
+        snapshot = bool(joiners) or after is None
         try:
             update = await self.hub.database.read(
-                lambda s: load_room_update(
-                    s, self.room_id, after, bool(joiners) or after is None, personal_for
-                )
+                lambda s: self.stream.load(s, after, snapshot, personal_for, touched)
             )
         except BaseException:
             self.joining[:0] = joiners
+            self.touched |= touched
             raise
         self._last_flush = time.monotonic()
         if after is not None and update.seq > after:
             self._deliver(update)
+        if touched and after is not None:
+            self._deliver_side(update)
         self.last_seq = update.seq
         self._welcome(joiners, update)
 
+    def _deliver_side(self, update: Update) -> None:
+        """State outside the seq (full replacements, so order and repeats do no harm)."""
+        for audience, connections in self.members.items():
+            frame = self.renderer.side(update, audience) if connections else ""
+            for connection in list(connections) if frame else ():
+                connection.deliver(frame)
+
     def _deliver(self, update: RoomUpdate) -> None:
-        renderer = self.hub.renderer
+        renderer = self.renderer
         for audience, connections in self.members.items():
             if connections:
                 if update.for_everyone:
@@ -114,7 +179,7 @@ class RoomChannel:
             for connection in connections.get(participant_id, ()):
                 key = (participant_id, connection.audience.language)
                 if key not in frames:
-                    frames[key] = self.hub.renderer.personal(votes, key[1])
+                    frames[key] = self.renderer.personal(votes, key[1])
                 connection.deliver(frames[key])
 
     def _welcome(self, joiners: list[Connection], update: RoomUpdate) -> None:
@@ -124,7 +189,7 @@ class RoomChannel:
             if connection.dropped:
                 continue
             if connection.audience not in frames:
-                frames[connection.audience] = self.hub.renderer.snapshot(
+                frames[connection.audience] = self.renderer.snapshot(
                     update.snapshot, connection.audience
                 )
             connection.deliver(frames[connection.audience])
@@ -144,57 +209,70 @@ class RoomChannel:
 
 class Hub:
     def __init__(
-        self, database: Database, broadcast: Broadcast, renderer: Renderer, tick: float = 0.02
+        self,
+        database: Database,
+        broadcast: Broadcast,
+        renderer: Renderer,
+        tick: float = 0.02,
+        room_loader=load_room_update,
     ) -> None:
         self.database = database
         self.broadcast = broadcast
         self.renderer = renderer
         self.tick = tick
-        self.channels: dict[int, RoomChannel] = {}
-        self._listeners: dict[int, Callable[[str], None]] = {}
+        self.room_loader = room_loader
+        self.channels: dict[str, RoomChannel] = {}
+        self._listeners: dict[str, list[tuple[str, Callable[[str], None]]]] = {}
         broadcast.on_reconnect(self.catch_up_all)
 
     def catch_up_all(self) -> None:
-        """The bus may have lost messages (it was away): every room reads what it missed.
+        """The bus may have lost messages (it was away): every channel reads what it missed.
 
-        A room's catch-up reads the events after the last seq it delivered, so this
-        resyncs every local socket from the database, at one read per room.
+        A channel's catch-up reads the events after the last seq it delivered, so this
+        resyncs every local socket from the database, at one read per channel.
         """
         for channel in self.channels.values():
             channel.wake.set()
 
-    async def join(self, connection: Connection) -> None:
-        """Register a socket; it receives a snapshot, then every change after it."""
-        channel = self.channels.get(connection.room_id)
+    async def join(self, connection: Connection, stream: Stream | None = None) -> None:
+        """Register a socket on its room (or another stream); it receives a snapshot,
+        then every change after it."""
+        if stream is None:
+            stream = room_stream(connection.room_id, self.renderer, self.room_loader)
+        connection.stream = stream.key
+        channel = self.channels.get(stream.key)
         if channel is None:
-            channel = RoomChannel(self, connection.room_id)
-            self.channels[connection.room_id] = channel
-            self._listeners[connection.room_id] = channel.on_message
-            await self.broadcast.subscribe(room_topic(connection.room_id), channel.on_message)
+            channel = RoomChannel(self, stream)
+            self.channels[stream.key] = channel
+            listeners = [(stream.topic, channel.on_message)]
+            listeners += [(topic, channel.on_watched(topic)) for topic in stream.watches]
+            self._listeners[stream.key] = listeners
+            for topic, listener in listeners:
+                await self.broadcast.subscribe(topic, listener)
             channel.task = asyncio.get_running_loop().create_task(channel.run())
         channel.joining.append(connection)
         channel.wake.set()
 
     def resync(self, connection: Connection) -> None:
         """Send this socket a fresh snapshot (it saw a gap in the seq)."""
-        channel = self.channels.get(connection.room_id)
+        channel = self.channels.get(connection.stream)
         if channel is not None and connection in channel.members[connection.audience]:
             channel.forget(connection)
             channel.joining.append(connection)
             channel.wake.set()
 
     async def leave(self, connection: Connection) -> None:
-        channel = self.channels.get(connection.room_id)
+        channel = self.channels.get(connection.stream)
         if channel is None:
             return
         channel.forget(connection)
         if connection in channel.joining:
             channel.joining.remove(connection)
         if channel.is_empty():
-            del self.channels[connection.room_id]
-            listener = self._listeners.pop(connection.room_id)
+            del self.channels[connection.stream]
             channel.task.cancel()
-            await self.broadcast.unsubscribe(room_topic(connection.room_id), listener)
+            for topic, listener in self._listeners.pop(connection.stream):
+                await self.broadcast.unsubscribe(topic, listener)
 
     async def say_goodbye(self, timeout: float = 3) -> None:
         """Before the server stops: close every socket with "server restarting" (1012),

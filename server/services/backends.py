@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
 from ..realtime.broadcast import Broadcast
-from ..realtime.topics import room_topic
+from ..realtime.topics import conference_topic, room_topic
 from ..store.database import Database
 
 
@@ -15,3 +15,8 @@ class Backends:
     async def announce(self, room_id: int, seq: int) -> None:
         """Tell every process that `room_id` has changed up to `seq` (after the commit)."""
         await self.broadcast.publish(room_topic(room_id), str(seq))
+
+    # --- The plenary (issue 4) ---
+    async def announce_plenary(self, conference_id: int, seq: int) -> None:
+        """Tell every process that the conference's plenary has changed up to `seq`."""
+        await self.broadcast.publish(conference_topic(conference_id), str(seq))

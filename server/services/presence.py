@@ -3,10 +3,12 @@
 from sqlmodel import Session
 
 from ..domain import rooms
+from ..store import breakouts as breakout_store
 from ..store import events, presence
 from ..store import rooms as room_store
 from ..store.records import ParticipantRecord, RoomRecord
 from ..store.room_updates import MEMBER_JOINED, MEMBER_LEFT
+from . import breakouts
 from .access import role_in_room
 from .backends import Backends
 
@@ -14,22 +16,27 @@ from .backends import Backends
 async def enter_room(backends: Backends, participant: ParticipantRecord, room: RoomRecord) -> None:
     """Count a new connection; the first one makes the participant appear in the room."""
 
-    def transaction(session: Session) -> int | None:
+    def transaction(session: Session) -> tuple[int | None, int | None]:
+        role = role_in_room(session, participant, room)
         rooms.enter_room(
-            role_in_room(session, participant, room),
+            role,
             capacity=room.capacity,
             present=presence.count_present(session, room.id),
             already_present=presence.is_present(session, room.id, participant.id),
             removed=room_store.is_removed(session, room.id, participant.id),
         )
+        plenary_seq = breakouts.check_entry(session, participant, room, role)  # issue 4
         if presence.add_connection(session, room.id, participant.id) > 1:
-            return None
+            return None, plenary_seq
         payload = {"participant_id": participant.id}
-        return events.append_event(session, room.id, MEMBER_JOINED, payload, participant.id)
+        seq = events.append_event(session, room.id, MEMBER_JOINED, payload, participant.id)
+        return seq, plenary_seq
 
-    seq = await backends.database.write(transaction)
+    seq, plenary_seq = await backends.database.write(transaction)
     if seq is not None:
         await backends.announce(room.id, seq)
+    if plenary_seq is not None:
+        await backends.announce_plenary(room.conference_id, plenary_seq)
 
 
 async def leave_room(backends: Backends, participant: ParticipantRecord, room: RoomRecord) -> None:
@@ -49,3 +56,4 @@ async def leave_room(backends: Backends, participant: ParticipantRecord, room: R
 def forget_stale_presence(backends: Backends) -> None:
     """At start-up: connections counted by a previous run of this process are gone."""
     backends.database.run_write(presence.forget_all)
+    backends.database.run_write(breakout_store.forget_presence)  # issue 4

@@ -129,3 +129,22 @@ def moderates(session: Session, room_id: int, participant_id: int) -> bool:
         .where(ModeratorGrant.room_id == room_id, ModeratorGrant.participant_id == participant_id)
     ).first()
     return row is not None and row[0] is None
+
+
+# --- The plenary (issue 4) ---
+
+
+def moderates_any(session: Session, conference_id: int, participant_id: int) -> bool:
+    """Whether the participant holds a valid grant for any room of the conference."""
+    row = session.exec(
+        select(ModeratorGrant.room_id)
+        .join(ModeratorInvite, ModeratorInvite.id == ModeratorGrant.invite_id)
+        .join(Room, Room.id == ModeratorGrant.room_id)
+        .where(
+            ModeratorGrant.participant_id == participant_id,
+            Room.conference_id == conference_id,
+            ModeratorInvite.revoked_at.is_(None),
+        )
+        .limit(1)
+    ).first()
+    return row is not None

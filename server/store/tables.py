@@ -246,3 +246,126 @@ class Organiser(SQLModel, table=True):
     created_at: datetime
     # Bumped with every new password: sessions signed in with an older one end.
     password_version: int = 1
+
+
+# --- The plenary and breakout orchestration (issue 4) ---
+
+
+class Plenary(SQLModel, table=True):
+    """A conference's live plenary: its own gap-free event seq and what it shows now."""
+
+    conference_id: int = Field(foreign_key="conference.id", primary_key=True)
+    last_seq: int = 0
+    current_item_id: int | None = Field(default=None, foreign_key="agendaitem.id")
+    item_started_at: datetime | None = None
+    qa_pre_moderation: bool = False
+    pinned_question_id: int | None = None
+    # Report-back: the rooms in the organiser's order (JSON ids), and the one shown now.
+    report_order: str = "[]"
+    report_room_id: int | None = Field(default=None, foreign_key="room.id")
+
+
+class PlenaryEvent(SQLModel, table=True):
+    """The plenary's history: one row per change, numbered without gaps per conference."""
+
+    __tablename__ = "plenary_event"
+    __table_args__ = (
+        UniqueConstraint("conference_id", "seq"),
+        UniqueConstraint("conference_id", "actor_id", "command_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = Field(foreign_key="conference.id", index=True)
+    seq: int
+    type: str
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    actor_id: int | None = Field(default=None, foreign_key="participant.id")
+    command_id: str | None = None
+    at: datetime
+
+
+class Announcement(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = Field(foreign_key="conference.id", index=True)
+    target: str  # domain.announcements.Target
+    room_id: int | None = Field(default=None, foreign_key="room.id")
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    author_id: int = Field(foreign_key="participant.id")
+    created_at: datetime
+    expires_at: datetime | None = None
+    ended_at: datetime | None = None
+
+
+class Breakout(SQLModel, table=True):
+    """One breakout phase: how people were placed and until when it runs."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = Field(foreign_key="conference.id", index=True)
+    agenda_item_id: int | None = Field(default=None, foreign_key="agendaitem.id")
+    mode: str  # domain.breakouts.Mode
+    seed: str
+    plan: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    opened_at: datetime
+    deadline: datetime | None = None
+    closed_at: datetime | None = None
+
+
+class BreakoutRoomState(SQLModel, table=True):
+    """A room in a breakout phase; closed when its own time is up or the phase ends."""
+
+    __tablename__ = "breakout_room"
+
+    breakout_id: int = Field(foreign_key="breakout.id", primary_key=True)
+    room_id: int = Field(foreign_key="room.id", primary_key=True)
+    closed_at: datetime | None = None
+
+
+class RoomAssignment(SQLModel, table=True):
+    """Who belongs in which room during a breakout phase (kept, so a dropout comes back)."""
+
+    __tablename__ = "room_assignment"
+
+    breakout_id: int = Field(foreign_key="breakout.id", primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", primary_key=True)
+    room_id: int = Field(foreign_key="room.id", index=True)
+    at: datetime
+
+
+class TopicRanking(SQLModel, table=True):
+    """A participant's wishes for the breakout rooms, best first (JSON list of slugs)."""
+
+    __tablename__ = "topic_ranking"
+
+    conference_id: int = Field(foreign_key="conference.id", primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", primary_key=True)
+    ranking: str
+    at: datetime
+
+
+class PlenaryPresence(SQLModel, table=True):
+    """Open plenary sockets of one participant (who is here to be placed in a room)."""
+
+    __tablename__ = "plenary_presence"
+
+    conference_id: int = Field(foreign_key="conference.id", primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", primary_key=True)
+    connections: int = 0
+    since: datetime
+
+
+class Question(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = Field(foreign_key="conference.id", index=True)
+    author_id: int = Field(foreign_key="participant.id")
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime
+    status: str = "visible"  # domain.questions.Status
+    answered: bool = False
+
+
+class QuestionVote(SQLModel, table=True):
+    __tablename__ = "question_vote"
+
+    question_id: int = Field(foreign_key="question.id", primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", primary_key=True)
+    at: datetime

@@ -21,3 +21,9 @@ def reply_header(command_id: str, ok: bool) -> str:
 def personal_header() -> str:
     """One person's own state (their dots); not part of the room's seq."""
     return "<!--plenum personal-->"
+
+
+# --- The plenary (issue 4) ---
+def side_header() -> str:
+    """State outside the seq (the dashboard's room summaries): whole replacements."""
+    return "<!--plenum summary-->"

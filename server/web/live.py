@@ -9,6 +9,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass
+from typing import ClassVar
 
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -89,7 +90,8 @@ class RoomMember:
     rt: Runtime
     connection: Connection
     participant: ParticipantRecord
-    room: RoomRecord
+    room: RoomRecord | None  # None on the plenary's socket (issue 4)
+    commands: ClassVar[dict] = {}  # what this socket understands (set below)
 
     async def serve(self) -> None:
         """Receive until the browser leaves, or until the hub drops the socket (too slow,
@@ -136,7 +138,7 @@ class RoomMember:
             return
         notice = None
         try:
-            handler = COMMANDS.get(command) if isinstance(command, str) else None
+            handler = self.commands.get(command) if isinstance(command, str) else None
             if handler is None:
                 raise DomainError("bad_command")
             applied = await handler(self, Command(message, command_id or None))
@@ -144,7 +146,7 @@ class RoomMember:
         except DomainError as refused:
             error = refused
         except Exception:
-            log.exception("room %s: command %r failed", self.room.id, command)
+            log.exception("%s: command %r failed", self.connection.stream, command)
             error = DomainError("server")
         renderer = self.rt.board_renderer
         reply = renderer.reply(command_id, error, self.connection.audience.language, notice)
@@ -329,3 +331,4 @@ COMMANDS: dict[str, Handler] = {
     "remove_takeaway": _remove_takeaway,
     "remove_member": _remove_member,
 }
+RoomMember.commands = COMMANDS

@@ -15,7 +15,7 @@ from ..realtime.connection import MODERATOR, PARTICIPANT, Audience
 from ..services import board, conferences, invites, moderation
 from ..store.records import ConferenceRecord
 from ..views.board import PHASES, SORT_ORDERS
-from . import identity, signin
+from . import identity, plenary_parts, signin
 from .runtime import runtime
 
 
@@ -94,7 +94,9 @@ async def conference_get(request: Request) -> Response:
             errors=[],
         )
     lobby = await conferences.lobby(runtime(request).backends, conference)
-    return render(request, "lobby.html", lobby=lobby, participant=participant)
+    language = _translator(request).language
+    live = await plenary_parts.plenary_context(request, conference, participant, language)
+    return render(request, "lobby.html", lobby=lobby, participant=participant, **live)
 
 
 async def join_post(request: Request) -> Response:
@@ -132,6 +134,9 @@ async def room_get(request: Request) -> Response:
     participant = await _participant(request, conference)
     if participant is None:
         return RedirectResponse(f"/c/{conference.slug}?next={request.url.path}", status_code=303)
+    elsewhere = await plenary_parts.room_redirect(request, conference, participant, room)
+    if elsewhere is not None:  # issue 4: breakouts send people to their own room
+        return elsewhere
     role = await moderation.role(backends, participant, room)
     view = MODERATOR if is_allowed(role, Action.MODERATE_ROOM) else PARTICIPANT
     audience = Audience(view, _translator(request).language)
@@ -149,6 +154,7 @@ async def room_get(request: Request) -> Response:
         max_minutes=MAX_MINUTES,
         sort_orders=SORT_ORDERS,
         timer_html=Markup(renderer.timer(snapshot.state, audience.language)),
+        plenary_html=await plenary_parts.room_extras(request, room, audience.language),
         **renderer.context(snapshot.state, audience),
     )
 

@@ -10,6 +10,7 @@ from ..services.passwords import Passwords
 from ..settings import Settings
 from ..views.board import BoardRenderer
 from ..views.environment import Views
+from ..views.plenary import PlenaryRenderer
 
 
 @dataclass
@@ -25,6 +26,8 @@ class Runtime:
     # --- Organiser accounts (issue 4) ---
     passwords: Passwords
     login_throttle: Throttle
+    # --- The plenary (issue 4) ---
+    plenary_renderer: PlenaryRenderer
 
 
 def runtime(connection: HTTPConnection) -> Runtime:

@@ -1,0 +1,388 @@
+"""The breakout phase, run by the organiser: open it by a mode (people are placed in one
+transaction, every room's timer starts and everyone is sent to their room), extend it,
+conduct every room's phase, move people, and close it (rooms read-only, everyone back).
+
+Room changes use the same store calls and room events as a moderator's commands, so each
+room's members see them live through the room's own stream.
+"""
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import Session
+
+from ..domain import assignment, breakouts, phases, timer
+from ..domain.assignment import BreakoutRoom, Person
+from ..domain.breakouts import Mode
+from ..domain.errors import DomainError
+from ..domain.permissions import Role
+from ..store import breakouts as store
+from ..store import plenary as plenary_store
+from ..store import rooms as room_store
+from ..store.conferences import load_lobby
+from ..store.plenary_view import payload, people_of
+from ..store.records import ConferenceRecord, ParticipantRecord, RoomRecord
+from ..store.room_live import BREAKOUT_ENDED
+from ..store.room_updates import PHASE_CHANGED, TIMER_CHANGED, effects
+from ..store.tables import Breakout
+from .backends import Backends
+from .plenary_change import Change, Context, apply
+from .room_change import Applied
+
+log = logging.getLogger(__name__)
+
+BREAKOUT_OPENED = "breakout_opened"
+BREAKOUT_CHANGED = "breakout_changed"
+BREAKOUT_CLOSED = "breakout_closed"
+PERSON_PLACED = "person_placed"
+PEOPLE_CHANGED = "people_changed"
+CONDUCTED_PHASES = ("collect", "cluster", "vote", "discuss")
+
+
+def breakout_rooms(session: Session, conference_id: int) -> list[BreakoutRoom]:
+    return [BreakoutRoom(r.slug, r.capacity) for r in store.rooms_of(session, conference_id)]
+
+
+def _people(session: Session, conference_id: int) -> list[Person]:
+    return [Person(str(pid), name) for pid, name, _ in store.people_here(session, conference_id)]
+
+
+def _method(session: Session, row: Breakout, rooms: list[BreakoutRoom]):
+    rankings = {str(k): v for k, v in store.rankings(session, row.conference_id).items()}
+    return breakouts.method(Mode(row.mode), row.seed, row.plan, rankings, rooms)
+
+
+def _by_slug(session: Session, conference_id: int) -> dict[str, RoomRecord]:
+    return {room.slug: room for room in store.rooms_of(session, conference_id)}
+
+
+def _set_room_phase(c: Context, room_id: int, phase: str) -> bool:
+    state = room_store.room_state(c.session, room_id)
+    try:
+        changed = phases.change_phase(c.role, state, phase)
+    except DomainError as refused:
+        if refused.code == "phase_unchanged":
+            return False
+        raise
+    room_store.set_phase(c.session, room_id, changed.phase)
+    c.tell_room(room_id, PHASE_CHANGED, effects(state=True, phase=changed.phase.value))
+    return True
+
+
+def _set_room_timer(c: Context, room_id: int, changed: timer.Timer, action: str) -> None:
+    room_store.set_timer(c.session, room_id, changed)
+    c.tell_room(room_id, TIMER_CHANGED, effects(state=True, action=action))
+
+
+async def open_breakout(
+    backends: Backends,
+    actor: ParticipantRecord,
+    conference: ConferenceRecord,
+    mode: str,
+    minutes: object,
+    plan: str | None,
+    cid,
+) -> Applied:
+    def decide(c: Context) -> Change:
+        items = {i.id: i for i in load_lobby(c.session, conference).agenda}
+        item = items.get(c.state.current_item_id)
+        rooms = breakout_rooms(c.session, conference.id)
+        running = store.running(c.session, conference.id) is not None
+        opening = breakouts.open_phase(
+            c.role, item.kind if item else None, running, mode, minutes, plan, rooms
+        )
+        row = Breakout(
+            conference_id=conference.id,
+            agenda_item_id=item.id,
+            mode=opening.mode.value,
+            seed=secrets.token_hex(8),
+            plan=opening.plan,
+            opened_at=c.now,
+            deadline=c.now + timedelta(minutes=opening.minutes),
+        )
+        by_slug = _by_slug(c.session, conference.id)
+        breakout_id = store.start(c.session, row, [room.id for room in by_slug.values()])
+        method = _method(c.session, row, rooms)
+        placed = {}
+        if method is not None:
+            slugs = assignment.assign(c.role, rooms, _people(c.session, conference.id), method)
+            placed = {int(key): by_slug[slug].id for key, slug in slugs.items()}
+            store.assign(c.session, breakout_id, placed)
+        for room in by_slug.values():
+            _set_room_phase(c, room.id, phases.Phase.COLLECT.value)
+            _set_room_timer(c, room.id, timer.start(c.role, opening.minutes, c.now), "start")
+        people = [pid for pid, _, _ in store.people_here(c.session, conference.id)]
+        sections = ["breakout", "people", "agenda"]
+        return Change(BREAKOUT_OPENED, payload(sections, people, mode=opening.mode.value))
+
+    return await apply(backends, actor, conference.id, cid, decide)
+
+
+def _close_rooms(c: Context, breakout_id: int, room_ids: list[int]) -> None:
+    for room_id in room_ids:
+        if not store.close_room(c.session, breakout_id, room_id):
+            continue
+        _set_room_phase(c, room_id, phases.Phase.CLOSED.value)
+        current = room_store.room_state(c.session, room_id).timer
+        if current.running or current.paused:
+            room_store.set_timer(c.session, room_id, timer.Timer())
+        c.tell_room(room_id, BREAKOUT_ENDED, {"breakout": breakout_id})
+
+
+def _finish(c: Context, row: Breakout) -> Change:
+    row.closed_at = c.now
+    c.session.add(row)
+    people = set(store.assignment(c.session, row.id))
+    people |= {pid for pid, _, _ in store.people_here(c.session, c.conference_id)}
+    return Change(BREAKOUT_CLOSED, payload(["breakout", "people", "agenda"], people))
+
+
+async def close_breakout(
+    backends: Backends, actor: ParticipantRecord | None, conference_id: int, cid
+) -> Applied:
+    """Every room closes (read-only) and everyone is sent back to the plenary."""
+
+    def decide(c: Context) -> Change:
+        row = store.running(c.session, conference_id)
+        breakouts.require_open(c.role, row is not None)
+        _close_rooms(c, row.id, store.open_room_ids(c.session, row.id))
+        return _finish(c, row)
+
+    return await apply(backends, actor, conference_id, cid, decide)
+
+
+async def close_due_rooms(backends: Backends, now: datetime) -> int:
+    """Rooms whose time is up close; a phase whose last room closed ends. Returns how many
+    rooms closed."""
+    due = await backends.database.read(lambda s: store.due_rooms(s, now))
+    by_phase: dict[tuple[int, int], list[int]] = {}
+    for conference_id, breakout_id, room_id in due:
+        by_phase.setdefault((conference_id, breakout_id), []).append(room_id)
+    for (conference_id, breakout_id), room_ids in by_phase.items():
+
+        def decide(c: Context, breakout_id=breakout_id, room_ids=room_ids) -> Change:
+            row = store.running(c.session, c.conference_id)
+            if row is None or row.id != breakout_id:
+                raise DomainError("breakout_not_open")
+            _close_rooms(c, breakout_id, room_ids)
+            if not store.open_room_ids(c.session, breakout_id):
+                return _finish(c, row)
+            return Change(BREAKOUT_CHANGED, payload(["breakout"], rooms_closed=room_ids))
+
+        with contextlib.suppress(DomainError):  # another process closed it first
+            await apply(backends, None, conference_id, None, decide)
+    return len(due)
+
+
+async def extend(
+    backends: Backends,
+    actor: ParticipantRecord,
+    conference: ConferenceRecord,
+    room: object,
+    minutes: object,
+    cid,
+) -> Applied:
+    """More time for one room (its id) or for every open room (room empty)."""
+
+    def decide(c: Context) -> Change:
+        row = store.running(c.session, conference.id)
+        breakouts.require_open(c.role, row is not None)
+        open_ids = store.open_room_ids(c.session, row.id)
+        targets = open_ids if room in (None, "", "all") else [_room_id(room, open_ids)]
+        for room_id in targets:
+            current = room_store.room_state(c.session, room_id).timer
+            _set_room_timer(c, room_id, timer.extend(c.role, current, minutes, c.now), "extend")
+        if room in (None, "", "all") and row.deadline is not None:
+            deadline = row.deadline if row.deadline.tzinfo else row.deadline.replace(tzinfo=UTC)
+            row.deadline = max(deadline, c.now) + timedelta(minutes=int(minutes))
+            c.session.add(row)
+        return Change(BREAKOUT_CHANGED, payload(["breakout"], extended=targets))
+
+    return await apply(backends, actor, conference.id, cid, decide)
+
+
+def _room_id(value: object, allowed: list[int]) -> int:
+    try:
+        room_id = int(value)
+    except (TypeError, ValueError):
+        raise DomainError("breakout_room_closed") from None
+    if room_id not in allowed:
+        raise DomainError("breakout_room_closed")
+    return room_id
+
+
+async def conduct(
+    backends: Backends, actor: ParticipantRecord, conference: ConferenceRecord, phase: str, cid
+) -> Applied:
+    """The global phase conductor: every open room of the phase to `phase` at once."""
+
+    def decide(c: Context) -> Change:
+        row = store.running(c.session, conference.id)
+        breakouts.require_open(c.role, row is not None)
+        if phase not in CONDUCTED_PHASES:
+            raise DomainError("unknown_phase")
+        changed = [
+            room_id
+            for room_id in store.open_room_ids(c.session, row.id)
+            if _set_room_phase(c, room_id, phase)
+        ]
+        if not changed:
+            raise DomainError("phase_unchanged")
+        return Change(BREAKOUT_CHANGED, payload(["breakout"], phase=phase, rooms=changed))
+
+    return await apply(backends, actor, conference.id, cid, decide)
+
+
+async def move_person(
+    backends: Backends,
+    actor: ParticipantRecord,
+    conference: ConferenceRecord,
+    person: int,
+    room: object,
+    cid,
+) -> Applied:
+    """Manual placement: the organiser puts someone (placed or not) into a room."""
+
+    def decide(c: Context) -> Change:
+        row = store.running(c.session, conference.id)
+        breakouts.require_open(c.role, row is not None)
+        rooms = breakout_rooms(c.session, conference.id)
+        by_id = {r.id: r for r in store.rooms_of(c.session, conference.id)}
+        by_slug = {r.slug: r for r in by_id.values()}
+        target = by_id.get(int(room)) if str(room).isdigit() else None
+        known = {p.participant_id for p in people_of(c.session, conference.id)}
+        if target is None:
+            raise DomainError("unknown_room", room=str(room))
+        if person not in known:
+            raise DomainError("unknown_person")
+        current = {str(k): by_id[v].slug for k, v in store.assignment(c.session, row.id).items()}
+        moved = assignment.move(c.role, rooms, current, str(person), target.slug)
+        store.assign(c.session, row.id, {person: by_slug[moved[str(person)]].id})
+        return Change(PERSON_PLACED, payload(["breakout", "people"], [person], room=target.id))
+
+    return await apply(backends, actor, conference.id, cid, decide)
+
+
+def _known_people(session: Session, conference_id: int, breakout_id: int):
+    from ..store.plenary_view import _breakout, _people
+
+    return _people(session, conference_id, _breakout(session, conference_id))
+
+
+def _place_late(c: Context, row: Breakout, participant_id: int, name: str) -> int | None:
+    """Place one newcomer by the phase's own method; nobody else moves."""
+    rooms = breakout_rooms(c.session, c.conference_id)
+    method = _method(c.session, row, rooms)
+    if method is None:
+        return None
+    by_id = {r.id: r for r in store.rooms_of(c.session, c.conference_id)}
+    by_slug = {r.slug: r for r in by_id.values()}
+    placed_ids = store.assignment(c.session, row.id)
+    current = {str(k): by_id[v].slug for k, v in placed_ids.items()}
+    names = store.names(c.session, placed_ids)
+    people = [Person(str(pid), names[pid][0]) for pid in placed_ids]
+    result = assignment.place_late_joiner(
+        rooms, current, people, Person(str(participant_id), name), method
+    )
+    room_id = by_slug[result[str(participant_id)]].id
+    store.assign(c.session, row.id, {participant_id: room_id})
+    return room_id
+
+
+async def arrive(backends: Backends, participant: ParticipantRecord, conference_id: int) -> None:
+    """Someone opened the plenary: count them present; while breakouts run, a late joiner
+    is placed by the phase's mode (a returning one keeps their room)."""
+
+    def decide(c: Context) -> Change:
+        store.add_connection(c.session, conference_id, participant.id)
+        row = store.running(c.session, conference_id)
+        late = row is not None and c.role is Role.PARTICIPANT
+        placed = None
+        if late and store.assigned_room(c.session, row.id, participant.id) is None:
+            try:
+                placed = _place_late(c, row, participant.id, participant.display_name)
+            except DomainError as refused:  # no place left: they wait in the plenary
+                log.info("late joiner %s not placed: %s", participant.id, refused.code)
+        sections = ["people", "breakout"] if placed is not None else ["people"]
+        return Change(PEOPLE_CHANGED, payload(sections, [participant.id]))
+
+    await apply(backends, participant, conference_id, None, decide)
+
+
+async def depart(backends: Backends, participant: ParticipantRecord, conference_id: int) -> None:
+    def decide(c: Context) -> Change:
+        store.remove_connection(c.session, conference_id, participant.id)
+        return Change(PEOPLE_CHANGED, payload(["people"]))
+
+    await apply(backends, participant, conference_id, None, decide)
+
+
+def check_entry(session: Session, participant: ParticipantRecord, room: RoomRecord, role: Role):
+    """Called in the transaction of entering a room: while breakouts run, participants go
+    to their own room; in self-selection, entering a room with space chooses it. Returns
+    a plenary seq to announce when the choice changed the plenary."""
+    row = store.running(session, room.conference_id)
+    if row is None or room.id in store.closed_rooms(session, row.id):
+        return None
+    by_id = {r.id: r for r in store.rooms_of(session, room.conference_id)}
+    placed = store.assignment(session, row.id)
+    current = {str(k): by_id[v].slug for k, v in placed.items() if v in by_id}
+    mine = placed.get(participant.id)
+    entry = breakouts.enter(
+        role,
+        Mode(row.mode),
+        by_id[mine].slug if mine in by_id else None,
+        BreakoutRoom(room.slug, room.capacity),
+        [BreakoutRoom(r.slug, r.capacity) for r in by_id.values()],
+        current,
+        str(participant.id),
+    )
+    if not entry.chooses:
+        return None
+    store.assign(session, row.id, {participant.id: room.id})
+    return plenary_store.append(
+        session,
+        room.conference_id,
+        PERSON_PLACED,
+        payload(["breakout", "people"], [participant.id], room=room.id),
+        participant.id,
+    )
+
+
+async def assigned_room_of(
+    backends: Backends, participant: ParticipantRecord, conference_id: int
+) -> RoomRecord | None:
+    def read(session: Session) -> RoomRecord | None:
+        row = store.running(session, conference_id)
+        room_id = store.assigned_room(session, row.id, participant.id) if row else None
+        return next((r for r in store.rooms_of(session, conference_id) if r.id == room_id), None)
+
+    return await backends.database.read(read)
+
+
+class BreakoutClock:
+    """Closes rooms whose breakout time is up: a small task per process that looks every
+    `tick` seconds (closing is idempotent, so several processes may run one)."""
+
+    def __init__(self, backends: Backends, tick: float) -> None:
+        self.backends = backends
+        self.tick = tick
+        self.task: asyncio.Task | None = None
+
+    def start(self) -> None:
+        self.task = asyncio.get_running_loop().create_task(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await close_due_rooms(self.backends, datetime.now(UTC))
+            except Exception:
+                log.exception("breakout clock: closing due rooms failed")
+            await asyncio.sleep(self.tick)
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()

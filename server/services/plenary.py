@@ -1,0 +1,261 @@
+"""What changes the plenary for everyone: the agenda pointer, banners, Q&A, report-back.
+
+Every command goes through `plenary_change.apply`; the domain decides, the store writes.
+"""
+
+import json
+
+from ..domain import agenda, announcements, questions, report_back
+from ..domain.agenda import Item
+from ..domain.announcements import Target
+from ..domain.breakouts import rank
+from ..domain.errors import DomainError
+from ..domain.permissions import Action, Role, require
+from ..store import announcements as announcement_store
+from ..store import breakouts as breakout_store
+from ..store import plenary as plenary_store
+from ..store import questions as question_store
+from ..store.conferences import _conference_record, load_lobby
+from ..store.plenary_records import SECTIONS, MyPlenary, PlenaryView
+from ..store.plenary_view import load_view, payload, room_ids_of
+from ..store.plenary_view import mine as my_plenary
+from ..store.records import ConferenceRecord, ParticipantRecord
+from ..store.room_live import ANNOUNCEMENTS_CHANGED, RoomExtras, extras_of
+from ..store.tables import Conference
+from .access import role_in_plenary
+from .backends import Backends
+from .breakouts import breakout_rooms
+from .plenary_change import Change, Context, apply
+from .room_change import Applied
+
+AGENDA_MOVED = "agenda_moved"
+ANNOUNCED = "announced"
+ANNOUNCEMENT_ENDED = "announcement_ended"
+QUESTION_ASKED = "question_asked"
+QUESTION_VOTED = "question_voted"
+QUESTION_MODERATED = "question_moderated"
+QA_SETTINGS = "qa_settings"
+TOPICS_RANKED = "topics_ranked"
+REPORT_CHANGED = "report_changed"
+
+
+async def move_agenda(
+    backends: Backends, actor: ParticipantRecord, conference: ConferenceRecord, target: str, cid
+) -> Applied:
+    def decide(c: Context) -> Change:
+        items = load_lobby(c.session, conference).agenda
+        facts = [Item(i.id, i.start, i.end, i.kind) for i in items]
+        moved = agenda.move_pointer(c.role, facts, c.state.current_item_id, target)
+        plenary_store.change(
+            c.session, conference.id, current_item_id=moved.item_id, item_started_at=c.now
+        )
+        return Change(AGENDA_MOVED, payload(["agenda", "breakout"], item=moved.item_id))
+
+    return await apply(backends, actor, conference.id, cid, decide)
+
+
+def _room_ids(c: Context) -> list[int]:
+    return [room.id for room in breakout_store.rooms_of(c.session, c.conference_id)]
+
+
+def _tell_rooms(c: Context, target: Target, room_id: int | None) -> None:
+    if target is Target.ROOM:
+        c.tell_room(room_id, ANNOUNCEMENTS_CHANGED)
+    else:
+        for each in _room_ids(c):
+            c.tell_room(each, ANNOUNCEMENTS_CHANGED)
+
+
+async def announce(
+    backends: Backends,
+    actor: ParticipantRecord,
+    conference: ConferenceRecord,
+    text: str,
+    target: str,
+    room: object,
+    minutes: object,
+    cid,
+) -> Applied:
+    """A banner for everyone, every room or one room; it reaches exactly those sockets."""
+
+    def decide(c: Context) -> Change:
+        try:
+            room_id = int(room) if room not in (None, "") else None
+        except (TypeError, ValueError):
+            room_id = None
+        known = frozenset(_room_ids(c))
+        made = announcements.announce(c.role, text, target, room_id, known, minutes, c.now)
+        new_id = announcement_store.add(c.session, conference.id, c.actor_id, made)
+        _tell_rooms(c, made.target, made.room_id)
+        return Change(ANNOUNCED, payload(["announcements"], announcement=new_id))
+
+    return await apply(backends, actor, conference.id, cid, decide)
+
+
+async def end_announcement(
+    backends: Backends, actor: ParticipantRecord, conference: ConferenceRecord, ident: int, cid
+) -> Applied:
+    def decide(c: Context) -> Change:
+        row = announcement_store.get(c.session, conference.id, ident)
+        if row is None:
+            raise DomainError("unknown_announcement")
+        expires = row.expires_at
+        if expires is not None and expires.tzinfo is None:
+            expires = expires.replace(tzinfo=c.now.tzinfo)
+        announcements.end(c.role, row.ended_at, expires, c.now)
+        announcement_store.end(c.session, ident)
+        _tell_rooms(c, Target(row.target), row.room_id)
+        return Change(ANNOUNCEMENT_ENDED, payload(["announcements"], announcement=ident))
+
+    return await apply(backends, actor, conference.id, cid, decide)
+
+
+# --- Q&A ---
+
+
+async def ask(
+    backends: Backends, actor: ParticipantRecord, conference: ConferenceRecord, text: str, cid
+) -> Applied:
+    def decide(c: Context) -> Change:
+        cleaned, status = questions.ask(c.role, text, c.state.qa_pre_moderation)
+        question_store.add(c.session, conference.id, c.actor_id, cleaned, status)
+        notice = "question_waits" if status is questions.Status.PENDING else None
+        return Change(QUESTION_ASKED, payload(["qa"]), notice=notice)
+
+    return await apply(backends, actor, conference.id, cid, decide)
+
+
+async def vote_question(
+    backends: Backends,
+    actor: ParticipantRecord,
+    conference: ConferenceRecord,
+    ident: int,
+    cid,
+    withdraw: bool = False,
+) -> Applied:
+    def decide(c: Context) -> Change:
+        question = question_store.facts(c.session, conference.id, ident)
+        already = question_store.has_voted(c.session, ident, c.actor_id)
+        if withdraw:
+            questions.withdraw(c.role, question, already)
+            question_store.withdraw(c.session, ident, c.actor_id)
+        else:
+            questions.vote(c.role, question, already)
+            question_store.vote(c.session, ident, c.actor_id)
+        return Change(QUESTION_VOTED, payload(["qa"], [c.actor_id], question=ident))
+
+    return await apply(backends, actor, conference.id, cid, decide)
+
+
+async def moderate_question(
+    backends: Backends,
+    actor: ParticipantRecord,
+    conference: ConferenceRecord,
+    ident: int,
+    action: str,
+    cid,
+) -> Applied:
+    def decide(c: Context) -> Change:
+        question = question_store.facts(c.session, conference.id, ident)
+        done = questions.moderate(c.role, question, action, c.state.pinned_question_id)
+        question_store.change(c.session, ident, status=done.status.value, answered=done.answered)
+        plenary_store.change(c.session, conference.id, pinned_question_id=done.pinned)
+        return Change(QUESTION_MODERATED, payload(["qa"], question=ident, action=action))
+
+    return await apply(backends, actor, conference.id, cid, decide)
+
+
+async def set_pre_moderation(
+    backends: Backends, actor: ParticipantRecord, conference: ConferenceRecord, on: bool, cid
+) -> Applied:
+    def decide(c: Context) -> Change:
+        require(c.role, Action.MODERATE_QUESTIONS)
+        if c.state.qa_pre_moderation == on:
+            raise DomainError("setting_unchanged")
+        plenary_store.change(c.session, conference.id, qa_pre_moderation=on)
+        return Change(QA_SETTINGS, payload(["qa"], pre_moderation=on))
+
+    return await apply(backends, actor, conference.id, cid, decide)
+
+
+# --- Wishes for the breakout rooms ---
+
+
+async def rank_topics(
+    backends: Backends, actor: ParticipantRecord, conference: ConferenceRecord, ranking, cid
+) -> Applied:
+    def decide(c: Context) -> Change:
+        chosen = rank(c.role, ranking, breakout_rooms(c.session, conference.id))
+        breakout_store.save_ranking(c.session, conference.id, c.actor_id, chosen)
+        return Change(TOPICS_RANKED, payload(people=[c.actor_id]))
+
+    return await apply(backends, actor, conference.id, cid, decide)
+
+
+# --- Report-back ---
+
+
+async def arrange_report(
+    backends: Backends, actor: ParticipantRecord, conference: ConferenceRecord, order, cid
+) -> Applied:
+    """Set the order of rooms and show the first."""
+
+    def decide(c: Context) -> Change:
+        chosen = report_back.arrange(c.role, _room_ids(c), order)
+        plenary_store.change(
+            c.session, conference.id, report_order=json.dumps(chosen), report_room_id=chosen[0]
+        )
+        return Change(REPORT_CHANGED, payload(["report"], room=chosen[0]))
+
+    return await apply(backends, actor, conference.id, cid, decide)
+
+
+async def show_report(
+    backends: Backends, actor: ParticipantRecord, conference: ConferenceRecord, target: str, cid
+) -> Applied:
+    def decide(c: Context) -> Change:
+        order = json.loads(c.state.report_order or "[]")
+        room = report_back.show(c.role, order, c.state.report_room_id, target)
+        plenary_store.change(c.session, conference.id, report_room_id=room)
+        return Change(REPORT_CHANGED, payload(["report"], room=room))
+
+    return await apply(backends, actor, conference.id, cid, decide)
+
+
+# --- Reads for the plenary's sockets and pages ---
+
+
+async def conference_by_id(backends: Backends, conference_id: int) -> ConferenceRecord | None:
+    def read(session) -> ConferenceRecord | None:
+        row = session.get(Conference, conference_id)
+        return _conference_record(row) if row is not None else None
+
+    return await backends.database.read(read)
+
+
+async def role(backends: Backends, participant: ParticipantRecord, conference_id: int) -> Role:
+    return await backends.database.read(lambda s: role_in_plenary(s, participant, conference_id))
+
+
+async def room_ids(backends: Backends, conference_id: int) -> list[int]:
+    return await backends.database.read(lambda s: room_ids_of(s, conference_id))
+
+
+async def view(backends: Backends, conference_id: int, dashboard: bool = False) -> PlenaryView:
+    """The whole plenary for a page (the socket's first snapshot follows at once)."""
+
+    def read(session) -> PlenaryView:
+        return load_view(session, conference_id, set(SECTIONS), dashboard)
+
+    return await backends.database.read(read)
+
+
+async def mine(backends: Backends, participant: ParticipantRecord) -> MyPlenary:
+    def read(session) -> MyPlenary:
+        return my_plenary(session, participant.conference_id, [participant.id])[participant.id]
+
+    return await backends.database.read(read)
+
+
+async def room_extras(backends: Backends, room_id: int) -> RoomExtras:
+    return await backends.database.read(lambda s: extras_of(s, room_id))

@@ -1,0 +1,240 @@
+"""Breakout phases, who is placed where, people's wishes, and who is in the plenary."""
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, func, update
+from sqlmodel import Session, select
+
+from .conferences import _room_record
+from .records import RoomRecord
+from .tables import (
+    Breakout,
+    BreakoutRoomState,
+    Participant,
+    PlenaryPresence,
+    Presence,
+    Room,
+    RoomAssignment,
+    TopicRanking,
+)
+
+
+def rooms_of(session: Session, conference_id: int) -> list[RoomRecord]:
+    rows = session.exec(
+        select(Room)
+        .where(Room.conference_id == conference_id, ~Room.archived)
+        .order_by(Room.position)
+    )
+    return [_room_record(row) for row in rows]
+
+
+def newest(session: Session, conference_id: int) -> Breakout | None:
+    return session.exec(
+        select(Breakout)
+        .where(Breakout.conference_id == conference_id)
+        .order_by(Breakout.id.desc())
+        .limit(1)
+    ).first()
+
+
+def running(session: Session, conference_id: int) -> Breakout | None:
+    found = newest(session, conference_id)
+    return found if found is not None and found.closed_at is None else None
+
+
+def start(session: Session, breakout: Breakout, room_ids: Iterable[int]) -> int:
+    session.add(breakout)
+    session.flush()
+    for room_id in room_ids:
+        session.add(BreakoutRoomState(breakout_id=breakout.id, room_id=room_id))
+    return breakout.id
+
+
+def assignment(session: Session, breakout_id: int) -> dict[int, int]:
+    """participant id -> room id."""
+    rows = session.exec(
+        select(RoomAssignment.participant_id, RoomAssignment.room_id).where(
+            RoomAssignment.breakout_id == breakout_id
+        )
+    )
+    return dict(rows.all())
+
+
+def assigned_room(session: Session, breakout_id: int, participant_id: int) -> int | None:
+    row = session.get(RoomAssignment, (breakout_id, participant_id))
+    return row.room_id if row is not None else None
+
+
+def assign(session: Session, breakout_id: int, placed: dict[int, int]) -> None:
+    """Put people into rooms (a new place replaces an older one)."""
+    now = datetime.now(UTC)
+    for participant_id, room_id in placed.items():
+        row = session.get(RoomAssignment, (breakout_id, participant_id))
+        if row is None:
+            row = RoomAssignment(breakout_id=breakout_id, participant_id=participant_id, at=now)
+        row.room_id, row.at = room_id, now
+        session.add(row)
+    session.flush()
+
+
+def assigned_counts(session: Session, breakout_id: int) -> dict[int, int]:
+    rows = session.exec(
+        select(RoomAssignment.room_id, func.count())
+        .where(RoomAssignment.breakout_id == breakout_id)
+        .group_by(RoomAssignment.room_id)
+    )
+    return dict(rows.all())
+
+
+def closed_rooms(session: Session, breakout_id: int) -> frozenset[int]:
+    rows = session.exec(
+        select(BreakoutRoomState.room_id).where(
+            BreakoutRoomState.breakout_id == breakout_id, BreakoutRoomState.closed_at.is_not(None)
+        )
+    )
+    return frozenset(rows.all())
+
+
+def close_room(session: Session, breakout_id: int, room_id: int) -> bool:
+    """Mark a room of the phase closed; False if it was already."""
+    result = session.execute(
+        update(BreakoutRoomState)
+        .where(
+            BreakoutRoomState.breakout_id == breakout_id,
+            BreakoutRoomState.room_id == room_id,
+            BreakoutRoomState.closed_at.is_(None),
+        )
+        .values(closed_at=datetime.now(UTC))
+    )
+    return result.rowcount == 1
+
+
+def open_room_ids(session: Session, breakout_id: int) -> list[int]:
+    rows = session.exec(
+        select(BreakoutRoomState.room_id).where(
+            BreakoutRoomState.breakout_id == breakout_id, BreakoutRoomState.closed_at.is_(None)
+        )
+    )
+    return list(rows.all())
+
+
+def ended_in(session: Session, room_id: int) -> int | None:
+    """The phase whose end closed this room most recently (None: open, or never in one)."""
+    row = session.exec(
+        select(BreakoutRoomState.breakout_id, BreakoutRoomState.closed_at)
+        .where(BreakoutRoomState.room_id == room_id)
+        .order_by(BreakoutRoomState.breakout_id.desc())
+        .limit(1)
+    ).first()
+    return row[0] if row is not None and row[1] is not None else None
+
+
+def due_rooms(session: Session, now: datetime) -> list[tuple[int, int, int]]:
+    """(conference, breakout, room) of rooms in a running phase whose time is up."""
+    rows = session.exec(
+        select(Breakout.conference_id, Breakout.id, Room.id, Room.timer_deadline)
+        .join(BreakoutRoomState, BreakoutRoomState.breakout_id == Breakout.id)
+        .join(Room, Room.id == BreakoutRoomState.room_id)
+        .where(
+            Breakout.closed_at.is_(None),
+            BreakoutRoomState.closed_at.is_(None),
+            Room.timer_deadline.is_not(None),
+        )
+    )
+    due = []
+    for conference_id, breakout_id, room_id, deadline in rows:
+        if deadline.tzinfo is None:
+            deadline = deadline.replace(tzinfo=UTC)
+        if deadline <= now:
+            due.append((conference_id, breakout_id, room_id))
+    return due
+
+
+# --- Wishes ---
+
+
+def rankings(session: Session, conference_id: int) -> dict[int, list[str]]:
+    rows = session.exec(
+        select(TopicRanking.participant_id, TopicRanking.ranking).where(
+            TopicRanking.conference_id == conference_id
+        )
+    )
+    return {pid: json.loads(ranking) for pid, ranking in rows}
+
+
+def ranking_of(session: Session, conference_id: int, participant_id: int) -> list[str]:
+    row = session.get(TopicRanking, (conference_id, participant_id))
+    return json.loads(row.ranking) if row is not None else []
+
+
+def save_ranking(session: Session, conference_id: int, participant_id: int, ranking: list) -> None:
+    row = session.get(TopicRanking, (conference_id, participant_id))
+    if row is None:
+        row = TopicRanking(conference_id=conference_id, participant_id=participant_id, ranking="")
+    row.ranking, row.at = json.dumps(ranking), datetime.now(UTC)
+    session.add(row)
+
+
+# --- Who is here ---
+
+
+def add_connection(session: Session, conference_id: int, participant_id: int) -> int:
+    row = session.get(PlenaryPresence, (conference_id, participant_id))
+    if row is None:
+        row = PlenaryPresence(
+            conference_id=conference_id, participant_id=participant_id, since=datetime.now(UTC)
+        )
+    row.connections += 1
+    session.add(row)
+    session.flush()
+    return row.connections
+
+
+def remove_connection(session: Session, conference_id: int, participant_id: int) -> int:
+    row = session.get(PlenaryPresence, (conference_id, participant_id))
+    if row is None:
+        return 0
+    row.connections -= 1
+    if row.connections <= 0:
+        session.delete(row)
+        session.flush()
+        return 0
+    session.add(row)
+    return row.connections
+
+
+def forget_presence(session: Session) -> None:
+    session.execute(delete(PlenaryPresence))
+
+
+def people_here(session: Session, conference_id: int) -> list[tuple[int, str, str | None]]:
+    """Participants (not organisers) in the plenary or in a room now, in order of joining."""
+    in_rooms = select(Presence.participant_id).join(Room, Room.id == Presence.room_id)
+    in_rooms = in_rooms.where(Room.conference_id == conference_id)
+    in_plenary = select(PlenaryPresence.participant_id).where(
+        PlenaryPresence.conference_id == conference_id
+    )
+    rows = session.exec(
+        select(Participant.id, Participant.display_name, Participant.organisation)
+        .where(
+            Participant.conference_id == conference_id,
+            Participant.organiser_id.is_(None),
+            Participant.id.in_(in_rooms) | Participant.id.in_(in_plenary),
+        )
+        .order_by(Participant.id)
+    )
+    return list(rows.all())
+
+
+def names(session: Session, participant_ids: Iterable[int]) -> dict[int, tuple[str, str | None]]:
+    ids = list(participant_ids)
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(Participant.id, Participant.display_name, Participant.organisation).where(
+            Participant.id.in_(ids)
+        )
+    )
+    return {pid: (name, org) for pid, name, org in rows}

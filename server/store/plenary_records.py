@@ -1,0 +1,164 @@
+"""Read models of the plenary, the breakout phase and the organiser's dashboard."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .records import (
+    AgendaRecord,
+    CardRecord,
+    ClusterRecord,
+    ConferenceRecord,
+    RoomRecord,
+    TakeawayRecord,
+)
+
+SECTIONS = ("agenda", "announcements", "breakout", "people", "qa", "report")
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaNow:
+    items: list[AgendaRecord]
+    current_id: int | None
+    next_id: int | None
+    minutes_late: int
+
+    @property
+    def current(self) -> AgendaRecord | None:
+        return next((item for item in self.items if item.id == self.current_id), None)
+
+    @property
+    def following(self) -> AgendaRecord | None:
+        return next((item for item in self.items if item.id == self.next_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class AnnouncementRecord:
+    id: int
+    target: str
+    room_id: int | None
+    room_title: str | None
+    text: str
+    created_at: datetime
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class BreakoutRecord:
+    id: int
+    mode: str
+    opened_at: datetime
+    deadline: datetime | None
+    closed_at: datetime | None
+    assigned: dict[int, int]  # room id -> people assigned
+    closed_rooms: frozenset[int] = frozenset()
+
+    @property
+    def open(self) -> bool:
+        return self.closed_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecord:
+    """Someone the organiser may place: here now or already placed."""
+
+    participant_id: int
+    display_name: str
+    organisation: str | None
+    room_id: int | None
+    present: bool
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionRecord:
+    id: int
+    author_id: int
+    author_name: str
+    text: str
+    status: str
+    answered: bool
+    votes: int
+
+
+@dataclass(frozen=True, slots=True)
+class QARecord:
+    questions: list[QuestionRecord]  # open ones by votes, then answered; every status
+    pinned_id: int | None
+    pre_moderation: bool
+
+    @property
+    def pinned(self) -> QuestionRecord | None:
+        return next((q for q in self.questions if q.id == self.pinned_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRecord:
+    order: list[RoomRecord]
+    current: RoomRecord | None
+    takeaways: list[TakeawayRecord] = field(default_factory=list)
+    top_cards: list[CardRecord] = field(default_factory=list)
+    top_clusters: list[tuple[ClusterRecord, int]] = field(default_factory=list)  # with votes
+    moderators: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class RoomSummary:
+    """One room on the organiser's dashboard."""
+
+    room: RoomRecord
+    path: str  # the room's page
+    present: int
+    cards: int
+    votes: int
+    phase: str
+    deadline: datetime | None
+    remaining: int | None
+    moderator_present: bool
+    last_contribution: datetime | None
+    assigned: int | None  # people placed here in the running breakout
+
+
+@dataclass(frozen=True, slots=True)
+class PlenaryView:
+    """The plenary as of one moment; sections not asked for are None."""
+
+    conference: ConferenceRecord
+    rooms: list[RoomRecord]
+    seq: int = 0
+    agenda: AgendaNow | None = None
+    announcements: list[AnnouncementRecord] | None = None
+    breakout: BreakoutRecord | None = None  # the newest phase, open or closed
+    people: list[PersonRecord] | None = None
+    qa: QARecord | None = None
+    report: ReportRecord | None = None
+    summaries: list[RoomSummary] | None = None
+
+    def room(self, room_id: int | None) -> RoomRecord | None:
+        return next((room for room in self.rooms if room.id == room_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class MyPlenary:
+    """One person's own part of the plenary: their room, votes and wishes."""
+
+    participant_id: int
+    conference_slug: str
+    breakout_id: int | None
+    breakout_open: bool
+    room: RoomRecord | None
+    voted: frozenset[int]
+    ranking: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class PlenaryUpdate:
+    """What changed after a known seq (sections to show again), in the hub's terms."""
+
+    seq: int
+    first_seq: int
+    sections: frozenset[str]
+    view: PlenaryView | None
+    snapshot: PlenaryView | None = None
+    personal: dict[int, MyPlenary] = field(default_factory=dict)
+    summaries: list[RoomSummary] = field(default_factory=list)  # rooms that changed
+    for_everyone: bool = False
+    removed: list[int] = field(default_factory=list)

@@ -1,0 +1,298 @@
+"""Everything the hub needs to bring plenary sockets up to date, in one read.
+
+Each plenary event's payload names the sections it touched and the people whose own
+part changed, so a batch of events becomes an update without knowing each command.
+"""
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from ..domain.agenda import Item as AgendaFacts
+from ..domain.agenda import minutes_late, next_item
+from . import announcements, breakouts, plenary, questions
+from .boards import load_board
+from .conferences import _conference_record, load_lobby
+from .plenary_records import (
+    SECTIONS,
+    AgendaNow,
+    BreakoutRecord,
+    MyPlenary,
+    PersonRecord,
+    PlenaryUpdate,
+    PlenaryView,
+    QARecord,
+    ReportRecord,
+    RoomSummary,
+)
+from .presence import count_present
+from .rooms import room_state
+from .tables import (
+    Card,
+    Comment,
+    Conference,
+    ModeratorGrant,
+    ModeratorInvite,
+    Participant,
+    Presence,
+    Room,
+    RoomModerator,
+    Vote,
+)
+
+
+def payload(sections: Iterable[str] = (), people: Iterable[int] = (), **details) -> dict:
+    """A plenary event's payload: the sections to show again and whose own part changed."""
+    result = dict(details)
+    if sections:
+        result["sections"] = sorted(set(sections))
+    if people:
+        result["people"] = sorted(set(people))
+    return result
+
+
+def load_plenary_update(
+    session: Session,
+    conference_id: int,
+    after_seq: int | None,
+    with_snapshot: bool,
+    personal_for: frozenset[int],
+    touched_topics: frozenset[str] = frozenset(),
+    dashboard: bool = False,
+) -> PlenaryUpdate:
+    events = (
+        plenary.events_after(session, conference_id, after_seq) if after_seq is not None else []
+    )
+    seq = events[-1].seq if events else plenary.last_seq(session, conference_id)
+    sections: set[str] = set()
+    people: set[int] = set(personal_for)
+    for event in events:
+        details = json.loads(event.payload)
+        sections.update(details.get("sections", ()))
+        people.update(details.get("people", ()))
+    wanted = set(SECTIONS) if with_snapshot else sections
+    view = load_view(session, conference_id, wanted, dashboard and with_snapshot, seq)
+    touched_rooms = [int(t.split(".")[1]) for t in touched_topics if t.startswith("room.")]
+    return PlenaryUpdate(
+        seq=seq,
+        first_seq=events[0].seq if events else seq + 1,
+        sections=frozenset(sections),
+        view=view,
+        snapshot=view if with_snapshot else None,
+        personal=mine(session, conference_id, people) if people else {},
+        summaries=summaries(session, conference_id, touched_rooms) if touched_rooms else [],
+    )
+
+
+def load_view(
+    session: Session,
+    conference_id: int,
+    sections: set[str],
+    with_summaries: bool = False,
+    seq: int = 0,
+) -> PlenaryView:
+    conference = session.get(Conference, conference_id)
+    record = _conference_record(conference)
+    lobby = load_lobby(session, record)
+    state = plenary.state(session, conference_id)
+    found: dict = {}
+    if "agenda" in sections:
+        found["agenda"] = _agenda(lobby.agenda, state, conference.timezone)
+    if "announcements" in sections:
+        found["announcements"] = announcements.active(session, conference_id, everywhere=True)
+    if "breakout" in sections or "people" in sections:
+        found["breakout"] = _breakout(session, conference_id)
+    if "people" in sections:
+        found["people"] = _people(session, conference_id, found["breakout"])
+    if "qa" in sections:
+        found["qa"] = QARecord(
+            questions.all_of(session, conference_id),
+            state.pinned_question_id,
+            state.qa_pre_moderation,
+        )
+    if "report" in sections:
+        found["report"] = _report(session, lobby.rooms, state)
+    if with_summaries:
+        found["summaries"] = summaries(session, conference_id, [r.id for r in lobby.rooms])
+    return PlenaryView(conference=record, rooms=lobby.rooms, seq=seq, **found)
+
+
+def _agenda(items, state, timezone: str) -> AgendaNow:
+    facts = [AgendaFacts(i.id, i.start, i.end, i.kind) for i in items]
+    following = next_item(facts, state.current_item_id)
+    current = next((i for i in items if i.id == state.current_item_id), None)
+    late = 0
+    if current is not None and state.item_started_at is not None:
+        started = state.item_started_at
+        if started.tzinfo is None:
+            started = started.replace(tzinfo=UTC)
+        late = minutes_late(current.start, started.astimezone(ZoneInfo(timezone)))
+    return AgendaNow(items, state.current_item_id, following.id if following else None, late)
+
+
+def _breakout(session: Session, conference_id: int) -> BreakoutRecord | None:
+    row = breakouts.newest(session, conference_id)
+    if row is None:
+        return None
+    return BreakoutRecord(
+        id=row.id,
+        mode=row.mode,
+        opened_at=_aware(row.opened_at),
+        deadline=_aware(row.deadline),
+        closed_at=_aware(row.closed_at),
+        assigned=breakouts.assigned_counts(session, row.id),
+        closed_rooms=breakouts.closed_rooms(session, row.id),
+    )
+
+
+def _people(session: Session, conference_id: int, breakout) -> list[PersonRecord]:
+    placed = breakouts.assignment(session, breakout.id) if breakout and breakout.open else {}
+    here = breakouts.people_here(session, conference_id)
+    present = {pid for pid, _, _ in here}
+    named = breakouts.names(session, set(placed) - present)
+    people = [PersonRecord(pid, name, org, placed.get(pid), True) for pid, name, org in here]
+    people += [
+        PersonRecord(pid, *named[pid], placed[pid], False) for pid in sorted(set(placed) - present)
+    ]
+    return people
+
+
+def _report(session: Session, rooms, state) -> ReportRecord:
+    by_id = {room.id: room for room in rooms}
+    order = [by_id[i] for i in json.loads(state.report_order or "[]") if i in by_id]
+    current = by_id.get(state.report_room_id)
+    if current is None:
+        return ReportRecord(order, None)
+    board = load_board(session, current.id, 0)
+    cards = [c for column in board.columns for c in column.cards]
+    cards += [c for column in board.columns for cluster in column.clusters for c in cluster.cards]
+    visible = [c for c in cards if c.status == "visible" and c.votes > 0]
+    top_cards = sorted(visible, key=lambda c: (-c.votes, c.id))[:5]
+    clusters = [cl for column in board.columns for cl in column.clusters]
+    with_votes = [(cl, sum(c.votes for c in cl.cards if c.status == "visible")) for cl in clusters]
+    top_clusters = sorted([x for x in with_votes if x[1] > 0], key=lambda x: (-x[1], x[0].id))[:3]
+    return ReportRecord(
+        order, current, board.takeaways, top_cards, top_clusters, _moderators(session, current.id)
+    )
+
+
+def _moderators(session: Session, room_id: int) -> list[str]:
+    """Who moderated: those who took up a link for the room, else those the file names."""
+    rows = session.exec(
+        select(Participant.display_name)
+        .join(ModeratorGrant, ModeratorGrant.participant_id == Participant.id)
+        .join(ModeratorInvite, ModeratorInvite.id == ModeratorGrant.invite_id)
+        .where(ModeratorGrant.room_id == room_id, ModeratorInvite.revoked_at.is_(None))
+        .order_by(Participant.id)
+    ).all()
+    if rows:
+        return list(rows)
+    named = session.exec(
+        select(RoomModerator.name)
+        .where(RoomModerator.room_id == room_id)
+        .order_by(RoomModerator.id)
+    )
+    return list(named.all())
+
+
+def mine(session: Session, conference_id: int, people: Iterable[int]) -> dict[int, MyPlenary]:
+    ids = list(people)
+    breakout = breakouts.newest(session, conference_id)
+    is_open = breakout is not None and breakout.closed_at is None
+    placed = breakouts.assignment(session, breakout.id) if is_open else {}
+    rooms = {room.id: room for room in breakouts.rooms_of(session, conference_id)} if placed else {}
+    voted = questions.voted_by(session, conference_id, ids)
+    slug = session.get(Conference, conference_id).slug
+    return {
+        pid: MyPlenary(
+            participant_id=pid,
+            conference_slug=slug,
+            breakout_id=breakout.id if breakout else None,
+            breakout_open=is_open,
+            room=rooms.get(placed.get(pid)),
+            voted=frozenset(voted[pid]),
+            ranking=breakouts.ranking_of(session, conference_id, pid),
+        )
+        for pid in ids
+    }
+
+
+def summaries(session: Session, conference_id: int, room_ids: list[int]) -> list[RoomSummary]:
+    """The dashboard's line for each of these rooms."""
+    rooms = [r for r in breakouts.rooms_of(session, conference_id) if r.id in set(room_ids)]
+    breakout = breakouts.running(session, conference_id)
+    assigned = breakouts.assigned_counts(session, breakout.id) if breakout else {}
+    slug = session.get(Conference, conference_id).slug
+    found = []
+    for room in rooms:
+        state = room_state(session, room.id)
+        found.append(
+            RoomSummary(
+                room=room,
+                path=f"/c/{slug}/rooms/{room.slug}",
+                present=count_present(session, room.id),
+                cards=_count(session, Card, room.id, Card.status == "visible"),
+                votes=_count(session, Vote, room.id),
+                phase=state.phase.value,
+                deadline=state.timer.deadline,
+                remaining=state.timer.remaining,
+                moderator_present=_moderator_present(session, room.id),
+                last_contribution=_last_contribution(session, room.id),
+                assigned=assigned.get(room.id, 0) if breakout else None,
+            )
+        )
+    return found
+
+
+def _count(session: Session, table, room_id: int, *conditions) -> int:
+    return session.exec(
+        select(func.count()).select_from(table).where(table.room_id == room_id, *conditions)
+    ).one()
+
+
+def _moderator_present(session: Session, room_id: int) -> bool:
+    row = session.exec(
+        select(Presence.participant_id)
+        .join(ModeratorGrant, ModeratorGrant.participant_id == Presence.participant_id)
+        .join(ModeratorInvite, ModeratorInvite.id == ModeratorGrant.invite_id)
+        .where(
+            Presence.room_id == room_id,
+            ModeratorGrant.room_id == room_id,
+            ModeratorInvite.revoked_at.is_(None),
+        )
+        .limit(1)
+    ).first()
+    return row is not None
+
+
+def _last_contribution(session: Session, room_id: int) -> datetime | None:
+    moments = [
+        session.exec(select(func.max(Card.created_at)).where(Card.room_id == room_id)).one(),
+        session.exec(select(func.max(Comment.created_at)).where(Comment.room_id == room_id)).one(),
+        session.exec(select(func.max(Vote.created_at)).where(Vote.room_id == room_id)).one(),
+    ]
+    known = [_aware(m) for m in moments if m is not None]
+    return max(known) if known else None
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+def room_ids_of(session: Session, conference_id: int) -> list[int]:
+    return list(
+        session.exec(
+            select(Room.id).where(Room.conference_id == conference_id, ~Room.archived)
+        ).all()
+    )
+
+
+def people_of(session: Session, conference_id: int) -> list[PersonRecord]:
+    """Who the organiser may place: here now, or placed in the running phase."""
+    return _people(session, conference_id, _breakout(session, conference_id))

@@ -1,0 +1,138 @@
+"""Fragments of the plenary (and what the plenary puts into rooms), rendered once per
+audience: participants, moderators (the Q&A's controls), the organiser's dashboard, and
+the projector (read-only, large type)."""
+
+from datetime import UTC, datetime
+
+from markupsafe import Markup
+
+from ..domain.breakouts import Mode
+from ..domain.errors import DomainError
+from ..domain.timer import MAX_MINUTES, Timer
+from ..realtime.connection import MODERATOR, Audience
+from ..store.plenary_records import SECTIONS, MyPlenary, PlenaryUpdate, PlenaryView
+from ..store.room_live import RoomLiveUpdate, RoomSnapshot
+from .board import BoardRenderer
+from .environment import Views
+from .frames import delta_header, personal_header, side_header, snapshot_header
+
+ORGANISER = "organiser"  # the organiser's live dashboard
+PROJECTOR = "projector"  # read-only, large type, for a screen in the hall
+MODES = [mode.value for mode in Mode]
+CONDUCTED_PHASES = ("collect", "cluster", "vote", "discuss")
+# Sections each audience is shown (the rest it never receives).
+_SHOWN = {
+    ORGANISER: SECTIONS,
+    PROJECTOR: ("agenda", "announcements", "qa", "report"),
+}
+_DEFAULT = ("agenda", "announcements", "breakout", "qa", "report")
+
+
+def shown(view: str) -> tuple[str, ...]:
+    return _SHOWN.get(view, _DEFAULT)
+
+
+class PlenaryRenderer:
+    def __init__(self, views: Views, board: BoardRenderer) -> None:
+        self.views = views
+        self.board = board
+
+    def section(self, name: str, view: PlenaryView, audience: Audience, oob: bool = True) -> str:
+        lang = audience.language
+        context = {
+            "view": view,
+            "audience": audience.view,
+            "organiser": audience.view == ORGANISER,
+            "moderator": audience.view in (MODERATOR, ORGANISER),
+            "projector": audience.view == PROJECTOR,
+            "oob": oob,
+        }
+        if name == "breakout":
+            context.update(self._breakout_context(view, lang))
+        return self.views.render(f"_plenary_{name}.html", lang, **context)
+
+    def _breakout_context(self, view: PlenaryView, lang: str) -> dict:
+        breakout = view.breakout
+        running = breakout is not None and breakout.open
+        timer = Timer(deadline=breakout.deadline) if running else Timer()
+        now = datetime.now(UTC)
+        timer_html = self.views.render(
+            "_timer.html",
+            lang,
+            timer=timer,
+            seconds_left=timer.seconds_left(now),
+            server_now_ms=int(now.timestamp() * 1000),
+            read_only=False,
+            oob=False,
+        )
+        return {
+            "running": running,
+            "timer_html": Markup(timer_html),
+            "modes": MODES,
+            "phases": CONDUCTED_PHASES,
+            "max_minutes": MAX_MINUTES,
+        }
+
+    def snapshot(self, view: PlenaryView, audience: Audience) -> str:
+        parts = [snapshot_header(view.seq)]
+        for name in shown(audience.view):
+            parts.append(self.section(name, view, audience))
+        if audience.view == ORGANISER and view.summaries is not None:
+            parts.append(self.summaries(view.summaries, audience.language, whole=True))
+        return "".join(parts)
+
+    def delta(self, update: PlenaryUpdate, audience: Audience) -> str:
+        parts = [delta_header(update.first_seq, update.seq)]
+        for name in shown(audience.view):
+            if name in update.sections:
+                parts.append(self.section(name, update.view, audience))
+        return "".join(parts)
+
+    def side(self, update: PlenaryUpdate, audience: Audience) -> str:
+        if audience.view != ORGANISER or not update.summaries:
+            return ""
+        return side_header() + self.summaries(update.summaries, audience.language)
+
+    def summaries(self, summaries: list, language: str, whole: bool = False) -> str:
+        now = datetime.now(UTC)
+        return self.views.render(
+            "_dashboard_rooms.html",
+            language,
+            summaries=summaries,
+            whole=whole,
+            now=now,
+            now_ms=int(now.timestamp() * 1000),
+        )
+
+    def personal(self, mine: MyPlenary, language: str) -> str:
+        return personal_header() + self.views.render("_my_plenary.html", language, mine=mine)
+
+    def farewell(self, language: str) -> str:
+        return self.board.reply("removed", DomainError("removed_from_room"), language)
+
+
+class RoomLiveRenderer:
+    """The board's renderer, plus the plenary's banners and the way back after breakouts."""
+
+    def __init__(self, views: Views, board: BoardRenderer) -> None:
+        self.views = views
+        self.board = board
+
+    def extras(self, extras, language: str) -> str:
+        return self.views.render("_room_plenary.html", language, extras=extras, oob=True)
+
+    def snapshot(self, snapshot: RoomSnapshot, audience: Audience) -> str:
+        board = self.board.snapshot(snapshot.board, audience)
+        return board + self.extras(snapshot.extras, audience.language)
+
+    def delta(self, update: RoomLiveUpdate, audience: Audience) -> str:
+        frame = self.board.delta(update.update, audience)
+        if update.extras is not None:
+            frame += self.extras(update.extras, audience.language)
+        return frame
+
+    def personal(self, votes, language: str) -> str:
+        return self.board.personal(votes, language)
+
+    def farewell(self, language: str) -> str:
+        return self.board.farewell(language)

@@ -1,0 +1,131 @@
+"""The whole day in miniature, in real browsers: the organiser advances the agenda, opens
+breakouts by preference, two participants land in their rooms, the time runs out, both
+return to the plenary, and report-back shows both rooms' results."""
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import update
+
+from server.store.database import Database
+from server.store.tables import Room
+
+from ..conftest import MYK
+from ..test_organisers import PASSWORD, make_organiser
+
+STRATEGY, NARRATIVE = "Strategieentwicklung", "Narrative der Smart City"
+
+
+@pytest.fixture
+def settings(settings):
+    return replace(settings, breakout_tick_seconds=0.1)
+
+
+def _time_is_up(settings) -> None:
+    """Every room's deadline passes, as the clock would make it."""
+    past = datetime.now(UTC) - timedelta(seconds=1)
+    database = Database(settings.database_url)
+    database.run_write(lambda s: s.execute(update(Room).values(timer_deadline=past)))
+    database.close()
+
+
+def _page(browser: Browser) -> Page:
+    page = browser.new_context(locale="de-DE").new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.console_errors = errors
+    return page
+
+
+def _participant(browser: Browser, base: str, name: str, wish: str) -> Page:
+    page = _page(browser)
+    page.goto(f"{base}/c/{MYK}")
+    page.get_by_label("Anzeigename").fill(name)
+    page.get_by_role("button", name="Teilnehmen").click()
+    expect(page.locator("#live")).to_have_attribute("data-live", "connected")
+    page.get_by_label("1. Wunsch").select_option(label=wish)
+    page.get_by_role("button", name="Wünsche speichern").click()
+    expect(page.locator(".my-ranking")).to_have_text("Ihre 1 Wünsche sind gespeichert.")
+    return page
+
+
+def _organiser(browser: Browser, base: str) -> Page:
+    page = _page(browser)
+    page.goto(f"{base}/console/{MYK}/live")
+    page.get_by_label("Benutzername").fill("mia")
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Alle Räume auf einen Blick")).to_be_visible()
+    expect(page.locator("#live")).to_have_attribute("data-live", "connected")
+    return page
+
+
+def test_the_whole_day_in_miniature(browser: Browser, settings, server, server_url: str):
+    make_organiser(settings)
+    olga = _organiser(browser, server_url)
+    anna = _participant(browser, server_url, "Anna", STRATEGY)
+    ben = _participant(browser, server_url, "Ben", NARRATIVE)
+
+    olga.get_by_role("button", name="Nächster Programmpunkt").click()
+    for page in (anna, ben):
+        expect(page.locator("#agenda-now .now-title")).to_contain_text("Begrüßung")
+        expect(page.locator(".agenda-item.current")).to_contain_text("Begrüßung")
+    olga.get_by_role("button", name="„Breakout Sessions“ jetzt starten").click()
+    expect(anna.locator("#agenda-now .now-title")).to_contain_text("Breakout Sessions")
+
+    olga.get_by_label("Verteilung").select_option(label="Nach Wünschen der Teilnehmenden")
+    olga.get_by_label("Dauer in Minuten", exact=True).fill("30")
+    olga.get_by_role("button", name="Breakouts eröffnen").click()
+
+    # Each lands in the room they wished for, with the countdown running.
+    expect(anna).to_have_url(f"{server_url}/c/{MYK}/rooms/strategieentwicklung")
+    expect(ben).to_have_url(f"{server_url}/c/{MYK}/rooms/narrative-der-smart-city")
+    for page, idea in (
+        (anna, "Ein Fahrplan in drei Schritten"),
+        (ben, "Geschichten aus dem Alltag"),
+    ):
+        expect(page.locator("#live")).to_have_attribute("data-live", "connected")
+        expect(page.locator("#timer")).to_have_attribute("data-state", "running")
+        field = page.locator(".post-form textarea").first
+        field.fill(idea)
+        field.press("Control+Enter")
+        expect(page.locator(".card-text")).to_have_text([idea])
+    summary = olga.locator(".summary", has_text=STRATEGY)
+    expect(summary.locator(".cards-count")).to_have_text("1")
+
+    # The organiser conducts every room into voting; each votes for their room's idea.
+    olga.get_by_role("button", name="Alle Räume in die Phase „Abstimmen“").click()
+    for page, idea in (
+        (anna, "Ein Fahrplan in drei Schritten"),
+        (ben, "Geschichten aus dem Alltag"),
+    ):
+        expect(page.locator("#room-state")).to_have_attribute("data-phase", "vote")
+        page.get_by_role("button", name=f"Einen Punkt geben: {idea}").click()
+        expect(page.locator("#my-votes")).to_contain_text("Sie haben noch 4 von 5 Punkten.")
+    expect(summary.locator(".votes-count")).to_have_text("1")
+
+    # The 30 minutes are up (the clock is moved, not waited for): everyone back.
+    _time_is_up(settings)
+    for page in (anna, ben):
+        expect(page).to_have_url(f"{server_url}/c/{MYK}")
+        expect(page.locator("#breakout")).to_contain_text("Willkommen zurück im Plenum")
+
+    olga.get_by_role("button", name="Berichte starten").click()
+    for page in (anna, ben):
+        expect(page.locator("#report h2")).to_have_text(
+            "Bericht aus dem Raum „Narrative der Smart City“"
+        )
+        expect(page.locator("#report .report-card")).to_contain_text(["Geschichten aus dem Alltag"])
+    olga.get_by_role("button", name="Nächster Raum").click()
+    for page in (anna, ben):
+        expect(page.locator("#report h2")).to_have_text(
+            "Bericht aus dem Raum „Strategieentwicklung“"
+        )
+        expect(page.locator("#report .report-card")).to_contain_text(
+            ["Ein Fahrplan in drei Schritten"]
+        )
+    for page in (olga, anna, ben):
+        assert page.console_errors == []
