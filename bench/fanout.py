@@ -183,7 +183,9 @@ def latency_figures(tally: Tally, sent_at: list[float]) -> dict:
     latencies = [(tally.done_at[c] - sent_at[c]) * 1000 for c in complete]
     done = sorted(tally.done_at[c] for c in complete)
     # Completions per second between the first and the last card everyone had.
-    achieved = (len(done) - 1) / (done[-1] - done[0]) if len(done) > 1 else None
+    span = done[-1] - done[0] if done else 0.0
+    # Several cards can arrive in one coalesced frame: no span, no rate to tell.
+    achieved = (len(done) - 1) / span if span > 0 else None
     return {
         "p50_ms": rounded(percentile(latencies, 50)),
         "p95_ms": rounded(percentile(latencies, 95)),
@@ -303,10 +305,10 @@ async def run_plenum(args: argparse.Namespace, folder: Path, workers: int = 1) -
     """Plenum with `workers` server processes on one database and bus, each on its port."""
     ports = [free_port() for _ in range(workers)]
     conference = write_conference(folder, capacity=args.clients + 10)
-    env = {**os.environ, "DATABASE_URL": args.database_url or f"sqlite:///{folder / 'bench.db'}"}
-    env["BROADCAST_URL"] = BACKENDS[args.backend]
+    env = {**os.environ, "BROADCAST_URL": BACKENDS[args.backend]}
     env.pop("SESSIONS_CONFIG", None)  # the path argument below is the only conference
     with contextlib.ExitStack() as stack:
+        env["DATABASE_URL"] = stack.enter_context(empty_database(args.database_url, folder))
         processes = []
         for port in ports:
             serve = ["-m", "server", "serve", "--host=127.0.0.1", f"--port={port}", str(conference)]
@@ -328,6 +330,37 @@ async def run_plenum(args: argparse.Namespace, folder: Path, workers: int = 1) -
         servers = [psutil.Process(process.pid) for process in processes]
         plenum = argparse.Namespace(**vars(args), server="plenum")
         return {"workers": workers, **await measure(servers, urls, cookies, column_id, plenum)}
+
+
+@contextmanager
+def empty_database(url: str | None, folder: Path):
+    """A database URL with nothing in it, for one Plenum run.
+
+    SQLite: a new file in the temp dir. PostgreSQL: a schema of its own in the database
+    of `url` (dropped afterwards), so the 1-worker and N-worker runs of --workers each
+    start empty instead of the second one finding the first one's cards.
+    """
+    if url is None:
+        for suffix in ("", "-wal", "-shm"):
+            (folder / f"bench.db{suffix}").unlink(missing_ok=True)
+        yield f"sqlite:///{folder / 'bench.db'}"
+        return
+    if not url.startswith("postgresql"):
+        yield url
+        return
+    from sqlalchemy import create_engine, text
+
+    schema = f"plenum_bench_{os.getpid()}_{time.monotonic_ns()}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in url else "?"
+    try:
+        yield f"{url}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
 
 
 async def make_moderator(port: int, cookie: str, env: dict[str, str]) -> None:
@@ -373,7 +406,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--backend", choices=sorted(BACKENDS), default="memory")
     parser.add_argument(
-        "--database-url", help="SQLAlchemy URL of an empty database (default: a temp SQLite file)"
+        "--database-url",
+        help="SQLAlchemy URL (default: a temp SQLite file); on PostgreSQL each run "
+        "gets a schema of its own",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs, db)")
     args = parser.parse_args(argv)
@@ -419,12 +454,10 @@ async def compare_workers(args: argparse.Namespace, folder: Path) -> dict:
     """Fan-out throughput of N workers as a ratio to 1 worker, same settings, same run.
 
     Throughput is deliveries per second (cards everyone had per second × members), so
-    post at a --rate above what one worker keeps up with. Each run needs its own empty
-    database: the default temp SQLite file is made anew (--database-url is used as is).
+    post at a --rate above what one worker keeps up with. Each run has its own empty
+    database (`empty_database`).
     """
     one = await run_plenum(args, folder, workers=1)
-    for suffix in ("", "-wal", "-shm"):
-        (folder / f"bench.db{suffix}").unlink(missing_ok=True)
     many = await run_plenum(args, folder, workers=args.workers)
     throughput = [
         None if r["cards_per_s"] is None else round(r["cards_per_s"] * args.clients)
