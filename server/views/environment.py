@@ -17,6 +17,9 @@ class Views:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            # Templates are files of the release: checking their mtime on every fragment
+            # cost a third of rendering a card for a whole room.
+            auto_reload=False,
         )
         self.env.globals["static"] = (static_files or {}).get
         self._translators = {}
