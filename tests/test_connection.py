@@ -46,6 +46,25 @@ async def test_a_stalled_socket_gets_its_backlog_in_order_once_it_drains():
     assert socket.received == ["a", "b", "c", "d"]
 
 
+async def test_a_socket_stalled_for_a_while_is_kept_and_catches_up():
+    # The socket drains only after the drainer has started waiting (a slow network, a
+    # big snapshot); a socket that drains at once is the case above.
+    socket = FakeSocket()
+    socket.gate = asyncio.Event()
+    connection = Connection(socket.send, 1, 1, AUDIENCE)
+
+    connection.deliver("snapshot")
+    await asyncio.sleep(0.01)
+    connection.deliver("delta")
+    await asyncio.sleep(0.01)
+    assert socket.received == [] and not connection.dropped
+    socket.gate.set()
+    await asyncio.sleep(0.01)
+
+    assert socket.received == ["snapshot", "delta"]
+    assert not connection.dropped
+
+
 async def test_a_socket_too_far_behind_is_dropped_and_others_are_unaffected():
     slow, quick = FakeSocket(), FakeSocket()
     slow.gate = asyncio.Event()

@@ -129,12 +129,18 @@ async def _finish(coroutine: Coroutine, blocker: Any) -> None:
     """
     try:
         while True:
-            try:
-                await (blocker if blocker is not None else asyncio.sleep(0))
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                pass  # the coroutine sees the same outcome when it resumes
+            if blocker is None:
+                await asyncio.sleep(0)  # a bare yield: let the loop run once
+            else:
+                # The future still carries the mark a Task clears when its coroutine
+                # yields one; awaited with the mark on, C asyncio fails it at once.
+                blocker._asyncio_future_blocking = False
+                try:
+                    await blocker
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    pass  # the coroutine sees the same outcome when it resumes
             try:
                 blocker = coroutine.send(None)
             except StopIteration:

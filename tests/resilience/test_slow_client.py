@@ -99,7 +99,15 @@ async def test_a_member_who_stops_reading_is_dropped_and_resynced_alone(
         during.append(await deliver(posted + BATCH))
         posted += BATCH + 1
     rss_growth = server_process.memory_info().rss - rss_before
-    dropped = not present(poster)
+    dropped, cards_until_dropped = not present(poster), posted - stalled_from
+
+    # The same load once it is gone: the board is bigger now than before the stall, so
+    # this, not "before", tells what the stalled member itself cost the others.
+    after = []
+    for _ in range(ROUNDS_BEFORE):
+        await fill(posted, BATCH)
+        after.append(await deliver(posted + BATCH))
+        posted += BATCH + 1
 
     # It reads again: what was on its way is a clean run of deltas, then the close.
     with pytest.raises(websockets.ConnectionClosed) as closed:
@@ -118,11 +126,13 @@ async def test_a_member_who_stops_reading_is_dropped_and_resynced_alone(
             "others": OTHERS,
             "backlog_limit_bytes": BACKLOG,
             "cards_posted": len(texts),
-            "cards_until_dropped": posted - stalled_from,
+            "cards_until_dropped": cards_until_dropped,
             "p50_ms_before": percentile_ms(before, 50),
             "p50_ms_while_stalled": percentile_ms(during, 50),
             "p99_ms_before": percentile_ms(before, 99),
             "p99_ms_while_stalled": percentile_ms(during, 99),
+            "p50_ms_after_drop": percentile_ms(after, 50),
+            "p99_ms_after_drop": percentile_ms(after, 99),
             "server_rss_growth_kib": rss_growth // 1024,
             "close_code": closed.value.rcvd.code if closed.value.rcvd else None,
         }
