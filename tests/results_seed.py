@@ -1,6 +1,6 @@
-"""A conference with something of everything for export tests and bench/export.py:
-cards in every state, a merge, clusters (one ungrouped), votes, comments, results, people
-who agreed to be named and people who did not, and a log with undo data."""
+"""A conference with something of everything for export tests: cards in every state, a
+merge, clusters (one ungrouped), votes, comments, results, people who agreed to be named
+and people who did not, a log with undo data, and the plenary's questions in every state."""
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -17,6 +17,8 @@ from server.store.tables import (
     Comment,
     Conference,
     Participant,
+    Question,
+    QuestionVote,
     Room,
     Takeaway,
     Vote,
@@ -34,10 +36,18 @@ class Seeded:
     cards: dict[str, int] = field(default_factory=dict)
     clusters: dict[str, int] = field(default_factory=dict)
     rooms: dict[str, int] = field(default_factory=dict)
+    questions: dict[str, int] = field(default_factory=dict)
 
 
 # Words that must never leave in a default export.
-SECRETS = ("GEHEIM-HIDDEN", "GEHEIM-PENDING", "GEHEIM-DELETED", "GEHEIM-UNDO")
+SECRETS = (
+    "GEHEIM-HIDDEN",
+    "GEHEIM-PENDING",
+    "GEHEIM-DELETED",
+    "GEHEIM-UNDO",
+    "GEHEIM-FRAGE-HIDDEN",
+    "GEHEIM-FRAGE-PENDING",
+)
 NOT_CONSENTED = ("Ben Ohnename", "Verbandsgemeinde Vordereifel", "Dora Privat")
 
 
@@ -227,8 +237,46 @@ def seed(session: Session) -> Seeded:
         "Ziele messbar machen",
         CardStatus.VISIBLE,
     )
+    seeded.questions = _questions(session, conference.id, p)
     session.flush()
     return seeded
+
+
+# The plenary's questions: key, author, text, status, answered, who voted. Asked in this
+# order, so the ids are not the order of votes.
+QUESTIONS = (
+    ("quiet", "jue", "Wer pflegt die Daten später?", "visible", False, ("anna",)),
+    (
+        "popular",
+        "anna",
+        "Wie kommen kleine Gemeinden an Fördermittel?",
+        "visible",
+        False,
+        ("ben", "cem", "jue"),
+    ),
+    ("answered", "ben", "Gibt es eine Ansprechperson im Land?", "visible", True, ("anna", "cem")),
+    ("hidden", "cem", "Versteckte Frage GEHEIM-FRAGE-HIDDEN", "hidden", False, ()),
+    ("pending", "dora", "Wartende Frage GEHEIM-FRAGE-PENDING", "pending", False, ()),
+)
+
+
+def _questions(session: Session, conference_id: int, people: dict[str, int]) -> dict[str, int]:
+    ids = {}
+    for minute, (key, author, text, status, answered, voters) in enumerate(QUESTIONS):
+        row = Question(
+            conference_id=conference_id,
+            author_id=people[author],
+            text=text,
+            created_at=AT + timedelta(minutes=minute),
+            status=status,
+            answered=answered,
+        )
+        session.add(row)
+        session.flush()
+        ids[key] = row.id
+        for voter in voters:
+            session.add(QuestionVote(question_id=row.id, participant_id=people[voter], at=AT))
+    return ids
 
 
 def _columns(session: Session, room_id: int) -> list[int]:

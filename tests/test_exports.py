@@ -9,6 +9,7 @@ import docx
 import pypdfium2
 import pytest
 from lxml import html as lxml_html
+from sqlmodel import select
 
 from server.domain.errors import DomainError
 from server.domain.permissions import Role
@@ -16,6 +17,7 @@ from server.exports import Authors, ExportOptions, Format
 from server.services import exports
 from server.store import conferences
 from server.store.database import Database
+from server.store.tables import Question, QuestionVote
 from server.views.environment import Views
 
 from .results_seed import MYK, NARRATIVE, NOT_CONSENTED, SECRETS, STRATEGY
@@ -119,7 +121,9 @@ def test_json_is_complete_versioned_and_finds_every_card_again(seeded):
     assert (document["schema"], document["version"]) == ("plenum-results", 1)
     assert document["conference"]["date"] == "2022-03-22"
     assert [item["kind"] for item in document["agenda"]][0] == "welcome"
-    assert document["questions"] == []
+    assert [q["id"] for q in document["questions"]] == [
+        ids.questions[key] for key in ("popular", "quiet", "answered")
+    ]
     assert {card["id"] for card in _all_cards(document)} == {ids.cards[n] for n in SHOWN}
     narrative = next(room for room in document["rooms"] if room["slug"] == NARRATIVE)
     listening = next(c for c in narrative["cards"] if c["id"] == ids.cards["listening"])
@@ -155,6 +159,87 @@ def test_json_event_log_keeps_references_only_and_no_voter(seeded):
     assert all("undo" not in event["payload"] for event in narrative["events"])
 
 
+def test_json_lists_the_plenarys_questions_most_votes_first_and_answered_last(seeded):
+    database, ids = seeded
+    questions = json.loads(export(database, Format.JSON))["questions"]
+    assert questions[0] == {
+        "id": ids.questions["popular"],
+        "text": "Wie kommen kleine Gemeinden an Fördermittel?",
+        "author": ids.people["anna"],
+        "author_label": "Anna Älterwein",
+        "votes": 3,
+        "status": "visible",
+        "answered": False,
+        "created_at": "2022-03-22T12:01:00+01:00",
+    }
+    assert [(q["votes"], q["answered"]) for q in questions] == [(3, False), (1, False), (2, True)]
+
+
+def test_a_question_of_someone_who_did_not_agree_names_them_by_pseudonym(seeded):
+    database, ids = seeded
+    text = _text(export(database, Format.JSON))
+    answered = next(q for q in json.loads(text)["questions"] if q["answered"])
+    assert (answered["author"], answered["author_label"]) == (ids.people["ben"], "Teilnehmende 2")
+    assert "Ben Ohnename" not in text
+    for q in json.loads(export(database, Format.JSON, authors=Authors.PSEUDONYMS))["questions"]:
+        assert q["author_label"].startswith("Teilnehmende ")
+
+
+def test_hidden_and_waiting_questions_only_with_include_hidden(seeded):
+    database, ids = seeded
+    default = json.loads(export(database, Format.JSON))["questions"]
+    assert {q["status"] for q in default} == {"visible"}
+    shown = json.loads(export(database, Format.JSON, include_hidden=True))["questions"]
+    statuses = {q["id"]: q["status"] for q in shown}
+    assert statuses[ids.questions["hidden"]] == "hidden"
+    assert statuses[ids.questions["pending"]] == "pending"
+    assert len(shown) == 5 and shown[-1]["id"] == ids.questions["answered"]
+    waiting = next(q for q in shown if q["status"] == "pending")
+    assert waiting["author_label"] == "Teilnehmende 5"  # Dora did not agree either
+    markdown = _text(export(database, Format.MARKDOWN, include_hidden=True))
+    assert "Versteckte Frage GEHEIM-FRAGE-HIDDEN  \n  *von Cem Großmann (Landkreis" in markdown
+    assert "ausgeblendet*" in markdown and "wartet auf Freigabe*" in markdown
+
+
+def test_a_room_export_has_no_questions(seeded):
+    database, _ = seeded
+    assert json.loads(export(database, Format.JSON, room=STRATEGY))["questions"] == []
+    assert "Fragen aus dem Plenum" not in _text(export(database, Format.MARKDOWN, room=STRATEGY))
+
+
+def test_markdown_lists_the_questions_answered_then_open_with_their_votes(seeded):
+    database, _ = seeded
+    text = _text(export(database, Format.MARKDOWN))
+    section = text[text.index("## Fragen aus dem Plenum") : text.index("---")]
+    assert text.index("## Strategieentwicklung") < text.index("## Fragen aus dem Plenum")
+    assert section.index("### Beantwortete Fragen") < section.index("### Offene Fragen")
+    assert "- Gibt es eine Ansprechperson im Land?  \n  *von Teilnehmende 2 · 2 Stimmen*" in section
+    assert section.index("Fördermittel?") < section.index("Daten später?")  # 3 before 1 vote
+    assert "*von Anna Älterwein (Stadt Mayen) · 3 Stimmen*" in section
+    assert "*von Jürgen Weiß (Stadt Mayen) · 1 Stimme*" in section
+    english = _text(export(database, Format.MARKDOWN, language="en"))
+    assert "## Questions from the plenary" in english and "### Answered questions" in english
+
+
+def _forget_questions(database: Database) -> None:
+    def write(session):
+        for table in (QuestionVote, Question):
+            for row in session.exec(select(table)):
+                session.delete(row)
+
+    database.run_write(write)
+
+
+def test_without_questions_the_reports_have_no_qa_section(seeded):
+    database, _ = seeded
+    _forget_questions(database)
+    assert json.loads(export(database, Format.JSON))["questions"] == []
+    for fmt in (Format.MARKDOWN, Format.HTML):
+        assert "Fragen aus dem Plenum" not in _text(export(database, fmt)), fmt
+    document = docx.Document(io.BytesIO(export(database, Format.DOCX)))
+    assert all("Fragen aus dem Plenum" not in p.text for p in document.paragraphs)
+
+
 def test_markdown_lists_results_and_clusters_with_cards_by_votes(seeded):
     database, _ = seeded
     text = _text(export(database, Format.MARKDOWN))
@@ -169,7 +254,7 @@ def test_markdown_lists_results_and_clusters_with_cards_by_votes(seeded):
 
 
 def test_html_report_has_title_page_a_section_per_agenda_item_and_rooms(seeded):
-    database, _ = seeded
+    database, ids = seeded
     page = lxml_html.fromstring(export(database, Format.HTML))
     assert page.findtext(".//h1") == "Regionalkonferenz Mayen-Koblenz"
     sections = page.findall(".//section[@class]")
@@ -184,7 +269,15 @@ def test_html_report_has_title_page_a_section_per_agenda_item_and_rooms(seeded):
     assert [li.text for li in narrative.findall(".//ol[@class='results']/li")][1] == (
         "Beispiele aus der Region zeigen"
     )
+    questions = page.find(".//section[@class='questions']")
+    assert questions.getprevious() is agenda_sections[-1]
+    assert [h.text for h in questions.findall("h3")] == ["Beantwortete Fragen", "Offene Fragen"]
+    assert [li.get("id") for li in questions.findall(".//li")] == [
+        f"question-{ids.questions[key]}" for key in ("answered", "popular", "quiet")
+    ]
+    assert questions.findtext(".//li/span") == "von Teilnehmende 2 · 2 Stimmen"
     attendance = page.find(".//section[@class='attendance']")
+    assert attendance.getprevious() is questions
     assert "Stadt Mayen (2)" in attendance.text_content()
     assert "Verbandsgemeinde" not in attendance.text_content()
     text = _text(export(database, Format.HTML))
@@ -209,6 +302,11 @@ def test_docx_opens_with_the_expected_headings(seeded):
     assert ("Heading 2", "Breakout-Raum: Narrative der Smart City") in headings
     assert ("Heading 3", "Ergebnisse") in headings
     assert ("Heading 4", "Gute Beispiele & „Vorbilder“ (7 Punkte)") in headings
+    qa = headings.index(("Heading 1", "Fragen aus dem Plenum"))
+    assert headings[qa + 1 : qa + 3] == [
+        ("Heading 2", "Beantwortete Fragen"),
+        ("Heading 2", "Offene Fragen"),
+    ]
     assert headings[-2:] == [
         ("Heading 1", "Teilnahme"),
         ("Heading 2", "Vertretene Kommunen und Organisationen"),
@@ -218,6 +316,7 @@ def test_docx_opens_with_the_expected_headings(seeded):
         cell.text for table in document.tables for row in table.rows for cell in row.cells
     )
     assert "Ämter, die zuhören – „Bürgernähe“ erzählen" in text
+    assert "Wie kommen kleine Gemeinden an Fördermittel?" in text
     for word in SECRETS + NOT_CONSENTED:
         assert word not in text
 
@@ -226,13 +325,16 @@ def test_pdf_has_a4_pages_with_the_report_on_them(seeded):
     database, _ = seeded
     pdf = pypdfium2.PdfDocument(export(database, Format.PDF))
     try:
-        assert len(pdf) == 7  # title, items, three rooms, the items after them, attendance
+        # Title, items, three rooms, the items after them with the questions, attendance.
+        assert len(pdf) == 7
         width, height = pdf[0].get_size()
         assert (round(width), round(height)) == (595, 842)  # A4 in points
         pages = [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
         assert "Ergebnisprotokoll" in pages[0] and "Programm" in pages[0]
         assert "Breakout-Raum: Narrative der Smart City" in pages[2]
         assert "Ämter, die zuhören – „Bürgernähe“ erzählen" in pages[2]
+        assert "Fragen aus dem Plenum" in pages[-2]
+        assert "von Anna Älterwein (Stadt Mayen) · 3 Stimmen" in pages[-2]
         assert "Teilnahme" in pages[-1] and "Seite 7" in pages[-1]
         for word in SECRETS + NOT_CONSENTED:
             assert all(word not in page for page in pages)

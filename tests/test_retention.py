@@ -1,5 +1,6 @@
 """Purging personal data after the retention period (DSGVO)."""
 
+import json
 from datetime import date
 
 import pytest
@@ -17,7 +18,10 @@ from server.store.tables import (
     ModeratorGrant,
     ModeratorInvite,
     Participant,
+    PlenaryPresence,
     Presence,
+    Question,
+    QuestionVote,
     Vote,
 )
 
@@ -47,7 +51,17 @@ def _counts(database) -> dict:
     def read(session):
         return {
             table.__name__: len(session.exec(select(table)).all())
-            for table in (Card, Vote, Comment, ModeratorInvite, ModeratorGrant, Presence)
+            for table in (
+                Card,
+                Vote,
+                Comment,
+                Question,
+                QuestionVote,
+                ModeratorInvite,
+                ModeratorGrant,
+                Presence,
+                PlenaryPresence,
+            )
         }
 
     return database.run_read(read)
@@ -68,6 +82,15 @@ def _moderation(database, ids) -> None:
             Presence(
                 room_id=room,
                 participant_id=ids.people["anna"],
+                connections=1,
+                since=AT,
+            )
+        )
+        conference = session.exec(select(Conference).where(Conference.slug == MYK)).one()
+        session.add(
+            PlenaryPresence(
+                conference_id=conference.id,
+                participant_id=ids.people["ben"],
                 connections=1,
                 since=AT,
             )
@@ -94,7 +117,7 @@ def test_dry_run_tells_what_would_change_and_changes_nothing(seeded):
     before, counts = _people(database), _counts(database)
     report = _myk(retention.purge(database, Role.ORGANISER, dry_run=True, today=AFTER_END))
     assert (report.counts.people, report.counts.invites, report.counts.grants) == (6, 1, 1)
-    assert report.counts.presence == 1 and str(report.expired_on) == "2022-06-20"
+    assert report.counts.presence == 2 and str(report.expired_on) == "2022-06-20"
     assert "would pseudonymise 6 participants" in retention.describe(report, dry_run=True)
     assert _people(database) == before and _counts(database) == counts
 
@@ -111,10 +134,10 @@ def test_purge_leaves_pseudonyms_and_every_card_and_a_second_purge_changes_nothi
     assert people[0] == ("Teilnehmende 1", None, False)
     assert [name for name, _, _ in people] == [f"Teilnehmende {n}" for n in range(1, 7)]
     after = _counts(database)
-    assert {k: after[k] for k in ("Card", "Vote", "Comment")} == {
-        k: counts[k] for k in ("Card", "Vote", "Comment")
-    }
-    assert (after["ModeratorInvite"], after["ModeratorGrant"], after["Presence"]) == (0, 0, 0)
+    kept = ("Card", "Vote", "Comment", "Question", "QuestionVote")
+    assert {k: after[k] for k in kept} == {k: counts[k] for k in kept}
+    gone = ("ModeratorInvite", "ModeratorGrant", "Presence", "PlenaryPresence")
+    assert [after[k] for k in gone] == [0, 0, 0, 0]
     # The same pseudonyms as an export made before: exports stay complete, only anonymous.
     assert export(database, Format.CSV) == pseudonymous
 
@@ -122,6 +145,28 @@ def test_purge_leaves_pseudonyms_and_every_card_and_a_second_purge_changes_nothi
     assert not again.counts.anything
     assert retention.describe(again, dry_run=False).endswith("nothing to change")
     assert _people(database) == people
+
+
+def test_purge_keeps_the_plenarys_questions_and_votes_but_no_name_on_them(seeded):
+    database, ids = seeded
+    before = json.loads(export(database, Format.JSON, include_hidden=True))["questions"]
+    assert before[0]["author_label"] == "Anna Älterwein"
+    retention.purge(database, Role.ORGANISER, today=AFTER_END)
+    text = _text_of(export(database, Format.JSON, include_hidden=True))
+    after = json.loads(text)["questions"]
+    unchanged = ("id", "text", "author", "votes", "status", "answered", "created_at")
+    assert [{k: q[k] for k in unchanged} for q in after] == [
+        {k: q[k] for k in unchanged} for q in before
+    ]
+    assert [q["author_label"] for q in after][:2] == ["Teilnehmende 1", "Teilnehmende 6"]
+    for name in ("Anna Älterwein", "Jürgen Weiß", "Cem Großmann", "Stadt Mayen"):
+        assert name not in text
+    markdown = _text_of(export(database, Format.MARKDOWN))
+    assert "*von Teilnehmende 1 · 3 Stimmen*" in markdown
+
+
+def _text_of(data: bytes) -> str:
+    return data.decode("utf-8")
 
 
 def test_only_organisers_purge(seeded):

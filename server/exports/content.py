@@ -1,11 +1,13 @@
 """A room as exports show it: the stored board passed through the policy, cards nested
-(merged under their target), clustered and sorted by votes."""
+(merged under their target), clustered and sorted by votes. And the plenary's questions."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..domain.board import CardStatus
+from ..domain.questions import Status as QuestionStatus
+from ..store.plenary_records import QuestionRecord
 from ..store.records import ColumnRecord, RoomDump, StoredCard, StoredCluster, TakeawayRecord
 from .policy import Policy
 
@@ -146,3 +148,35 @@ def _card(
         comments=comments,
         merged_into=card.merged_into,
     )
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    id: int
+    text: str
+    author: str
+    author_id: int
+    organisation: str | None
+    status: QuestionStatus
+    answered: bool
+    votes: int
+    created_at: datetime | None
+
+
+def question_views(questions: list[QuestionRecord], policy: Policy) -> list[QuestionView]:
+    """In the plenary's order: open ones by votes, then answered ones."""
+    return [
+        QuestionView(
+            id=q.id,
+            text=q.text,
+            author=policy.name(q.author_id),
+            author_id=q.author_id,
+            organisation=policy.organisation(q.author_id),
+            status=QuestionStatus(q.status),
+            answered=q.answered,
+            votes=q.votes,
+            created_at=q.created_at,
+        )
+        for q in questions
+        if policy.question_shown(QuestionStatus(q.status))
+    ]

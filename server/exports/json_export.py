@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from .content import CardView, RoomView
+from .content import CardView, QuestionView, RoomView
 from .source import Source
 
 SCHEMA = "plenum-results"
@@ -30,8 +30,7 @@ def write(source: Source) -> Iterator[str]:
     for index, room in enumerate(source.room_views()):
         yield from _room(source, room, first=index == 0)
     yield "]"
-    # The plenary's Q&A is not built yet: the list is part of the schema and stays empty.
-    yield ',"questions":[]'
+    yield ',"questions":' + _json(_questions(source))
     yield ',"attendance":' + _json(_attendance(source)) + "}\n"
 
 
@@ -191,6 +190,23 @@ def _card(source: Source, card: CardView) -> dict:
             for c in card.comments
         ],
         "merged": [_card(source, merged) for merged in card.merged],
+    }
+
+
+def _questions(source: Source) -> list[dict]:
+    return [_question(source, question) for question in source.questions()]
+
+
+def _question(source: Source, question: QuestionView) -> dict:
+    return {
+        "id": question.id,
+        "text": question.text,
+        "author": question.author_id,
+        "author_label": question.author,
+        "votes": question.votes,
+        "status": question.status.value,
+        "answered": question.answered,
+        "created_at": source.iso(question.created_at),
     }
 
 

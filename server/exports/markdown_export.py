@@ -1,11 +1,11 @@
 """A readable summary per room in Markdown: results, then each column's clusters with
-their cards, most votes first."""
+their cards, most votes first. Then the plenary's questions, if there were any."""
 
 import re
 from collections.abc import Iterator
 
 from .content import CardView, RoomView
-from .report import card_line, merged_line, title_lines, votes
+from .report import card_line, merged_line, question_groups, question_line, title_lines, votes
 from .source import Source
 
 # Characters that would turn a participant's words into markup.
@@ -24,6 +24,7 @@ def write(source: Source) -> Iterator[str]:
     yield "\n"
     for room in source.room_views():
         yield "".join(_room(source, room))
+    yield "".join(_questions(source))
     yield f"---\n\n{labels('export.report.generated_by')}\n"
 
 
@@ -59,3 +60,15 @@ def _cards(source: Source, cards: list[CardView]) -> Iterator[str]:
         for merged in card.merged:
             yield f"  - {escape(merged.text)} *({escape(merged_line(source, merged))})*\n"
     yield "\n"
+
+
+def _questions(source: Source) -> Iterator[str]:
+    groups = question_groups(source)
+    if groups:
+        yield f"## {source.labels('export.report.questions')}\n\n"
+    for heading, questions in groups:
+        yield f"### {escape(heading)}\n\n"
+        for question in questions:
+            line = question_line(source, question)
+            yield f"- {escape(question.text)}  \n  *{escape(line)}*\n"
+        yield "\n"

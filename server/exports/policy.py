@@ -1,7 +1,8 @@
 """What may leave the system in an export. The one place that decides it, for every format.
 
 - Deleted cards never leave; hidden and waiting cards only when asked for; merged cards
-  only under the card they were merged into (their words kept there).
+  only under the card they were merged into (their words kept there). The plenary's
+  questions follow the same rule: hidden and waiting ones only when asked for.
 - A person's name and organisation only when they agreed on joining and the export is
   "names"; everyone else is a stable pseudonym made from their number in the conference,
   the same one `plenum purge` writes. Purged people are pseudonyms whatever was asked.
@@ -11,12 +12,15 @@
 """
 
 from ..domain.board import CardStatus
+from ..domain.questions import Status as QuestionStatus
 from ..store.records import PersonRecord, StoredCard, StoredCluster
 from ..store.room_updates import VOTE_CAST, VOTE_WITHDRAWN
 from .options import Authors, ExportOptions, Labels
 
 _ALWAYS = frozenset({CardStatus.VISIBLE})
 _WITH_HIDDEN = frozenset({CardStatus.VISIBLE, CardStatus.HIDDEN, CardStatus.PENDING})
+_QUESTIONS_ALWAYS = frozenset({QuestionStatus.VISIBLE})
+_QUESTIONS_WITH_HIDDEN = frozenset(QuestionStatus)
 # Payload keys that only point at things (see store.room_updates.effects).
 _REFERENCES = frozenset(
     {
@@ -46,6 +50,9 @@ class Policy:
         self.people = people
         self.labels = labels
         self._statuses = _WITH_HIDDEN if options.include_hidden else _ALWAYS
+        self._question_statuses = (
+            _QUESTIONS_WITH_HIDDEN if options.include_hidden else _QUESTIONS_ALWAYS
+        )
 
     def card_shown(self, card: StoredCard) -> bool:
         """A card that stands on its own in the export (merged ones follow their target)."""
@@ -53,6 +60,9 @@ class Policy:
 
     def merged_shown(self, card: StoredCard, into_shown: bool) -> bool:
         return card.status is CardStatus.MERGED and into_shown
+
+    def question_shown(self, status: QuestionStatus) -> bool:
+        return status in self._question_statuses
 
     def cluster_shown(self, cluster: StoredCluster) -> bool:
         return not cluster.removed

@@ -1,10 +1,11 @@
 """The Ergebnisprotokoll's outline, shared by Markdown, HTML, DOCX and PDF: the title
-page's lines, the programme, where the rooms go, and how a card is labelled."""
+page's lines, the programme, where the rooms go, how a card is labelled, and the
+plenary's questions after the agenda's sections."""
 
 from dataclasses import dataclass
 
 from ..store.records import AgendaRecord
-from .content import CardView
+from .content import CardView, QuestionView
 from .source import Source
 
 
@@ -62,3 +63,27 @@ def card_line(source: Source, card: CardView) -> str:
 
 def merged_line(source: Source, card: CardView) -> str:
     return source.labels("export.report.merged", author=card.author)
+
+
+def question_groups(source: Source) -> list[tuple[str, list[QuestionView]]]:
+    """Answered questions, then open ones, each most votes first, under their heading.
+    Empty without questions: the report then has no Q&A section."""
+    questions = source.questions()
+    groups = [
+        ("export.report.questions_answered", [q for q in questions if q.answered]),
+        ("export.report.questions_open", [q for q in questions if not q.answered]),
+    ]
+    return [(source.labels(key), listed) for key, listed in groups if listed]
+
+
+def question_line(source: Source, question: QuestionView) -> str:
+    """'von Anna (Stadt Mayen) · 3 Stimmen' and the question's state if special."""
+    labels = source.labels
+    author = question.author + (f" ({question.organisation})" if question.organisation else "")
+    parts = [
+        labels("export.report.by", author=author),
+        labels.plural("export.report.question_votes", question.votes),
+    ]
+    if question.status.value != "visible":
+        parts.append(labels(f"export.status.{question.status.value}"))
+    return " · ".join(parts)

@@ -11,7 +11,15 @@ from docx.enum.text import WD_BREAK
 from docx.shared import Pt, RGBColor
 
 from .content import CardView, RoomView
-from .report import card_line, merged_line, sections, title_lines, votes
+from .report import (
+    card_line,
+    merged_line,
+    question_groups,
+    question_line,
+    sections,
+    title_lines,
+    votes,
+)
 from .source import Source
 
 _MUTED = RGBColor(0x55, 0x5D, 0x66)
@@ -45,7 +53,8 @@ def write(source: Source) -> bytes:
                 _room(document, source, view)
             # What follows the rooms starts on a page of its own.
             _page_break(document)
-    if not outline[-1].has_rooms:
+    asked = _questions(document, source)
+    if asked or not outline[-1].has_rooms:
         _page_break(document)
     _attendance(document, source)
     buffer = io.BytesIO()
@@ -135,6 +144,20 @@ def _cards(document, source: Source, cards: list[CardView]) -> None:
         for merged in card.merged:
             inner = _styled(document, "ListBullet2", merged.text)
             _muted(inner, f" ({merged_line(source, merged)})")
+
+
+def _questions(document, source: Source) -> bool:
+    """The plenary's Q&A, if there was any; says whether it wrote something."""
+    groups = question_groups(source)
+    if groups:
+        document.add_heading(source.labels("export.report.questions"), level=1)
+    for heading, questions in groups:
+        document.add_heading(heading, level=2)
+        for question in questions:
+            paragraph = _styled(document, "ListBullet", question.text)
+            paragraph.add_run().add_break()
+            _muted(paragraph, question_line(source, question))
+    return bool(groups)
 
 
 def _attendance(document, source: Source) -> None:

@@ -4,7 +4,15 @@ template pulls each room from the database as it reaches it."""
 from collections.abc import Iterator
 from typing import Protocol
 
-from .report import card_line, merged_line, sections, title_lines, votes
+from .report import (
+    card_line,
+    merged_line,
+    question_groups,
+    question_line,
+    sections,
+    title_lines,
+    votes,
+)
 from .source import Source
 
 
@@ -24,4 +32,6 @@ def write(source: Source, template: Template) -> Iterator[str]:
         votes=lambda count: votes(source, count),
         card_line=lambda card: card_line(source, card),
         merged_line=lambda card: merged_line(source, card),
+        question_groups=lambda: question_groups(source),
+        question_line=lambda question: question_line(source, question),
     )

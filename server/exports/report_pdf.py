@@ -28,7 +28,15 @@ from reportlab.platypus import (
 )
 
 from .content import CardView, RoomView
-from .report import card_line, merged_line, sections, title_lines, votes
+from .report import (
+    card_line,
+    merged_line,
+    question_groups,
+    question_line,
+    sections,
+    title_lines,
+    votes,
+)
 from .source import Source
 
 _DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
@@ -108,6 +116,7 @@ def write(source: Source) -> bytes:
             for view in rooms:
                 story += _room(source, view)
             story.append(PageBreak())  # what follows the rooms starts on a page of its own
+    story += _questions(source)
     if not isinstance(story[-1], PageBreak):
         story.append(PageBreak())
     story += _attendance(source)
@@ -213,6 +222,23 @@ def _cards(source: Source, cards: list[CardView]) -> list:
             for merged in card.merged
         ]
         story.append(KeepTogether(parts))
+    return story
+
+
+def _questions(source: Source) -> list:
+    groups = question_groups(source)
+    story = [_p(source.labels("export.report.questions"), "h1")] if groups else []
+    for heading, questions in groups:
+        story.append(_p(heading, "h3"))
+        story += [
+            KeepTogether(
+                [
+                    _p(question.text, "card", bulletText="•"),
+                    _p(question_line(source, question), "card_meta"),
+                ]
+            )
+            for question in questions
+        ]
     return story
 
 

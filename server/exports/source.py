@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from ..store import exports as reads
+from ..store import questions as asked
 from ..store.records import ConferenceDump, ConferenceRecord, RoomRecord, StoredEvent
-from .content import RoomView, room_view
+from .content import QuestionView, RoomView, question_views, room_view
 from .options import ExportOptions, Labels
 from .policy import Policy
 
@@ -49,6 +50,12 @@ class Source:
     def room_views(self) -> Iterator[RoomView]:
         for room in self.rooms:
             yield room_view(reads.load_room(self.session, room), self.policy)
+
+    def questions(self) -> list[QuestionView]:
+        """The plenary's Q&A; one room's export has none (the plenary is no room's)."""
+        if self.options.room is not None:
+            return []
+        return question_views(asked.all_of(self.session, self.conference.id), self.policy)
 
     def events(self, room: RoomRecord) -> Iterator[StoredEvent]:
         return reads.events_of(self.session, room.id)

@@ -3,7 +3,7 @@
 
 Names and organisations are replaced by the pseudonyms exports use ("Teilnehmende 17"),
 sessions end (the participant no longer signs anyone in, presence and moderator roles
-go), moderator links are deleted. What the rooms produced stays. A second run finds
+go), moderator links are deleted. What the rooms and the plenary produced stays. A second run finds
 nothing to change.
 """
 

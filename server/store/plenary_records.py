@@ -77,6 +77,7 @@ class QuestionRecord:
     status: str
     answered: bool
     votes: int
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +148,7 @@ class MyPlenary:
     room: RoomRecord | None
     voted: frozenset[int]
     ranking: list[str]
+    breakout_mode: str | None = None  # "self": they choose a room themselves
 
 
 @dataclass(frozen=True, slots=True)

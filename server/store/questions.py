@@ -68,7 +68,9 @@ def all_of(session: Session, conference_id: int) -> list[QuestionRecord]:
         .where(Question.conference_id == conference_id)
     )
     records = {
-        q.id: QuestionRecord(q.id, q.author_id, name, q.text, q.status, q.answered, votes)
+        q.id: QuestionRecord(
+            q.id, q.author_id, name, q.text, q.status, q.answered, votes, q.created_at
+        )
         for q, name, votes in rows
     }
     facts = [

@@ -1,7 +1,7 @@
 """Retention: which conferences are past their period, and pseudonymising their people.
 
-Cards, votes, comments, clusters and results stay: they point at participants by id, so
-exports stay complete, only anonymous.
+Cards, votes, comments, clusters, results and the plenary's questions and their votes
+stay: they point at participants by id, so exports stay complete, only anonymous.
 """
 
 from collections.abc import Callable
@@ -12,7 +12,15 @@ from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
 from .exports import people_of
-from .tables import Conference, ModeratorGrant, ModeratorInvite, Participant, Presence, Room
+from .tables import (
+    Conference,
+    ModeratorGrant,
+    ModeratorInvite,
+    Participant,
+    PlenaryPresence,
+    Presence,
+    Room,
+)
 
 
 @dataclass(frozen=True)
@@ -28,7 +36,7 @@ class PurgeCounts:
     people: int  # names, organisations, consent or an organiser's link still to remove
     invites: int  # moderator links (they carry the moderator's name)
     grants: int  # moderator roles given by those links
-    presence: int  # connections still counted in rooms
+    presence: int  # people still counted in rooms and in the plenary
 
     @property
     def anything(self) -> bool:
@@ -77,8 +85,13 @@ def plan(session: Session, conference_id: int, pseudonym: Callable[[int], str]) 
         people=len(_to_rename(session, conference_id, pseudonym)),
         invites=_count(session, _invites(conference_id)),
         grants=_count(session, select(ModeratorGrant).where(ModeratorGrant.room_id.in_(rooms))),
-        presence=_count(session, select(Presence).where(Presence.room_id.in_(rooms))),
+        presence=_count(session, select(Presence).where(Presence.room_id.in_(rooms)))
+        + _count(session, _plenary_presence(conference_id)),
     )
+
+
+def _plenary_presence(conference_id: int):
+    return select(PlenaryPresence).where(PlenaryPresence.conference_id == conference_id)
 
 
 def purge(
@@ -97,6 +110,7 @@ def purge(
     session.execute(delete(ModeratorGrant).where(ModeratorGrant.room_id.in_(rooms)))
     session.execute(delete(ModeratorInvite).where(ModeratorInvite.room_id.in_(rooms)))
     session.execute(delete(Presence).where(Presence.room_id.in_(rooms)))
+    session.execute(delete(PlenaryPresence).where(PlenaryPresence.conference_id == conference_id))
     session.execute(
         update(Conference)
         .where(Conference.id == conference_id, Conference.purged_at.is_(None))
