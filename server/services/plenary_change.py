@@ -13,7 +13,9 @@ from ..store.records import ParticipantRecord
 from ..store.tables import Plenary
 from .access import role_in_plenary
 from .backends import Backends
-from .room_change import Applied
+
+# One Change for both logs: the plenary's payloads come from store.plenary_view.payload.
+from .room_change import Applied, Change
 
 
 @dataclass
@@ -32,15 +34,6 @@ class Context:
         """Append an event to a room's log in this transaction (announced after it)."""
         seq = events.append_event(self.session, room_id, type_, payload or {}, self.actor_id)
         self.room_events.append((room_id, seq))
-
-
-@dataclass(frozen=True)
-class Change:
-    """The plenary event a decision appends (payload from store.plenary_view.payload)."""
-
-    type: str
-    payload: dict
-    notice: str | None = None
 
 
 Decision = Callable[[Context], Change]
