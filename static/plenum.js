@@ -115,7 +115,7 @@
   });
 
   function carryOver(old, fresh) {
-    all("textarea[id], input[id]:not([type=hidden])", old).forEach(function (field) {
+    all("textarea[id], input[id]:not([type=hidden]):not([type=file])", old).forEach(function (field) {
       var twin = fresh.querySelector("#" + CSS.escape(field.id));
       if (!twin) return;
       if (field.type === "checkbox") twin.checked = field.checked;
@@ -389,8 +389,11 @@
 
   // Breakouts opened: the plenary sends each person to their room, once per phase and tab
   // (someone who comes back to the plenary on purpose is not sent away again). A room whose
-  // phase ended while its page was open sends everyone back to the plenary.
+  // phase ended while its page was open sends everyone back to the plenary. A projector
+  // stays where it is, whoever opened it.
   function followBreakout() {
+    var live = byId("live");
+    if (live && live.classList.contains("projector")) return;
     var mine = byId("my-plenary");
     if (mine && mine.dataset.go && mine.dataset.href) {
       var key = "plenum-went-" + mine.dataset.go;
@@ -407,6 +410,35 @@
       initialEnded = ended;
       window.location.assign(back.dataset.href);
     }
+  }
+
+  // The organiser's CSV plan: the chosen file is read here into the plan field as it is;
+  // only that text goes over the socket (the file field has no name), the server parses it.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches("input[type=file][data-fills]")) return;
+    var field = byId(input.dataset.fills);
+    var file = input.files && input.files[0];
+    if (!field || !file) return;
+    readText(file, function (text) {
+      field.value = text;
+      var status = byId(input.getAttribute("aria-describedby"));
+      if (status) status.textContent = (input.dataset.textLoaded || "").replace("{name}", file.name);
+    });
+  });
+
+  // UTF-8 (Excel's "CSV UTF-8"); a file that is not UTF-8 is read again as Windows-1252,
+  // what Excel writes for "CSV (Trennzeichen-getrennt)", so "Jürgen" stays "Jürgen".
+  function readText(file, done) {
+    var reader = new FileReader();
+    reader.onload = function () {
+      var text = String(reader.result);
+      if (text.indexOf("\uFFFD") < 0) { done(text); return; }
+      var again = new FileReader();
+      again.onload = function () { done(String(again.result)); };
+      again.readAsText(file, "windows-1252");
+    };
+    reader.readAsText(file, "UTF-8");
   }
 
   document.addEventListener("DOMContentLoaded", function () {

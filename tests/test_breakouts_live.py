@@ -84,12 +84,72 @@ async def test_a_breakout_by_preference_from_opening_to_the_way_back(live):
 
 
 async def _refused_entry(live, member: Member, room_id: int) -> int:
+    return (await _refusal(member, room_id))[0]
+
+
+async def _refusal(member: Member, room_id: int) -> tuple[int, str]:
+    """A second socket of the member knocks at the room: the close code and the reason."""
     import websockets
 
     intruder = Member(member.base, member.cookie, member.name)
     with pytest.raises(websockets.ConnectionClosed):
         await intruder.enter(room_id)
-    return intruder.closed_with
+    return intruder.closed_with, intruder.replies.get("enter") or ""
+
+
+def room_line(member: Member, room_id: int) -> str:
+    return text_of(member, f"breakout-room-{room_id}")
+
+
+async def test_in_self_selection_people_choose_by_entering_and_a_full_room_says_so(live):
+    cid, rooms = conference_id(live), live.rooms()
+    narrative, strategy = rooms[NARRATIVE], rooms[STRATEGY]
+    live.set_room(narrative, capacity=1)
+    olga = await organiser(live)
+    await olga.attend(cid, "dashboard")
+    anna = await Member.join(live.base, MYK, "Anna")
+    ben = await Member.join(live.base, MYK, "Ben")
+    for member in (anna, ben):
+        await member.attend(cid)
+    await _to_breakout_item(live, olga)
+    assert await olga.act("open_breakout", mode="self", minutes="30") is None
+
+    # Nobody is placed: each is asked to choose, every room offers its places.
+    await ben.until(lambda m: "0 von 1 Plätzen" in room_line(m, narrative))
+    await ben.until(lambda m: text_of(m, "my-plenary") != "")
+    assert my_room(ben) is None
+    assert "Wählen Sie selbst einen Raum" in text_of(ben, "my-plenary")
+    assert "Diesen Raum wählen" in room_line(ben, narrative)
+
+    # Anna goes into the small room (in a second tab): that is her choice, and it is full.
+    anna_in_room = Member(anna.base, anna.cookie, "Anna")
+    await anna_in_room.enter(narrative)
+    await anna.until(lambda m: my_room(m) == f"/c/{MYK}/rooms/{NARRATIVE}")
+    await ben.until(lambda m: "1 von 1 Plätzen" in room_line(m, narrative))
+    assert "voll" in room_line(ben, narrative)
+    assert "Diesen Raum wählen" not in room_line(ben, narrative)
+    assert "Diesen Raum wählen" in room_line(ben, strategy)
+    code, reason = await _refusal(ben, narrative)
+    assert code == 4409
+    assert reason.startswith("Dieser Raum ist voll (höchstens 1 ")
+
+    # The choice is final while breakouts run: Anna may come back but not switch, and
+    # her place stays hers while she is out.
+    await anna_in_room.leave()
+    assert await _refusal(anna, strategy) == (
+        4409,
+        "Sie sind während der Breakout-Sessions einem anderen Raum zugeteilt.",
+    )
+    assert (await _refusal(ben, narrative))[0] == 4409
+    await anna_in_room.enter(narrative)
+    await Member(ben.base, ben.cookie, "Ben").enter(strategy)
+    await ben.until(lambda m: my_room(m) == f"/c/{MYK}/rooms/{STRATEGY}")
+    await olga.until(lambda m: "1 von 60 Plätzen" in room_line(m, strategy))
+
+    # The room's moderator is never kept out of a full room.
+    mia = await moderator(live, NARRATIVE)
+    await mia.enter(narrative)
+    await anna_in_room.until(lambda m: len(m.members) == 2)
 
 
 async def test_a_late_joiner_is_placed_by_the_same_mode_and_a_dropout_returns(live):
@@ -159,3 +219,27 @@ async def test_report_back_shows_each_room_with_its_moderator_and_results(live):
     assert "Raum 1 von 2" in text_of(anna, "report")
     assert await olga.act("show_report", target="next") is None
     await anna.until(lambda m: "Strategieentwicklung" in text_of(m, "report"))
+
+
+async def test_a_plan_puts_people_in_its_rooms_and_a_broken_plan_opens_nothing(live):
+    cid = conference_id(live)
+    olga = await organiser(live)
+    await olga.attend(cid, "dashboard")
+    anna = await Member.join(live.base, MYK, "Anna Schmidt")
+    ben = await Member.join(live.base, MYK, "Ben")
+    for member in (anna, ben):
+        await member.attend(cid)
+    await _to_breakout_item(live, olga)
+
+    broken = f"Name;Raum\nAnna Schmidt;{STRATEGY}\nBen;smart-city\n"
+    error = await olga.act("open_breakout", mode="plan", minutes="20", plan=broken)
+    assert error.startswith("Der Plan enthält 1 Fehler; es wurde niemand verteilt.")
+    assert "Zeile 3: Den Raum „smart-city“ gibt es nicht." in error
+    assert olga.find("breakout").find_class("breakout-state")[0].get("data-state") == "none"
+
+    # As Excel writes it: a byte order mark, `;`, CRLF; names in any case and spacing.
+    plan = f"\ufeffName;Raum\r\n  anna   SCHMIDT ;{STRATEGY}\r\nben;{NARRATIVE};\r\n"
+    assert await olga.act("open_breakout", mode="plan", minutes="20", plan=plan) is None
+    await anna.until(lambda m: my_room(m) == f"/c/{MYK}/rooms/{STRATEGY}")
+    await ben.until(lambda m: my_room(m) == f"/c/{MYK}/rooms/{NARRATIVE}")
+    assert "Nach Plan" in text_of(ben, "breakout")

@@ -91,6 +91,11 @@ def test_full_room_refuses_newcomers_but_not_those_already_inside():
     assert refused.value.code == "room_full"
 
 
+def test_moderators_and_organisers_get_into_a_full_room():
+    for role in (Role.MODERATOR, Role.ORGANISER):
+        rooms.enter_room(role, capacity=2, present=2, already_present=False)
+
+
 def test_stranger_may_not_enter_a_room():
     with pytest.raises(DomainError):
         rooms.enter_room(Role.STRANGER, capacity=2, present=0, already_present=False)

@@ -9,14 +9,26 @@ def enter_room(
 ) -> None:
     """Let a person into a room unless it is full or a moderator removed them.
 
-    Someone already present (a second tab, a reconnect) never counts twice, so a
-    dropped connection can always come back.
+    `present` counts participants only: a room's capacity is for participants, and its
+    moderators and the organisers always get in, however full it is. Someone already
+    present (a second tab, a reconnect) never counts twice, so a dropped connection can
+    always come back.
     """
     require(role, Action.ENTER_ROOM)
     if removed:
         raise DomainError("removed_from_room")
+    if is_allowed(role, Action.MODERATE_ROOM):
+        return
     if not already_present and present >= capacity:
         raise DomainError("room_full", capacity=capacity)
+
+
+def watch_room(role: Role, removed: bool) -> None:
+    """Open a room's projector view: read-only and not counted as present, so capacity
+    and breakout rooms do not apply; whom a moderator removed stays out."""
+    require(role, Action.ENTER_ROOM)
+    if removed:
+        raise DomainError("removed_from_room")
 
 
 def remove_participant(role: Role, actor_id: int, target_id: int, target_role: Role) -> None:

@@ -21,7 +21,7 @@ async def enter_room(backends: Backends, participant: ParticipantRecord, room: R
         rooms.enter_room(
             role,
             capacity=room.capacity,
-            present=presence.count_present(session, room.id),
+            present=presence.count_participants_present(session, room.id),
             already_present=presence.is_present(session, room.id, participant.id),
             removed=room_store.is_removed(session, room.id, participant.id),
         )
@@ -37,6 +37,16 @@ async def enter_room(backends: Backends, participant: ParticipantRecord, room: R
         await backends.announce(room.id, seq)
     if plenary_seq is not None:
         await backends.announce_plenary(room.conference_id, plenary_seq)
+
+
+async def watch_room(backends: Backends, participant: ParticipantRecord, room: RoomRecord) -> None:
+    """May the participant open the room's projector view? Raises a DomainError if not."""
+
+    def check(session: Session) -> None:
+        removed = room_store.is_removed(session, room.id, participant.id)
+        rooms.watch_room(role_in_room(session, participant, room), removed)
+
+    await backends.database.read(check)
 
 
 async def leave_room(backends: Backends, participant: ParticipantRecord, room: RoomRecord) -> None:

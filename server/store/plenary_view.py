@@ -213,6 +213,7 @@ def mine(session: Session, conference_id: int, people: Iterable[int]) -> dict[in
             conference_slug=slug,
             breakout_id=breakout.id if breakout else None,
             breakout_open=is_open,
+            breakout_mode=breakout.mode if breakout else None,
             room=rooms.get(placed.get(pid)),
             voted=frozenset(voted[pid]),
             ranking=breakouts.ranking_of(session, conference_id, pid),

@@ -45,6 +45,21 @@ def count_present(session: Session, room_id: int) -> int:
     ).one()
 
 
+def count_participants_present(session: Session, room_id: int) -> int:
+    """Those present who count toward the capacity: neither its moderators nor organisers."""
+    rows = session.exec(
+        select(func.count())
+        .select_from(Presence)
+        .join(Participant, Participant.id == Presence.participant_id)
+        .where(
+            Presence.room_id == room_id,
+            Participant.organiser_id.is_(None),
+            Participant.id.not_in(_moderators(room_id)),
+        )
+    )
+    return rows.one()
+
+
 def counts_by_room(session: Session, room_ids: list[int]) -> dict[int, int]:
     rows = session.exec(
         select(Presence.room_id, func.count())
@@ -54,13 +69,18 @@ def counts_by_room(session: Session, room_ids: list[int]) -> dict[int, int]:
     return dict(rows.all())
 
 
-def _members_query(room_id: int):
-    # In order of arrival, so a member appended live lands where a snapshot puts them.
-    moderates = (
+def _moderators(room_id: int):
+    """Ids of the room's moderators (valid invites), as a subquery."""
+    return (
         select(ModeratorGrant.participant_id)
         .join(ModeratorInvite, ModeratorInvite.id == ModeratorGrant.invite_id)
         .where(ModeratorGrant.room_id == room_id, ModeratorInvite.revoked_at.is_(None))
     )
+
+
+def _members_query(room_id: int):
+    # In order of arrival, so a member appended live lands where a snapshot puts them.
+    moderates = _moderators(room_id)
     return (
         select(
             Participant.id,

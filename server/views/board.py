@@ -22,6 +22,7 @@ from ..store.records import (
 from .environment import Views
 from .frames import delta_header, personal_header, reply_header, snapshot_header
 
+PROJECTOR = "projector"  # read-only: a screen in the hall; what participants see, no forms
 PHASES = [phase.value for phase in Phase]
 # How a person may order the cards; the browser sorts, so each person chooses their own.
 SORT_ORDERS = ("posted", "newest", "votes")
@@ -58,6 +59,7 @@ class BoardRenderer:
         moderator = audience.view == MODERATOR
         return {
             "moderator": moderator,
+            "read_only": audience.view == PROJECTOR,
             "state": state,
             "votes_visible": moderator or state.votes_visible_to_participants(),
             "shows": lambda card: shows(card, moderator),

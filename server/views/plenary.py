@@ -12,18 +12,17 @@ from ..domain.timer import MAX_MINUTES, Timer
 from ..realtime.connection import MODERATOR, Audience
 from ..store.plenary_records import SECTIONS, MyPlenary, PlenaryUpdate, PlenaryView
 from ..store.room_live import RoomLiveUpdate, RoomSnapshot
-from .board import BoardRenderer
+from .board import PROJECTOR, BoardRenderer
 from .environment import Views
 from .frames import delta_header, personal_header, side_header, snapshot_header
 
 ORGANISER = "organiser"  # the organiser's live dashboard
-PROJECTOR = "projector"  # read-only, large type, for a screen in the hall
 MODES = [mode.value for mode in Mode]
 CONDUCTED_PHASES = ("collect", "cluster", "vote", "discuss")
 # Sections each audience is shown (the rest it never receives).
 _SHOWN = {
     ORGANISER: SECTIONS,
-    PROJECTOR: ("agenda", "announcements", "qa", "report"),
+    PROJECTOR: ("agenda", "announcements", "qa", "report"),  # read-only, large type
 }
 _DEFAULT = ("agenda", "announcements", "breakout", "qa", "report")
 
@@ -118,17 +117,21 @@ class RoomLiveRenderer:
         self.views = views
         self.board = board
 
-    def extras(self, extras, language: str) -> str:
-        return self.views.render("_room_plenary.html", language, extras=extras, oob=True)
+    def extras(self, extras, audience: Audience) -> str:
+        """A projector gets the banners without their buttons and does not go back."""
+        projector = audience.view == PROJECTOR
+        return self.views.render(
+            "_room_plenary.html", audience.language, extras=extras, projector=projector, oob=True
+        )
 
     def snapshot(self, snapshot: RoomSnapshot, audience: Audience) -> str:
         board = self.board.snapshot(snapshot.board, audience)
-        return board + self.extras(snapshot.extras, audience.language)
+        return board + self.extras(snapshot.extras, audience)
 
     def delta(self, update: RoomLiveUpdate, audience: Audience) -> str:
         frame = self.board.delta(update.update, audience)
         if update.extras is not None:
-            frame += self.extras(update.extras, audience.language)
+            frame += self.extras(update.extras, audience)
         return frame
 
     def personal(self, votes, language: str) -> str:

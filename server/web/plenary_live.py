@@ -14,13 +14,13 @@ from ..domain.permissions import Action, Role, is_allowed
 from ..realtime.connection import MODERATOR, PARTICIPANT, Audience, Connection
 from ..realtime.hub import Stream, room_stream
 from ..realtime.topics import conference_topic, room_topic
-from ..services import breakouts, conferences, plenary
+from ..services import breakouts, conferences, plenary, presence
 from ..services.room_change import Applied
 from ..store.plenary_view import load_plenary_update
 from ..store.records import ConferenceRecord
 from ..views.plenary import ORGANISER, PROJECTOR
 from . import identity
-from .live import CLOSE_NOT_JOINED, CLOSE_UNKNOWN_ROOM, Command, RoomMember
+from .live import CLOSE_NOT_JOINED, CLOSE_ROOM_FULL, CLOSE_UNKNOWN_ROOM, Command, RoomMember
 from .origin import CLOSE_FORBIDDEN
 from .runtime import Runtime, runtime
 
@@ -94,7 +94,8 @@ async def plenary_socket(websocket: WebSocket, kind: str) -> None:
         if counted:
             await breakouts.arrive(rt.backends, participant, conference.id)
         await rt.hub.join(connection, stream)
-        member = PlenaryMember(websocket, rt, connection, participant, None, conference)
+        kind_of_member = PlenaryProjectorMember if kind == "projector" else PlenaryMember
+        member = kind_of_member(websocket, rt, connection, participant, None, conference)
         await member.serve()
     finally:
         connection.drop()
@@ -110,6 +111,13 @@ def _plenary_view(role: Role) -> str:
 @dataclass(slots=True)
 class PlenaryMember(RoomMember):
     conference: ConferenceRecord | None = None
+
+
+class PlenaryProjectorMember(PlenaryMember):
+    """Read-only: only "resync" is understood."""
+
+    __slots__ = ()
+    commands: ClassVar[dict] = {}
 
 
 class RoomProjectorSocket:
@@ -128,8 +136,20 @@ class RoomProjectorSocket:
         if participant is None:
             await websocket.close(code=CLOSE_NOT_JOINED)
             return
-        audience = Audience(PARTICIPANT, identity.language(websocket))
-        connection = Connection(websocket.send_text, room.id, participant.id, audience)
+        language = identity.language(websocket)
+        try:
+            await presence.watch_room(rt.backends, participant, room)
+        except DomainError as error:
+            await websocket.send_text(rt.board_renderer.reply("enter", error, language))
+            await websocket.close(code=CLOSE_ROOM_FULL)
+            return
+        connection = Connection(
+            websocket.send_text,
+            room.id,
+            participant.id,
+            Audience(PROJECTOR, language),
+            backlog_limit=rt.settings.socket_backlog_bytes,
+        )
         stream = room_stream(room.id, rt.hub.renderer, rt.hub.room_loader)
         try:
             await rt.hub.join(connection, stream)

@@ -6,14 +6,15 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from ..realtime.connection import PARTICIPANT, Audience
-from ..services import board, conferences, plenary
+from ..domain.errors import DomainError
+from ..realtime.connection import Audience
+from ..services import board, conferences, plenary, presence
 from ..store.records import OrganiserRecord
 from ..views.plenary import ORGANISER, PROJECTOR
 from . import identity, signin
 from .console import _conference as console_conference
 from .console import _page, organisers_only
-from .pages import _conference, _participant, render
+from .pages import _conference, _participant, _refused, render
 from .plenary_parts import sections
 from .runtime import runtime
 
@@ -71,8 +72,12 @@ async def room_projector_get(request: Request) -> Response:
     if participant is None:
         path = request.url.path
         return RedirectResponse(f"/c/{conference.slug}?next={path}", status_code=303)
+    try:
+        await presence.watch_room(backends, participant, room)
+    except DomainError as error:
+        return _refused(request, error, 403)
     snapshot = await board.load_board(backends, room)
-    audience = Audience(PARTICIPANT, _language(request))
+    audience = Audience(PROJECTOR, _language(request))
     renderer = runtime(request).board_renderer
     return render(
         request,

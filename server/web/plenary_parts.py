@@ -55,5 +55,7 @@ async def room_redirect(
 async def room_extras(request: Request, room: RoomRecord, language: str) -> Markup:
     extras = await plenary.room_extras(runtime(request).backends, room.id)
     return Markup(
-        runtime(request).views.render("_room_plenary.html", language, extras=extras, oob=False)
+        runtime(request).views.render(
+            "_room_plenary.html", language, extras=extras, projector=False, oob=False
+        )
     )

@@ -129,3 +129,39 @@ def test_the_whole_day_in_miniature(browser: Browser, settings, server, server_u
         )
     for page in (olga, anna, ben):
         assert page.console_errors == []
+
+
+def test_the_organiser_loads_a_breakout_plan_from_a_csv_file(
+    browser: Browser, settings, server, server_url: str
+):
+    make_organiser(settings)
+    olga = _organiser(browser, server_url)
+    jurgen = _page(browser)
+    jurgen.goto(f"{server_url}/c/{MYK}")
+    jurgen.get_by_label("Anzeigename").fill("Jürgen Weiß")
+    jurgen.get_by_role("button", name="Teilnehmen").click()
+    expect(jurgen.locator("#live")).to_have_attribute("data-live", "connected")
+    screen = jurgen.context.new_page()  # Jürgen also shows the plenary on a projector
+    screen.goto(f"{server_url}/c/{MYK}/projector")
+    expect(screen.locator("#live")).to_have_attribute("data-live", "connected")
+    olga.get_by_role("button", name="„Breakout Sessions“ jetzt starten").click()
+
+    # Saved by Excel as "CSV (Trennzeichen-getrennt)": Windows-1252, `;`, CRLF.
+    csv = "Name;Raum\r\nJürgen Weiß;strategieentwicklung\r\n"
+    olga.get_by_label("Verteilung").select_option(label="Nach Plan (CSV)")
+    olga.get_by_label("Plan aus einer CSV-Datei laden").set_input_files(
+        files=[{"name": "plan.csv", "mimeType": "text/csv", "buffer": csv.encode("cp1252")}]
+    )
+    expect(olga.get_by_label("Plan als CSV")).to_have_value(csv.replace("\r\n", "\n"))
+    expect(olga.locator("#breakout-plan-file-status")).to_contain_text("„plan.csv“")
+    olga.get_by_role("button", name="Breakouts eröffnen").click()
+
+    expect(jurgen).to_have_url(f"{server_url}/c/{MYK}/rooms/strategieentwicklung")
+    expect(olga.locator("#breakout")).to_contain_text("Nach Plan (CSV)")
+    # The projector is not sent along to Jürgen's room: it still shows what comes next.
+    olga.get_by_label("Text der Durchsage").fill("Bitte in die Räume")
+    olga.get_by_role("button", name="Durchsage senden").click()
+    expect(screen.locator("#live.projector .banner-text")).to_have_text("Bitte in die Räume")
+    expect(screen).to_have_url(f"{server_url}/c/{MYK}/projector")
+    for page in (olga, jurgen):
+        assert page.console_errors == []
