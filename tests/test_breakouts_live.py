@@ -131,14 +131,14 @@ async def test_in_self_selection_people_choose_by_entering_and_a_full_room_says_
     assert "Diesen Raum wählen" in room_line(ben, strategy)
     code, reason = await _refusal(ben, narrative)
     assert code == 4409
-    assert reason.startswith("Dieser Raum ist voll (höchstens 1 ")
+    assert reason.startswith("Dieser Raum ist voll (Plätze: 1)")
 
     # The choice is final while breakouts run: Anna may come back but not switch, and
     # her place stays hers while she is out.
     await anna_in_room.leave()
     assert await _refusal(anna, strategy) == (
         4409,
-        "Sie sind während der Breakout-Sessions einem anderen Raum zugeteilt.",
+        "Ihr Raum für die Breakout-Sessions ist ein anderer. Bitte gehen Sie dorthin.",
     )
     assert (await _refusal(ben, narrative))[0] == 4409
     await anna_in_room.enter(narrative)

@@ -180,7 +180,7 @@ async def test_a_room_projector_shows_the_board_live_without_hidden_or_waiting_c
     )
 
 
-async def test_whom_a_moderator_removed_cannot_watch_the_room_on_a_projector(live):
+async def test_whom_a_moderator_removed_cannot_watch_the_room_page_or_projector(live):
     room = live.rooms()[NARRATIVE]
     mia = await moderator(live, NARRATIVE)
     await mia.enter(room)
@@ -195,6 +195,7 @@ async def test_whom_a_moderator_removed_cannot_watch_the_room_on_a_projector(liv
         await screen.open(f"/ws/rooms/{room}/projector")
     assert screen.closed_with == 4409
     assert screen.replies["enter"] == "Die Moderation hat Sie aus diesem Raum entfernt."
-    page = await get(live, f"/c/{MYK}/rooms/{NARRATIVE}/projector", ben.cookie)
-    assert page.status_code == 403
-    assert "Die Moderation hat Sie aus diesem Raum entfernt." in page.text
+    for path in (f"/c/{MYK}/rooms/{NARRATIVE}/projector", f"/c/{MYK}/rooms/{NARRATIVE}"):
+        page = await get(live, path, ben.cookie)  # the room's own page neither
+        assert page.status_code == 403
+        assert "Die Moderation hat Sie aus diesem Raum entfernt." in page.text

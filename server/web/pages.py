@@ -12,7 +12,7 @@ from ..domain.errors import DomainError
 from ..domain.permissions import Action, is_allowed
 from ..domain.timer import MAX_MINUTES
 from ..realtime.connection import MODERATOR, PARTICIPANT, Audience
-from ..services import board, conferences, invites, moderation
+from ..services import board, conferences, invites, moderation, presence
 from ..store.records import ConferenceRecord
 from ..views.board import PHASES, SORT_ORDERS
 from . import identity, plenary_parts, signin
@@ -137,6 +137,10 @@ async def room_get(request: Request) -> Response:
     elsewhere = await plenary_parts.room_redirect(request, conference, participant, room)
     if elsewhere is not None:  # issue 4: breakouts send people to their own room
         return elsewhere
+    try:  # whom a moderator removed does not see the board either
+        await presence.watch_room(backends, participant, room)
+    except DomainError as error:
+        return _refused(request, error, 403)
     role = await moderation.role(backends, participant, room)
     view = MODERATOR if is_allowed(role, Action.MODERATE_ROOM) else PARTICIPANT
     audience = Audience(view, _translator(request).language)
