@@ -191,7 +191,11 @@ async def test_manual_mode_the_organiser_moves_people_and_extends_one_room(live)
     await anna.until(lambda m: my_room(m) == f"/c/{MYK}/rooms/{STRATEGY}")
     await olga.until(lambda m: "Strategieentwicklung" in text_of(m, f"person-{me}"))
 
+    # On her way from the plenary to the room she is away a moment; in the room, present.
+    await anna.leave()
+    await olga.until(lambda m: "nicht verbunden" in text_of(m, f"person-{me}"))
     await anna.enter(rooms[STRATEGY])
+    await olga.until(lambda m: "nicht verbunden" not in text_of(m, f"person-{me}"))
     before = anna.find("timer").get("data-deadline-ms")
     assert await olga.act("extend_breakout", room=str(rooms[STRATEGY]), minutes="5") is None
     await anna.until(lambda m: m.find("timer").get("data-deadline-ms") != before)

@@ -320,6 +320,16 @@ async def depart(backends: Backends, participant: ParticipantRecord, conference_
     await apply(backends, participant, conference_id, None, decide)
 
 
+def people_moved(session: Session, participant: ParticipantRecord, room: RoomRecord) -> int | None:
+    """Someone appeared in or left a room: the organiser's people table says who is where.
+    Called in the transaction of entering or leaving; returns a plenary seq to announce."""
+    if participant.organiser_id is not None:  # organisers are not in the table
+        return None
+    return plenary_store.append(
+        session, room.conference_id, PEOPLE_CHANGED, payload(["people"]), participant.id
+    )
+
+
 def check_entry(session: Session, participant: ParticipantRecord, room: RoomRecord, role: Role):
     """Called in the transaction of entering a room: while breakouts run, participants go
     to their own room; in self-selection, entering a room with space chooses it. Returns

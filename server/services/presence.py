@@ -28,6 +28,9 @@ async def enter_room(backends: Backends, participant: ParticipantRecord, room: R
         plenary_seq = breakouts.check_entry(session, participant, room, role)  # issue 4
         if presence.add_connection(session, room.id, participant.id) > 1:
             return None, plenary_seq
+        # The plenary's row before the room's, the order every transaction locks them in.
+        if plenary_seq is None:
+            plenary_seq = breakouts.people_moved(session, participant, room)
         payload = {"participant_id": participant.id}
         seq = events.append_event(session, room.id, MEMBER_JOINED, payload, participant.id)
         return seq, plenary_seq
@@ -52,15 +55,19 @@ async def watch_room(backends: Backends, participant: ParticipantRecord, room: R
 async def leave_room(backends: Backends, participant: ParticipantRecord, room: RoomRecord) -> None:
     """Count a closed connection; the last one makes the participant leave the room."""
 
-    def transaction(session: Session) -> int | None:
+    def transaction(session: Session) -> tuple[int | None, int | None]:
         if presence.remove_connection(session, room.id, participant.id) > 0:
-            return None
+            return None, None
+        plenary_seq = breakouts.people_moved(session, participant, room)  # plenary first
         payload = {"participant_id": participant.id}
-        return events.append_event(session, room.id, MEMBER_LEFT, payload, participant.id)
+        seq = events.append_event(session, room.id, MEMBER_LEFT, payload, participant.id)
+        return seq, plenary_seq
 
-    seq = await backends.database.write(transaction)
+    seq, plenary_seq = await backends.database.write(transaction)
     if seq is not None:
         await backends.announce(room.id, seq)
+    if plenary_seq is not None:
+        await backends.announce_plenary(room.conference_id, plenary_seq)
 
 
 def forget_stale_presence(backends: Backends) -> None:

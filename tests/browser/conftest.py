@@ -75,3 +75,12 @@ def server(settings):
 @pytest.fixture
 def server_url(server) -> str:
     return f"http://127.0.0.1:{server.port}"
+
+
+SCREENSHOTS = os.environ.get("PLENUM_SCREENSHOTS")  # a folder, to look at the pages by eye
+
+
+def shot(page, name: str) -> None:
+    """A full-page screenshot into $PLENUM_SCREENSHOTS, when it is set."""
+    if SCREENSHOTS:
+        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)

@@ -2,18 +2,16 @@
 opens voting, participants vote, the moderator closes the room and writes the results,
 and everyone sees them."""
 
-import os
-
 from playwright.sync_api import Browser, Page, expect
 
 from server.services import invites
 from server.store.database import Database
 
 from ..conftest import MYK
+from .conftest import shot
 from .test_live_room_in_chromium import _join_and_enter
 
 ROOM = "Narrative der Smart City"
-SCREENSHOTS = os.environ.get("PLENUM_SCREENSHOTS")  # a folder, to look at the pages by eye
 
 
 def _invite_link(settings, base: str) -> str:
@@ -41,11 +39,6 @@ def _post(page: Page, text: str) -> None:
     field.fill(text)
     field.press("Control+Enter")
     expect(field).to_have_value("")
-
-
-def _shot(page: Page, name: str) -> None:
-    if SCREENSHOTS:
-        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
 
 
 def test_a_whole_breakout_from_ideas_to_results(browser: Browser, server, server_url, settings):
@@ -86,7 +79,7 @@ def test_a_whole_breakout_from_ideas_to_results(browser: Browser, server, server
     expect(ben.get_by_role("button", name="Einen Punkt geben: Offene Daten")).to_be_disabled()
     expect(anna.locator("#votes-1")).to_have_count(0)  # totals stay hidden while voting
     expect(mia.locator(".vote-count")).to_have_count(3)
-    _shot(ben, "participant-voting")
+    shot(ben, "participant-voting")
 
     mia.get_by_role("button", name="Diskutieren").click()
     expect(anna.locator(".card", has_text="Offene Daten").locator(".vote-count")).to_have_text(
@@ -122,7 +115,7 @@ def test_a_whole_breakout_from_ideas_to_results(browser: Browser, server, server
     expect(anna.locator(".post-form").first).to_be_hidden()
     expect(anna.locator(".comment-form")).to_have_count(3)
     expect(anna.locator(".comment-form").first).to_be_hidden()
-    _shot(mia, "moderator-closed")
-    _shot(anna, "participant-closed")
+    shot(mia, "moderator-closed")
+    shot(anna, "participant-closed")
     for page in everyone:
         assert page.console_errors == []

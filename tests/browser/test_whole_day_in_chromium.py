@@ -14,6 +14,7 @@ from server.store.tables import Room
 
 from ..conftest import MYK
 from ..test_organisers import PASSWORD, make_organiser
+from .conftest import shot
 
 STRATEGY, NARRATIVE = "Strategieentwicklung", "Narrative der Smart City"
 
@@ -48,7 +49,7 @@ def _participant(browser: Browser, base: str, name: str, wish: str) -> Page:
     expect(page.locator("#live")).to_have_attribute("data-live", "connected")
     page.get_by_label("1. Wunsch").select_option(label=wish)
     page.get_by_role("button", name="Wünsche speichern").click()
-    expect(page.locator(".my-ranking")).to_have_text("Ihre 1 Wünsche sind gespeichert.")
+    expect(page.locator(".my-ranking")).to_have_text("Ihr Wunsch ist gespeichert.")
     return page
 
 
@@ -106,12 +107,15 @@ def test_the_whole_day_in_miniature(browser: Browser, settings, server, server_u
         page.get_by_role("button", name=f"Einen Punkt geben: {idea}").click()
         expect(page.locator("#my-votes")).to_contain_text("Sie haben noch 4 von 5 Punkten.")
     expect(summary.locator(".votes-count")).to_have_text("1")
+    shot(olga, "day-dashboard-breakouts")
+    shot(anna, "day-participant-room")
 
     # The 30 minutes are up (the clock is moved, not waited for): everyone back.
     _time_is_up(settings)
     for page in (anna, ben):
         expect(page).to_have_url(f"{server_url}/c/{MYK}")
         expect(page.locator("#breakout")).to_contain_text("Willkommen zurück im Plenum")
+    shot(anna, "day-plenary-back")
 
     olga.get_by_role("button", name="Berichte starten").click()
     for page in (anna, ben):
@@ -119,6 +123,7 @@ def test_the_whole_day_in_miniature(browser: Browser, settings, server, server_u
             "Bericht aus dem Raum „Narrative der Smart City“"
         )
         expect(page.locator("#report .report-card")).to_contain_text(["Geschichten aus dem Alltag"])
+    shot(ben, "day-report-back")
     olga.get_by_role("button", name="Nächster Raum").click()
     for page in (anna, ben):
         expect(page.locator("#report h2")).to_have_text(
@@ -163,5 +168,8 @@ def test_the_organiser_loads_a_breakout_plan_from_a_csv_file(
     olga.get_by_role("button", name="Durchsage senden").click()
     expect(screen.locator("#live.projector .banner-text")).to_have_text("Bitte in die Räume")
     expect(screen).to_have_url(f"{server_url}/c/{MYK}/projector")
+    expect(screen.locator("#my-plenary")).to_be_hidden()  # nobody's own room on the screen
+    shot(screen, "day-projector")
+    shot(olga, "day-dashboard-plan")
     for page in (olga, jurgen):
         assert page.console_errors == []
