@@ -31,9 +31,11 @@ async def test_questions_are_sorted_by_votes_and_each_vote_counts_once(live):
     ben = await Member.join(live.base, MYK, "Ben")
     for member in (anna, ben):
         await member.attend(cid)
+    assert "Noch keine Fragen." in ben.find("qa").text_content()
     assert await anna.act("ask", text="Wer bezahlt das?") is None
     assert await anna.act("ask", text="Wie beteiligen wir Ältere?") is None
     await ben.until(lambda m: len(questions(m)) == 2)
+    assert "Noch keine Fragen." not in ben.find("qa").text_content()
     second = int(ben.find("qa").find_class("question")[1].get("data-question"))
 
     assert await ben.act("vote_question", question=second) is None
