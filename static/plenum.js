@@ -121,6 +121,14 @@
       if (field.type === "checkbox") twin.checked = field.checked;
       else if (field.value !== field.defaultValue) twin.value = field.value;
     });
+    // A choice the person made (the breakout mode, say) outlives a live re-render; one they
+    // did not touch takes the server's new value.
+    all("select[id]", old).forEach(function (field) {
+      var twin = fresh.querySelector("#" + CSS.escape(field.id));
+      var preset = Array.prototype.find.call(field.options, function (o) { return o.defaultSelected; })
+        || field.options[0];
+      if (twin && preset && field.value !== preset.value) twin.value = field.value;
+    });
     all("details[id][open]", old).forEach(function (details) {
       var twin = fresh.querySelector("#" + CSS.escape(details.id));
       if (twin) twin.open = true;

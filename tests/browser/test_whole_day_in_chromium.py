@@ -149,8 +149,6 @@ def test_the_organiser_loads_a_breakout_plan_from_a_csv_file(
     screen = jurgen.context.new_page()  # Jürgen also shows the plenary on a projector
     screen.goto(f"{server_url}/c/{MYK}/projector")
     expect(screen.locator("#live")).to_have_attribute("data-live", "connected")
-    olga.get_by_role("button", name="„Breakout Sessions“ jetzt starten").click()
-
     # Saved by Excel as "CSV (Trennzeichen-getrennt)": Windows-1252, `;`, CRLF.
     csv = "Name;Raum\r\nJürgen Weiß;strategieentwicklung\r\n"
     olga.get_by_label("Verteilung").select_option(label="Nach Plan (CSV)")
@@ -159,6 +157,11 @@ def test_the_organiser_loads_a_breakout_plan_from_a_csv_file(
     )
     expect(olga.get_by_label("Plan als CSV")).to_have_value(csv.replace("\r\n", "\n"))
     expect(olga.locator("#breakout-plan-file-status")).to_contain_text("„plan.csv“")
+    # Moving the programme re-renders the form live: what she chose and loaded stays.
+    olga.get_by_role("button", name="„Breakout Sessions“ jetzt starten").click()
+    expect(olga.locator("#agenda-now .now-title")).to_contain_text("Breakout Sessions")
+    expect(olga.get_by_label("Verteilung")).to_have_value("plan")
+    expect(olga.get_by_label("Plan als CSV")).to_have_value(csv.replace("\r\n", "\n"))
     olga.get_by_role("button", name="Breakouts eröffnen").click()
 
     expect(jurgen).to_have_url(f"{server_url}/c/{MYK}/rooms/strategieentwicklung")
