@@ -15,8 +15,8 @@ from ..conftest import MYK
 from .conftest import board_of, database_board, room_and_column
 
 OTHERS, BACKLOG = 20, 64 * 1024
-MAX_CARDS = 12000  # bound on the stalled phase; the drop comes far earlier
-BATCH, ROUNDS_BEFORE = 50, 10
+MAX_EDITS = 12000  # bound on the stalled phase; the drop comes far earlier
+BATCH, ROUNDS_BEFORE = 50, 20
 
 
 def percentile_ms(seconds: list[float], p: float) -> float:
@@ -68,12 +68,26 @@ async def test_a_member_who_stops_reading_is_dropped_and_resynced_alone(
         await asyncio.gather(*(o.wait_for(has(text), 10) for o in others))
         return time.perf_counter() - started
 
-    async def fill(first: int, count: int) -> None:
-        """Post a batch of cards at once, to fill the stalled member's buffers quickly."""
-        texts = [f"Karte {n} " + "x" * 480 for n in range(first, first + count)]
-        for text in texts:
-            await poster.post(column, text)
-        await asyncio.gather(*(o.wait_for(has(texts[-1]), 30) for o in others))
+    # The traffic that fills the stalled member's buffers edits the same cards over and
+    # over: the board (and with it what every member's client does per frame) stays the
+    # same size in every phase, so the phases can be compared.
+    for n in range(BATCH):
+        await poster.post(column, f"Füllkarte {n}")
+    await asyncio.gather(*(o.wait_for(has(f"Füllkarte {BATCH - 1}"), 10) for o in others))
+    fillers = [card for card, _ in poster.columns[column]]
+    edits = 0
+
+    async def fill() -> None:
+        """Edit every filler card once, at once; wait until every other member has it."""
+        nonlocal edits
+        edits += 1
+        texts = [f"Füllkarte {n} Runde {edits} " + "x" * 470 for n in range(BATCH)]
+        for card, text in zip(fillers, texts, strict=True):
+            await poster.command("edit_card", card=str(card), text=text)
+        last = fillers[-1]
+        await asyncio.gather(
+            *(o.wait_for(lambda o: o.card_text(last) == texts[-1], 30) for o in others)
+        )
 
     async def keep_reading() -> None:
         while True:
@@ -83,9 +97,9 @@ async def test_a_member_who_stops_reading_is_dropped_and_resynced_alone(
     reading = asyncio.create_task(keep_reading())
     before, posted = [], 0
     for _ in range(ROUNDS_BEFORE):
-        await fill(posted, BATCH)
-        before.append(await deliver(posted + BATCH))
-        posted += BATCH + 1
+        await fill()
+        before.append(await deliver(posted))
+        posted += 1
     reading.cancel()
     await asyncio.gather(reading, return_exceptions=True)
 
@@ -93,21 +107,20 @@ async def test_a_member_who_stops_reading_is_dropped_and_resynced_alone(
     # before the server's backlog for it starts to grow; then it is dropped.
     server_process = psutil.Process(server.process.pid)
     rss_before = server_process.memory_info().rss
-    during, stalled_from = [], posted
-    while present(poster) and posted < MAX_CARDS:
-        await fill(posted, BATCH)
-        during.append(await deliver(posted + BATCH))
-        posted += BATCH + 1
+    during, stalled_from = [], edits
+    while present(poster) and (edits - stalled_from) * BATCH < MAX_EDITS:
+        await fill()
+        during.append(await deliver(posted))
+        posted += 1
     rss_growth = server_process.memory_info().rss - rss_before
-    dropped, cards_until_dropped = not present(poster), posted - stalled_from
+    dropped, edits_until_dropped = not present(poster), (edits - stalled_from) * BATCH
 
-    # The same load once it is gone: the board is bigger now than before the stall, so
-    # this, not "before", tells what the stalled member itself cost the others.
+    # The same load once it is gone.
     after = []
     for _ in range(ROUNDS_BEFORE):
-        await fill(posted, BATCH)
-        after.append(await deliver(posted + BATCH))
-        posted += BATCH + 1
+        await fill()
+        after.append(await deliver(posted))
+        posted += 1
 
     # It reads again: what was on its way is a clean run of deltas, then the close.
     with pytest.raises(websockets.ConnectionClosed) as closed:
@@ -126,7 +139,8 @@ async def test_a_member_who_stops_reading_is_dropped_and_resynced_alone(
             "others": OTHERS,
             "backlog_limit_bytes": BACKLOG,
             "cards_posted": len(texts),
-            "cards_until_dropped": cards_until_dropped,
+            "edits_sent": edits * BATCH,
+            "edits_until_dropped": edits_until_dropped,
             "p50_ms_before": percentile_ms(before, 50),
             "p50_ms_while_stalled": percentile_ms(during, 50),
             "p99_ms_before": percentile_ms(before, 99),
@@ -137,13 +151,14 @@ async def test_a_member_who_stops_reading_is_dropped_and_resynced_alone(
             "close_code": closed.value.rcvd.code if closed.value.rcvd else None,
         }
     )
-    assert dropped, f"not dropped after {MAX_CARDS} cards"
+    assert dropped, f"not dropped after {MAX_EDITS} edits"
     # 1013 when the close frame still fits into its buffers; else the socket is cut.
     assert closed.value.rcvd is None or closed.value.rcvd.code == 1013
     assert slow.resyncs == 0  # every delta it did get continued the one before
     all_cards = [card for cards in columns.values() for card in cards]
     assert partial == all_cards[: len(partial)]  # a prefix of the board, in order
     assert board_of(slow) == columns  # after reconnecting: the whole board
+    assert sorted(text for cards in slow.columns.values() for _, text in cards) == sorted(texts)
     assert everyone_equal
     assert rss_growth < 32 * 1024 * 1024  # bounded by the backlog, not by the cards sent
     await slow.leave()
