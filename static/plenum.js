@@ -66,7 +66,7 @@
     all("textarea:not([data-keep]), input[name=text]", sent.form).forEach(function (field) { field.value = ""; });
     var details = sent.form.closest("details.card-edit");
     if (details) details.open = false;
-    if (sent.form.id === "selection") {
+    if (sent.form.id === "selection" || sent.form.dataset.carriesSelection === "yes") {
       all(".select-card:checked").forEach(function (box) { box.checked = false; });
       var name = sent.form.querySelector("[name=name]");
       if (name) name.value = "";
@@ -287,6 +287,96 @@
     if (target.matches("[data-sort-select]")) sortCards();
     else if (target.matches("[data-filter-column], [data-filter-cluster]")) applyFilters();
     else if (target.matches(".select-card")) updateSelection();
+  });
+
+  // --- Dragging cards (moderators; the selection form is the keyboard's way) ---------------
+  // Where a card is dropped decides the command: another column moves it there; in its own
+  // column a cluster takes it, a loose card makes a new cluster with it (named after that
+  // card, to rename at leisure), and the column's free space takes it out of its cluster.
+  // A ticked card carries the whole selection along.
+
+  var dragged = null; // card ids on their way
+
+  function dropCommand(target, cards) {
+    var column = target.closest("section.column");
+    if (!column) return null;
+    var from = byId("card-" + cards[0]);
+    if (!from) return null;
+    if (column.dataset.column !== from.dataset.column) {
+      return { command: "move_cards", column: column.dataset.column };
+    }
+    var cluster = target.closest("li.cluster");
+    if (cluster) {
+      var inside = cards.every(function (id) { var c = byId("card-" + id); return c && c.dataset.cluster === cluster.dataset.cluster; });
+      return inside ? null : { command: "cluster_cards", cluster: cluster.dataset.cluster };
+    }
+    var card = target.closest("li.card");
+    if (card && cards.indexOf(card.id.slice(5)) < 0) {
+      var text = card.querySelector(".card-text");
+      return { command: "group_cards", name: clusterNameFrom(text ? text.textContent : ""), with: card.id.slice(5) };
+    }
+    if (cards.some(function (id) { var c = byId("card-" + id); return c && c.dataset.cluster; })) {
+      return { command: "cluster_cards", cluster: "" };
+    }
+    return null;
+  }
+
+  function clusterNameFrom(text) {
+    var words = text.trim().split(/\s+/);
+    var name = "";
+    for (var i = 0; i < words.length; i++) {
+      if ((name + " " + words[i]).trim().length > 40) return (name || words[i].slice(0, 40)) + "…";
+      name = (name + " " + words[i]).trim();
+    }
+    return name;
+  }
+
+  function dropZone(target) {
+    return target.closest && (target.closest("li.cluster") || target.closest("li.card") || target.closest("section.column"));
+  }
+
+  document.addEventListener("dragstart", function (event) {
+    var handle = event.target.closest && event.target.closest(".drag-handle");
+    var card = handle && handle.closest("li.card");
+    if (!card) return;
+    var id = card.id.slice(5);
+    var ticked = selectedCards();
+    dragged = { cards: ticked.indexOf(id) >= 0 ? ticked : [id], selection: ticked.indexOf(id) >= 0 };
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", card.querySelector(".card-text").textContent);
+    event.dataTransfer.setDragImage(card, 16, 16);
+    card.classList.add("dragging");
+  });
+
+  document.addEventListener("dragover", function (event) {
+    if (!dragged) return;
+    var zone = dropZone(event.target);
+    all(".drop-target").forEach(function (el) { if (el !== zone) el.classList.remove("drop-target"); });
+    if (!zone || !dropCommand(event.target, dragged.cards)) return;
+    event.preventDefault(); // this is a place to drop on
+    event.dataTransfer.dropEffect = "move";
+    zone.classList.add("drop-target");
+  });
+
+  document.addEventListener("drop", function (event) {
+    if (!dragged) return;
+    event.preventDefault();
+    var action = dropCommand(event.target, dragged.cards);
+    var form = byId("drag-drop");
+    if (!action || !form) return;
+    var cards = action.with ? dragged.cards.concat([action.with]) : dragged.cards;
+    form.elements.command.value = action.command;
+    form.elements.cards.value = cards.join(",");
+    form.elements.cluster.value = action.cluster || "";
+    form.elements.column.value = action.column || "";
+    form.elements.name.value = action.name || "";
+    form.dataset.carriesSelection = dragged.selection ? "yes" : "no";
+    form.requestSubmit();
+  });
+
+  document.addEventListener("dragend", function () {
+    dragged = null;
+    all(".dragging, .drop-target").forEach(function (el) { el.classList.remove("dragging", "drop-target"); });
   });
 
   // --- The countdown ----------------------------------------------------------------------

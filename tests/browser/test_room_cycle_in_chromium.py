@@ -119,3 +119,50 @@ def test_a_whole_breakout_from_ideas_to_results(browser: Browser, server, server
     shot(anna, "participant-closed")
     for page in everyone:
         assert page.console_errors == []
+
+
+def test_a_moderator_clusters_and_moves_cards_by_dragging(
+    browser: Browser, server, server_url, settings
+):
+    mia = _moderator(browser, server_url, settings)
+    # Tall enough that no drag has to scroll on its way: Playwright's drag does not scroll
+    # the page while the mouse is down, as a person's browser does near the edge.
+    mia.set_viewport_size({"width": 1280, "height": 2400})
+    anna = _join_and_enter(browser, server_url, "Anna", ROOM)
+    for text in ("Offene Daten", "Ein Datenportal für den Landkreis", "Geschichten erzählen"):
+        _post(anna, text)
+    expect(mia.locator(".card")).to_have_count(3)
+    expect(anna.locator(".drag-handle")).to_have_count(0)  # moderators only
+
+    def handle(text: str):
+        return mia.locator(".card", has_text=text).locator(".drag-handle")
+
+    def card(text: str):
+        return mia.locator(".card", has_text=text).locator(".card-text")
+
+    first, second = mia.locator("section.column").nth(0), mia.locator("section.column").nth(1)
+    clusters = anna.locator(".cluster")
+
+    # A card onto a loose card: a new cluster of both, named after the card dropped on.
+    handle("Ein Datenportal").drag_to(card("Offene Daten"))
+    expect(clusters.locator(".cluster-name")).to_have_text(["Offene Daten"])
+    expect(clusters.locator(".card")).to_have_count(2)
+
+    # Onto the cluster: it joins. Onto its column's free space: it leaves the cluster.
+    handle("Geschichten").drag_to(mia.locator(".cluster-name"))
+    expect(clusters.locator(".card")).to_have_count(3)
+    shot(mia, "moderator-dragged")
+    handle("Geschichten").drag_to(first.locator("h3"))
+    expect(clusters.locator(".card")).to_have_count(2)
+    expect(anna.locator(".cluster .card", has_text="Geschichten")).to_have_count(0)
+
+    # Into another column, the ticked cards go along and the selection is done.
+    mia.get_by_label("Karte auswählen: Offene Daten").check()
+    mia.get_by_label("Karte auswählen: Geschichten erzählen").check()
+    handle("Geschichten").drag_to(second.locator("h3"))
+    moved = anna.locator("section.column").nth(1).locator(".card-text")
+    expect(moved).to_have_text(["Offene Daten", "Geschichten erzählen"])
+    expect(mia.locator(".selection-count")).to_have_text("Ausgewählt: 0")
+    expect(anna.locator("section.column").nth(0).locator(".card")).to_have_count(1)
+    for page in (mia, anna):
+        assert page.console_errors == []
