@@ -1,6 +1,7 @@
 """Command line: check and load sessions_config files, migrate the database, start the server."""
 
 import argparse
+import asyncio
 import contextlib
 import getpass
 import logging
@@ -13,7 +14,9 @@ import uvicorn
 from .conference_files import ConfigError, load_conference_dir, load_conference_file
 from .domain.errors import DomainError
 from .domain.permissions import Role
+from .realtime.broadcast import broadcast_from_url
 from .services import invites, organisers
+from .services.backends import Backends
 from .services.config_files import load_into
 from .settings import Settings
 from .store import conferences, rooms, schema
@@ -145,10 +148,24 @@ def cmd_revoke_invite(args, settings: Settings) -> int:
     database = _database(settings)
     try:
         revoked = invites.revoke(database, args.invite_id)
+        if revoked is not None and revoked.seq is not None:
+            asyncio.run(_announce(database, settings, revoked.room_id, revoked.seq))
     finally:
         database.close()
     print(f"invite {args.invite_id}: {'revoked' if revoked else 'not found or already revoked'}")
     return 0 if revoked else 2
+
+
+async def _announce(database: Database, settings: Settings, room_id: int, seq: int) -> None:
+    """Tell running servers about a change made here, through the bus. With the embedded
+    default (memory://) no other process hears it: the room's pages learn of it with the
+    room's next event."""
+    broadcast = broadcast_from_url(settings.broadcast_url)
+    await broadcast.connect()
+    try:
+        await Backends(database, broadcast).announce(room_id, seq)
+    finally:
+        await broadcast.disconnect()
 
 
 # --- Organiser accounts (issue 4) ---

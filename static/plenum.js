@@ -161,6 +161,8 @@
   document.addEventListener("htmx:wsClose", function (event) {
     lastSeq = null;
     var code = event.detail && event.detail.event && event.detail.event.code;
+    // 4012: this person's moderation ended; the page comes again as a participant's.
+    if (code === 4012) { window.location.reload(); return; }
     setStatus(code >= 4000 ? "ended" : "reconnecting");
   });
 

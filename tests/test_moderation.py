@@ -88,6 +88,30 @@ async def test_a_revoked_invite_ends_the_moderation(live):
     assert await _redeem(live, mia, token) == 404
 
 
+async def test_a_revoked_moderator_loses_the_controls_on_the_open_page(live):
+    room, column, mia, anna = await _room_with_moderator(live)
+    ben = await Member.join(live.base, MYK, "Ben")
+    await ben.enter(room)  # another participant's socket stays as it is
+    assert "Mia Moderation" in anna.members.values()
+    invite_id = int(_invite(live, "strategieentwicklung").split(".")[0]) - 1  # Mia's
+    database = Database(live.settings.database_url)
+    try:  # as the CLI does, from another process: no bus, the room's next event carries it
+        assert invites.revoke(database, invite_id).seq is not None
+    finally:
+        database.close()
+    await anna.post(column, "Weiter geht's")
+
+    with pytest.raises(Exception):  # noqa: B017 - the socket closes under Mia
+        await mia.until(lambda m: False)
+    assert mia.closed_with == 4012  # plenum.js loads the page again: a participant's
+    await anna.until(lambda m: "Mia" in m.members.values())
+    assert ben.closed_with is None and ben.socket.state.name == "OPEN"
+
+    await mia.enter(room)
+    assert 'id="moderation"' not in mia.frames[-1]
+    assert "Mia" in mia.members.values()
+
+
 async def test_forged_or_unknown_links_are_refused(live):
     anna = await Member.join(live.base, MYK, "Anna")
     token = _invite(live, "narrative-der-smart-city")

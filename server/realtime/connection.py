@@ -17,10 +17,11 @@ Send = Callable[[str], Awaitable[None]]
 
 
 # Why the server closed a socket. The first two make clients (htmx's ws extension too)
-# reconnect; the last is final.
+# reconnect; REMOVED is final; DEMOTED makes plenum.js load the page again.
 TOO_SLOW = (1013, "too far behind")  # "try again later": reconnect for a fresh snapshot
 RESTARTING = (1012, "server restarting")  # "service restart": reconnect, maybe elsewhere
 REMOVED = (4403, "removed from the room")  # by its moderator: final, no reconnect
+DEMOTED = (4012, "moderation ended")  # the page reloads itself, as a participant's
 
 PARTICIPANT = "participant"
 MODERATOR = "moderator"  # sees everything participants see, plus the moderator's controls

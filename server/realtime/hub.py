@@ -21,7 +21,7 @@ from ..store.database import Database
 from ..store.records import BoardRecord, RoomUpdate
 from ..store.room_updates import load_room_update
 from .broadcast import Broadcast
-from .connection import REMOVED, RESTARTING, Audience, Connection
+from .connection import DEMOTED, MODERATOR, REMOVED, RESTARTING, Audience, Connection
 from .topics import room_topic
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,8 @@ class Update(Protocol):
     snapshot: Any
     for_everyone: bool
     personal: dict
-    removed: list
+    removed: list  # participants put out: their sockets close for good
+    demoted: list  # participants no longer moderating: their moderator sockets close
 
 
 # (session, after_seq, with_snapshot, personal_for, touched topics) -> Update
@@ -171,6 +172,10 @@ class RoomChannel:
             for connection in list(self.by_participant.get(participant_id, ())):
                 connection.deliver(renderer.farewell(connection.audience.language))
                 connection.drop(REMOVED)
+        for participant_id in update.demoted:
+            for connection in list(self.by_participant.get(participant_id, ())):
+                if connection.audience.view == MODERATOR:
+                    connection.drop(DEMOTED)
 
     def _deliver_personal(self, update: RoomUpdate, connections: dict) -> None:
         """Each participant's own dots go to their own sockets only."""

@@ -6,7 +6,7 @@ from sqlmodel import Session
 from ..domain import participants
 from ..domain.errors import DomainError
 from ..domain.permissions import Action, Role, require
-from ..store import conferences, console, rooms
+from ..store import conferences, console
 from ..store.records import ConferenceRecord, ConsoleRecord, RoomRecord
 from . import invites
 from .backends import Backends
@@ -48,10 +48,14 @@ async def revoke_invite(
 ) -> None:
     require(role, Action.REVOKE_INVITE)
 
-    def transaction(session: Session) -> None:
+    def transaction(session: Session) -> invites.Revoked:
         if console.invite_conference_id(session, invite_id) != conference.id:
             raise DomainError("invite_unknown")
-        if not rooms.revoke_invite(session, invite_id):
+        revoked = invites.end_moderation(session, invite_id)
+        if revoked is None:
             raise DomainError("invite_already_revoked")
+        return revoked
 
-    await backends.database.write(transaction)
+    revoked = await backends.database.write(transaction)
+    if revoked.seq is not None:
+        await backends.announce(revoked.room_id, revoked.seq)

@@ -12,9 +12,10 @@ from itsdangerous import BadSignature, Signer
 from sqlmodel import Session
 
 from ..domain.errors import DomainError
-from ..store import conferences, rooms
+from ..store import conferences, events, rooms
 from ..store.database import Database
 from ..store.records import ParticipantRecord, RoomRecord
+from ..store.room_updates import MODERATION_ENDED, effects
 
 SALT = "plenum.moderator-invite"
 
@@ -47,8 +48,33 @@ def create(
     return signing.sign(f"{invite_id}.{secret}").decode()
 
 
-def revoke(database: Database, invite_id: int) -> bool:
-    return database.run_write(lambda s: rooms.revoke_invite(s, invite_id))
+@dataclass(frozen=True)
+class Revoked:
+    """A revoked invite's room, and the room's event that ends its holders' moderation
+    on their open pages (None when nobody had redeemed it)."""
+
+    room_id: int
+    seq: int | None
+
+
+def end_moderation(session: Session, invite_id: int) -> Revoked | None:
+    """Revoke an invite inside the caller's transaction. Commands are refused from now on
+    anyway (roles are decided per command); the event takes the controls off the pages
+    its holders have open. None if there is no such invite or it was revoked before."""
+    invite = rooms.revoke_invite(session, invite_id)
+    if invite is None:
+        return None
+    holders = rooms.holders_of_invite(session, invite_id)
+    if not holders:
+        return Revoked(invite.room_id, None)
+    rooms.lock_room(session, invite.room_id)
+    payload = effects(participant_ids=holders, members_changed=True)
+    seq = events.append_event(session, invite.room_id, MODERATION_ENDED, payload)
+    return Revoked(invite.room_id, seq)
+
+
+def revoke(database: Database, invite_id: int) -> Revoked | None:
+    return database.run_write(lambda s: end_moderation(s, invite_id))
 
 
 def _parse(signing: Signer, token: str) -> tuple[int, str] | None:

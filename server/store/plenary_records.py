@@ -164,3 +164,4 @@ class PlenaryUpdate:
     summaries: list[RoomSummary] = field(default_factory=list)  # rooms that changed
     for_everyone: bool = False
     removed: list[int] = field(default_factory=list)
+    demoted: list[int] = field(default_factory=list)  # a revoked invite concerns rooms only

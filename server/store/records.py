@@ -119,6 +119,8 @@ class RoomUpdate:
     joined: list[MemberRecord] = field(default_factory=list)  # present now, not before
     left: list[int] = field(default_factory=list)  # participant ids present before, not now
     removed: list[int] = field(default_factory=list)  # put out of the room by a moderator
+    demoted: list[int] = field(default_factory=list)  # whose moderation just ended
+    members: list[MemberRecord] | None = None  # everyone present again (None: see joined/left)
     present_count: int | None = None  # None: presence did not change
     state: RoomState | None = None  # the room now (None only in a snapshot for everyone)
     state_changed: bool = False  # lock or timer changed: show the new state

@@ -70,6 +70,10 @@ class RoomLiveUpdate:
         return self.update.removed
 
     @property
+    def demoted(self) -> list[int]:
+        return self.update.demoted
+
+    @property
     def snapshot(self) -> RoomSnapshot | None:
         board = self.update.snapshot
         return RoomSnapshot(board, self.extras) if board is not None else None

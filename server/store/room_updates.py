@@ -11,7 +11,7 @@ from sqlmodel import Session
 from . import clusters, takeaways, votes
 from .boards import cards_by_id, load_board
 from .events import events_after, last_seq
-from .presence import count_present, members_by_id
+from .presence import count_present, members_by_id, members_of
 from .records import RoomUpdate
 from .rooms import room_state
 
@@ -35,6 +35,7 @@ TAKEAWAYS_CHANGED = "takeaways_changed"
 MEMBER_JOINED = "member_joined"
 MEMBER_LEFT = "member_left"
 MEMBER_REMOVED = "member_removed"
+MODERATION_ENDED = "moderation_ended"  # an invite revoked: its holders' pages reload
 PHASE_CHANGED = "phase_changed"
 BOARD_LOCKED = "board_locked"
 TIMER_CHANGED = "timer_changed"
@@ -51,6 +52,7 @@ def effects(
     clusters_renamed=(),
     clusters_gone=(),
     takeaways_changed=False,
+    members_changed=False,
     state=False,
     **details,
 ) -> dict:
@@ -73,6 +75,8 @@ def effects(
             payload[key] = sorted(set(value))
     if takeaways_changed:
         payload["takeaways"] = True
+    if members_changed:
+        payload["members"] = True
     if state:
         payload["state"] = True
     return payload
@@ -108,6 +112,7 @@ def load_room_update(
             seq=seq,
             first_seq=events[0].seq,
             removed=touched.removed,
+            demoted=touched.demoted,
             personal=personal,
             snapshot=snapshot,
             for_everyone=True,
@@ -130,6 +135,8 @@ def load_room_update(
         joined=members_by_id(session, room_id, joined) if joined else [],
         left=left,
         removed=touched.removed,
+        demoted=touched.demoted,
+        members=members_of(session, room_id) if touched.members else None,
         present_count=count_present(session, room_id) if joined or left else None,
         state=room_state(session, room_id),
         state_changed=touched.state,
@@ -151,8 +158,10 @@ class _Touched:
         self.clusters_renamed: set[int] = set()
         self.clusters_gone: set[int] = set()
         self.takeaways = False
+        self.members = False
         self.state = False
         self.removed: list[int] = []
+        self.demoted: list[int] = []
         self.posted: list[int] = []
 
     def add(self, type_: str, payload: dict) -> None:
@@ -164,9 +173,12 @@ class _Touched:
         self.clusters_renamed.update(payload.get("clusters_renamed", ()))
         self.clusters_gone.update(payload.get("clusters_gone", ()))
         self.takeaways |= payload.get("takeaways", False)
+        self.members |= payload.get("members", False)
         self.state |= payload.get("state", False)
         if type_ == MEMBER_REMOVED:
             self.removed.append(payload["participant_id"])
+        if type_ == MODERATION_ENDED:
+            self.demoted.extend(payload["participant_ids"])
         if type_ == CARD_POSTED:
             self.posted.extend(payload["cards"])
         # A card that comes back (undo of a merge) is no longer gone.

@@ -95,13 +95,21 @@ def valid_invite(session: Session, invite_id: int, secret: str) -> ModeratorInvi
     return invite if hmac.compare_digest(invite.secret_hash, _hash(secret)) else None
 
 
-def revoke_invite(session: Session, invite_id: int) -> bool:
+def revoke_invite(session: Session, invite_id: int) -> ModeratorInvite | None:
+    """The invite, now revoked; None if there is none or it was revoked before."""
     invite = session.get(ModeratorInvite, invite_id)
     if invite is None or invite.revoked_at is not None:
-        return False
+        return None
     invite.revoked_at = datetime.now(UTC)
     session.add(invite)
-    return True
+    return invite
+
+
+def holders_of_invite(session: Session, invite_id: int) -> list[int]:
+    rows = session.execute(
+        select(ModeratorGrant.participant_id).where(ModeratorGrant.invite_id == invite_id)
+    )
+    return sorted(rows.scalars())
 
 
 def invites_of_conference(session: Session, conference_id: int) -> list[tuple]:

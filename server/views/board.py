@@ -153,6 +153,8 @@ class BoardRenderer:
             parts.append(
                 self.views.render("_member_left.html", lang, participant_id=participant_id)
             )
+        if update.members is not None:
+            parts.append(self.presence(update.members, audience, oob=True))
         if update.state_changed:
             parts.append(self.room_state(state, audience, oob=True))
         if update.present_count is not None:

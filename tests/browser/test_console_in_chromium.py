@@ -43,6 +43,16 @@ def test_organiser_signs_in_and_makes_a_link_that_a_moderator_opens(
     moderator.get_by_role("button", name="Moderation übernehmen").click()
     expect(moderator.get_by_role("heading", level=1)).to_have_text("Narrative der Smart City")
     expect(moderator.get_by_text("Sie moderieren diesen Raum.")).to_be_visible()
+    expect(moderator.locator("#live")).to_have_attribute("data-live", "connected")
+
+    # Revoked: the open room page comes again as a participant's, by itself.
+    page.get_by_role(
+        "button", name="Moderationslink Nr. 1 für Mia Moderatorin zurückziehen"
+    ).click()
+    expect(room.get_by_text("Nr. 1 · Mia Moderatorin · zurückgezogen")).to_be_visible()
+    expect(moderator.locator("#moderation")).to_have_count(0)
+    expect(moderator.locator("#live")).not_to_have_class(re.compile("as-moderator"))
+    expect(moderator.locator("#live")).to_have_attribute("data-live", "connected")
 
     page.get_by_role("button", name="Abmelden").click()
     expect(page.get_by_text("Sie sind abgemeldet.")).to_be_visible()
