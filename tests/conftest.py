@@ -1,5 +1,4 @@
 import asyncio
-import os
 import shutil
 from pathlib import Path
 
@@ -16,7 +15,6 @@ from .services import postgres_schema, redis_url
 
 MYK = "regionalkonferenz-mayen-koblenz-2022"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 DATABASES = ("sqlite", "postgres")
 
 

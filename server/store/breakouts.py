@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
+from . import presence
 from .conferences import _room_record
 from .records import RoomRecord
 from .tables import (
@@ -181,28 +182,13 @@ def save_ranking(session: Session, conference_id: int, participant_id: int, rank
 
 
 def add_connection(session: Session, conference_id: int, participant_id: int) -> int:
-    row = session.get(PlenaryPresence, (conference_id, participant_id))
-    if row is None:
-        row = PlenaryPresence(
-            conference_id=conference_id, participant_id=participant_id, since=datetime.now(UTC)
-        )
-    row.connections += 1
-    session.add(row)
-    session.flush()
-    return row.connections
+    key = {"conference_id": conference_id, "participant_id": participant_id}
+    return presence.connected(session, PlenaryPresence, **key)
 
 
 def remove_connection(session: Session, conference_id: int, participant_id: int) -> int:
-    row = session.get(PlenaryPresence, (conference_id, participant_id))
-    if row is None:
-        return 0
-    row.connections -= 1
-    if row.connections <= 0:
-        session.delete(row)
-        session.flush()
-        return 0
-    session.add(row)
-    return row.connections
+    key = {"conference_id": conference_id, "participant_id": participant_id}
+    return presence.disconnected(session, PlenaryPresence, **key)
 
 
 def forget_presence(session: Session) -> None:

@@ -29,16 +29,13 @@ from .plenary_records import (
     ReportRecord,
     RoomSummary,
 )
-from .presence import count_present
+from .presence import count_present, moderator_ids, moderator_present
 from .rooms import room_state
 from .tables import (
     Card,
     Comment,
     Conference,
-    ModeratorGrant,
-    ModeratorInvite,
     Participant,
-    Presence,
     Room,
     RoomModerator,
     Vote,
@@ -184,9 +181,7 @@ def _moderators(session: Session, room_id: int) -> list[str]:
     """Who moderated: those who took up a link for the room, else those the file names."""
     rows = session.exec(
         select(Participant.display_name)
-        .join(ModeratorGrant, ModeratorGrant.participant_id == Participant.id)
-        .join(ModeratorInvite, ModeratorInvite.id == ModeratorGrant.invite_id)
-        .where(ModeratorGrant.room_id == room_id, ModeratorInvite.revoked_at.is_(None))
+        .where(Participant.id.in_(moderator_ids(room_id)))
         .order_by(Participant.id)
     ).all()
     if rows:
@@ -241,7 +236,7 @@ def summaries(session: Session, conference_id: int, room_ids: list[int]) -> list
                 phase=state.phase.value,
                 deadline=state.timer.deadline,
                 remaining=state.timer.remaining,
-                moderator_present=_moderator_present(session, room.id),
+                moderator_present=moderator_present(session, room.id),
                 last_contribution=_last_contribution(session, room.id),
                 assigned=assigned.get(room.id, 0) if breakout else None,
             )
@@ -253,21 +248,6 @@ def _count(session: Session, table, room_id: int, *conditions) -> int:
     return session.exec(
         select(func.count()).select_from(table).where(table.room_id == room_id, *conditions)
     ).one()
-
-
-def _moderator_present(session: Session, room_id: int) -> bool:
-    row = session.exec(
-        select(Presence.participant_id)
-        .join(ModeratorGrant, ModeratorGrant.participant_id == Presence.participant_id)
-        .join(ModeratorInvite, ModeratorInvite.id == ModeratorGrant.invite_id)
-        .where(
-            Presence.room_id == room_id,
-            ModeratorGrant.room_id == room_id,
-            ModeratorInvite.revoked_at.is_(None),
-        )
-        .limit(1)
-    ).first()
-    return row is not None
 
 
 def _last_contribution(session: Session, room_id: int) -> datetime | None:

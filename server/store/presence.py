@@ -9,30 +9,38 @@ from .records import MemberRecord
 from .tables import ModeratorGrant, ModeratorInvite, Participant, Presence
 
 
-def add_connection(session: Session, room_id: int, participant_id: int) -> int:
-    """Count one more open connection; return how many the participant now has here."""
-    row = session.get(Presence, (room_id, participant_id))
+def connected(session: Session, table: type, **key: int) -> int:
+    """Count one more open connection on a presence row (a room's or the plenary's),
+    made on the first; return how many the participant now has there."""
+    row = session.get(table, key)
     if row is None:
-        row = Presence(room_id=room_id, participant_id=participant_id, since=datetime.now(UTC))
+        row = table(**key, since=datetime.now(UTC))
     row.connections += 1
     session.add(row)
     session.flush()
     return row.connections
 
 
-def remove_connection(session: Session, room_id: int, participant_id: int) -> int:
-    """Count one connection less; return how many are left (0: they have left)."""
-    row = session.get(Presence, (room_id, participant_id))
+def disconnected(session: Session, table: type, **key: int) -> int:
+    """Count one connection less; return how many are left (0: the row is gone)."""
+    row = session.get(table, key)
     if row is None:
         return 0
     row.connections -= 1
     if row.connections <= 0:
         session.delete(row)
-        session.flush()
-        return 0
-    session.add(row)
+    else:
+        session.add(row)
     session.flush()
-    return row.connections
+    return max(row.connections, 0)
+
+
+def add_connection(session: Session, room_id: int, participant_id: int) -> int:
+    return connected(session, Presence, room_id=room_id, participant_id=participant_id)
+
+
+def remove_connection(session: Session, room_id: int, participant_id: int) -> int:
+    return disconnected(session, Presence, room_id=room_id, participant_id=participant_id)
 
 
 def is_present(session: Session, room_id: int, participant_id: int) -> bool:
@@ -54,7 +62,7 @@ def count_participants_present(session: Session, room_id: int) -> int:
         .where(
             Presence.room_id == room_id,
             Participant.organiser_id.is_(None),
-            Participant.id.not_in(_moderators(room_id)),
+            Participant.id.not_in(moderator_ids(room_id)),
         )
     )
     return rows.one()
@@ -69,7 +77,7 @@ def counts_by_room(session: Session, room_ids: list[int]) -> dict[int, int]:
     return dict(rows.all())
 
 
-def _moderators(room_id: int):
+def moderator_ids(room_id: int):
     """Ids of the room's moderators (valid invites), as a subquery."""
     return (
         select(ModeratorGrant.participant_id)
@@ -78,9 +86,19 @@ def _moderators(room_id: int):
     )
 
 
+def moderator_present(session: Session, room_id: int) -> bool:
+    """Whether one of the room's invited moderators is in it now."""
+    row = session.exec(
+        select(Presence.participant_id)
+        .where(Presence.room_id == room_id, Presence.participant_id.in_(moderator_ids(room_id)))
+        .limit(1)
+    ).first()
+    return row is not None
+
+
 def _members_query(room_id: int):
     # In order of arrival, so a member appended live lands where a snapshot puts them.
-    moderates = _moderators(room_id)
+    moderates = moderator_ids(room_id)
     return (
         select(
             Participant.id,

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from ..domain.board import CardStatus
 from ..domain.errors import DomainError
 from ..domain.phases import Phase, RoomState
-from ..domain.timer import MAX_MINUTES
+from ..domain.timer import MAX_MINUTES, Timer
 from ..domain.votes import MyVotes
 from ..realtime.connection import MODERATOR, Audience
 from ..store.records import (
@@ -82,14 +82,21 @@ class BoardRenderer:
         return html
 
     def timer(self, state: RoomState, language: str, oob: bool = False) -> str:
+        read_only = state.settings.read_only_when_time_is_up
+        return self.countdown(state.timer, language, read_only, oob)
+
+    def countdown(
+        self, timer: Timer, language: str, read_only: bool = False, oob: bool = False
+    ) -> str:
+        """A countdown from a server deadline (a room's timer, or the breakout phase's)."""
         now = datetime.now(UTC)
         return self.views.render(
             "_timer.html",
             language,
-            timer=state.timer,
-            seconds_left=state.timer.seconds_left(now),
+            timer=timer,
+            seconds_left=timer.seconds_left(now),
             server_now_ms=int(now.timestamp() * 1000),
-            read_only=state.settings.read_only_when_time_is_up,
+            read_only=read_only,
             oob=oob,
         )
 

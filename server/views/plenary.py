@@ -54,16 +54,7 @@ class PlenaryRenderer:
         breakout = view.breakout
         running = breakout is not None and breakout.open
         timer = Timer(deadline=breakout.deadline) if running else Timer()
-        now = datetime.now(UTC)
-        timer_html = self.views.render(
-            "_timer.html",
-            lang,
-            timer=timer,
-            seconds_left=timer.seconds_left(now),
-            server_now_ms=int(now.timestamp() * 1000),
-            read_only=False,
-            oob=False,
-        )
+        timer_html = self.board.countdown(timer, lang)
         return {
             "running": running,
             "timer_html": Markup(timer_html),

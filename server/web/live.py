@@ -43,27 +43,39 @@ class RoomSocket:
         await room_socket(WebSocket(scope, receive, send))
 
 
-async def room_socket(websocket: WebSocket) -> None:
-    rt = runtime(websocket)
+async def admit_to_room(
+    websocket: WebSocket, rt: Runtime, enter: Callable[..., Awaitable[None]]
+) -> tuple[RoomRecord, ParticipantRecord, str] | None:
+    """Accept a room socket, find its room and participant and let `enter` admit them
+    (as a member, or as a projector); None once the socket is closed with the reason."""
     # Accept before refusing: a refused handshake looks like a network error to the
     # browser, which would retry forever; a 44xx close code tells it to stop.
     await websocket.accept()
     room = await conferences.room_by_id(rt.backends, int(websocket.path_params["room_id"]))
     if room is None:
         await websocket.close(code=CLOSE_UNKNOWN_ROOM)
-        return
+        return None
     pid = identity.participant_id(websocket, room.conference_id)
     participant = await conferences.participant(rt.backends, pid) if pid else None
     if participant is None:
         await websocket.close(code=CLOSE_NOT_JOINED)
-        return
+        return None
     language = identity.language(websocket)
     try:
-        await presence.enter_room(rt.backends, participant, room)
+        await enter(rt.backends, participant, room)
     except DomainError as error:
         await websocket.send_text(rt.board_renderer.reply("enter", error, language))
         await websocket.close(code=CLOSE_ROOM_FULL)
+        return None
+    return room, participant, language
+
+
+async def room_socket(websocket: WebSocket) -> None:
+    rt = runtime(websocket)
+    admitted = await admit_to_room(websocket, rt, presence.enter_room)
+    if admitted is None:
         return
+    room, participant, language = admitted
     role = await moderation.role(rt.backends, participant, room)
     view = MODERATOR if is_allowed(role, Action.MODERATE_ROOM) else PARTICIPANT
     connection = Connection(

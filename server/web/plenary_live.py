@@ -20,7 +20,13 @@ from ..store.plenary_view import load_plenary_update
 from ..store.records import ConferenceRecord
 from ..views.plenary import ORGANISER, PROJECTOR
 from . import identity
-from .live import CLOSE_NOT_JOINED, CLOSE_ROOM_FULL, CLOSE_UNKNOWN_ROOM, Command, RoomMember
+from .live import (
+    CLOSE_NOT_JOINED,
+    CLOSE_UNKNOWN_ROOM,
+    Command,
+    RoomMember,
+    admit_to_room,
+)
 from .origin import CLOSE_FORBIDDEN
 from .runtime import Runtime, runtime
 
@@ -126,23 +132,10 @@ class RoomProjectorSocket:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         websocket = WebSocket(scope, receive, send)
         rt = runtime(websocket)
-        await websocket.accept()
-        room = await conferences.room_by_id(rt.backends, int(websocket.path_params["room_id"]))
-        if room is None:
-            await websocket.close(code=CLOSE_UNKNOWN_ROOM)
+        admitted = await admit_to_room(websocket, rt, presence.watch_room)
+        if admitted is None:
             return
-        pid = identity.participant_id(websocket, room.conference_id)
-        participant = await conferences.participant(rt.backends, pid) if pid else None
-        if participant is None:
-            await websocket.close(code=CLOSE_NOT_JOINED)
-            return
-        language = identity.language(websocket)
-        try:
-            await presence.watch_room(rt.backends, participant, room)
-        except DomainError as error:
-            await websocket.send_text(rt.board_renderer.reply("enter", error, language))
-            await websocket.close(code=CLOSE_ROOM_FULL)
-            return
+        room, participant, language = admitted
         connection = Connection(
             websocket.send_text,
             room.id,

@@ -13,7 +13,7 @@ import pytest
 import redis
 
 from ..processes import free_port
-from ..services import IN_CI
+from ..services import missing
 from .conftest import board_of, converge, room_and_column
 
 MEMBERS, CARDS_EACH, OUTAGE_S = 10, 12, 5
@@ -52,8 +52,7 @@ class PrivateRedis:
 @pytest.fixture
 def private_redis():
     if shutil.which("redis-server") is None:
-        message = "redis-server is not installed (apt-get install redis-server)"
-        pytest.fail(message) if IN_CI else pytest.skip(message)
+        missing("redis-server is not installed (apt-get install redis-server)")
     server = PrivateRedis()
     server.start()
     yield server
