@@ -88,6 +88,15 @@ class Member:
         async with httpx2.AsyncClient(base_url=f"http://{self.base}") as client:
             return await client.get(path, headers={"Cookie": self.cookie})
 
+    async def room_slugs(self, slug: str) -> list[str]:
+        """The rooms the lobby (/c/{conference}) links to, in its order."""
+        response = await self.get(f"/c/{slug}")
+        assert response.status_code == 200, response.status_code
+        prefix = f"/c/{slug}/rooms/"
+        links = lxml_html.fromstring(response.text).xpath(f"//a[starts-with(@href, '{prefix}')]")
+        slugs = [link.get("href").removeprefix(prefix) for link in links]
+        return list(dict.fromkeys(slug for slug in slugs if "/" not in slug))
+
     async def room_page(self, slug: str, room_slug: str) -> RoomPage:
         """Open /c/{conference}/rooms/{room}: `#live[ws-connect]` is the room's socket,
         `section.column[data-column]` its columns (ids for `post_card` and `move_cards`)."""
@@ -100,13 +109,12 @@ class Member:
         }
         return RoomPage(page.get_element_by_id("live").get("ws-connect"), columns)
 
-    async def accept_invite(self, slug: str, token: str) -> str:
-        """Accept a moderator's link (POST it, as its page's button does); returns the
+    async def accept_invite(self, link: str) -> str:
+        """Accept a moderator's link (POST to it, as its page's button does); returns the
         room page it sends to."""
+        path = "/" + link.split("://", 1)[-1].split("/", 1)[1]
         async with httpx2.AsyncClient(base_url=f"http://{self.base}") as client:
-            response = await client.post(
-                f"/c/{slug}/moderate/{token}", headers={"Cookie": self.cookie}
-            )
+            response = await client.post(path, headers={"Cookie": self.cookie})
         assert response.status_code == 303, response.text
         return response.headers["location"]
 

@@ -8,9 +8,11 @@ import pytest
 import websockets
 import yaml
 
+from server.cli import main
+
 from .bot import HEADER, Member
 from .conftest import MYK, PROJECT_ROOT
-from .moderated import invite, moderator
+from .moderated import moderator
 from .plenary_helpers import conference_id, organiser
 
 ROOM = "narrative-der-smart-city"
@@ -287,10 +289,15 @@ def test_the_doc_lists_every_command_of_each_socket():
 # --- A whole session with the reference client, from documented URLs only --------------------
 
 
-async def test_a_whole_room_session_from_documented_urls_and_fields(live):
+async def test_a_whole_room_session_from_documented_urls_and_fields(live, capsys):
     anna = await Member.join(live.base, MYK, "Anna", "Stadt Mayen", name_consent=True)
     mia = await Member.join(live.base, MYK, "Mia")
-    assert await mia.accept_invite(MYK, invite(live, ROOM)) == f"/c/{MYK}/rooms/{ROOM}"
+    capsys.readouterr()
+    made_link = ["invite", MYK, ROOM, "--name", "Mia", "--base-url", f"http://{live.base}"]
+    assert main(made_link, live.settings) == 0
+    link = capsys.readouterr().out.splitlines()[-1]
+    assert await mia.accept_invite(link) == f"/c/{MYK}/rooms/{ROOM}"
+    assert sorted(await anna.room_slugs(MYK)) == sorted(live.rooms())
     page = await anna.room_page(MYK, ROOM)
     assert page.socket_path == f"/ws/rooms/{page.room_id}"
     first, second = list(page.columns)[:2]
