@@ -115,14 +115,30 @@ def cmd_invite(args, settings: Settings) -> int:
         token = invites.create(
             database, invites.signer(secret), args.conference, args.room, args.name
         )
-    except LookupError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    except DomainError as error:
+        file = _file_of(settings, args.conference) if error.code == "unknown_conference" else None
+        if file is not None:
+            raise DomainError(
+                "conference_not_loaded", conference=args.conference, file=file
+            ) from None
+        raise
     finally:
         database.close()
     print(f"Moderation link for {args.name} (shown only now; keep it secret):")
     print(f"{args.base_url.rstrip('/')}/c/{args.conference}/moderate/{token}")
     return 0
+
+
+def _file_of(settings: Settings, slug: str) -> Path | None:
+    """The sessions_config file that defines a conference (files that do not load are
+    skipped: `plenum check` names their problems)."""
+    for place in settings.sessions_config:
+        files = sorted(place.iterdir()) if place.is_dir() else [place]
+        for path in (p for p in files if p.suffix in (".yaml", ".yml") and p.is_file()):
+            with contextlib.suppress(ConfigError):
+                if load_conference_file(path).slug == slug:
+                    return path
+    return None
 
 
 def cmd_invites(args, settings: Settings) -> int:

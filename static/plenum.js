@@ -5,7 +5,7 @@
 // here, so the server renders each fragment once for everyone.
 (function () {
   "use strict";
-  var HEADER = /^<!--plenum (snapshot|delta|reply) (\S+)(?: (\S+))?-->/;
+  var HEADER = /^<!--plenum (snapshot|delta|reply) (\S+)(?: (\S+))?(?: \S+)?-->/;
   var lastSeq = null;
   var pending = {}; // command id -> {body, form}, until the server's reply names it
   var focusedId = null;

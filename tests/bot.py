@@ -1,9 +1,10 @@
-"""A bot client that speaks docs/protocol.md the way plenum.js and htmx do, for tests.
+"""A bot client written from docs/protocol.md alone: the reference client, for tests.
 
 It keeps its own copy of the page as an HTML tree: a snapshot replaces it, a delta's
-out-of-band elements are swapped in as htmx swaps them (an element arriving with the
-id of one already there replaces it; `#removed` names elements to drop). A test can
-then ask what this member sees, and compare it with the database or another member.
+out-of-band elements are swapped in by the doc's rules ("Applying a frame": an element
+already in its target list is replaced where it is, one from elsewhere moves, and lists
+of cards keep the snapshot's order; `#removed` names elements to drop). A test can then
+ask what this member sees, in order, and compare it with the database or a snapshot.
 """
 
 import asyncio
@@ -17,7 +18,7 @@ import websockets
 from lxml import html as lxml_html
 
 KINDS = "snapshot|delta|reply|personal|summary"
-HEADER = re.compile(rf"^<!--plenum ({KINDS})(?: (\S+))?(?: (\S+))?-->")
+HEADER = re.compile(rf"^<!--plenum ({KINDS})(?: (\S+))?(?: (\S+))?(?: (\S+))?-->")
 
 
 def _fragments(frame: str) -> list:
@@ -31,6 +32,28 @@ def _text(element) -> str:
     return element.text_content().strip()
 
 
+def _classes(element) -> list[str]:
+    return (element.get("class") or "").split()
+
+
+def _order(element) -> tuple[int, int]:
+    """A list of cards holds its clusters first, then its cards, each by ascending id."""
+    kind = 0 if "cluster" in _classes(element) else 1
+    return kind, int(element.get("id").rsplit("-", 1)[1])
+
+
+@dataclass(frozen=True)
+class RoomPage:
+    """What the room page tells a client: its socket's path and its columns."""
+
+    socket_path: str  # /ws/rooms/{room id}
+    columns: dict[int, str]  # column id -> title, in the page's order
+
+    @property
+    def room_id(self) -> int:
+        return int(self.socket_path.rsplit("/", 1)[1])
+
+
 @dataclass
 class Member:
     base: str  # "127.0.0.1:port"
@@ -41,19 +64,59 @@ class Member:
     page: object = None  # the lxml tree of what this member sees
     ids: dict = field(default_factory=dict)  # id -> element of `page`, kept in step
     replies: dict[str, str | None] = field(default_factory=dict)  # cid -> error text or None
+    codes: dict[str, str] = field(default_factory=dict)  # cid -> error code, when refused
+    created: dict[str, tuple[str, int]] = field(default_factory=dict)  # cid -> ("card", 42)
     notices: dict[str, str] = field(default_factory=dict)  # cid -> notice text
     frames: list[str] = field(default_factory=list)
     resyncs: int = 0
     closed_with: int | None = None
 
     @classmethod
-    async def join(cls, base: str, slug: str, name: str, organisation: str = "") -> "Member":
+    async def join(
+        cls, base: str, slug: str, name: str, organisation: str = "", name_consent: bool = False
+    ) -> "Member":
+        """Join the conference with its join form; the session cookie is the identity."""
+        form = {"display_name": name, "organisation": organisation}
+        if name_consent:
+            form["name_consent"] = "yes"
         async with httpx2.AsyncClient(base_url=f"http://{base}") as client:
-            response = await client.post(
-                f"/c/{slug}/join", data={"display_name": name, "organisation": organisation}
-            )
+            response = await client.post(f"/c/{slug}/join", data=form)
             assert response.status_code == 303, response.text
             return cls(base, f"plenum_session={client.cookies['plenum_session']}", name)
+
+    async def get(self, path: str) -> httpx2.Response:
+        async with httpx2.AsyncClient(base_url=f"http://{self.base}") as client:
+            return await client.get(path, headers={"Cookie": self.cookie})
+
+    async def room_slugs(self, slug: str) -> list[str]:
+        """The rooms the lobby (/c/{conference}) links to, in its order."""
+        response = await self.get(f"/c/{slug}")
+        assert response.status_code == 200, response.status_code
+        prefix = f"/c/{slug}/rooms/"
+        links = lxml_html.fromstring(response.text).xpath(f"//a[starts-with(@href, '{prefix}')]")
+        slugs = [link.get("href").removeprefix(prefix) for link in links]
+        return list(dict.fromkeys(slug for slug in slugs if "/" not in slug))
+
+    async def room_page(self, slug: str, room_slug: str) -> RoomPage:
+        """Open /c/{conference}/rooms/{room}: `#live[ws-connect]` is the room's socket,
+        `section.column[data-column]` its columns (ids for `post_card` and `move_cards`)."""
+        response = await self.get(f"/c/{slug}/rooms/{room_slug}")
+        assert response.status_code == 200, response.status_code
+        page = lxml_html.fromstring(response.text)
+        columns = {
+            int(section.get("data-column")): _text(section.find("h3"))
+            for section in page.xpath("//section[@data-column]")
+        }
+        return RoomPage(page.get_element_by_id("live").get("ws-connect"), columns)
+
+    async def accept_invite(self, link: str) -> str:
+        """Accept a moderator's link (POST to it, as its page's button does); returns the
+        room page it sends to."""
+        path = "/" + link.split("://", 1)[-1].split("/", 1)[1]
+        async with httpx2.AsyncClient(base_url=f"http://{self.base}") as client:
+            response = await client.post(path, headers={"Cookie": self.cookie})
+        assert response.status_code == 303, response.text
+        return response.headers["location"]
 
     async def enter(self, room_id: int, **connect_options) -> None:
         """Open the room socket and wait for the first snapshot."""
@@ -113,9 +176,9 @@ class Member:
     async def apply(self, frame: str) -> None:
         match = HEADER.match(frame)
         assert match, f"frame without header: {frame[:80]!r}"
-        kind, a, b = match.groups()
+        kind, a, b, c = match.groups()
         if kind == "reply":
-            self._reply(a, frame)
+            self._reply(a, b, c, frame)
         elif kind in ("personal", "summary"):
             if self.page is not None:
                 self._swap(_fragments(frame))
@@ -135,15 +198,21 @@ class Member:
             self.seq = int(b)
             self._swap(_fragments(frame))
 
-    def _reply(self, cid: str, frame: str) -> None:
+    def _reply(self, cid: str, outcome: str, detail: str | None, frame: str) -> None:
+        """`ok` [kind=id of what was created] or `error` code; `#room-error` says it."""
         elements = _fragments(frame)
-        error = elements[0] if elements else None
-        notice = error.find_class("room-notice") if error is not None else []
+        box = elements[0] if elements else None
+        if outcome == "error":
+            self.codes[cid] = detail
+            self.replies[cid] = _text(box) if box is not None else detail
+            return
+        self.replies[cid] = None
+        if detail:
+            kind, _, ident = detail.partition("=")
+            self.created[cid] = (kind, int(ident))
+        notice = box.find_class("room-notice") if box is not None else []
         if notice:
             self.notices[cid] = _text(notice[0])
-            self.replies[cid] = None
-        else:
-            self.replies[cid] = (_text(error) if error is not None else "") or None
 
     def find(self, element_id: str):
         return self.ids.get(element_id)
@@ -164,11 +233,27 @@ class Member:
                 del self.ids[node.get("id")]
 
     def _upsert(self, parent, element) -> None:
+        """Already in `parent`: replaced where it is. Elsewhere: removed there, then put
+        in `parent` as new. New: at its place in a list of cards, else at the end."""
         old = element.get("id") and self.find(element.get("id"))
-        if old is not None:
-            self._remove(old)
-        parent.append(element)
+        if old is not None and old.getparent() is parent:
+            self._remove_keep(old)
+            parent.replace(old, element)
+        else:
+            if old is not None:
+                self._remove(old)
+            self._place(parent, element)
         self._index(element)
+
+    @staticmethod
+    def _place(parent, element) -> None:
+        if "cards" in _classes(parent):
+            after = _order(element)
+            for index, sibling in enumerate(parent):
+                if _order(sibling) > after:
+                    parent.insert(index, element)
+                    return
+        parent.append(element)
 
     def _swap(self, elements: list) -> None:
         """Out-of-band swaps, as htmx does them (only the styles our fragments use)."""
@@ -206,16 +291,22 @@ class Member:
     # --- What this member sees -------------------------------------------------------
 
     def cards(self, column_id: int | None = None) -> list:
-        """Card elements in id order (the browser sorts as its person chooses)."""
+        """Card elements in page order: a column's clusters' cards, then its other cards."""
         root = self.find(f"cards-{column_id}") if column_id is not None else self.page
         if root is None:
             return []
-        found = root.xpath(".//li[contains(concat(' ', @class, ' '), ' card ')]")
-        return sorted(found, key=lambda card: int(card.get("id").split("-")[1]))
+        return root.xpath(".//li[contains(concat(' ', @class, ' '), ' card ')]")
+
+    def lists(self) -> dict[str, list[str]]:
+        """Every list of cards (columns, clusters, the queue): the ids in it, in order."""
+        if self.page is None:
+            return {}
+        lists = self.page.xpath(".//ol[contains(concat(' ', @class, ' '), ' cards ')]")
+        return {ol.get("id"): [item.get("id") for item in ol] for ol in lists}
 
     @property
     def columns(self) -> dict[int, list[tuple[int, str]]]:
-        """Column id -> (card id, text) in id order, clustered cards included."""
+        """Column id -> (card id, text) in page order, clustered cards included."""
         if self.page is None:
             return {}
         lists = self.page.xpath("//ol[starts-with(@id, 'cards-')]")
@@ -263,12 +354,12 @@ class Member:
         }
 
     def clusters(self) -> dict[str, list[int]]:
-        """Cluster name -> card ids in it."""
+        """Cluster name -> card ids in it, in page order."""
         result = {}
         for cluster in self.page.find_class("cluster") if self.page is not None else []:
             name = cluster.find_class("cluster-name")[0].get("data-name")
             cards = cluster.xpath(".//li[contains(concat(' ', @class, ' '), ' card ')]")
-            result[name] = sorted(int(c.get("id").split("-")[1]) for c in cards)
+            result[name] = [int(c.get("id").split("-")[1]) for c in cards]
         return result
 
     def takeaways(self) -> list[str]:

@@ -5,7 +5,7 @@ import shutil
 from server.cli import main
 from server.settings import Settings
 
-from .conftest import PROJECT_ROOT
+from .conftest import MYK, PROJECT_ROOT
 
 
 def test_check_reports_every_shipped_conference(capsys):
@@ -62,14 +62,45 @@ def test_invite_is_printed_once_listed_without_its_secret_and_revocable(tmp_path
     assert "revoked" in capsys.readouterr().out
 
 
-def test_invite_for_an_unknown_room_says_so(tmp_path, capsys):
+MYK_ROOMS = "narrative-der-smart-city, strategieentwicklung, erfolgreiche-akteursnetzwerke"
+
+
+def _invite(settings: Settings, conference: str, room: str) -> int:
+    return main(["invite", conference, room, "--name", "Mia"], settings)
+
+
+def test_invite_before_loading_says_the_conference_must_be_loaded_first(tmp_path, capsys):
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'cli.db'}", secret_key="k")
+    assert _invite(settings, MYK, "narrative-der-smart-city") == 2
+    out, err = capsys.readouterr()
+    file = PROJECT_ROOT / "sessions_config" / f"{MYK}.yaml"
+    assert err == (
+        f"error: The conference “{MYK}” is in {file} but not in the database yet: "
+        "load it first with “plenum load”.\n"
+    )
+    assert "Moderation link" not in out
+
+
+def test_invite_for_a_misspelt_conference_says_there_is_none(tmp_path, capsys):
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'cli.db'}", secret_key="k")
     main(["load"], settings)
-    assert (
-        main(["invite", "regionalkonferenz-ulm-2022", "gibt-es-nicht", "--name", "X"], settings)
-        == 2
+    capsys.readouterr()
+    assert _invite(settings, "regionalkonferenz-mayen-koblentz", "narrative-der-smart-city") == 2
+    assert capsys.readouterr().err == (
+        "error: There is no conference “regionalkonferenz-mayen-koblentz”: "
+        "neither in the database nor in sessions_config.\n"
     )
-    assert "no room 'gibt-es-nicht'" in capsys.readouterr().err
+
+
+def test_invite_for_an_unknown_room_lists_the_rooms_of_the_conference(tmp_path, capsys):
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'cli.db'}", secret_key="k")
+    main(["load"], settings)
+    capsys.readouterr()
+    assert _invite(settings, MYK, "gibt-es-nicht") == 2
+    assert capsys.readouterr().err == (
+        f"error: There is no room “gibt-es-nicht” in the conference “{MYK}”. "
+        f"Its rooms: {MYK_ROOMS}.\n"
+    )
 
 
 # --- Organiser accounts (issue 4) ---

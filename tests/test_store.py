@@ -61,13 +61,13 @@ def test_a_command_id_is_found_again_for_retries(database):
     def work(session):
         room = _room(session)
         author = conferences.add_participant(session, room.conference_id, Joining("Ben", None))
-        events.append_event(session, room.id, "x", {}, author.id, "cmd-1")
+        events.append_event(session, room.id, "x", {"a": 1}, author.id, "cmd-1")
         return (
-            events.seq_of_command(session, room.id, author.id, "cmd-1"),
-            events.seq_of_command(session, room.id, author.id, "cmd-2"),
+            events.applied_command(session, room.id, author.id, "cmd-1"),
+            events.applied_command(session, room.id, author.id, "cmd-2"),
         )
 
-    assert database.run_write(work) == (1, None)
+    assert database.run_write(work) == ((1, {"a": 1}), None)
 
 
 def test_loading_the_same_file_twice_changes_nothing(database, config_dir):

@@ -17,7 +17,7 @@ from ..store.room_updates import (
     effects,
 )
 from .backends import Backends
-from .room_change import Applied, Change, Context, apply
+from .room_change import Applied, Change, Context, Created, apply
 
 
 async def post_card(
@@ -36,7 +36,8 @@ async def post_card(
             c.session, c.room_id, posted.column_id, c.actor_id, posted.text, posted.status
         )
         waits = posted.status == CardStatus.PENDING
-        return Change(CARD_POSTED, effects(cards=[card_id]), "card_waits" if waits else None)
+        notice = "card_waits" if waits else None
+        return Change(CARD_POSTED, effects(cards=[card_id]), notice, Created("card", card_id))
 
     return await apply(backends, participant, room, command_id, decide)
 
@@ -95,7 +96,8 @@ async def add_comment(
         card = cards.one(c.session, c.room_id, card_id)
         cleaned = board.comment(boards.board_state(c.session, c.room_id), c.role, card, text, c.now)
         comment_id = cards.add_comment(c.session, c.room_id, card_id, c.actor_id, cleaned)
-        return Change(COMMENT_ADDED, effects(cards=[card_id], comment_id=comment_id))
+        payload = effects(cards=[card_id], comment_id=comment_id)
+        return Change(COMMENT_ADDED, payload, created=Created("comment", comment_id))
 
     return await apply(backends, participant, room, command_id, decide)
 

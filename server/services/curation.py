@@ -34,7 +34,7 @@ from ..store.room_updates import (
 )
 from ..store.tables import Card, Event
 from .backends import Backends
-from .room_change import Applied, Change, Context, apply
+from .room_change import Applied, Change, Context, Created, apply
 
 
 def _saved(c: Context, card_ids, *fields: str) -> dict:
@@ -163,7 +163,7 @@ async def group(
         cards.change(c.session, card_ids, cluster_id=cluster_id)
         undo = {"cards": before, "clusters": {cluster_id: {"removed": True}}}
         payload = effects(cards=card_ids, clusters_new=[cluster_id], undo=undo)
-        return Change(CLUSTER_CREATED, payload)
+        return Change(CLUSTER_CREATED, payload, created=Created("cluster", cluster_id))
 
     return await apply(backends, moderator, room, command_id, decide)
 

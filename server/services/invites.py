@@ -12,7 +12,7 @@ from itsdangerous import BadSignature, Signer
 from sqlmodel import Session
 
 from ..domain.errors import DomainError
-from ..store import conferences, events, rooms
+from ..store import breakouts, conferences, events, rooms
 from ..store.database import Database
 from ..store.records import ParticipantRecord, RoomRecord
 from ..store.room_updates import MODERATION_ENDED, effects
@@ -39,9 +39,14 @@ def create(
 
     def transaction(session: Session) -> int:
         conference = conferences.conference_by_slug(session, conference_slug)
-        room = conferences.room_by_slug(session, conference.id, room_slug) if conference else None
+        if conference is None:
+            raise DomainError("unknown_conference", conference=conference_slug)
+        room = conferences.room_by_slug(session, conference.id, room_slug)
         if room is None:
-            raise LookupError(f"no room {room_slug!r} in conference {conference_slug!r}")
+            slugs = ", ".join(r.slug for r in breakouts.rooms_of(session, conference.id))
+            raise DomainError(
+                "room_not_in_conference", room=room_slug, conference=conference_slug, rooms=slugs
+            )
         return rooms.add_invite(session, room.id, name, secret)
 
     invite_id = database.run_write(transaction)

@@ -26,7 +26,7 @@ from .access import role_in_plenary
 from .backends import Backends
 from .breakouts import breakout_rooms
 from .plenary_change import Change, Context, apply
-from .room_change import Applied
+from .room_change import Applied, Created
 
 AGENDA_MOVED = "agenda_moved"
 ANNOUNCED = "announced"
@@ -87,7 +87,8 @@ async def announce(
         made = announcements.announce(c.role, text, target, room_id, known, minutes, c.now)
         new_id = announcement_store.add(c.session, conference.id, c.actor_id, made)
         _tell_rooms(c, made.target, made.room_id)
-        return Change(ANNOUNCED, payload(["announcements"], announcement=new_id))
+        created = Created("announcement", new_id)
+        return Change(ANNOUNCED, payload(["announcements"], announcement=new_id), created=created)
 
     return await apply(backends, actor, conference.id, cid, decide)
 
@@ -118,9 +119,10 @@ async def ask(
 ) -> Applied:
     def decide(c: Context) -> Change:
         cleaned, status = questions.ask(c.role, text, c.state.qa_pre_moderation)
-        question_store.add(c.session, conference.id, c.actor_id, cleaned, status)
+        question_id = question_store.add(c.session, conference.id, c.actor_id, cleaned, status)
         notice = "question_waits" if status is questions.Status.PENDING else None
-        return Change(QUESTION_ASKED, payload(["qa"]), notice=notice)
+        created = Created("question", question_id)
+        return Change(QUESTION_ASKED, payload(["qa"]), notice=notice, created=created)
 
     return await apply(backends, actor, conference.id, cid, decide)
 

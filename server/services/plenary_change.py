@@ -15,7 +15,7 @@ from .access import role_in_plenary
 from .backends import Backends
 
 # One Change for both logs: the plenary's payloads come from store.plenary_view.payload.
-from .room_change import Applied, Change
+from .room_change import Applied, Change, created_in
 
 
 @dataclass
@@ -52,16 +52,16 @@ async def apply(
     def transaction(session: Session) -> tuple[Applied, list[tuple[int, int]]]:
         role = Role.ORGANISER if actor is None else role_in_plenary(session, actor, conference_id)
         if command_id and actor_id is not None:
-            seq = plenary.seq_of_command(session, conference_id, actor_id, command_id)
-            if seq is not None:
-                return Applied(seq, duplicate=True), []
+            first = plenary.applied_command(session, conference_id, actor_id, command_id)
+            if first is not None:
+                return Applied(first.seq, duplicate=True, created=created_in(first.payload)), []
         state = plenary.lock(session, conference_id)
         context = Context(session, conference_id, actor_id, role, datetime.now(UTC), state)
         change = decide(context)
         seq = plenary.append(
-            session, conference_id, change.type, change.payload, actor_id, command_id or None
+            session, conference_id, change.type, change.logged(), actor_id, command_id or None
         )
-        return Applied(seq, notice=change.notice), context.room_events
+        return Applied(seq, notice=change.notice, created=change.created), context.room_events
 
     applied, room_events = await backends.database.write(transaction)
     if not applied.duplicate:

@@ -8,11 +8,13 @@ from ..store import clusters as cluster_store
 from ..store.records import ParticipantRecord, RoomRecord
 from ..store.room_updates import TAKEAWAYS_CHANGED, effects
 from .backends import Backends
-from .room_change import Applied, Change, Context, apply
+from .room_change import Applied, Change, Context, Created, apply
 
 
-def _changed(action: str, **details) -> Change:
-    return Change(TAKEAWAYS_CHANGED, effects(takeaways_changed=True, action=action, **details))
+def _changed(action: str, created: int | None = None, **details) -> Change:
+    payload = effects(takeaways_changed=True, action=action, **details)
+    made = Created("takeaway", created) if created is not None else None
+    return Change(TAKEAWAYS_CHANGED, payload, created=made)
 
 
 async def add(
@@ -25,8 +27,8 @@ async def add(
     def decide(c: Context) -> Change:
         order = takeaways.order_of(c.session, c.room_id)
         cleaned = results.add(c.role, len(order), text)
-        takeaways.add(c.session, c.room_id, cleaned)
-        return _changed("add", text=cleaned)
+        takeaway_id = takeaways.add(c.session, c.room_id, cleaned)
+        return _changed("add", takeaway_id, text=cleaned)
 
     return await apply(backends, moderator, room, command_id, decide)
 
@@ -54,8 +56,12 @@ async def promote(
                 raise DomainError("unknown_cluster")
             text = cluster.name
         cleaned = results.add(c.role, len(order), text)
-        takeaways.add(c.session, c.room_id, cleaned, card_id=card_id, cluster_id=cluster_id)
-        return _changed("promote", text=cleaned, card_id=card_id, cluster_id=cluster_id)
+        takeaway_id = takeaways.add(
+            c.session, c.room_id, cleaned, card_id=card_id, cluster_id=cluster_id
+        )
+        return _changed(
+            "promote", takeaway_id, text=cleaned, card_id=card_id, cluster_id=cluster_id
+        )
 
     return await apply(backends, moderator, room, command_id, decide)
 

@@ -2,12 +2,14 @@
 announce after the commit.
 
 A command carries the client's id; a retry of an applied command changes nothing and
-reports the first outcome's seq, so a vote re-sent after a reconnect counts once.
+reports the first outcome (its seq, and what it created), so a vote re-sent after a
+reconnect counts once.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from sqlmodel import Session
 
@@ -18,14 +20,30 @@ from .access import role_in_room
 from .backends import Backends
 
 
+class Created(NamedTuple):
+    """What a command made, named as the commands name it: ("card", 42), ("cluster", 7)."""
+
+    kind: str
+    id: int
+
+
+CREATED = "created"  # the payload key that keeps it, so a retried command can name it again
+
+
+def created_in(payload: dict) -> Created | None:
+    value = payload.get(CREATED)
+    return Created(*value) if value else None
+
+
 @dataclass(frozen=True)
 class Applied:
-    """A command's outcome: the event's seq, whether it had been applied before, and a
-    notice for the person who sent it (e.g. "your card waits for approval")."""
+    """A command's outcome: the event's seq, whether it had been applied before, a notice
+    for the person who sent it (e.g. "your card waits for approval") and what it created."""
 
     seq: int
     duplicate: bool = False
     notice: str | None = None
+    created: Created | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +64,13 @@ class Change:
     type: str
     payload: dict
     notice: str | None = None
+    created: Created | None = None
+
+    def logged(self) -> dict:
+        """The payload as the log keeps it: with what was created."""
+        if self.created is None:
+            return self.payload
+        return {**self.payload, CREATED: list(self.created)}
 
 
 Decision = Callable[[Context], Change]
@@ -61,16 +86,16 @@ async def apply(
     def transaction(session: Session) -> Applied:
         role = role_in_room(session, actor, room)
         if command_id:
-            seq = events.seq_of_command(session, room.id, actor.id, command_id)
-            if seq is not None:
-                return Applied(seq, duplicate=True)
+            first = events.applied_command(session, room.id, actor.id, command_id)
+            if first is not None:
+                return Applied(first.seq, duplicate=True, created=created_in(first.payload))
         rooms.lock_room(session, room.id)
         context = Context(session, room.id, actor.id, role, datetime.now(UTC))
         change = decide(context)
         seq = events.append_event(
-            session, room.id, change.type, change.payload, actor.id, command_id or None
+            session, room.id, change.type, change.logged(), actor.id, command_id or None
         )
-        return Applied(seq, notice=change.notice)
+        return Applied(seq, notice=change.notice, created=change.created)
 
     applied = await backends.database.write(transaction)
     if not applied.duplicate:

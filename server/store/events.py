@@ -7,6 +7,7 @@ SQLite's own work.
 
 import json
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
@@ -20,7 +21,7 @@ _NEXT_SEQ = (
     .returning(Room.last_seq)
 )
 _INSERT = insert(Event)
-_SEQ_OF_COMMAND = select(Event.seq).where(
+_COMMAND = select(Event.seq, Event.payload).where(
     Event.room_id == bindparam("room"),
     Event.actor_id == bindparam("actor"),
     Event.command_id == bindparam("command"),
@@ -63,10 +64,18 @@ def append_event(
     return seq
 
 
-def seq_of_command(session: Session, room_id: int, actor_id: int, command_id: str) -> int | None:
-    """The seq of an already applied command, for retried submissions."""
+class AppliedCommand(NamedTuple):
+    seq: int
+    payload: dict
+
+
+def applied_command(
+    session: Session, room_id: int, actor_id: int, command_id: str
+) -> AppliedCommand | None:
+    """The event of an already applied command, for retried submissions."""
     params = {"room": room_id, "actor": actor_id, "command": command_id}
-    return session.connection().execute(_SEQ_OF_COMMAND, params).scalar()
+    row = session.connection().execute(_COMMAND, params).first()
+    return AppliedCommand(row.seq, json.loads(row.payload)) if row is not None else None
 
 
 def events_after(session: Session, room_id: int, seq: int) -> list:

@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from .events import AppliedCommand
 from .tables import Plenary, PlenaryEvent
 
 _NEXT_SEQ = (
@@ -20,7 +21,7 @@ _NEXT_SEQ = (
     .returning(Plenary.last_seq)
 )
 _INSERT = insert(PlenaryEvent)
-_SEQ_OF_COMMAND = select(PlenaryEvent.seq).where(
+_COMMAND = select(PlenaryEvent.seq, PlenaryEvent.payload).where(
     PlenaryEvent.conference_id == bindparam("conference"),
     PlenaryEvent.actor_id == bindparam("actor"),
     PlenaryEvent.command_id == bindparam("command"),
@@ -91,9 +92,13 @@ def append(
     return seq
 
 
-def seq_of_command(session: Session, conference_id: int, actor_id: int, command_id: str):
+def applied_command(
+    session: Session, conference_id: int, actor_id: int, command_id: str
+) -> AppliedCommand | None:
+    """The event of an already applied command, for retried submissions."""
     params = {"conference": conference_id, "actor": actor_id, "command": command_id}
-    return session.connection().execute(_SEQ_OF_COMMAND, params).scalar()
+    row = session.connection().execute(_COMMAND, params).first()
+    return AppliedCommand(row.seq, json.loads(row.payload)) if row is not None else None
 
 
 def events_after(session: Session, conference_id: int, seq: int) -> list:

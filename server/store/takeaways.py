@@ -31,18 +31,19 @@ def add(
     text: str,
     card_id: int | None = None,
     cluster_id: int | None = None,
-) -> None:
+) -> int:
     order = order_of(session, room_id)
-    session.add(
-        Takeaway(
-            room_id=room_id,
-            position=len(order),
-            text=text,
-            card_id=card_id,
-            cluster_id=cluster_id,
-            created_at=datetime.now(UTC),
-        )
+    row = Takeaway(
+        room_id=room_id,
+        position=len(order),
+        text=text,
+        card_id=card_id,
+        cluster_id=cluster_id,
+        created_at=datetime.now(UTC),
     )
+    session.add(row)
+    session.flush()
+    return row.id
 
 
 def edit(session: Session, takeaway_id: int, text: str) -> None:

@@ -198,7 +198,13 @@ class BoardRenderer:
         return self.views.render("_announcer.html", language, card=card)
 
     def reply(
-        self, command_id: str, error: DomainError | None, language: str, notice: str | None = None
+        self,
+        command_id: str | None,
+        error: DomainError | None,
+        language: str,
+        notice: str | None = None,
+        created: tuple[str, int] | None = None,
     ) -> str:
-        header = reply_header(command_id, ok=error is None)
+        """The answer to one message: its header names the command id and the outcome."""
+        header = reply_header(command_id, error.code if error else None, created)
         return header + self.views.render("_room_error.html", language, error=error, notice=notice)

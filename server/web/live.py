@@ -20,6 +20,7 @@ from ..realtime.connection import MODERATOR, PARTICIPANT, Audience, Connection
 from ..services import board, conferences, curation, moderation, presence, results
 from ..services.room_change import Applied
 from ..store.records import ParticipantRecord, RoomRecord
+from ..views.frames import is_command_id
 from . import identity
 from .runtime import Runtime, runtime
 
@@ -122,7 +123,7 @@ class RoomMember:
         self.connection.on_drop = stop_receiving
         try:
             while not self.connection.dropped:
-                text = await self.websocket.receive_text()
+                text = await _receive(self.websocket)
                 busy = True
                 await self.handle(text)
                 busy = False
@@ -138,31 +139,55 @@ class RoomMember:
             code, reason = self.connection.close_with  # too slow, or the server restarts
             await asyncio.wait_for(self.websocket.close(code, reason), timeout=1)
 
-    async def handle(self, text: str) -> None:
+    async def handle(self, text: str | None) -> None:
+        """Apply one message and answer it: every message gets exactly one reply."""
+        message = _read(text)
+        cid = message.get("cid") if message is not None else None
+        command_id = cid if is_command_id(cid) else None
+        applied, error = None, None
         try:
-            message = json.loads(text)
-            command = message["command"] if isinstance(message, dict) else None
-        except (ValueError, KeyError):
-            message, command = {}, None
-        command_id = str(message.get("cid") or "")[:64]
-        if command == "resync":
-            self.rt.hub.resync(self.connection)
-            return
-        notice = None
-        try:
-            handler = self.commands.get(command) if isinstance(command, str) else None
-            if handler is None:
-                raise DomainError("bad_command")
-            applied = await handler(self, Command(message, command_id or None))
-            error, notice = None, applied.notice
+            if message is None or (cid not in (None, "") and command_id is None):
+                raise DomainError("bad_command")  # no command id to answer: not applied
+            applied = await self.apply(message, command_id)
         except DomainError as refused:
             error = refused
         except Exception:
+            command = message.get("command") if message is not None else None
             log.exception("%s: command %r failed", self.connection.stream, command)
             error = DomainError("server")
         renderer = self.rt.board_renderer
-        reply = renderer.reply(command_id, error, self.connection.audience.language, notice)
-        self.connection.deliver(reply)
+        language = self.connection.audience.language
+        notice = applied.notice if applied is not None else None
+        created = applied.created if applied is not None else None
+        self.connection.deliver(renderer.reply(command_id, error, language, notice, created))
+
+    async def apply(self, message: dict, command_id: str | None) -> Applied | None:
+        command = message.get("command")
+        if command == "resync":
+            # Its reply goes out now; the socket's next numbered frame is the snapshot.
+            self.rt.hub.resync(self.connection)
+            return None
+        handler = self.commands.get(command) if isinstance(command, str) else None
+        if handler is None:
+            raise DomainError("bad_command")
+        return await handler(self, Command(message, command_id))
+
+
+async def _receive(websocket: WebSocket) -> str | None:
+    """The next message's text; None for a binary message (answered as not understood)."""
+    message = await websocket.receive()
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(message["code"], message.get("reason"))
+    return message.get("text")
+
+
+def _read(text: str | None) -> dict | None:
+    """A message is a JSON object; anything else is answered as not understood."""
+    try:
+        message = json.loads(text) if text is not None else None
+    except ValueError:
+        return None
+    return message if isinstance(message, dict) else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,7 +61,7 @@ class Participant(Member):
                 await self.changed.wait()
 
     def board(self) -> list[int]:
-        """Card ids in display order: column by column, oldest first."""
+        """Card ids in the snapshot's order, column by column."""
         return [card for column in sorted(self.columns) for card, _ in self.columns[column]]
 
     async def _connect(self) -> None:

@@ -1,0 +1,326 @@
+"""docs/protocol.md against the server: a client that follows the doc (tests/bot.py) keeps
+an exact copy of the board, in order, and every message gets the reply the doc promises."""
+
+import re
+from pathlib import Path
+
+import pytest
+import websockets
+import yaml
+
+from server.cli import main
+
+from .bot import HEADER, Member
+from .conftest import MYK, PROJECT_ROOT
+from .moderated import moderator
+from .plenary_helpers import conference_id, organiser
+
+ROOM = "narrative-der-smart-city"
+DOC = PROJECT_ROOT / "docs" / "protocol.md"
+
+
+class Board:
+    """A room where Mia moderates and Anna and Ben take part; Anna's and Mia's copies
+    follow every delta, and `check` compares them with fresh snapshots of their audience."""
+
+    def __init__(self, live, room_id: int, mia: Member, anna: Member, ben: Member) -> None:
+        self.live, self.room_id = live, room_id
+        self.mia, self.anna, self.ben = mia, anna, ben
+        self.columns = live.columns(room_id)
+
+    async def act(self, member: Member, command: str, **fields) -> tuple[str, int] | None:
+        cid = await member.command(command, **fields)
+        await member.until(lambda m: cid in m.replies)
+        assert member.replies[cid] is None, (command, member.replies[cid])
+        await self.check(command)
+        return member.created.get(cid)
+
+    async def post(self, member: Member, text: str, column: int = 0) -> int:
+        created = await self.act(member, "post_card", column=self.columns[column], text=text)
+        assert created[0] == "card"
+        return created[1]
+
+    async def check(self, step: str) -> None:
+        """A second tab of the follower gets a fresh snapshot (a second tab changes nobody's
+        presence); the follower, once at the same seq, has the same lists in the same order."""
+        for follower in (self.anna, self.mia):
+            probe = Member(follower.base, follower.cookie, f"{follower.name} (fresh)")
+            await probe.enter(self.room_id)
+            await follower.until(lambda m, seq=probe.seq: m.seq == seq)
+            assert follower.lists() == probe.lists(), (step, follower.name)
+            assert list(follower.members) == list(probe.members), (step, follower.name)
+            await probe.leave()
+
+
+async def test_a_client_that_follows_the_deltas_has_the_order_of_a_fresh_snapshot(live):
+    room_id = live.rooms()[ROOM]
+    mia = await moderator(live)
+    anna = await Member.join(live.base, MYK, "Anna", "Stadt Mayen")
+    ben = await Member.join(live.base, MYK, "Ben")
+    for member in (mia, anna, ben):
+        await member.enter(room_id)
+    board = Board(live, room_id, mia, anna, ben)
+
+    a1 = await board.post(anna, "Offene Daten")
+    a2 = await board.post(anna, "Datenportal")
+    a3 = await board.post(anna, "Datenethik")
+    b1 = await board.post(ben, "Ehrenamt stärken")
+    b2 = await board.post(ben, "Radwege", column=1)
+    m1 = await board.post(mia, "Smart Region")
+
+    await board.act(anna, "edit_card", card=a1, text="Offene Daten für alle")
+    await board.act(ben, "comment", card=a2, text="Mit Schnittstellen!")
+    await board.act(mia, "highlight", card=a1, highlighted="yes")
+    await board.act(mia, "hide_card", card=a2)
+    await board.act(mia, "unhide_card", card=a2)
+
+    live.set_room(room_id, pre_moderation=True)
+    b3 = await board.post(ben, "Bitte freigeben")  # waits in the queue
+    m2 = await board.post(mia, "Moderierende warten nicht")
+    live.set_room(room_id, pre_moderation=False)
+    await board.act(mia, "approve_card", card=b3)  # older than m2: goes before it
+
+    await board.act(mia, "set_phase", phase="vote")
+    await board.act(ben, "vote", card=a3)
+    await board.act(anna, "vote", card=b1)
+    await board.act(mia, "set_phase", phase="discuss")
+
+    await board.act(mia, "move_cards", cards=str(a1), column=board.columns[1])  # before b2
+    assert await board.act(mia, "group_cards", cards=f"{a3},{m1}", name="Daten") is not None
+    await board.act(mia, "group_cards", cards=f"{b1},{m2}", name="Ehrenamt")  # after "Daten"
+    first = mia.find(f"card-{a3}").get("data-cluster")
+    await board.act(mia, "cluster_cards", cards=str(a2), cluster=first)  # before a3
+    await board.act(mia, "cluster_cards", cards=str(a3), cluster="")  # back among the loose
+    await board.act(mia, "rename_cluster", cluster=first, name="Offene Daten")
+    await board.act(mia, "merge_cards", cards=f"{m2},{b3}")  # b3 keeps, m2 folds in
+    await board.act(mia, "move_cards", cards=f"{b3},{a3}", column=board.columns[1])
+    await board.act(mia, "ungroup", cluster=first)
+    for _ in range(4):  # the ungroup, the move, the merge, the rename
+        await board.act(mia, "undo")
+    await board.act(anna, "comment", card=a3, text="Gehört dazu")
+    await board.act(ben, "delete_card", card=b2)
+    await board.act(anna, "delete_card", card=a3)
+    await board.act(mia, "undo")  # the clustering-out of a3, a card now deleted: stays gone
+
+
+# --- Replies ------------------------------------------------------------------------------
+
+
+async def test_replies_name_what_a_command_created_also_when_it_is_sent_again(live):
+    room_id = live.rooms()[ROOM]
+    mia = await moderator(live)
+    anna = await Member.join(live.base, MYK, "Anna")
+    for member in (mia, anna):
+        await member.enter(room_id)
+    column = live.columns(room_id)[0]
+
+    posted = await anna.post(column, "Bürgerbeteiligung", cid="post-1")
+    await anna.until(lambda m: posted in m.replies)
+    kind, card = anna.created[posted]
+    assert kind == "card"
+    await anna.until(lambda m: m.card_text(card) == "Bürgerbeteiligung")
+    headers = [HEADER.match(frame).group(0) for frame in anna.frames]
+    assert f"<!--plenum reply post-1 ok card={card}-->" in headers
+    del anna.replies[posted], anna.created[posted]
+    await anna.post(column, "Bürgerbeteiligung", cid="post-1")  # a retry: applied once
+    await anna.until(lambda m: posted in m.replies)
+    assert anna.created[posted] == ("card", card)
+
+    async def creates(member: Member, command: str, **fields) -> tuple[str, int]:
+        cid = await member.command(command, **fields)
+        await member.until(lambda m: cid in m.replies)
+        assert member.replies[cid] is None, member.replies[cid]
+        return member.created[cid]
+
+    other = (await creates(anna, "post_card", column=column, text="Beteiligung"))[1]
+    assert (await creates(anna, "comment", card=card, text="Ja!"))[0] == "comment"
+    kind, cluster = await creates(mia, "group_cards", cards=f"{card},{other}", name="Beteiligung")
+    assert kind == "cluster"
+    await anna.until(lambda m: m.has(f"cluster-{cluster}"))
+    kind, takeaway = await creates(mia, "add_takeaway", text="Früh beteiligen")
+    assert kind == "takeaway"
+    await anna.until(lambda m: m.has(f"takeaway-{takeaway}"))
+    assert (await creates(mia, "promote", cluster=cluster))[0] == "takeaway"
+    applied = await anna.command("vote", card=card)  # refused (not the vote phase): no id
+    await anna.until(lambda m: applied in m.replies)
+    assert applied not in anna.created
+
+    plenary = conference_id(live)
+    olga = await organiser(live)
+    await olga.attend(plenary)
+    await anna.attend(plenary)
+    kind, question = await creates(anna, "ask", text="Wer bezahlt das?")
+    assert kind == "question"
+    await olga.until(lambda m: m.find("qa") is not None and f'"{question}"' in _html(m, "qa"))
+    kind, announcement = await creates(olga, "announce", text="Pause bis 11 Uhr", target="everyone")
+    assert kind == "announcement"
+    assert await olga.act("end_announcement", announcement=announcement) is None
+
+
+def _html(member: Member, element_id: str) -> str:
+    from lxml import html
+
+    return html.tostring(member.find(element_id), encoding="unicode")
+
+
+async def test_resync_is_answered_and_the_next_numbered_frame_is_the_snapshot(live):
+    room_id = live.rooms()[ROOM]
+    anna = await Member.join(live.base, MYK, "Anna")
+    await anna.enter(room_id)
+    seen = len(anna.frames)
+
+    cid = await anna.command("resync")
+    await anna.until(lambda m: any(f.startswith("<!--plenum snapshot") for f in m.frames[seen:]))
+
+    headers = [HEADER.match(frame).groups() for frame in anna.frames[seen:]]
+    answered = [h for h in headers if h[0] in ("reply", "snapshot", "delta")]
+    assert answered[0] == ("reply", cid, "ok", None)
+    assert answered[1][0] == "snapshot"
+
+
+@pytest.mark.parametrize(
+    ("message", "cid"),
+    [
+        ("not json", "*"),
+        ("[1, 2]", "*"),
+        ('"post_card"', "*"),
+        ('{"cid": "c-7"}', "c-7"),
+        ('{"command": 5, "cid": "c-8"}', "c-8"),
+        ('{"command": "post_card", "cid": "a b", "text": "x"}', "*"),
+        ('{"command": "post_card", "cid": "' + "x" * 65 + '", "text": "x"}', "*"),
+    ],
+)
+async def test_a_message_that_cannot_be_read_gets_a_well_formed_reply(live, message, cid):
+    room_id = live.rooms()[ROOM]
+    anna = await Member.join(live.base, MYK, "Anna")
+    await anna.enter(room_id)
+
+    await anna.socket.send(message)
+    await anna.until(lambda m: cid in m.replies)
+
+    assert anna.frames[-1].startswith(f"<!--plenum reply {cid} error bad_command-->")
+    assert anna.replies[cid] == "Diese Nachricht hat der Server nicht verstanden."
+    assert anna.card_ids() == []
+
+
+async def test_a_binary_message_is_answered_and_the_socket_stays_open(live):
+    room_id = live.rooms()[ROOM]
+    anna = await Member.join(live.base, MYK, "Anna")
+    await anna.enter(room_id)
+    await anna.socket.send(b"\x00\x01")
+    await anna.until(lambda m: "*" in m.replies)
+    assert anna.codes["*"] == "bad_command"
+    assert await anna.act("post_card", column=live.columns(room_id)[0], text="Noch da") is None
+
+
+async def test_a_refusal_carries_its_code_beside_the_sentence(live):
+    room_id = live.rooms()[ROOM]
+    live.set_room(room_id, vote_budget=1)
+    mia = await moderator(live)
+    anna = await Member.join(live.base, MYK, "Anna")
+    for member in (mia, anna):
+        await member.enter(room_id)
+    column = live.columns(room_id)[0]
+    card = anna.created[await _acted(anna, "post_card", column=column, text="Radwege")][1]
+
+    refused = await _acted(anna, "vote", card=card)
+    assert anna.codes[refused] == "voting_closed"
+    assert await mia.act("set_phase", phase="vote") is None
+    await _acted(anna, "vote", card=card)
+    refused = await _acted(anna, "vote", card=card)
+    assert anna.codes[refused] == "vote_budget_spent"
+    assert anna.replies[refused].startswith("Sie haben alle 1 Punkte vergeben.")
+    assert anna.frames[-1].startswith(f"<!--plenum reply {refused} error vote_budget_spent-->")
+    refused = await _acted(anna, "set_phase", phase="discuss")
+    assert anna.codes[refused] == "not_allowed"
+
+
+async def _acted(member: Member, command: str, **fields) -> str:
+    cid = await member.command(command, **fields)
+    await member.until(lambda m: cid in m.replies)
+    return cid
+
+
+async def test_refused_at_the_door_the_reply_names_the_code(live):
+    room_id = live.rooms()[ROOM]
+    live.set_room(room_id, capacity=1)
+    anna = await Member.join(live.base, MYK, "Anna")
+    ben = await Member.join(live.base, MYK, "Ben")
+    await anna.enter(room_id)
+    with pytest.raises(websockets.ConnectionClosed):
+        await ben.enter(room_id)
+    assert ben.closed_with == 4409
+    assert ben.codes == {"enter": "room_full"}
+
+
+# --- The doc itself -------------------------------------------------------------------------
+
+ERROR_TABLE = re.compile(
+    r"<!-- error codes: generated -->\n(.*?)<!-- end of error codes -->", re.DOTALL
+)
+
+
+def error_table() -> str:
+    """The doc's table of error codes, from the English catalogue (`errors.*`)."""
+    catalogue = yaml.safe_load(Path(PROJECT_ROOT / "server/views/locales/en.yaml").read_text())
+    lines = ["| code | the sentence (English; `{…}` filled in) |", "| --- | --- |"]
+    for code, sentence in sorted(catalogue["errors"].items()):
+        if code != "title":  # the heading of error lists, not a code
+            cell = sentence.replace("|", r"\|")
+            lines.append(f"| `{code}` | {cell} |")
+    return "\n".join(lines) + "\n"
+
+
+def test_the_doc_lists_every_error_code_with_its_sentence():
+    found = ERROR_TABLE.search(DOC.read_text())
+    assert found, "docs/protocol.md lost its table of error codes"
+    assert found.group(1) == error_table(), "paste this into docs/protocol.md:\n" + error_table()
+
+
+def test_the_doc_lists_every_command_of_each_socket():
+    from server.web.live import COMMANDS
+    from server.web.plenary_live import PlenaryMember
+
+    text = DOC.read_text()
+    for command in [*COMMANDS, *PlenaryMember.commands, "resync"]:
+        assert f"`{command}`" in text, command
+
+
+# --- A whole session with the reference client, from documented URLs only --------------------
+
+
+async def test_a_whole_room_session_from_documented_urls_and_fields(live, capsys):
+    anna = await Member.join(live.base, MYK, "Anna", "Stadt Mayen", name_consent=True)
+    mia = await Member.join(live.base, MYK, "Mia")
+    capsys.readouterr()
+    made_link = ["invite", MYK, ROOM, "--name", "Mia", "--base-url", f"http://{live.base}"]
+    assert main(made_link, live.settings) == 0
+    link = capsys.readouterr().out.splitlines()[-1]
+    assert await mia.accept_invite(link) == f"/c/{MYK}/rooms/{ROOM}"
+    assert sorted(await anna.room_slugs(MYK)) == sorted(live.rooms())
+    page = await anna.room_page(MYK, ROOM)
+    assert page.socket_path == f"/ws/rooms/{page.room_id}"
+    first, second = list(page.columns)[:2]
+    await anna.open(page.socket_path)
+    await mia.open((await mia.room_page(MYK, ROOM)).socket_path)
+    assert mia.has("moderation") and not anna.has("moderation")
+
+    made = {}
+    for text, column in (("Offene Daten", first), ("Radwege", second), ("Datenportal", first)):
+        cid = await _acted(anna, "post_card", column=column, text=text)
+        assert anna.replies[cid] is None
+        made[text] = anna.created[cid][1]
+    cid = await _acted(mia, "group_cards", cards=f"{made['Offene Daten']},{made['Datenportal']}")
+    assert mia.codes[cid] == "cluster_name_missing"
+    cid = await _acted(
+        mia, "group_cards", cards=f"{made['Offene Daten']},{made['Datenportal']}", name="Daten"
+    )
+    cluster = mia.created[cid][1]
+    assert await mia.act("set_phase", phase="vote") is None
+    assert await anna.act("vote", card=made["Radwege"]) is None
+    await anna.until(lambda m: m.my_votes().get("cards") == {made["Radwege"]: 1})
+    assert await mia.act("set_phase", phase="discuss") is None
+    assert await mia.act("promote", cluster=str(cluster)) is None
+    await anna.until(lambda m: m.takeaways() == ["Daten"])
+    assert anna.clusters() == {"Daten": [made["Offene Daten"], made["Datenportal"]]}
+    assert [card for card, _ in anna.columns[second]] == [made["Radwege"]]
