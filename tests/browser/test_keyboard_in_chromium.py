@@ -7,6 +7,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from ..conftest import MYK
 from ..test_organisers import PASSWORD, make_organiser
+from .conftest import shot
 from .test_live_room_in_chromium import _join_and_enter
 from .test_room_cycle_in_chromium import ROOM, _moderator, _post
 
@@ -156,6 +157,7 @@ def test_a_room_with_the_keyboard_alone_keeps_focus_where_people_are(
     expect(anna.locator("#room-state")).to_have_attribute("data-phase", "vote")
     mia.keyboard.press("Enter")
     expect(dialog.get_by_role("button", name="Abbrechen")).to_be_focused()
+    shot(mia, "keyboard-close-dialog")
     mia.keyboard.press("Shift+Tab")
     expect(dialog.get_by_role("button", name="Raum schließen")).to_be_focused()
     mia.keyboard.press("Enter")
