@@ -102,7 +102,7 @@
     if (!form) return;
     // Clear what was typed only once the server took it: a refused text stays to fix.
     all("textarea:not([data-keep]), input[name=text]", form).forEach(function (field) { field.value = ""; });
-    var details = form.closest("details.card-edit");
+    var details = form.closest("details.card-edit, details.takeaway-edit");
     if (details) details.open = false;
     if (form.id === "selection" || form.dataset.carriesSelection === "yes") {
       all(".select-card:checked").forEach(function (box) { box.checked = false; });
@@ -159,7 +159,8 @@
 
   // A live region that is replaced is a new region: screen readers either miss what it
   // says or say it all again. So a region (your dots, say) keeps its element; it takes the
-  // new attributes, and new content only when the content changed.
+  // new attributes, and new content only when the server's content changed (compared with
+  // what it sent last time: the page itself may have hidden a banner in it since).
   function isLiveRegion(element) {
     return element.hasAttribute("aria-live") || /^(status|alert|log)$/.test(element.getAttribute("role") || "");
   }
@@ -171,7 +172,9 @@
     Array.prototype.forEach.call(fresh.attributes, function (attribute) {
       if (old.getAttribute(attribute.name) !== attribute.value) old.setAttribute(attribute.name, attribute.value);
     });
-    if (old.innerHTML !== fresh.innerHTML) {
+    var before = old.plenumSent === undefined ? old.innerHTML : old.plenumSent;
+    old.plenumSent = fresh.innerHTML;
+    if (before !== fresh.innerHTML) {
       old.innerHTML = fresh.innerHTML;
       htmx.process(old);
     }
@@ -235,7 +238,8 @@
   // card, the moderation panel, the agenda). When focus fell to the page, it goes to that
   // control's twin; else to a control there whose form differs in one field (lock becomes
   // unlock, hide becomes show, "+" that is used up becomes "-"); else, when the whole item
-  // (a card, a person) went, to the item after or before it; else to what contained it.
+  // (a card, a person) went or left for another part of the page, to the item after or
+  // before it; else to what contained it.
 
   var FOCUSABLE = "a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]";
 
@@ -296,6 +300,7 @@
       fields: fieldsOf(element),
       scopes: scopes,
       item: item && item.id,
+      region: regionOf(item),
       next: item && item.nextElementSibling && item.nextElementSibling.id,
       previous: item && item.previousElementSibling && item.previousElementSibling.id,
       selection: selection
@@ -327,14 +332,32 @@
     return best && best.element;
   }
 
-  function neighbour(memory) {
-    if (!memory.item || byId(memory.item)) return null;
+  function regionOf(element) {
+    var section = element && element.closest("section[id]");
+    return section ? section.id : null;
+  }
+
+  // The item left the part of the page it was in (approved out of the queue, moved to
+  // another column by someone else): focus stays where the person was, on the item that
+  // came after it, instead of jumping across the page after it. A text field (known by
+  // its id) goes along, with what was typed in it.
+  function leftRegion(memory) {
+    var item = memory.item && byId(memory.item);
+    return Boolean(item) && memory.key.charAt(0) !== "#" && regionOf(item) !== memory.region;
+  }
+
+  function neighbour(memory, stay) {
+    if (!memory.item || (byId(memory.item) && !stay)) return null;
     var found = [memory.next, memory.previous].map(function (id) { return id && byId(id); })
-      .filter(function (element) { return element && shown(element); })[0];
+      .filter(function (element) { return element && shown(element) && regionOf(element) === memory.region; })[0];
     return found ? focusableItself(found) : null;
   }
 
-  function container(memory) {
+  function container(memory, stay) {
+    if (stay) {
+      var region = byId(memory.region);
+      return region && shown(region) ? focusableItself(region) : null;
+    }
     for (var i = 0; i < memory.scopes.length; i++) {
       var element = byId(memory.scopes[i]);
       if (!element || !shown(element)) continue;
@@ -352,7 +375,8 @@
   function restoreFocus(memory) {
     var now = document.activeElement;
     if (!memory || (now && now !== document.body && canFocus(now))) return;
-    var target = twin(memory) || neighbour(memory) || container(memory);
+    var stay = leftRegion(memory);
+    var target = (stay ? null : twin(memory)) || neighbour(memory, stay) || container(memory, stay);
     if (!target) return;
     target.focus();
     if (memory.selection && target === document.activeElement) {

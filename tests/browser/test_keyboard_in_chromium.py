@@ -197,7 +197,8 @@ def test_focus_survives_cards_moved_or_taken_away_by_someone_else(
         _post(anna, text)
     expect(mia.locator(".card")).to_have_count(3)
 
-    # Anna is on a card's comments when the moderator moves it to another column.
+    # Anna is on a card's comments when the moderator moves it to another column: she
+    # stays where she was, on the card after it (focus does not jump across the page).
     toggle = _card(anna, "Ein Datenportal").locator("summary", has_text="Kommentare")
     _tab_to(anna, toggle)
     mia.get_by_label("Karte auswählen: Ein Datenportal für den Landkreis").check()
@@ -205,22 +206,42 @@ def test_focus_survives_cards_moved_or_taken_away_by_someone_else(
     mia.get_by_role("button", name="Verschieben").click()
     moved = anna.locator("section.column").nth(1).locator("li.card", has_text="Ein Datenportal")
     expect(moved).to_have_count(1)
-    expect(moved.locator("summary", has_text="Kommentare")).to_be_focused()
+    expect(_card(anna, "Geschichten")).to_be_focused()
+
+    # Writing a comment on a card that moves, the field goes along with what was typed.
+    _tab_to(anna, moved.locator("summary", has_text="Kommentare"))
+    anna.keyboard.press("Enter")
+    anna.keyboard.press("Tab")
+    anna.keyboard.type("Wer pflegt das Portal?")
+    mia.get_by_label("Karte auswählen: Ein Datenportal für den Landkreis").check()
+    mia.get_by_label("Spalte", exact=True).last.select_option(label=FIRST_COLUMN)
+    mia.get_by_role("button", name="Verschieben").click()
+    back = anna.locator("section.column").first.locator("li.card", has_text="Ein Datenportal")
+    expect(back).to_have_count(1)
+    expect(back.get_by_label("Ihr Kommentar")).to_be_focused()
+    expect(back.get_by_label("Ihr Kommentar")).to_have_value("Wer pflegt das Portal?")
+    anna.keyboard.type(" Die Kommune.")
+    expect(back.get_by_label("Ihr Kommentar")).to_have_value("Wer pflegt das Portal? Die Kommune.")
 
     # Anna is on a card the moderator hides: focus goes to the card after it.
     _tab_to(anna, _card(anna, "Offene Daten").locator("summary", has_text="Kommentare"), True)
     _card(mia, "Offene Daten").get_by_role("button", name="Ausblenden").click()
     expect(_card(anna, "Offene Daten")).to_have_count(0)
-    expect(_card(anna, "Geschichten")).to_be_focused()
+    expect(_card(anna, "Ein Datenportal")).to_be_focused()
 
-    # Anna deletes her own last card in a column: focus goes to that column's list.
-    own = _card(anna, "Geschichten")
-    _tab_to(anna, own.locator("summary", has_text="Bearbeiten"))
-    anna.keyboard.press("Enter")
-    _tab_to(anna, own.get_by_role("button", name="Idee löschen"))
-    anna.keyboard.press("Enter")
-    expect(_card(anna, "Geschichten")).to_have_count(0)
-    expect(anna.locator("section.column").first.locator("ol.cards")).to_be_focused()
+    # Anna deletes her own cards: focus goes to the card before the last one, and to the
+    # column's list once it is empty.
+    for text, then in (
+        ("Geschichten", _card(anna, "Ein Datenportal")),
+        ("Ein Datenportal", anna.locator("section.column").first.locator("ol.cards")),
+    ):
+        own = _card(anna, text)
+        _tab_to(anna, own.locator("summary", has_text="Bearbeiten"))
+        anna.keyboard.press("Enter")
+        _tab_to(anna, own.get_by_role("button", name="Idee löschen"))
+        anna.keyboard.press("Enter")
+        expect(own).to_have_count(0)
+        expect(then).to_be_focused()
     for page in (mia, anna):
         assert page.console_errors == []
 

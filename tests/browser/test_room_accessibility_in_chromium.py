@@ -135,6 +135,8 @@ def test_a_full_room_in_every_phase_passes_axe_and_fits_a_phone(
             mia.get_by_role("button", name="Speichern").click()
             update_seen = "Offene Daten erzählen Geschichten"
             expect(anna.locator(".takeaway-text")).to_have_text([update_seen])
+            # Saved: the edit closes, and focus goes to the toggle that opened it.
+            expect(mia.locator(".takeaway-edit > summary")).to_be_focused()
         else:
             ben_card = ben.locator(".card", has_text="Offene Daten")
             if not ben_card.locator("details.comments").evaluate("details => details.open"):
