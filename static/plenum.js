@@ -7,8 +7,9 @@
   "use strict";
   var HEADER = /^<!--plenum (snapshot|delta|reply) (\S+)(?: (\S+))?(?: \S+)?-->/;
   var lastSeq = null;
-  var pending = {}; // command id -> {body, form}, until the server's reply names it
-  var focusedId = null;
+  var pending = {}; // command id -> {body, form, key}, until the server's reply names it
+  var focused = null; // where focus was before a message was applied (see restoreFocus)
+  var roomState = null; // the phase and lock last told to screen readers
   var timerOffset = 0; // server clock minus ours, in ms
   var announced = {};
 
@@ -25,7 +26,14 @@
     if (!live) return;
     live.dataset.live = state;
     var status = byId("connection-status");
-    if (status) status.textContent = live.dataset["text" + state.charAt(0).toUpperCase() + state.slice(1)] || "";
+    var text = live.dataset["text" + state.charAt(0).toUpperCase() + state.slice(1)] || "";
+    setText(status, text);
+  }
+
+  // A status region speaks whenever its text is set, even to the same words: only set it
+  // when what it says changes.
+  function setText(element, text) {
+    if (element && element.textContent !== text) element.textContent = text;
   }
 
   function announce(text) {
@@ -48,27 +56,57 @@
   document.addEventListener("htmx:wsConfigSend", function (event) {
     var params = event.detail.parameters;
     var form = event.detail.elt.closest("form");
+    if (askFirst(form, event)) return;
     if (form && form.dataset.command) params.command = form.dataset.command;
     if (form && form.id === "selection") params.cards = selectedCards().join(",");
     delete params.HEADERS;
     if (!params.command || params.command === "resync") return;
     params.cid = newId();
     var body = JSON.stringify(params);
-    pending[params.cid] = { body: body, form: form };
+    pending[params.cid] = { body: body, form: form, key: form && controlKey(form) };
     event.detail.messageBody = body;
+    var dialog = form && form.closest("dialog[open]");
+    if (dialog) dialog.close();
   });
+
+  // A step that is hard to take back (closing a room) asks first: its form names a
+  // <dialog> whose own form sends the command. The dialog is modal (keyboard and screen
+  // readers stay in it, Escape cancels); focus starts on "cancel" and comes back to the
+  // button that opened it.
+  var confirming = null; // where focus was when the dialog opened
+
+  function askFirst(form, event) {
+    var dialog = form && form.dataset.confirm && byId(form.dataset.confirm);
+    if (!dialog) return false;
+    event.preventDefault();
+    if (event.detail.triggeringEvent) event.detail.triggeringEvent.preventDefault();
+    confirming = describeFocus();
+    dialog.showModal();
+    var cancel = dialog.querySelector("[data-cancel]");
+    if (cancel) cancel.focus();
+    return true;
+  }
+
+  document.addEventListener("close", function (event) {
+    if (event.target.tagName !== "DIALOG" || !confirming) return;
+    restoreFocus(confirming);
+    confirming = null;
+  }, true);
 
   function settle(cid, ok) {
     var sent = pending[cid];
     delete pending[cid];
     if (!sent || !ok || !sent.form) return;
+    // The form may have been re-rendered by a live update before this reply came.
+    var form = sent.form.isConnected ? sent.form : findByKey(sent.key, document.body);
+    if (!form) return;
     // Clear what was typed only once the server took it: a refused text stays to fix.
-    all("textarea:not([data-keep]), input[name=text]", sent.form).forEach(function (field) { field.value = ""; });
-    var details = sent.form.closest("details.card-edit");
+    all("textarea:not([data-keep]), input[name=text]", form).forEach(function (field) { field.value = ""; });
+    var details = form.closest("details.card-edit, details.takeaway-edit");
     if (details) details.open = false;
-    if (sent.form.id === "selection" || sent.form.dataset.carriesSelection === "yes") {
+    if (form.id === "selection" || form.dataset.carriesSelection === "yes") {
       all(".select-card:checked").forEach(function (box) { box.checked = false; });
-      var name = sent.form.querySelector("[name=name]");
+      var name = form.querySelector("[name=name]");
       if (name) name.value = "";
       updateSelection();
     }
@@ -77,7 +115,7 @@
   // --- Receiving -------------------------------------------------------------------------
 
   document.addEventListener("htmx:wsBeforeMessage", function (event) {
-    focusedId = document.activeElement && document.activeElement.id;
+    focused = describeFocus();
     var match = HEADER.exec(event.detail.message);
     if (!match) return;
     var kind = match[1];
@@ -109,10 +147,38 @@
     Array.prototype.forEach.call(fragment.children, function (fresh) {
       var old = fresh.id && byId(fresh.id);
       if (!old) return;
+      if (old === event.detail.target && isLiveRegion(old)) {
+        updateInPlace(old, fresh);
+        event.detail.shouldSwap = false;
+        return;
+      }
       carryOver(old, fresh);
       if (old !== event.detail.target) old.remove();
     });
   });
+
+  // A live region that is replaced is a new region: screen readers either miss what it
+  // says or say it all again. So a region (your dots, say) keeps its element; it takes the
+  // new attributes, and new content only when the server's content changed (compared with
+  // what it sent last time: the page itself may have hidden a banner in it since).
+  function isLiveRegion(element) {
+    return element.hasAttribute("aria-live") || /^(status|alert|log)$/.test(element.getAttribute("role") || "");
+  }
+
+  function updateInPlace(old, fresh) {
+    Array.prototype.slice.call(old.attributes).forEach(function (attribute) {
+      if (!fresh.hasAttribute(attribute.name)) old.removeAttribute(attribute.name);
+    });
+    Array.prototype.forEach.call(fresh.attributes, function (attribute) {
+      if (old.getAttribute(attribute.name) !== attribute.value) old.setAttribute(attribute.name, attribute.value);
+    });
+    var before = old.plenumSent === undefined ? old.innerHTML : old.plenumSent;
+    old.plenumSent = fresh.innerHTML;
+    if (before !== fresh.innerHTML) {
+      old.innerHTML = fresh.innerHTML;
+      htmx.process(old);
+    }
+  }
 
   function carryOver(old, fresh) {
     all("textarea[id], input[id]:not([type=hidden]):not([type=file])", old).forEach(function (field) {
@@ -145,10 +211,9 @@
       removed.innerHTML = "";
     }
     refresh();
-    if (focusedId && (!document.activeElement || document.activeElement === document.body)) {
-      var again = byId(focusedId);
-      if (again) again.focus();
-    }
+    announceRoomState();
+    restoreFocus(focused);
+    focused = null;
   });
 
   document.addEventListener("htmx:wsOpen", function (event) {
@@ -165,6 +230,182 @@
     if (code === 4012) { window.location.reload(); return; }
     setStatus(code >= 4000 ? "ended" : "reconnecting");
   });
+
+  // --- Focus across live updates -----------------------------------------------------------
+  // A live update replaces fragments, and with them the control someone was on; most
+  // controls have no id. So a control is known by its form's fields (a phase button is
+  // "set_phase, phase=vote" before and after) within its nearest ancestor with an id (a
+  // card, the moderation panel, the agenda). When focus fell to the page, it goes to that
+  // control's twin; else to a control there whose form differs in one field (lock becomes
+  // unlock, hide becomes show, "+" that is used up becomes "-"); else, when the whole item
+  // (a card, a person) went or left for another part of the page, to the item after or
+  // before it; else to what contained it.
+
+  var FOCUSABLE = "a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]";
+
+  function canFocus(element) {
+    return element.isConnected && !element.disabled && shown(element);
+  }
+
+  // Rendered and not inside a closed <details> (whose content still has boxes in Chromium).
+  function shown(element) {
+    if (element.checkVisibility) return element.checkVisibility({ visibilityProperty: true });
+    return element.getClientRects().length > 0;
+  }
+
+  function fieldsOf(element) {
+    var fields = { "": element.tagName + (element.type ? ":" + element.type : "") };
+    var form = element.tagName === "FORM" ? element : element.form;
+    if (form) all("input[type=hidden]", form).forEach(function (field) { fields[field.name] = field.value; });
+    if (element.tagName === "BUTTON" && element.name) fields["@" + element.name] = element.value;
+    return fields;
+  }
+
+  function controlKey(element) {
+    return element.id ? "#" + element.id : JSON.stringify(fieldsOf(element));
+  }
+
+  function matching(key, root) {
+    if (key.charAt(0) === "#") return [byId(key.slice(1))].filter(Boolean);
+    return all(FOCUSABLE + ", form", root).filter(function (element) { return controlKey(element) === key; });
+  }
+
+  function findByKey(key, root) {
+    return key ? matching(key, root)[0] || null : null;
+  }
+
+  function differsInOne(a, b) {
+    var keys = Object.keys(a);
+    if (keys.length !== Object.keys(b).length || a[""] !== b[""]) return false;
+    return keys.filter(function (key) { return a[key] !== b[key]; }).length === 1;
+  }
+
+  // Taken before every message, so it only notes what is cheap to note; where the control
+  // stood among others is worked out when needed (rarely), from its old scope, which a
+  // swap detaches but leaves whole.
+  function describeFocus() {
+    var element = document.activeElement;
+    if (!element || element === document.body || element === document.documentElement) return null;
+    var scopes = [];
+    for (var node = element.parentElement; node && node !== document.body; node = node.parentElement) {
+      if (node.id) scopes.push(node.id);
+    }
+    var item = element.closest("li[id]");
+    var selection = null;
+    try { selection = typeof element.selectionStart === "number" ? [element.selectionStart, element.selectionEnd] : null; } catch (e) { selection = null; }
+    return {
+      element: element,
+      scope: byId(scopes[0]) || document.body,
+      key: controlKey(element),
+      fields: fieldsOf(element),
+      scopes: scopes,
+      item: item && item.id,
+      region: regionOf(item),
+      next: item && item.nextElementSibling && item.nextElementSibling.id,
+      previous: item && item.previousElementSibling && item.previousElementSibling.id,
+      selection: selection
+    };
+  }
+
+  function position(elements, element) {
+    return Math.max(0, elements.indexOf(element));
+  }
+
+  function twin(memory) {
+    var scope = memory.scopes.length ? byId(memory.scopes[0]) : document.body;
+    if (memory.key.charAt(0) === "#" || scope) {
+      var same = matching(memory.key, scope || document.body).filter(canFocus);
+      if (same.length === 1) return same[0];
+      if (same.length) {
+        var ordinal = position(matching(memory.key, memory.scope), memory.element);
+        return same[Math.min(ordinal, same.length - 1)];
+      }
+    }
+    if (!scope) return null;
+    var index = position(all(FOCUSABLE, memory.scope), memory.element);
+    var best = null;
+    all(FOCUSABLE, scope).forEach(function (element, at) {
+      if (!canFocus(element) || !differsInOne(fieldsOf(element), memory.fields)) return;
+      var distance = Math.abs(at - index);
+      if (!best || distance < best.distance) best = { element: element, distance: distance };
+    });
+    return best && best.element;
+  }
+
+  function regionOf(element) {
+    var section = element && element.closest("section[id]");
+    return section ? section.id : null;
+  }
+
+  // The item left the part of the page it was in (approved out of the queue, moved to
+  // another column by someone else): focus stays where the person was, on the item that
+  // came after it, instead of jumping across the page after it. A text field (known by
+  // its id) goes along, with what was typed in it.
+  function leftRegion(memory) {
+    var item = memory.item && byId(memory.item);
+    return Boolean(item) && memory.key.charAt(0) !== "#" && regionOf(item) !== memory.region;
+  }
+
+  function neighbour(memory, stay) {
+    if (!memory.item || (byId(memory.item) && !stay)) return null;
+    var found = [memory.next, memory.previous].map(function (id) { return id && byId(id); })
+      .filter(function (element) { return element && shown(element) && regionOf(element) === memory.region; })[0];
+    return found ? focusableItself(found) : null;
+  }
+
+  function container(memory, stay) {
+    if (stay) {
+      var region = byId(memory.region);
+      return region && shown(region) ? focusableItself(region) : null;
+    }
+    for (var i = 0; i < memory.scopes.length; i++) {
+      var element = byId(memory.scopes[i]);
+      if (!element || !shown(element)) continue;
+      if (element.tagName === "DETAILS" && !element.open) return element.querySelector("summary");
+      return focusableItself(element);
+    }
+    return null;
+  }
+
+  function focusableItself(element) {
+    if (!element.matches(FOCUSABLE)) element.setAttribute("tabindex", "-1");
+    return element;
+  }
+
+  function restoreFocus(memory) {
+    var now = document.activeElement;
+    if (!memory || (now && now !== document.body && canFocus(now))) return;
+    var stay = leftRegion(memory);
+    var target = (stay ? null : twin(memory)) || neighbour(memory, stay) || container(memory, stay);
+    if (!target) return;
+    target.focus();
+    if (memory.selection && target === document.activeElement) {
+      try { target.setSelectionRange(memory.selection[0], memory.selection[1]); } catch (e) { /* not a text field */ }
+    }
+  }
+
+  // --- Telling screen readers what changed ---------------------------------------------------
+  // A phase change and the board's lock are said once, when they happen: a snapshot after
+  // a reconnect that changes nothing says nothing.
+  function announceRoomState() {
+    var state = byId("room-state");
+    if (!state) return;
+    var before = roomState;
+    roomState = { phase: state.dataset.phase, locked: state.dataset.locked };
+    if (!before) return;
+    var said = [];
+    if (roomState.phase !== before.phase) said.push(phaseText(state));
+    if (roomState.locked !== before.locked) {
+      said.push(roomState.locked === "yes" ? state.dataset.textLocked : state.dataset.textUnlocked);
+    }
+    if (said.length) announce(said.join(" "));
+  }
+
+  function phaseText(state) {
+    var mine = byId("my-votes");
+    var left = mine && mine.dataset.left ? mine.dataset.left : state.dataset.voteBudget;
+    return (state.dataset.textPhase || "").replace("{left}", left);
+  }
 
   // --- What differs per person -------------------------------------------------------------
 
@@ -279,9 +520,14 @@
     var form = byId("selection");
     if (!form) return;
     var count = selectedCards().length;
-    var label = form.querySelector(".selection-count");
-    if (label) label.textContent = (form.dataset.selectedText || "").replace("{count}", count);
-    all("button", form).forEach(function (button) { button.disabled = count === 0; });
+    var text = count ? (form.dataset.selectedText || "").replace("{count}", count) : form.dataset.noneText || "";
+    setText(form.querySelector(".selection-count"), text);
+    // aria-disabled, not disabled: a disabled button drops the focus it has (after it
+    // emptied the selection) and a keyboard cannot find it; pressed anyway, the server
+    // says that cards have to be chosen first.
+    all("button", form).forEach(function (button) {
+      button.setAttribute("aria-disabled", count === 0 ? "true" : "false");
+    });
   }
 
   document.addEventListener("change", function (event) {
@@ -547,5 +793,8 @@
   });
   setInterval(function () { hideBanners(); tickDashboard(); }, 1000);
 
-  document.addEventListener("DOMContentLoaded", refresh);
+  document.addEventListener("DOMContentLoaded", function () {
+    refresh();
+    announceRoomState(); // remembers the state the page came with; says nothing
+  });
 })();

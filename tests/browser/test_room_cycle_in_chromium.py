@@ -107,6 +107,8 @@ def test_a_whole_breakout_from_ideas_to_results(browser: Browser, server, server
     takeaway.fill("Geschichten machen die Smart City greifbar")
     takeaway.press("Control+Enter")
     mia.get_by_role("button", name="Geschlossen").click()
+    # Closing asks first.
+    mia.get_by_role("dialog").get_by_role("button", name="Raum schließen").click()
 
     expected = ["Daten", "Geschichten machen die Smart City greifbar"]
     for page in everyone:
@@ -162,7 +164,9 @@ def test_a_moderator_clusters_and_moves_cards_by_dragging(
     handle("Geschichten").drag_to(second.locator("h3"))
     moved = anna.locator("section.column").nth(1).locator(".card-text")
     expect(moved).to_have_text(["Offene Daten", "Geschichten erzählen"])
-    expect(mia.locator(".selection-count")).to_have_text("Ausgewählt: 0")
+    expect(mia.locator(".selection-count")).to_have_text(
+        "Keine Karte ausgewählt. Wählen Sie Karten über ihr Kästchen aus."
+    )
     expect(anna.locator("section.column").nth(0).locator(".card")).to_have_count(1)
     for page in (mia, anna):
         assert page.console_errors == []
