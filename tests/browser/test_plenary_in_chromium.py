@@ -88,14 +88,14 @@ def on_first_screen(page: Page, element: Locator) -> None:
 
 
 def check(page: Page, where: str) -> None:
-    """axe-core as the page is now, and no sideways scrolling on a phone."""
+    """axe-core as the page is now, and no sideways scrolling on a phone or in a 1280 px
+    window at 200 % zoom (640 CSS pixels)."""
     assert_accessible(page, where)
     size = page.viewport_size
-    if size["width"] != PHONE["width"]:
-        page.set_viewport_size(PHONE)
-    assert_fits(page, where)
-    if size != page.viewport_size:
-        page.set_viewport_size(size)
+    for width in (PHONE["width"], 640):
+        page.set_viewport_size({"width": width, "height": PHONE["height"]})
+        assert_fits(page, where, width)
+    page.set_viewport_size(size)
 
 
 def projector_shows(screen: Page, element: Locator, name: str) -> None:
