@@ -110,6 +110,9 @@ def test_the_console_pages_copy_links_lead_to_the_live_overview_and_pass_axe(
     field.fill("Geschichten aus dem Alltag")
     field.press("Control+Enter")
     expect(screen.locator(".card-text")).to_have_text(["Geschichten aus dem Alltag"])
+    moderator.get_by_role("button", name="Abstimmen").click()
+    expect(screen.locator("#room-state")).to_have_attribute("data-phase", "vote")
+    expect(screen.locator("#my-votes")).to_be_hidden()  # a screen has no dots of its own
     check(screen, "a room's projector after a live update")
 
     page.get_by_role("link", name="Live-Übersicht").click()
