@@ -13,7 +13,7 @@ from starlette.staticfiles import StaticFiles
 from .domain.throttle import Throttle
 from .realtime.broadcast import broadcast_from_url
 from .realtime.hub import Hub
-from .services import invites
+from .services import invites, projectors
 from .services.backends import Backends
 from .services.breakouts import BreakoutClock
 from .services.config_files import load_into
@@ -28,7 +28,7 @@ from .views.environment import Views
 from .views.plenary import PlenaryRenderer, RoomLiveRenderer
 from .web import accounts, console, live, pages, plenary_pages
 from .web.origin import OriginCheck
-from .web.plenary_live import PlenarySocket, RoomProjectorSocket
+from .web.plenary_live import PlenaryProjectorSocket, PlenarySocket, RoomProjectorSocket
 from .web.runtime import Runtime
 from .web.sessions import Sessions
 
@@ -41,6 +41,7 @@ STATIC_FILES = {
     "css": "/static/plenum.css",
     "favicon": "/static/favicon.svg",
     "export_js": "/static/export.js",  # issue 5: the console's export progress
+    "console_js": "/static/console.js",  # the console's copy buttons
 }
 
 ROUTES = [
@@ -63,11 +64,15 @@ ROUTES = [
     Route("/console/{slug}/invites", console.invite_post, methods=["POST"]),
     Route("/console/{slug}/invites/{invite_id:int}/revoke", console.revoke_post, methods=["POST"]),
     Route("/console/{slug}/live", plenary_pages.dashboard_get, methods=["GET"]),
-    Route("/c/{slug}/projector", plenary_pages.projector_get, methods=["GET"]),
-    Route("/c/{slug}/rooms/{room}/projector", plenary_pages.room_projector_get, methods=["GET"]),
+    Route("/c/{slug}/projector/{key}", plenary_pages.projector_get, methods=["GET"]),
+    Route(
+        "/c/{slug}/rooms/{room}/projector/{key}",
+        plenary_pages.room_projector_get,
+        methods=["GET"],
+    ),
     WebSocketRoute("/ws/conferences/{conference_id:int}", PlenarySocket("plenary")),
     WebSocketRoute("/ws/conferences/{conference_id:int}/dashboard", PlenarySocket("dashboard")),
-    WebSocketRoute("/ws/conferences/{conference_id:int}/projector", PlenarySocket("projector")),
+    WebSocketRoute("/ws/conferences/{conference_id:int}/projector", PlenaryProjectorSocket()),
     WebSocketRoute("/ws/rooms/{room_id:int}/projector", RoomProjectorSocket()),
     # --- end of issue 4 routes ---
     # --- Exports (issue 5) ---
@@ -120,6 +125,7 @@ def create_app(settings: Settings) -> Starlette:
                 passwords,
                 throttle,
                 plenary_renderer,
+                projectors.signer(secret),
             )
             yield {"runtime": runtime}
         finally:

@@ -195,9 +195,10 @@
         || field.options[0];
       if (twin && preset && field.value !== preset.value) twin.value = field.value;
     });
-    all("details[id][open]", old).forEach(function (details) {
+    // Open or closed as the person left it (the programme opens for organisers, say).
+    all("details[id]", old).forEach(function (details) {
       var twin = fresh.querySelector("#" + CSS.escape(details.id));
-      if (twin) twin.open = true;
+      if (twin) twin.open = details.open;
     });
   }
 
@@ -672,12 +673,35 @@
   var IDLE_MINUTES = 5;
 
   function plenary() {
+    arrangeParts();
     markQuestions();
+    sortQuestions();
     hideBanners();
     tickDashboard();
     followBreakout();
   }
 
+  // What goes with the running item comes first (#agenda[data-focus], decided by the
+  // server), the other parts follow in their usual order (data-home). The elements move
+  // in the page, so what one reads and tabs through is the order one sees.
+  function arrangeParts() {
+    var box = byId("plenary-parts");
+    var agenda = byId("agenda");
+    if (!box || !agenda) return;
+    var focus = agenda.dataset.focus || "";
+    var home = (box.dataset.home || "").split(" ");
+    var order = home.filter(function (p) { return p === focus; })
+      .concat(home.filter(function (p) { return p !== focus; }));
+    var wanted = order.map(function (name) { return box.querySelector(":scope > [data-part='" + name + "']"); })
+      .filter(Boolean);
+    var current = all(":scope > [data-part]", box);
+    current.forEach(function (part) { part.classList.toggle("is-focus", part.dataset.part === focus); });
+    var same = wanted.length === current.length && wanted.every(function (el, i) { return current[i] === el; });
+    if (!same) wanted.forEach(function (el) { box.appendChild(el); });
+  }
+
+  // Questions one supports are marked with text and a pressed button (which then takes
+  // the support back); one's own questions say so. From #my-plenary, one's own part.
   function markQuestions() {
     var mine = byId("my-plenary");
     var voted = [];
@@ -687,12 +711,37 @@
       var has = voted.indexOf(Number(question.dataset.question)) >= 0;
       question.classList.toggle("voted", has);
       question.classList.toggle("mine", Boolean(me) && question.dataset.author === me);
-      var up = question.querySelector(".upvote-form");
-      var down = question.querySelector(".unvote-form");
-      if (up) up.hidden = has;
-      if (down) down.hidden = !has;
+      var button = question.querySelector("button.support");
+      if (button) {
+        button.setAttribute("aria-pressed", has ? "true" : "false");
+        button.value = has ? "unvote_question" : "vote_question";
+      }
     });
   }
+
+  // Each person's own order: most supported (the server's order) or newest first;
+  // answered questions stay at the end either way.
+  function sortQuestions() {
+    var select = document.querySelector("[data-question-sort]");
+    var order = select ? select.value : "popular";
+    all("ol.questions").forEach(function (list) {
+      var items = all(":scope > li.question", list);
+      var sorted = items.slice().sort(function (a, b) {
+        var key = function (q) {
+          var answered = q.classList.contains("answered") ? 1 : 0;
+          var id = Number(q.dataset.question);
+          return order === "recent" ? [answered, -id] : [answered, -Number(q.dataset.votes || 0), id];
+        };
+        return compareKeys(key(a), key(b));
+      });
+      var same = sorted.every(function (el, i) { return items[i] === el; });
+      if (!same) sorted.forEach(function (el) { list.appendChild(el); });
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("[data-question-sort]")) sortQuestions();
+  });
 
   function dismissed() {
     try { return JSON.parse(sessionStorage.getItem("plenum-dismissed") || "[]"); } catch (e) { return []; }

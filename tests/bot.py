@@ -123,7 +123,8 @@ class Member:
         await self.open(f"/ws/rooms/{room_id}", **connect_options)
 
     async def attend(self, conference_id: int, kind: str = "") -> None:
-        """Open the plenary's socket (kind: "", "dashboard", "projector")."""
+        """Open the plenary's socket (kind: "" or "dashboard"; a projector's needs a key:
+        tests/plenary_helpers.screen)."""
         await self.open(f"/ws/conferences/{conference_id}" + (f"/{kind}" if kind else ""))
 
     async def open(self, path: str, **connect_options) -> None:

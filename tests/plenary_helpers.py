@@ -3,7 +3,7 @@
 import httpx2
 from sqlmodel import select
 
-from server.services import organisers
+from server.services import organisers, projectors
 from server.store.database import Database
 from server.store.tables import AgendaItem, Conference
 
@@ -58,3 +58,17 @@ def banners(member: Member) -> list[str]:
     if found is None:
         return []
     return [" ".join(b.text_content().split()) for b in found.find_class("banner-text")]
+
+
+def screen_socket(live, kind: str, ident: int) -> str:
+    """A projector's socket path, with the key its link carries."""
+    key = projectors.key_for(projectors.signer(live.settings.secret_key), kind, ident)
+    path = "conferences" if kind == projectors.CONFERENCE else "rooms"
+    return f"/ws/{path}/{ident}/projector?key={key}"
+
+
+async def screen(live, kind: str, ident: int, name: str = "Beamer") -> Member:
+    """A screen in the hall on a projector link: no cookie, no participant."""
+    member = Member(live.base, "", name)
+    await member.open(screen_socket(live, kind, ident))
+    return member

@@ -1,7 +1,8 @@
 """The organiser's console through the test client: overview, moderator links, revoking."""
 
-import html
 import re
+
+from lxml import html as lxml_html
 
 from .conftest import MYK, join
 from .test_organisers import make_organiser, sign_in
@@ -23,7 +24,7 @@ def _make_link(client, cookie: str, name: str, room: str = ROOM, slug: str = MYK
 
 
 def _link_in(page: str) -> str:
-    return html.unescape(re.search(r'id="new-link-url" readonly value="([^"]+)"', page).group(1))
+    return lxml_html.fromstring(page).get_element_by_id("new-link-url").text_content().strip()
 
 
 def _room_section(page: str, slug: str) -> str:
@@ -118,3 +119,22 @@ def test_a_link_can_only_be_revoked_once_and_only_in_its_own_conference(client, 
 def test_an_unknown_conference_in_the_console_is_a_404(client, settings):
     organiser = _organiser_cookie(client, settings)
     assert client.get("/console/gibt-es-nicht", headers={"cookie": organiser}).status_code == 404
+
+
+def test_a_new_link_is_shown_whole_with_a_button_that_copies_it(client, settings):
+    organiser = _organiser_cookie(client, settings)
+    made = lxml_html.fromstring(_make_link(client, organiser, "Mia").text)
+    field = made.get_element_by_id("new-link-url")
+    assert field.tag == "textarea" and field.get("readonly") is not None  # wraps, selectable
+    copy = made.xpath("//button[@data-copy='new-link-url']")
+    assert [" ".join(b.text_content().split()) for b in copy] == ["Link kopieren"]
+    status = made.get_element_by_id(copy[0].get("aria-describedby"))
+    assert status.get("role") == "status"
+    assert made.xpath("//script[@src='/static/console.js']")
+
+
+def test_the_conference_page_leads_to_the_live_overview(client, settings):
+    organiser = _organiser_cookie(client, settings)
+    page = lxml_html.fromstring(client.get(f"/console/{MYK}", headers={"cookie": organiser}).text)
+    links = {" ".join(a.text_content().split()): a.get("href") for a in page.iter("a")}
+    assert links["Live-Übersicht"] == f"/console/{MYK}/live"

@@ -1,17 +1,26 @@
-"""The projector views, for a screen in the hall: the plenary's (now and next, the pinned
-question, the open questions, announcements) and a room's board. Anyone who joined may
-open them, except a room's projector for someone its moderator removed; they follow the
-day live, show only what every participant may see, and offer nothing to type or click."""
+"""The projector views, for a screen in the hall: the plenary's (now and next, what goes
+with the running item: the pinned and open questions, the breakout, the report;
+announcements) and a room's board. They open by a projector link (tests/
+test_projector_links.py), follow the day live, show only what every participant may see,
+and offer nothing to type or click."""
 
 import httpx2
-import pytest
-import websockets
 from lxml import html as lxml_html
+
+from server.services.projectors import CONFERENCE, ROOM
 
 from .bot import Member
 from .conftest import MYK
 from .moderated import moderator
-from .plenary_helpers import agenda, banners, conference_id, organiser, text_of
+from .plenary_helpers import (
+    agenda,
+    banners,
+    conference_id,
+    organiser,
+    screen,
+    screen_socket,
+    text_of,
+)
 
 NARRATIVE = "narrative-der-smart-city"
 CONTROLS = ("<form", "<input", "<textarea", "<select", "<button")
@@ -36,41 +45,32 @@ def live_part(page: httpx2.Response):
     return lxml_html.fromstring(page.text).get_element_by_id("live")
 
 
-async def test_the_projector_pages_are_for_people_who_joined_and_offer_no_controls(live):
+async def test_the_projector_pages_offer_no_controls(live):
     rooms = live.rooms()
-    for path in (f"/c/{MYK}/projector", f"/c/{MYK}/rooms/{NARRATIVE}/projector"):
-        stranger = await get(live, path)
-        assert stranger.status_code == 303
-        assert stranger.headers["location"] == f"/c/{MYK}?next={path}"
-    assert (await get(live, f"/c/{MYK}/rooms/no-such-room/projector")).status_code == 404
+    olga = await organiser(live)
+    console = await get(live, f"/console/{MYK}", olga.cookie)
+    tree = lxml_html.fromstring(console.text)
+    paths = [a.get("href") for a in tree.get_element_by_id("projectors").iter("a")]
+    assert len(paths) == 1 + len(rooms)
 
     anna = await Member.join(live.base, MYK, "Anna")
     await anna.enter(rooms[NARRATIVE])
     await anna.post(live.columns(rooms[NARRATIVE])[0], "Geschichten aus dem Alltag")
     await anna.until(lambda m: len(m.card_ids()) == 1)
-    beamer = await Member.join(live.base, MYK, "Beamer")
-    plenary = await get(live, f"/c/{MYK}/projector", beamer.cookie)
+    plenary = await get(live, paths[0])
     assert plenary.status_code == 200
     part = live_part(plenary)
-    assert part.get("ws-connect") == f"/ws/conferences/{conference_id(live)}/projector"
+    cid = conference_id(live)
+    assert part.get("ws-connect").startswith(f"/ws/conferences/{cid}/projector?key=")
     assert not part.xpath(".//form | .//input | .//textarea | .//select | .//button")
 
-    board = await get(live, f"/c/{MYK}/rooms/{NARRATIVE}/projector", beamer.cookie)
+    board_path = next(p for p in paths if f"/rooms/{NARRATIVE}/" in p)
+    board = await get(live, board_path)
     assert board.status_code == 200
     part = live_part(board)
-    assert part.get("ws-connect") == f"/ws/rooms/{rooms[NARRATIVE]}/projector"
+    assert part.get("ws-connect").startswith(f"/ws/rooms/{rooms[NARRATIVE]}/projector?key=")
     assert "Geschichten aus dem Alltag" in part.text_content()
     assert not part.xpath(".//form | .//input | .//textarea | .//select | .//button")
-
-    # Sockets too: no identity, no projector.
-    for path in (
-        f"/ws/conferences/{conference_id(live)}/projector",
-        f"/ws/rooms/{rooms[NARRATIVE]}/projector",
-    ):
-        async with websockets.connect(f"ws://{live.base}{path}") as socket:
-            with pytest.raises(websockets.ConnectionClosed) as closed:
-                await socket.recv()
-        assert closed.value.rcvd.code == 4401
 
 
 async def test_the_plenary_projector_follows_the_day_and_shows_only_what_is_public(live):
@@ -78,8 +78,7 @@ async def test_the_plenary_projector_follows_the_day_and_shows_only_what_is_publ
     items = agenda(live)
     olga = await organiser(live)
     await olga.attend(cid, "dashboard")
-    beamer = await Member.join(live.base, MYK, "Beamer")
-    await beamer.attend(cid, "projector")
+    beamer = await screen(live, CONFERENCE, cid)
     anna = await Member.join(live.base, MYK, "Anna")
     await anna.attend(cid)
 
@@ -120,16 +119,16 @@ async def test_the_plenary_projector_follows_the_day_and_shows_only_what_is_publ
         assert not any(text in frame for frame in beamer.frames)
     assert not any(has_controls(frame) for frame in beamer.frames)
 
-    # Read-only, even for an organiser's screen; and not counted among those present.
+    # Read-only, even with an organiser's cookie on the hall's computer.
     assert await beamer.act("ask", text="Vom Beamer") == (
         "Diese Nachricht hat der Server nicht verstanden."
     )
     olgas_screen = Member(olga.base, olga.cookie, "Olga")
-    await olgas_screen.attend(cid, "projector")
+    await olgas_screen.open(screen_socket(live, CONFERENCE, cid))
     assert await olgas_screen.act("move_agenda", target="next") == (
         "Diese Nachricht hat der Server nicht verstanden."
     )
-    assert "Beamer" not in text_of(olga, "people") and "Anna" in text_of(olga, "people")
+    assert "Anna" in text_of(olga, "people")
 
 
 async def test_a_room_projector_shows_the_board_live_without_hidden_or_waiting_cards(live):
@@ -137,8 +136,7 @@ async def test_a_room_projector_shows_the_board_live_without_hidden_or_waiting_c
     column = live.columns(room)[0]
     mia = await moderator(live, NARRATIVE)
     await mia.enter(room)
-    beamer = await Member.join(live.base, MYK, "Beamer")
-    await beamer.open(f"/ws/rooms/{room}/projector")
+    beamer = await screen(live, ROOM, room)
     anna = await Member.join(live.base, MYK, "Anna")
     await anna.enter(room)
     await mia.until(lambda m: len(m.members) == 2)
@@ -180,7 +178,7 @@ async def test_a_room_projector_shows_the_board_live_without_hidden_or_waiting_c
     )
 
 
-async def test_whom_a_moderator_removed_cannot_watch_the_room_page_or_projector(live):
+async def test_whom_a_moderator_removed_cannot_open_the_room_page(live):
     room = live.rooms()[NARRATIVE]
     mia = await moderator(live, NARRATIVE)
     await mia.enter(room)
@@ -190,12 +188,7 @@ async def test_whom_a_moderator_removed_cannot_watch_the_room_page_or_projector(
     ben_id = next(pid for pid, name in mia.members.items() if name == "Ben")
     assert await mia.act("remove_member", participant=str(ben_id)) is None
 
-    screen = Member(ben.base, ben.cookie, "Ben")
-    with pytest.raises(websockets.ConnectionClosed):
-        await screen.open(f"/ws/rooms/{room}/projector")
-    assert screen.closed_with == 4409
-    assert screen.replies["enter"] == "Die Moderation hat Sie aus diesem Raum entfernt."
-    for path in (f"/c/{MYK}/rooms/{NARRATIVE}/projector", f"/c/{MYK}/rooms/{NARRATIVE}"):
-        page = await get(live, path, ben.cookie)  # the room's own page neither
-        assert page.status_code == 403
-        assert "Die Moderation hat Sie aus diesem Raum entfernt." in page.text
+    page = await get(live, f"/c/{MYK}/rooms/{NARRATIVE}", ben.cookie)
+    assert page.status_code == 403
+    assert "Die Moderation hat Sie aus diesem Raum entfernt." in page.text
+    assert "/projector" not in page.text  # the room's projector link is its moderators'

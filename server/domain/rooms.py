@@ -24,8 +24,8 @@ def enter_room(
 
 
 def watch_room(role: Role, removed: bool) -> None:
-    """Open a room's projector view: read-only and not counted as present, so capacity
-    and breakout rooms do not apply; whom a moderator removed stays out."""
+    """See a room's board without being counted in it (its page, before its socket
+    enters): capacity and breakout rooms do not apply; whom a moderator removed stays out."""
     require(role, Action.ENTER_ROOM)
     if removed:
         raise DomainError("removed_from_room")

@@ -321,12 +321,12 @@ async def depart(backends: Backends, participant: ParticipantRecord, conference_
 
 
 def people_moved(session: Session, participant: ParticipantRecord, room: RoomRecord) -> int | None:
-    """Someone appeared in or left a room: the organiser's people table says who is where.
-    Called in the transaction of entering or leaving; returns a plenary seq to announce."""
-    if participant.organiser_id is not None:  # organisers are not in the table
-        return None
+    """Someone appeared in or left a room: the lobby's rooms count them, the organiser's
+    people table says who is where (organisers are not in the table). Called in the
+    transaction of entering or leaving; returns a plenary seq to announce."""
+    sections = ["rooms"] if participant.organiser_id is not None else ["people", "rooms"]
     return plenary_store.append(
-        session, room.conference_id, PEOPLE_CHANGED, payload(["people"]), participant.id
+        session, room.conference_id, PEOPLE_CHANGED, payload(sections), participant.id
     )
 
 

@@ -46,10 +46,15 @@ async def move_agenda(
         items = load_lobby(c.session, conference).agenda
         facts = [Item(i.id, i.start, i.end, i.kind) for i in items]
         moved = agenda.move_pointer(c.role, facts, c.state.current_item_id, target)
+        # The question being discussed belongs to the item that ended.
         plenary_store.change(
-            c.session, conference.id, current_item_id=moved.item_id, item_started_at=c.now
+            c.session,
+            conference.id,
+            current_item_id=moved.item_id,
+            item_started_at=c.now,
+            pinned_question_id=None,
         )
-        return Change(AGENDA_MOVED, payload(["agenda", "breakout"], item=moved.item_id))
+        return Change(AGENDA_MOVED, payload(["agenda", "breakout", "qa"], item=moved.item_id))
 
     return await apply(backends, actor, conference.id, cid, decide)
 

@@ -43,7 +43,8 @@ async def enter_room(backends: Backends, participant: ParticipantRecord, room: R
 
 
 async def watch_room(backends: Backends, participant: ParticipantRecord, room: RoomRecord) -> None:
-    """May the participant open the room's projector view? Raises a DomainError if not."""
+    """May the participant see the room's page? Raises a DomainError if not (a moderator
+    removed them)."""
 
     def check(session: Session) -> None:
         removed = room_store.is_removed(session, room.id, participant.id)

@@ -12,7 +12,7 @@ from .records import (
     TakeawayRecord,
 )
 
-SECTIONS = ("agenda", "announcements", "breakout", "people", "qa", "report")
+SECTIONS = ("agenda", "announcements", "breakout", "people", "qa", "report", "rooms")
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +149,7 @@ class MyPlenary:
     voted: frozenset[int]
     ranking: list[str]
     breakout_mode: str | None = None  # "self": they choose a room themselves
+    choices: tuple[RoomRecord, ...] = ()  # rooms to wish for, until breakouts first open
 
 
 @dataclass(frozen=True, slots=True)

@@ -202,6 +202,9 @@ def mine(session: Session, conference_id: int, people: Iterable[int]) -> dict[in
     rooms = {room.id: room for room in breakouts.rooms_of(session, conference_id)} if placed else {}
     voted = questions.voted_by(session, conference_id, ids)
     slug = session.get(Conference, conference_id).slug
+    # Wishes until breakouts first open, from those who may be placed (not organisers).
+    choices = tuple(breakouts.rooms_of(session, conference_id)) if breakout is None else ()
+    organisers = _organisers(session, ids) if choices else set()
     return {
         pid: MyPlenary(
             participant_id=pid,
@@ -212,9 +215,17 @@ def mine(session: Session, conference_id: int, people: Iterable[int]) -> dict[in
             room=rooms.get(placed.get(pid)),
             voted=frozenset(voted[pid]),
             ranking=breakouts.ranking_of(session, conference_id, pid),
+            choices=() if pid in organisers else choices,
         )
         for pid in ids
     }
+
+
+def _organisers(session: Session, ids: list[int]) -> set[int]:
+    rows = session.exec(
+        select(Participant.id).where(Participant.id.in_(ids), Participant.organiser_id.is_not(None))
+    )
+    return set(rows.all())
 
 
 def summaries(session: Session, conference_id: int, room_ids: list[int]) -> list[RoomSummary]:

@@ -10,7 +10,7 @@ from ..domain.breakouts import Mode
 from ..domain.errors import DomainError
 from ..domain.timer import MAX_MINUTES, Timer
 from ..realtime.connection import MODERATOR, Audience
-from ..store.plenary_records import SECTIONS, MyPlenary, PlenaryUpdate, PlenaryView
+from ..store.plenary_records import AgendaNow, MyPlenary, PlenaryUpdate, PlenaryView
 from ..store.room_live import RoomLiveUpdate, RoomSnapshot
 from .board import PROJECTOR, BoardRenderer
 from .environment import Views
@@ -21,14 +21,37 @@ MODES = [mode.value for mode in Mode]
 CONDUCTED_PHASES = ("collect", "cluster", "vote", "discuss")
 # Sections each audience is shown (the rest it never receives).
 _SHOWN = {
-    ORGANISER: SECTIONS,
-    PROJECTOR: ("agenda", "announcements", "qa", "report"),  # read-only, large type
+    ORGANISER: ("agenda", "announcements", "breakout", "people", "qa", "report"),
+    PROJECTOR: ("agenda", "announcements", "breakout", "qa", "report"),  # read-only, large
 }
-_DEFAULT = ("agenda", "announcements", "breakout", "qa", "report")
+_DEFAULT = ("agenda", "announcements", "breakout", "qa", "report", "rooms")
+
+# What people do during an item of each kind: that part of the page comes first (on the
+# projector it is all there is). Items of other kinds have no part of their own.
+_FOCUS = {
+    "keynote": "qa",
+    "talk": "qa",
+    "panel": "qa",
+    "breakout": "breakout",
+    "report_back": "report",
+}
+# The parts of the plenary's pages in their usual order.
+PARTS = ("qa", "rooms", "breakout", "report")
 
 
 def shown(view: str) -> tuple[str, ...]:
     return _SHOWN.get(view, _DEFAULT)
+
+
+def focus_of(agenda: AgendaNow | None) -> str:
+    """The part that goes with the running item ("" when none does)."""
+    current = agenda.current if agenda is not None else None
+    return _FOCUS.get(current.kind, "") if current is not None else ""
+
+
+def parts_in_order(focus: str, parts: tuple[str, ...] = PARTS) -> list[str]:
+    """The focus first, the others as usual (plenum.js arranges live pages the same way)."""
+    return [part for part in parts if part == focus] + [part for part in parts if part != focus]
 
 
 class PlenaryRenderer:
@@ -44,6 +67,7 @@ class PlenaryRenderer:
             "organiser": audience.view == ORGANISER,
             "moderator": audience.view in (MODERATOR, ORGANISER),
             "projector": audience.view == PROJECTOR,
+            "focus": focus_of(view.agenda),
             "oob": oob,
         }
         if name == "breakout":
@@ -95,7 +119,12 @@ class PlenaryRenderer:
         )
 
     def personal(self, mine: MyPlenary, language: str) -> str:
-        return personal_header() + self.views.render("_my_plenary.html", language, mine=mine)
+        """One's own part: one's room (top of the page) and one's wishes (with the rooms)."""
+        own = [
+            self.views.render(f"_my_{part}.html", language, mine=mine)
+            for part in ("plenary", "wishes")
+        ]
+        return personal_header() + "".join(own)
 
     def farewell(self, language: str) -> str:
         return self.board.reply("removed", DomainError("removed_from_room"), language)

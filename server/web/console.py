@@ -19,6 +19,7 @@ from ..services.access import role_in_console
 from ..store.records import ConferenceRecord, OrganiserRecord
 from . import identity, signin
 from .pages import _error_text, render
+from .plenary_parts import projector_path
 from .runtime import runtime
 
 Handler = Callable[[Request, OrganiserRecord], Awaitable[Response]]
@@ -82,7 +83,18 @@ async def _overview(
     role = role_in_console(organiser)
     view = await console.overview(runtime(request).backends, role, conference)
     base_url = str(request.base_url).rstrip("/")
-    context = {"new_link": None, "errors": [], "revoked": None, "base_url": base_url, **shown}
+    screens = {None: projector_path(request, conference)}
+    screens |= {
+        entry.room.id: projector_path(request, conference, entry.room) for entry in view.rooms
+    }
+    context = {
+        "new_link": None,
+        "errors": [],
+        "revoked": None,
+        "base_url": base_url,
+        "projector_paths": screens,
+        **shown,
+    }
     return _page(
         request, "console_conference.html", status, organiser=organiser, view=view, **context
     )

@@ -159,6 +159,7 @@ async def room_get(request: Request) -> Response:
         sort_orders=SORT_ORDERS,
         timer_html=Markup(renderer.timer(snapshot.state, audience.language)),
         plenary_html=await plenary_parts.room_extras(request, room, audience.language),
+        projector_path=plenary_parts.projector_path(request, conference, room),
         **renderer.context(snapshot.state, audience),
     )
 

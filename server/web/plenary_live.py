@@ -1,5 +1,5 @@
-"""The conference's plenary socket (participants, the organiser's dashboard, the
-projector) and the read-only projector socket of a room. Same frames and the same hub as
+"""The conference's plenary socket (participants, the organiser's dashboard) and the
+read-only projector sockets of the plenary and of a room. Same frames and the same hub as
 the room socket (docs/protocol.md, "The plenary")."""
 
 import logging
@@ -14,28 +14,27 @@ from ..domain.permissions import Action, Role, is_allowed
 from ..realtime.connection import MODERATOR, PARTICIPANT, Audience, Connection
 from ..realtime.hub import Stream, room_stream
 from ..realtime.topics import conference_topic, room_topic
-from ..services import breakouts, conferences, plenary, presence
+from ..services import breakouts, conferences, plenary, projectors
 from ..services.room_change import Applied
 from ..store.plenary_view import load_plenary_update
 from ..store.records import ConferenceRecord
 from ..views.plenary import ORGANISER, PROJECTOR
 from . import identity
-from .live import (
-    CLOSE_NOT_JOINED,
-    CLOSE_UNKNOWN_ROOM,
-    Command,
-    RoomMember,
-    admit_to_room,
-)
+from .live import CLOSE_NOT_JOINED, CLOSE_UNKNOWN_ROOM, Command, RoomMember
 from .origin import CLOSE_FORBIDDEN
 from .runtime import Runtime, runtime
 
 log = logging.getLogger(__name__)
 
 
+# A projector's connection belongs to nobody: no participant, no personal part.
+SCREEN = 0
+
+
 def plenary_stream(rt: Runtime, conference_id: int) -> Stream:
     def load(session, after, with_snapshot, personal_for, touched):
-        return load_plenary_update(session, conference_id, after, with_snapshot, personal_for)
+        people = personal_for - {SCREEN}
+        return load_plenary_update(session, conference_id, after, with_snapshot, people)
 
     topic = conference_topic(conference_id)
     return Stream(f"plenary.{conference_id}", topic, load, rt.plenary_renderer)
@@ -55,7 +54,7 @@ def dashboard_stream(rt: Runtime, conference_id: int, room_ids: list[int]) -> St
 
 
 class PlenarySocket:
-    """`kind`: "plenary" (everyone joined), "dashboard" (organisers), "projector"."""
+    """`kind`: "plenary" (everyone joined) or "dashboard" (organisers)."""
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
@@ -86,8 +85,7 @@ async def plenary_socket(websocket: WebSocket, kind: str) -> None:
         room_ids = await plenary.room_ids(rt.backends, conference.id)
         stream, view = dashboard_stream(rt, conference.id, room_ids), ORGANISER
     else:
-        stream = plenary_stream(rt, conference.id)
-        view = PROJECTOR if kind == "projector" else _plenary_view(role)
+        stream, view = plenary_stream(rt, conference.id), _plenary_view(role)
     connection = Connection(
         websocket.send_text,
         None,
@@ -100,9 +98,7 @@ async def plenary_socket(websocket: WebSocket, kind: str) -> None:
         if counted:
             await breakouts.arrive(rt.backends, participant, conference.id)
         await rt.hub.join(connection, stream)
-        kind_of_member = PlenaryProjectorMember if kind == "projector" else PlenaryMember
-        member = kind_of_member(websocket, rt, connection, participant, None, conference)
-        await member.serve()
+        await PlenaryMember(websocket, rt, connection, participant, None, conference).serve()
     finally:
         connection.drop()
         await rt.hub.leave(connection)
@@ -126,37 +122,64 @@ class PlenaryProjectorMember(PlenaryMember):
     commands: ClassVar[dict] = {}
 
 
-class RoomProjectorSocket:
-    """A room's board, read-only, for a screen in the room: not counted as a member."""
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        websocket = WebSocket(scope, receive, send)
-        rt = runtime(websocket)
-        admitted = await admit_to_room(websocket, rt, presence.watch_room)
-        if admitted is None:
-            return
-        room, participant, language = admitted
-        connection = Connection(
-            websocket.send_text,
-            room.id,
-            participant.id,
-            Audience(PROJECTOR, language),
-            backlog_limit=rt.settings.socket_backlog_bytes,
-        )
-        stream = room_stream(room.id, rt.hub.renderer, rt.hub.room_loader)
-        try:
-            await rt.hub.join(connection, stream)
-            await ProjectorMember(websocket, rt, connection, participant, room).serve()
-        finally:
-            connection.drop()
-            await rt.hub.leave(connection)
-
-
 class ProjectorMember(RoomMember):
     """Read-only: only "resync" is understood."""
 
     __slots__ = ()
     commands: ClassVar[dict] = {}
+
+
+async def _screen(websocket: WebSocket, kind: str, ident: int) -> Connection | None:
+    """Accept a projector's socket if its `key` opens this conference or room; None once
+    it is closed (4401: a projector needs its link's key, not an identity)."""
+    rt = runtime(websocket)
+    await websocket.accept()
+    if not projectors.opens(rt.projector_signer, websocket.query_params.get("key"), kind, ident):
+        await websocket.close(code=CLOSE_NOT_JOINED)
+        return None
+    audience = Audience(PROJECTOR, identity.language(websocket))
+    room_id = ident if kind == projectors.ROOM else None
+    limit = rt.settings.socket_backlog_bytes
+    return Connection(websocket.send_text, room_id, SCREEN, audience, backlog_limit=limit)
+
+
+class PlenaryProjectorSocket:
+    """The plenary on a screen in the hall: read-only, counted nowhere."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        websocket = WebSocket(scope, receive, send)
+        rt = runtime(websocket)
+        conference_id = int(websocket.path_params["conference_id"])
+        connection = await _screen(websocket, projectors.CONFERENCE, conference_id)
+        if connection is None:
+            return
+        conference = await plenary.conference_by_id(rt.backends, conference_id)
+        try:
+            await rt.hub.join(connection, plenary_stream(rt, conference_id))
+            member = PlenaryProjectorMember(websocket, rt, connection, None, None, conference)
+            await member.serve()
+        finally:
+            connection.drop()
+            await rt.hub.leave(connection)
+
+
+class RoomProjectorSocket:
+    """A room's board, read-only, for a screen in the room: counted nowhere."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        websocket = WebSocket(scope, receive, send)
+        rt = runtime(websocket)
+        room_id = int(websocket.path_params["room_id"])
+        connection = await _screen(websocket, projectors.ROOM, room_id)
+        if connection is None:
+            return
+        stream = room_stream(room_id, rt.hub.renderer, rt.hub.room_loader)
+        try:
+            await rt.hub.join(connection, stream)
+            await ProjectorMember(websocket, rt, connection, None, None).serve()
+        finally:
+            connection.drop()
+            await rt.hub.leave(connection)
 
 
 # --- Commands of the plenary socket ---

@@ -4,19 +4,21 @@ views. Each is filled at once by its socket's first snapshot."""
 from markupsafe import Markup
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
-from ..domain.errors import DomainError
 from ..realtime.connection import Audience
-from ..services import board, conferences, plenary, presence
+from ..services import board, conferences, plenary, projectors
 from ..store.records import OrganiserRecord
 from ..views.plenary import ORGANISER, PROJECTOR
 from . import identity, signin
 from .console import _conference as console_conference
 from .console import _page, organisers_only
-from .pages import _conference, _participant, _refused, render
-from .plenary_parts import sections
+from .pages import _conference, render
+from .plenary_parts import arrangement, projector_path, sections
 from .runtime import runtime
+
+# The projector shows one part at a time: what goes with the running item.
+PROJECTOR_PARTS = ("qa", "breakout", "report")
 
 
 @organisers_only
@@ -35,6 +37,7 @@ async def dashboard_get(request: Request, organiser: OrganiserRecord) -> Respons
         view=view,
         sections=sections(request, view, Audience(ORGANISER, language)),
         summaries=Markup(renderer.summaries(view.summaries or [], language, whole=True)),
+        projector_path=projector_path(request, conference),
     )
 
 
@@ -42,40 +45,37 @@ def _language(request: Request) -> str:
     return identity.language(request)
 
 
-async def _joined(request: Request):
-    conference = await _conference(request)
-    participant = await _participant(request, conference)
-    return conference, participant
+def _key(request: Request, kind: str, ident: int) -> str:
+    """The key in the path, if it opens this conference's or room's projector (else 404:
+    to anyone without the right link there is nothing here)."""
+    key = request.path_params["key"]
+    if not projectors.opens(runtime(request).projector_signer, key, kind, ident):
+        raise HTTPException(404)
+    return key
 
 
 async def projector_get(request: Request) -> Response:
-    conference, participant = await _joined(request)
-    if participant is None:
-        path = request.url.path
-        return RedirectResponse(f"/c/{conference.slug}?next={path}", status_code=303)
+    conference = await _conference(request)
+    key = _key(request, projectors.CONFERENCE, conference.id)
     view = await plenary.view(runtime(request).backends, conference.id)
     audience = Audience(PROJECTOR, _language(request))
     return render(
         request,
         "projector.html",
         conference=conference,
+        socket_path=f"/ws/conferences/{conference.id}/projector?key={key}",
         sections=sections(request, view, audience),
+        **arrangement(view, PROJECTOR_PARTS),
     )
 
 
 async def room_projector_get(request: Request) -> Response:
-    conference, participant = await _joined(request)
+    conference = await _conference(request)
     backends = runtime(request).backends
     room = await conferences.room(backends, conference, request.path_params["room"])
     if room is None:
         raise HTTPException(404)
-    if participant is None:
-        path = request.url.path
-        return RedirectResponse(f"/c/{conference.slug}?next={path}", status_code=303)
-    try:
-        await presence.watch_room(backends, participant, room)
-    except DomainError as error:
-        return _refused(request, error, 403)
+    key = _key(request, projectors.ROOM, room.id)
     snapshot = await board.load_board(backends, room)
     audience = Audience(PROJECTOR, _language(request))
     renderer = runtime(request).board_renderer
@@ -85,5 +85,6 @@ async def room_projector_get(request: Request) -> Response:
         conference=conference,
         room=room,
         board=snapshot,
+        socket_path=f"/ws/rooms/{room.id}/projector?key={key}",
         **renderer.context(snapshot.state, audience),
     )

@@ -1,5 +1,5 @@
 """The plenary's part of the participants' pages: the lobby's live sections, the way
-to one's own room during breakouts, and the banners in a room."""
+to one's own room during breakouts, the banners in a room, and projector links."""
 
 from markupsafe import Markup
 from starlette.requests import Request
@@ -7,16 +7,24 @@ from starlette.responses import RedirectResponse, Response
 
 from ..domain.permissions import Action, is_allowed
 from ..realtime.connection import MODERATOR, PARTICIPANT, Audience
-from ..services import breakouts, plenary
+from ..services import breakouts, plenary, projectors
 from ..store.records import ConferenceRecord, ParticipantRecord, RoomRecord
-from ..views.plenary import shown
+from ..views.plenary import PARTS, focus_of, parts_in_order, shown
 from .runtime import runtime
 
 
-def sections(request: Request, view, audience: Audience) -> Markup:
+def sections(request: Request, view, audience: Audience) -> dict[str, Markup]:
+    """Each live section this audience is shown, by name, for the page to place."""
     renderer = runtime(request).plenary_renderer
     names = shown(audience.view)
-    return Markup("".join(renderer.section(n, view, audience, oob=False) for n in names))
+    return {n: Markup(renderer.section(n, view, audience, oob=False)) for n in names}
+
+
+def arrangement(view, parts: tuple[str, ...] = PARTS) -> dict:
+    """The part that goes with the running item, the parts in the page's order, and
+    their usual order (`home`, for plenum.js to keep the order live)."""
+    focus = focus_of(view.agenda)
+    return {"focus": focus, "parts": parts_in_order(focus, parts), "home": " ".join(parts)}
 
 
 async def plenary_context(
@@ -28,13 +36,11 @@ async def plenary_context(
     view_name = MODERATOR if is_allowed(role, Action.MODERATE_QUESTIONS) else PARTICIPANT
     view = await plenary.view(backends, conference.id)
     mine = await plenary.mine(backends, participant)
-    renderer = runtime(request).plenary_renderer
     return {
         "sections": sections(request, view, Audience(view_name, language)),
-        "my_plenary": Markup(renderer.personal(mine, language)),
-        "plenary_view": view,
         "mine": mine,
         "is_organiser": is_allowed(role, Action.VIEW_DASHBOARD),
+        **arrangement(view),
     }
 
 
@@ -59,3 +65,15 @@ async def room_extras(request: Request, room: RoomRecord, language: str) -> Mark
             "_room_plenary.html", language, extras=extras, projector=False, oob=False
         )
     )
+
+
+def projector_path(
+    request: Request, conference: ConferenceRecord, room: RoomRecord | None = None
+) -> str:
+    """The link of the plenary's projector view, or of one room's."""
+    signing = runtime(request).projector_signer
+    if room is None:
+        key = projectors.key_for(signing, projectors.CONFERENCE, conference.id)
+        return f"/c/{conference.slug}/projector/{key}"
+    key = projectors.key_for(signing, projectors.ROOM, room.id)
+    return f"/c/{conference.slug}/rooms/{room.slug}/projector/{key}"

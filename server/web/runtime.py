@@ -28,6 +28,7 @@ class Runtime:
     login_throttle: Throttle
     # --- The plenary (issue 4) ---
     plenary_renderer: PlenaryRenderer
+    projector_signer: Signer  # projector links for screens in the hall
 
 
 def runtime(connection: HTTPConnection) -> Runtime:

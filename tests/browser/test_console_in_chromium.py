@@ -1,4 +1,6 @@
-"""An organiser in a real browser: sign in, open the console, make a moderator's link."""
+"""An organiser in a real browser: sign in, open the console, make a moderator's link and
+copy it, open a room's projector link; every console page passes axe-core and fits a
+phone."""
 
 import re
 
@@ -6,6 +8,7 @@ from playwright.sync_api import Browser, expect
 
 from ..conftest import MYK
 from ..test_organisers import PASSWORD, make_organiser
+from .test_plenary_in_chromium import check
 
 
 def test_organiser_signs_in_and_makes_a_link_that_a_moderator_opens(
@@ -56,4 +59,62 @@ def test_organiser_signs_in_and_makes_a_link_that_a_moderator_opens(
 
     page.get_by_role("button", name="Abmelden").click()
     expect(page.get_by_text("Sie sind abgemeldet.")).to_be_visible()
+    assert errors == []
+
+
+def test_the_console_pages_copy_links_lead_to_the_live_overview_and_pass_axe(
+    browser: Browser, settings, server_url: str
+):
+    make_organiser(settings)
+    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 800})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server_url)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    page.goto(f"{server_url}/console")
+    check(page, "login")
+    page.get_by_label("Benutzername").fill("mia")
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Konsole")
+    check(page, "console")
+    page.get_by_role("link", name="Konferenz „Regionalkonferenz Mayen-Koblenz").click()
+    check(page, "a conference in the console")
+
+    room = page.locator("#room-narrative-der-smart-city")
+    room.get_by_label("Name der Moderation").fill("Mia Moderatorin")
+    room.get_by_role("button", name="Link erstellen").click()
+    link = page.locator("#new-link-url")
+    url = link.input_value()
+    assert re.fullmatch(rf"{re.escape(server_url)}/c/{MYK}/moderate/\S+", url)
+    # Shown whole: the field is as tall as the link needs, nothing cut off.
+    assert link.evaluate("f => f.scrollHeight <= f.clientHeight + 1")
+    page.get_by_role("button", name="Link kopieren").click()
+    expect(page.locator("#new-link-copied")).to_have_text("Der Link ist in der Zwischenablage.")
+    assert page.evaluate("navigator.clipboard.readText()") == url
+    check(page, "a conference with a new link")
+
+    # The room's projector link opens on a screen that never joined, and follows the room.
+    screen = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 720}).new_page()
+    name = "Projektionsansicht des Raums „Narrative der Smart City“"
+    screen.goto(server_url + page.get_by_role("link", name=name).get_attribute("href"))
+    expect(screen.locator("#live")).to_have_attribute("data-live", "connected")
+    check(screen, "a room's projector")
+    moderator = browser.new_context(locale="de-DE").new_page()
+    moderator.goto(url)
+    moderator.get_by_role("button", name="Moderation übernehmen").click()
+    expect(moderator.locator("#live")).to_have_attribute("data-live", "connected")
+    field = moderator.locator(".post-form textarea").first
+    field.fill("Geschichten aus dem Alltag")
+    field.press("Control+Enter")
+    expect(screen.locator(".card-text")).to_have_text(["Geschichten aus dem Alltag"])
+    moderator.get_by_role("button", name="Abstimmen").click()
+    expect(screen.locator("#room-state")).to_have_attribute("data-phase", "vote")
+    expect(screen.locator("#my-votes")).to_be_hidden()  # a screen has no dots of its own
+    check(screen, "a room's projector after a live update")
+
+    page.get_by_role("link", name="Live-Übersicht").click()
+    expect(page.locator("#live")).to_have_attribute("data-live", "connected")
     assert errors == []

@@ -16,7 +16,7 @@ def _join_and_enter(browser: Browser, base: str, name: str, room_title: str) -> 
     page.get_by_label("Organisation oder Kommune (optional)").fill("Landkreis Mayen-Koblenz")
     page.get_by_role("button", name="Teilnehmen").click()
     expect(page.get_by_text(f"Willkommen, {name}")).to_be_visible()
-    page.get_by_role("link", name=f"Raum „{room_title}“ betreten").click()
+    page.get_by_role("link", name=f"Raum betreten – {room_title}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(room_title)
     expect(page.locator("#live")).to_have_attribute("data-live", "connected")
     return page
