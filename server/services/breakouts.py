@@ -1,9 +1,12 @@
 """The breakout phase, run by the organiser: open it by a mode (people are placed in one
-transaction, every room's timer starts and everyone is sent to their room), extend it,
-conduct every room's phase, move people, and close it (rooms read-only, everyone back).
+transaction, every room gets the phase's end and everyone is sent to their room), extend
+it for one room or all, conduct every room's phase, move people, and close it (rooms
+read-only, everyone back).
 
-Room changes use the same store calls and room events as a moderator's commands, so each
-room's members see them live through the room's own stream.
+The breakout's end is the organiser's clock, kept per room; each room's own timer is its
+moderator's and is left alone here (only a closing room stops it). Room changes use the
+same store calls and room events as a moderator's commands, so each room's members see
+them live through the room's own stream.
 """
 
 import asyncio
@@ -25,7 +28,7 @@ from ..store import rooms as room_store
 from ..store.conferences import load_lobby
 from ..store.plenary_view import payload, people_of
 from ..store.records import ConferenceRecord, ParticipantRecord, RoomRecord
-from ..store.room_live import BREAKOUT_ENDED
+from ..store.room_live import BREAKOUT_END_SET, BREAKOUT_ENDED
 from ..store.room_updates import PHASE_CHANGED, TIMER_CHANGED, effects
 from ..store.tables import Breakout
 from .backends import Backends
@@ -72,11 +75,6 @@ def _set_room_phase(c: Context, room_id: int, phase: str) -> bool:
     return True
 
 
-def _set_room_timer(c: Context, room_id: int, changed: timer.Timer, action: str) -> None:
-    room_store.set_timer(c.session, room_id, changed)
-    c.tell_room(room_id, TIMER_CHANGED, effects(state=True, action=action))
-
-
 async def open_breakout(
     backends: Backends,
     actor: ParticipantRecord,
@@ -113,7 +111,7 @@ async def open_breakout(
             store.assign(c.session, breakout_id, placed)
         for room in by_slug.values():
             _set_room_phase(c, room.id, phases.Phase.COLLECT.value)
-            _set_room_timer(c, room.id, timer.start(c.role, opening.minutes, c.now), "start")
+            c.tell_room(room.id, BREAKOUT_END_SET, {"breakout": breakout_id})
         people = [pid for pid, _, _ in store.people_here(c.session, conference.id)]
         sections = ["breakout", "people", "agenda"]
         return Change(BREAKOUT_OPENED, payload(sections, people, mode=opening.mode.value))
@@ -122,6 +120,7 @@ async def open_breakout(
 
 
 def _close_rooms(c: Context, breakout_id: int, room_ids: list[int]) -> None:
+    """Rooms whose breakout ended: read-only, their own timer stopped, everyone back."""
     for room_id in room_ids:
         if not store.close_room(c.session, breakout_id, room_id):
             continue
@@ -129,6 +128,7 @@ def _close_rooms(c: Context, breakout_id: int, room_ids: list[int]) -> None:
         current = room_store.room_state(c.session, room_id).timer
         if current.running or current.paused:
             room_store.set_timer(c.session, room_id, timer.Timer())
+            c.tell_room(room_id, TIMER_CHANGED, effects(state=True, action="stop"))
         c.tell_room(room_id, BREAKOUT_ENDED, {"breakout": breakout_id})
 
 
@@ -185,20 +185,20 @@ async def extend(
     minutes: object,
     cid,
 ) -> Applied:
-    """More time for one room (its id) or for every open room (room empty)."""
+    """More time for one room (its id) or for every open room (room empty). The phase's
+    end, which the plenary shows, is when its last room ends."""
 
     def decide(c: Context) -> Change:
         row = store.running(c.session, conference.id)
         breakouts.require_open(c.role, row is not None)
-        open_ids = store.open_room_ids(c.session, row.id)
-        targets = open_ids if room in (None, "", "all") else [_room_id(room, open_ids)]
+        ends = store.room_ends(c.session, row.id)
+        targets = list(ends) if room in (None, "", "all") else [_room_id(room, list(ends))]
         for room_id in targets:
-            current = room_store.room_state(c.session, room_id).timer
-            _set_room_timer(c, room_id, timer.extend(c.role, current, minutes, c.now), "extend")
-        if room in (None, "", "all") and row.deadline is not None:
-            deadline = row.deadline if row.deadline.tzinfo else row.deadline.replace(tzinfo=UTC)
-            row.deadline = max(deadline, c.now) + timedelta(minutes=int(minutes))
-            c.session.add(row)
+            ends[room_id] = breakouts.extend_end(c.role, ends[room_id], minutes, c.now)
+            store.move_room_end(c.session, row.id, room_id, ends[room_id])
+            c.tell_room(room_id, BREAKOUT_END_SET, {"breakout": row.id})
+        row.deadline = max(ends.values())
+        c.session.add(row)
         return Change(BREAKOUT_CHANGED, payload(["breakout"], extended=targets))
 
     return await apply(backends, actor, conference.id, cid, decide)

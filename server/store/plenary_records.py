@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..domain.timer import Timer
 from .records import (
     AgendaRecord,
     CardRecord,
@@ -111,8 +112,8 @@ class RoomSummary:
     cards: int
     votes: int
     phase: str
-    deadline: datetime | None
-    remaining: int | None
+    breakout_end: datetime | None  # when the breakout ends for this room (organiser's)
+    timer: Timer  # the room's own countdown (its moderator's)
     moderator_present: bool
     last_contribution: datetime | None
     assigned: int | None  # people placed here in the running breakout

@@ -222,6 +222,7 @@ def summaries(session: Session, conference_id: int, room_ids: list[int]) -> list
     rooms = [r for r in breakouts.rooms_of(session, conference_id) if r.id in set(room_ids)]
     breakout = breakouts.running(session, conference_id)
     assigned = breakouts.assigned_counts(session, breakout.id) if breakout else {}
+    ends = breakouts.room_ends(session, breakout.id) if breakout else {}
     slug = session.get(Conference, conference_id).slug
     found = []
     for room in rooms:
@@ -234,8 +235,8 @@ def summaries(session: Session, conference_id: int, room_ids: list[int]) -> list
                 cards=_count(session, Card, room.id, Card.status == "visible"),
                 votes=_count(session, Vote, room.id),
                 phase=state.phase.value,
-                deadline=state.timer.deadline,
-                remaining=state.timer.remaining,
+                breakout_end=ends.get(room.id),
+                timer=state.timer,
                 moderator_present=moderator_present(session, room.id),
                 last_contribution=_last_contribution(session, room.id),
                 assigned=assigned.get(room.id, 0) if breakout else None,
