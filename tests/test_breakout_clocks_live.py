@@ -10,7 +10,7 @@ import pytest
 from .bot import Member
 from .conftest import MYK
 from .moderated import moderator
-from .plenary_helpers import conference_id, organiser, text_of
+from .plenary_helpers import banners, conference_id, organiser, text_of
 from .test_breakouts_live import NARRATIVE, STRATEGY, _to_breakout_item, breakout_ends, my_room
 
 PLAN = f"Anna;{NARRATIVE}\nBen;{STRATEGY}\n"
@@ -133,3 +133,30 @@ async def test_the_organiser_extends_one_room_or_every_room_and_no_timer_moves(l
 
     refused = await olga.act("extend_breakout", room="all", minutes="0")
     assert refused == "Bitte geben Sie eine Dauer von 1 bis 180 Minuten an."
+
+
+async def test_a_closed_room_shows_no_announcement_for_rooms_and_no_countdown(live):
+    olga, mia, anna, ben, rooms = await _breakout_with_a_moderator(live)
+    narrative = rooms[NARRATIVE]
+    assert await olga.act("announce", text="Noch 10 Minuten", target="rooms") is None
+    assert await olga.act("announce", text="Mittagessen ab 13 Uhr", target="everyone") is None
+    await anna.until(lambda m: banners(m) == ["Mittagessen ab 13 Uhr", "Noch 10 Minuten"])
+    assert await mia.act("timer", action="start", minutes="5") is None
+    await anna.until(lambda m: m.find("timer").get("data-state") == "running")
+
+    # The breakout ends for Narrative: what was said to the rooms is over there, and
+    # neither clock runs; what was said to everyone still stands.
+    breakout_ends(live, datetime.now(UTC) - timedelta(seconds=1), narrative)
+    await anna.until(lambda m: m.find("breakout-return").get("data-ended"))
+    assert banners(anna) == ["Mittagessen ab 13 Uhr"]
+    assert anna.find("timer").get("data-state") == "off"
+    assert anna.find("breakout-clock").get("data-state") == "off"
+
+    # So it stays for someone who opens the closed room later, and for a later banner.
+    assert await olga.act("announce", text="Noch 5 Minuten", target="rooms") is None
+    await ben.until(lambda m: banners(m)[:1] == ["Noch 5 Minuten"])
+    later = await Member.join(live.base, MYK, "Cara")
+    await later.enter(narrative)
+    assert banners(later) == ["Mittagessen ab 13 Uhr"]
+    assert later.find("timer").get("data-state") == "off"
+    assert later.find("breakout-clock").get("data-state") == "off"

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, select
 from sqlmodel import Session
 
+from ..domain.announcements import Target
 from . import announcements, breakouts
 from .plenary_records import AnnouncementRecord
 from .records import BoardRecord, RoomUpdate
@@ -85,12 +86,11 @@ class RoomLiveUpdate:
 def extras_of(session: Session, room_id: int) -> RoomExtras:
     conference_id = session.get(Room, room_id).conference_id
     slug = session.get(Conference, conference_id).slug
-    return RoomExtras(
-        announcements.active(session, conference_id, where=room_id),
-        breakouts.ended_in(session, room_id),
-        f"/c/{slug}",
-        breakouts.room_end(session, room_id),
-    )
+    ended = breakouts.ended_in(session, room_id)
+    shown = announcements.active(session, conference_id, where=room_id)
+    if ended is not None:  # the room's breakout is over: what was said to rooms is not for it
+        shown = [a for a in shown if a.target == Target.EVERYONE]
+    return RoomExtras(shown, ended, f"/c/{slug}", breakouts.room_end(session, room_id))
 
 
 def load_room_live(
