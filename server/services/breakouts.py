@@ -24,6 +24,7 @@ from ..domain.errors import DomainError
 from ..domain.permissions import Role
 from ..store import breakouts as store
 from ..store import plenary as plenary_store
+from ..store import presence
 from ..store import rooms as room_store
 from ..store.conferences import load_lobby
 from ..store.plenary_view import payload, people_of
@@ -51,6 +52,13 @@ def breakout_rooms(session: Session, conference_id: int) -> list[BreakoutRoom]:
 
 def _people(session: Session, conference_id: int) -> list[Person]:
     return [Person(str(pid), name) for pid, name, _ in store.people_here(session, conference_id)]
+
+
+def _moderating(session: Session, conference_id: int) -> dict[str, str]:
+    """Who moderates which room, as the assignment rules take it (key -> slug)."""
+    slugs = {room.id: room.slug for room in store.rooms_of(session, conference_id)}
+    moderated = presence.moderated_rooms(session, conference_id)
+    return {str(pid): slugs[room_id] for pid, room_id in moderated.items() if room_id in slugs}
 
 
 def _method(session: Session, row: Breakout, rooms: list[BreakoutRoom]):
@@ -106,7 +114,9 @@ async def open_breakout(
         method = _method(c.session, row, rooms)
         placed = {}
         if method is not None:
-            slugs = assignment.assign(c.role, rooms, _people(c.session, conference.id), method)
+            people = _people(c.session, conference.id)
+            moderating = _moderating(c.session, conference.id)
+            slugs = assignment.assign(c.role, rooms, people, method, moderating)
             placed = {int(key): by_slug[slug].id for key, slug in slugs.items()}
             store.assign(c.session, breakout_id, placed)
         for room in by_slug.values():
@@ -259,17 +269,15 @@ async def move_person(
         if person not in known:
             raise DomainError("unknown_person")
         current = {str(k): by_id[v].slug for k, v in store.assignment(c.session, row.id).items()}
-        moved = assignment.move(c.role, rooms, current, str(person), target.slug)
-        store.assign(c.session, row.id, {person: by_slug[moved[str(person)]].id})
+        moderating = _moderating(c.session, conference.id)
+        moved = assignment.move(c.role, rooms, current, str(person), target.slug, moderating)
+        if str(person) in moved:
+            store.assign(c.session, row.id, {person: by_slug[moved[str(person)]].id})
+        else:  # a moderator back in their own room, outside its places
+            store.unassign(c.session, row.id, person)
         return Change(PERSON_PLACED, payload(["breakout", "people"], [person], room=target.id))
 
     return await apply(backends, actor, conference.id, cid, decide)
-
-
-def _known_people(session: Session, conference_id: int, breakout_id: int):
-    from ..store.plenary_view import _breakout, _people
-
-    return _people(session, conference_id, _breakout(session, conference_id))
 
 
 def _place_late(c: Context, row: Breakout, participant_id: int, name: str) -> int | None:
@@ -284,10 +292,12 @@ def _place_late(c: Context, row: Breakout, participant_id: int, name: str) -> in
     current = {str(k): by_id[v].slug for k, v in placed_ids.items()}
     names = store.names(c.session, placed_ids)
     people = [Person(str(pid), names[pid][0]) for pid in placed_ids]
-    result = assignment.place_late_joiner(
-        rooms, current, people, Person(str(participant_id), name), method
-    )
-    room_id = by_slug[result[str(participant_id)]].id
+    newcomer = Person(str(participant_id), name)
+    moderating = _moderating(c.session, c.conference_id)
+    result = assignment.place_late_joiner(rooms, current, people, newcomer, method, moderating)
+    if newcomer.key not in result:
+        return None  # a moderator: they go to the room they moderate
+    room_id = by_slug[result[newcomer.key]].id
     store.assign(c.session, row.id, {participant_id: room_id})
     return room_id
 
@@ -306,7 +316,9 @@ async def arrive(backends: Backends, participant: ParticipantRecord, conference_
                 placed = _place_late(c, row, participant.id, participant.display_name)
             except DomainError as refused:  # no place left: they wait in the plenary
                 log.info("late joiner %s not placed: %s", participant.id, refused.code)
-        sections = ["people", "breakout"] if placed is not None else ["people"]
+        # A newcomer takes a place; a moderator (perhaps just invited) shows in their room.
+        shown = placed is not None or (row is not None and c.role is Role.MODERATOR)
+        sections = ["people", "breakout"] if shown else ["people"]
         return Change(PEOPLE_CHANGED, payload(sections, [participant.id]))
 
     await apply(backends, participant, conference_id, None, decide)
@@ -340,7 +352,7 @@ def check_entry(session: Session, participant: ParticipantRecord, room: RoomReco
     by_id = {r.id: r for r in store.rooms_of(session, room.conference_id)}
     placed = store.assignment(session, row.id)
     current = {str(k): by_id[v].slug for k, v in placed.items() if v in by_id}
-    mine = placed.get(participant.id)
+    mine = store.destinations(session, room.conference_id, row.id).get(participant.id)
     entry = breakouts.enter(
         role,
         Mode(row.mode),
@@ -367,7 +379,8 @@ async def assigned_room_of(
 ) -> RoomRecord | None:
     def read(session: Session) -> RoomRecord | None:
         row = store.running(session, conference_id)
-        room_id = store.assigned_room(session, row.id, participant.id) if row else None
+        going = store.destinations(session, conference_id, row.id) if row else {}
+        room_id = going.get(participant.id)
         return next((r for r in store.rooms_of(session, conference_id) if r.id == room_id), None)
 
     return await backends.database.read(read)

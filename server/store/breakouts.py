@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
+from ..domain.assignment import room_of
 from . import presence
 from .conferences import _room_record
 from .records import RoomRecord
@@ -81,6 +82,22 @@ def assign(session: Session, breakout_id: int, placed: dict[int, int]) -> None:
         row.room_id, row.at = room_id, now
         session.add(row)
     session.flush()
+
+
+def unassign(session: Session, breakout_id: int, participant_id: int) -> None:
+    """Forget a placement (a moderator moved back into their own room)."""
+    row = session.get(RoomAssignment, (breakout_id, participant_id))
+    if row is not None:
+        session.delete(row)
+        session.flush()
+
+
+def destinations(session: Session, conference_id: int, breakout_id: int) -> dict[int, int]:
+    """participant id -> the room they go to in the phase: placed people, and moderators
+    (to the room they moderate unless the organiser placed them elsewhere)."""
+    placed = assignment(session, breakout_id)
+    moderated = presence.moderated_rooms(session, conference_id)
+    return {pid: room_of(pid, placed, moderated) for pid in placed.keys() | moderated.keys()}
 
 
 def assigned_counts(session: Session, breakout_id: int) -> dict[int, int]:

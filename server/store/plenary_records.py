@@ -50,8 +50,9 @@ class BreakoutRecord:
     opened_at: datetime
     deadline: datetime | None
     closed_at: datetime | None
-    assigned: dict[int, int]  # room id -> people assigned
+    assigned: dict[int, int]  # room id -> people assigned (moderators are not)
     closed_rooms: frozenset[int] = frozenset()
+    moderators: dict[int, list[str]] = field(default_factory=dict)  # room id -> who moderates
 
     @property
     def open(self) -> bool:
@@ -67,6 +68,7 @@ class PersonRecord:
     organisation: str | None
     room_id: int | None
     present: bool
+    moderating: bool = False  # in the room they moderate (outside its places)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +152,7 @@ class MyPlenary:
     voted: frozenset[int]
     ranking: list[str]
     breakout_mode: str | None = None  # "self": they choose a room themselves
+    moderating: bool = False  # `room` is the one they moderate
 
 
 @dataclass(frozen=True, slots=True)

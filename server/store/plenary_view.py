@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from ..domain.agenda import Item as AgendaFacts
 from ..domain.agenda import minutes_late, next_item
-from . import announcements, breakouts, plenary, questions
+from . import announcements, breakouts, plenary, presence, questions
 from .boards import load_board
 from .conferences import _conference_record, load_lobby
 from .plenary_records import (
@@ -143,19 +143,45 @@ def _breakout(session: Session, conference_id: int) -> BreakoutRecord | None:
         closed_at=_aware(row.closed_at),
         assigned=breakouts.assigned_counts(session, row.id),
         closed_rooms=breakouts.closed_rooms(session, row.id),
+        moderators=_moderators_in_rooms(session, conference_id, row.id),
     )
 
 
+def _moderators_in_rooms(session: Session, conference_id: int, breakout_id: int):
+    """room id -> names of those who moderate it and go there (not moved elsewhere)."""
+    going = breakouts.destinations(session, conference_id, breakout_id)
+    moderated = presence.moderated_rooms(session, conference_id)
+    names = breakouts.names(session, moderated)
+    found: dict[int, list[str]] = {}
+    for pid in sorted(moderated):
+        if going.get(pid) == moderated[pid]:
+            found.setdefault(moderated[pid], []).append(names[pid][0])
+    return found
+
+
 def _people(session: Session, conference_id: int, breakout) -> list[PersonRecord]:
-    placed = breakouts.assignment(session, breakout.id) if breakout and breakout.open else {}
+    """Here now, or placed in the running phase; moderators in the room they moderate."""
+    is_open = breakout is not None and breakout.open
+    going = breakouts.destinations(session, conference_id, breakout.id) if is_open else {}
+    placed = breakouts.assignment(session, breakout.id) if is_open else {}
+    moderated = presence.moderated_rooms(session, conference_id) if is_open else {}
     here = breakouts.people_here(session, conference_id)
     present = {pid for pid, _, _ in here}
-    named = breakouts.names(session, set(placed) - present)
-    people = [PersonRecord(pid, name, org, placed.get(pid), True) for pid, name, org in here]
-    people += [
-        PersonRecord(pid, *named[pid], placed[pid], False) for pid in sorted(set(placed) - present)
+    away = sorted(set(placed) - present)
+    named = breakouts.names(session, away)
+    listed = [(pid, name, org, True) for pid, name, org in here]
+    listed += [(pid, *named[pid], False) for pid in away]
+    return [
+        PersonRecord(
+            pid,
+            name,
+            org,
+            going.get(pid),
+            is_present,
+            moderating=pid in moderated and going.get(pid) == moderated[pid],
+        )
+        for pid, name, org, is_present in listed
     ]
-    return people
 
 
 def _report(session: Session, rooms, state) -> ReportRecord:
@@ -198,8 +224,9 @@ def mine(session: Session, conference_id: int, people: Iterable[int]) -> dict[in
     ids = list(people)
     breakout = breakouts.newest(session, conference_id)
     is_open = breakout is not None and breakout.closed_at is None
-    placed = breakouts.assignment(session, breakout.id) if is_open else {}
-    rooms = {room.id: room for room in breakouts.rooms_of(session, conference_id)} if placed else {}
+    going = breakouts.destinations(session, conference_id, breakout.id) if is_open else {}
+    moderated = presence.moderated_rooms(session, conference_id) if going else {}
+    rooms = {room.id: room for room in breakouts.rooms_of(session, conference_id)} if going else {}
     voted = questions.voted_by(session, conference_id, ids)
     slug = session.get(Conference, conference_id).slug
     return {
@@ -209,9 +236,10 @@ def mine(session: Session, conference_id: int, people: Iterable[int]) -> dict[in
             breakout_id=breakout.id if breakout else None,
             breakout_open=is_open,
             breakout_mode=breakout.mode if breakout else None,
-            room=rooms.get(placed.get(pid)),
+            room=rooms.get(going.get(pid)),
             voted=frozenset(voted[pid]),
             ranking=breakouts.ranking_of(session, conference_id, pid),
+            moderating=pid in moderated and going.get(pid) == moderated[pid],
         )
         for pid in ids
     }

@@ -6,7 +6,7 @@ from sqlalchemy import delete, func, or_
 from sqlmodel import Session, select
 
 from .records import MemberRecord
-from .tables import ModeratorGrant, ModeratorInvite, Participant, Presence
+from .tables import ModeratorGrant, ModeratorInvite, Participant, Presence, Room
 
 
 def connected(session: Session, table: type, **key: int) -> int:
@@ -84,6 +84,23 @@ def moderator_ids(room_id: int):
         .join(ModeratorInvite, ModeratorInvite.id == ModeratorGrant.invite_id)
         .where(ModeratorGrant.room_id == room_id, ModeratorInvite.revoked_at.is_(None))
     )
+
+
+def moderated_rooms(session: Session, conference_id: int) -> dict[int, int]:
+    """participant id -> the room they moderate (valid invites; the first room in the
+    conference's order if they moderate several). Where breakouts send them."""
+    rows = session.exec(
+        select(ModeratorGrant.participant_id, Room.id)
+        .join(ModeratorInvite, ModeratorInvite.id == ModeratorGrant.invite_id)
+        .join(Room, Room.id == ModeratorGrant.room_id)
+        .where(
+            Room.conference_id == conference_id,
+            ~Room.archived,
+            ModeratorInvite.revoked_at.is_(None),
+        )
+        .order_by(Room.position.desc())
+    )
+    return dict(rows.all())  # later rows win: the first room in order is kept
 
 
 def moderator_present(session: Session, room_id: int) -> bool:
