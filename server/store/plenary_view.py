@@ -29,15 +29,13 @@ from .plenary_records import (
     ReportRecord,
     RoomSummary,
 )
-from .presence import count_present, moderator_ids, moderator_present
+from .presence import count_present, moderator_present
 from .rooms import room_state
 from .tables import (
     Card,
     Comment,
     Conference,
-    Participant,
     Room,
-    RoomModerator,
     Vote,
 )
 
@@ -204,20 +202,10 @@ def _report(session: Session, rooms, state) -> ReportRecord:
 
 
 def _moderators(session: Session, room_id: int) -> list[str]:
-    """Who moderated: those who took up a link for the room, else those the file names."""
-    rows = session.exec(
-        select(Participant.display_name)
-        .where(Participant.id.in_(moderator_ids(room_id)))
-        .order_by(Participant.id)
-    ).all()
-    if rows:
-        return list(rows)
-    named = session.exec(
-        select(RoomModerator.name)
-        .where(RoomModerator.room_id == room_id)
-        .order_by(RoomModerator.id)
-    )
-    return list(named.all())
+    """Who moderated, by their names in the room (the plenary saw them there)."""
+    moderation = presence.moderation_of(session, room_id)
+    names = breakouts.names(session, moderation.participants)
+    return [names[pid][0] for pid in moderation.participants] or moderation.planned
 
 
 def mine(session: Session, conference_id: int, people: Iterable[int]) -> dict[int, MyPlenary]:
