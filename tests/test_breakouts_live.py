@@ -13,7 +13,7 @@ from server.store.tables import BreakoutRoomState
 
 from .bot import Member
 from .conftest import MYK
-from .moderated import moderator
+from .moderated import moderator, room_with_moderator
 from .plenary_helpers import agenda, conference_id, organiser, text_of
 
 NARRATIVE, STRATEGY = "narrative-der-smart-city", "strategieentwicklung"
@@ -263,3 +263,29 @@ async def test_a_plan_puts_people_in_its_rooms_and_a_broken_plan_opens_nothing(l
     await anna.until(lambda m: my_room(m) == f"/c/{MYK}/rooms/{STRATEGY}")
     await ben.until(lambda m: my_room(m) == f"/c/{MYK}/rooms/{NARRATIVE}")
     assert "Nach Plan" in text_of(ben, "breakout")
+
+
+async def test_report_back_counts_a_clusters_dots_once_beside_loose_cards(live):
+    cid = conference_id(live)
+    olga = await organiser(live)
+    await olga.attend(cid, "dashboard")
+    room, column, mia, anna = await room_with_moderator(live)
+    texts = ("Offene Daten", "Ein Datenportal", "Geschichten erzählen")
+    for text in texts:
+        assert await anna.act("post_card", column=str(column), text=text) is None
+    await mia.until(lambda m: len(m.card_ids()) == 3)
+    ids = dict(zip(texts, sorted(mia.card_ids()), strict=True))
+    cards = f"{ids['Offene Daten']},{ids['Ein Datenportal']}"
+    assert await mia.act("group_cards", cards=cards, name="Daten") is None
+    assert await mia.act("set_phase", phase="vote") is None
+    # The cluster gets 3 dots (2 + 1), the loose card 2.
+    for text in ("Offene Daten", "Offene Daten", "Ein Datenportal", "Geschichten erzählen"):
+        assert await anna.act("vote", card=str(ids[text])) is None
+    assert await mia.act("vote", card=str(ids["Geschichten erzählen"])) is None
+
+    assert await olga.act("arrange_report", **{f"position-{room}": "1"}) is None
+    await anna.attend(cid)
+    await anna.until(lambda m: "Narrative der Smart City" in text_of(m, "report"))
+    (ranked,) = anna.find("report").find_class("report-top")
+    top = [" ".join(item.text_content().split()) for item in ranked]
+    assert top == ["Daten · 3 Punkte", "Geschichten erzählen · 2 Punkte"]

@@ -6,8 +6,6 @@ from datetime import datetime
 from ..domain.timer import Timer
 from .records import (
     AgendaRecord,
-    CardRecord,
-    ClusterRecord,
     ConferenceRecord,
     RoomRecord,
     TakeawayRecord,
@@ -95,12 +93,20 @@ class QARecord:
 
 
 @dataclass(frozen=True, slots=True)
+class TopVoted:
+    """A cluster (its cards' dots together) or a card outside any cluster."""
+
+    text: str  # the cluster's name or the card's text
+    votes: int
+    cluster: bool
+
+
+@dataclass(frozen=True, slots=True)
 class ReportRecord:
     order: list[RoomRecord]
     current: RoomRecord | None
     takeaways: list[TakeawayRecord] = field(default_factory=list)
-    top_cards: list[CardRecord] = field(default_factory=list)
-    top_clusters: list[tuple[ClusterRecord, int]] = field(default_factory=list)  # with votes
+    top_voted: list[TopVoted] = field(default_factory=list)  # most dots first
     moderators: list[str] = field(default_factory=list)
 
 

@@ -28,6 +28,7 @@ from .plenary_records import (
     QARecord,
     ReportRecord,
     RoomSummary,
+    TopVoted,
 )
 from .presence import count_present, moderator_present
 from .rooms import room_state
@@ -189,16 +190,24 @@ def _report(session: Session, rooms, state) -> ReportRecord:
     if current is None:
         return ReportRecord(order, None)
     board = load_board(session, current.id, 0)
-    cards = [c for column in board.columns for c in column.cards]
-    cards += [c for column in board.columns for cluster in column.clusters for c in cluster.cards]
-    visible = [c for c in cards if c.status == "visible" and c.votes > 0]
-    top_cards = sorted(visible, key=lambda c: (-c.votes, c.id))[:5]
-    clusters = [cl for column in board.columns for cl in column.clusters]
-    with_votes = [(cl, sum(c.votes for c in cl.cards if c.status == "visible")) for cl in clusters]
-    top_clusters = sorted([x for x in with_votes if x[1] > 0], key=lambda x: (-x[1], x[0].id))[:3]
     return ReportRecord(
-        order, current, board.takeaways, top_cards, top_clusters, _moderators(session, current.id)
+        order, current, board.takeaways, _top_voted(board), _moderators(session, current.id)
     )
+
+
+def _top_voted(board, count: int = 5) -> list[TopVoted]:
+    """Clusters with their cards' dots, and cards outside clusters, ranked together: a
+    card in a cluster counts in the cluster only, so no dot shows twice."""
+    ranked = []
+    for column in board.columns:
+        for cluster in column.clusters:
+            votes = sum(c.votes for c in cluster.cards if c.status == "visible")
+            ranked.append((-votes, 0, cluster.id, TopVoted(cluster.name, votes, cluster=True)))
+        for card in column.cards:
+            if card.status == "visible":
+                ranked.append((-card.votes, 1, card.id, TopVoted(card.text, card.votes, False)))
+    ranked.sort(key=lambda entry: entry[:3])
+    return [entry[3] for entry in ranked if entry[3].votes > 0][:count]
 
 
 def _moderators(session: Session, room_id: int) -> list[str]:
