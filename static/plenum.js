@@ -407,7 +407,12 @@
     var status = countdown.querySelector(".timer-up");
     if (status) status.textContent = up ? countdown.dataset.textUp : "";
     var key = countdown.id + (countdown.dataset.deadlineMs || "paused");
-    if (seconds === 60 && !announced[key + "60"]) { announced[key + "60"] = true; announce(countdown.dataset.textMinute); }
+    // The last minute is announced once, also when a slow or hidden tab skips second 60.
+    if (seconds > 60) announced[key + "above"] = true;
+    if (seconds <= 60 && seconds > 0 && announced[key + "above"] && !announced[key + "60"]) {
+      announced[key + "60"] = true;
+      announce(countdown.dataset.textMinute);
+    }
     if (up && countdown.dataset.state === "running" && !announced[key + "0"]) { announced[key + "0"] = true; announce(countdown.dataset.textUp); }
     return seconds;
   }

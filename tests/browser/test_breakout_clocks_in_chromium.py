@@ -101,6 +101,7 @@ def test_a_moderators_timer_and_the_breakouts_end_are_two_clocks(
         page.reload()  # the pages count down from the deadline they had: show the new one
         expect(page.locator("#live")).to_have_attribute("data-live", "connected")
         expect(page.locator("#timer .timer-up")).to_have_text("Der Timer ist abgelaufen.")
+        expect(page.locator("#announcer")).to_have_text("Der Timer ist abgelaufen.")
     _breakout_ends(settings, "strategieentwicklung")
     expect(ben).to_have_url(f"{server_url}/c/{MYK}")
     expect(olga.locator("#breakout")).to_contain_text("Strategieentwicklung · geschlossen")
