@@ -628,34 +628,54 @@
     all(".dragging, .drop-target").forEach(function (el) { el.classList.remove("dragging", "drop-target"); });
   });
 
-  // --- The countdown ----------------------------------------------------------------------
+  // --- The countdowns ---------------------------------------------------------------------
+
+  // Every `.countdown` ticks from its server deadline: a room's own timer (#timer, its
+  // moderator's) and when the breakout ends (#breakout-clock, the organiser's). Neither
+  // changes the other; each announces its own last minute and its end, in its own words.
+  function secondsLeft(countdown) {
+    if (countdown.dataset.state === "running") {
+      return Math.max(0, Math.ceil((Number(countdown.dataset.deadlineMs) - (Date.now() + timerOffset)) / 1000));
+    }
+    if (countdown.dataset.state === "paused") return Number(countdown.dataset.secondsLeft || 0);
+    return null;
+  }
+
+  function tickCountdown(countdown) {
+    if (!countdown.dataset.received) {
+      countdown.dataset.received = "yes";
+      timerOffset = Number(countdown.dataset.serverNowMs || Date.now()) - Date.now();
+    }
+    var seconds = secondsLeft(countdown);
+    if (seconds === null) return null;
+    var clock = countdown.querySelector(".timer-clock");
+    if (clock) clock.textContent = Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
+    var up = seconds === 0;
+    var status = countdown.querySelector(".timer-up");
+    if (status) status.textContent = up ? countdown.dataset.textUp : "";
+    var key = countdown.id + (countdown.dataset.deadlineMs || "paused");
+    // The last minute is announced once, also when a slow or hidden tab skips second 60.
+    if (seconds > 60) announced[key + "above"] = true;
+    if (seconds <= 60 && seconds > 0 && announced[key + "above"] && !announced[key + "60"]) {
+      announced[key + "60"] = true;
+      announce(countdown.dataset.textMinute);
+    }
+    if (up && countdown.dataset.state === "running" && !announced[key + "0"]) { announced[key + "0"] = true; announce(countdown.dataset.textUp); }
+    return seconds;
+  }
 
   function tickTimer() {
     var timer = byId("timer");
+    var seconds = null;
+    all(".countdown").forEach(function (countdown) {
+      var left = tickCountdown(countdown);
+      if (countdown === timer) seconds = left;
+    });
+    // Only the room's own timer may make the board read-only (the room's setting).
     var live = byId("live");
-    if (!timer || !live) return;
-    if (!timer.dataset.received) {
-      timer.dataset.received = "yes";
-      timerOffset = Number(timer.dataset.serverNowMs || Date.now()) - Date.now();
-    }
-    var seconds;
-    if (timer.dataset.state === "running") {
-      seconds = Math.max(0, Math.ceil((Number(timer.dataset.deadlineMs) - (Date.now() + timerOffset)) / 1000));
-    } else if (timer.dataset.state === "paused") {
-      seconds = Number(timer.dataset.secondsLeft || 0);
-    } else {
-      live.dataset.timeUp = "no";
-      return;
-    }
-    var clock = timer.querySelector(".timer-clock");
-    if (clock) clock.textContent = Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
+    if (!live) return;
     var up = seconds === 0;
     live.dataset.timeUp = up && timer.dataset.readOnly === "yes" ? "read-only" : (up ? "yes" : "no");
-    var status = timer.querySelector(".timer-up");
-    if (status) status.textContent = up ? timer.dataset.textUp : "";
-    var key = timer.dataset.deadlineMs || "paused";
-    if (seconds === 60 && !announced[key + "60"]) { announced[key + "60"] = true; announce(timer.dataset.textMinute); }
-    if (up && timer.dataset.state === "running" && !announced[key + "0"]) { announced[key + "0"] = true; announce(timer.dataset.textUp); }
   }
   setInterval(tickTimer, 1000);
 
@@ -774,11 +794,12 @@
         idle.textContent = idle.dataset.textMinutes.replace("{minutes}", Math.max(0, minutes));
         summary.classList.toggle("idle", minutes >= IDLE_MINUTES);
       }
-      var left = summary.querySelector(".time-left");
-      if (left && summary.dataset.deadlineMs) {
-        var seconds = Math.max(0, Math.ceil((Number(summary.dataset.deadlineMs) - now) / 1000));
-        left.textContent = Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
-      }
+      // The room's breakout end and its own timer, each from its own deadline.
+      all("[data-deadline-ms] .clock", summary).forEach(function (clock) {
+        var deadline = Number(clock.parentNode.dataset.deadlineMs);
+        var seconds = Math.max(0, Math.ceil((deadline - now) / 1000));
+        clock.textContent = Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
+      });
     });
   }
 

@@ -278,7 +278,15 @@ class Member:
                 if old is not None:
                     self._remove(old)
             elif style == "innerHTML":
-                continue  # only #room-error and #announcer, which the page keeps itself
+                target = self.find(element.get("id"))
+                if target is None:
+                    continue
+                for child in list(target):
+                    self._remove(child)
+                target.text = element.text
+                for child in list(element):
+                    target.append(child)
+                    self._index(child)
             else:
                 old = self.find(element.get("id"))
                 if old is None:

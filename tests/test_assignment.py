@@ -16,7 +16,9 @@ from server.domain.assignment import (
     occupancy,
     place_late_joiner,
     rank_profile,
+    room_of,
 )
+from server.domain.assignment_plan import FromPlan, parse_plan
 from server.domain.errors import DomainError
 from server.domain.permissions import Role
 
@@ -309,3 +311,51 @@ def test_late_joiners_one_by_one_never_overfill_a_room(seed):
             placed = place_late_joiner(rooms, placed, persons[:n], person, method)
             assert_within_capacity(rooms, placed)
         assert set(placed) == {p.key for p in persons}
+
+
+# --- Moderators go to the room they moderate ---
+
+MIA, NICO = Person("mia", "Mia"), Person("nico", "Nico")
+MODERATING = {"mia": "netzwerke", "nico": "narrative"}
+
+
+@pytest.mark.parametrize(
+    "method",
+    [
+        RandomBalanced(random.Random(3)),
+        # Both moderators wish for another room than theirs: wishes do not move them.
+        ByPreference({"mia": ["narrative"], "nico": ["netzwerke"]}, random.Random(3)),
+        FromPlan(parse_plan("Mia;strategie\nNico;strategie\n", ROOMS), random.Random(3)),
+    ],
+)
+def test_moderators_are_never_placed_nor_counted_against_a_rooms_places(method):
+    # Five places for five participants: the two moderators on top still fit.
+    placed = assign(Role.ORGANISER, ROOMS, [*people(5), MIA, NICO], method, MODERATING)
+    assert set(placed) == {"0", "1", "2", "3", "4"}
+    assert_within_capacity(ROOMS, placed)
+    assert room_of("mia", placed, MODERATING) == "netzwerke"
+    assert room_of("nico", placed, MODERATING) == "narrative"
+    assert room_of("0", placed, MODERATING) == placed["0"]
+    assert room_of("someone", placed, MODERATING) is None
+
+
+def test_a_moderator_arriving_late_is_not_placed_and_takes_no_place():
+    placed = {"0": "narrative", "1": "narrative", "2": "strategie", "3": "strategie"}
+    method = RandomBalanced(random.Random(1))
+    late = place_late_joiner(ROOMS, placed, people(4), MIA, method, MODERATING)
+    assert late == placed
+    assert place_late_joiner(ROOMS, late, people(4), Person("9", "Nina"), method, MODERATING) == {
+        **placed,
+        "9": "netzwerke",
+    }
+
+
+def test_the_organiser_may_move_a_moderator_elsewhere_and_back_to_their_room():
+    moved = move(Role.ORGANISER, ROOMS, {}, "mia", "strategie", MODERATING)
+    assert moved == {"mia": "strategie"}  # a participant there, on one of its places
+    assert room_of("mia", moved, MODERATING) == "strategie"
+    back = move(Role.ORGANISER, ROOMS, moved, "mia", "netzwerke", MODERATING)
+    assert back == {} and room_of("mia", back, MODERATING) == "netzwerke"
+    with pytest.raises(DomainError) as refused:
+        move(Role.ORGANISER, ROOMS, back, "mia", "netzwerke", MODERATING)
+    assert refused.value.code == "already_in_room"

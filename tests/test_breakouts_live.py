@@ -6,10 +6,14 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
+
+from server.store.database import Database
+from server.store.tables import BreakoutRoomState
 
 from .bot import Member
 from .conftest import MYK
-from .moderated import moderator
+from .moderated import moderator, room_with_moderator
 from .plenary_helpers import agenda, conference_id, organiser, text_of
 
 NARRATIVE, STRATEGY = "narrative-der-smart-city", "strategieentwicklung"
@@ -18,6 +22,16 @@ NARRATIVE, STRATEGY = "narrative-der-smart-city", "strategieentwicklung"
 @pytest.fixture
 def settings(settings):
     return replace(settings, breakout_tick_seconds=0.05)
+
+
+def breakout_ends(live, when: datetime, room_id: int | None = None) -> None:
+    """Move the running breakout's end for one room (or all), as time passing would."""
+    database = Database(live.settings.database_url)
+    rows = update(BreakoutRoomState).where(BreakoutRoomState.closed_at.is_(None))
+    if room_id is not None:
+        rows = rows.where(BreakoutRoomState.room_id == room_id)
+    database.run_write(lambda s: s.execute(rows.values(deadline=when)))
+    database.close()
 
 
 def my_room(member: Member) -> str | None:
@@ -49,13 +63,15 @@ async def test_a_breakout_by_preference_from_opening_to_the_way_back(live):
     assert await olga.act("open_breakout", mode="preference", minutes="30") is None
     await anna.until(lambda m: my_room(m) == f"/c/{MYK}/rooms/{STRATEGY}")
     await ben.until(lambda m: my_room(m) == f"/c/{MYK}/rooms/{NARRATIVE}")
-    assert anna.find("timer").get("data-state") == "running"
+    assert anna.find("breakout-clock").get("data-state") == "running"
 
-    # Each goes to their room; the other room is not theirs while breakouts run.
+    # Each goes to their room; the other room is not theirs while breakouts run. The room
+    # counts down to the breakout's end; its own timer is its moderator's, and off.
     assert await _refused_entry(live, anna, rooms[NARRATIVE]) == 4409
     await anna.enter(rooms[STRATEGY])
     await ben.enter(rooms[NARRATIVE])
-    assert anna.find("timer").get("data-state") == "running"
+    assert anna.find("breakout-clock").get("data-state") == "running"
+    assert anna.find("timer").get("data-state") == "off"
     await olga.until(lambda m: m.find(f"summary-{rooms[STRATEGY]}").get("data-room") is not None)
     await olga.until(
         lambda m: (
@@ -72,10 +88,9 @@ async def test_a_breakout_by_preference_from_opening_to_the_way_back(live):
         )
     )
 
-    # Time is up in every room (as if 30 minutes had passed): rooms close, all go back.
-    past = datetime.now(UTC) - timedelta(seconds=1)
-    for room_id in rooms.values():
-        live.set_room(room_id, timer_deadline=past)
+    # The breakout's end passes in every room (as if 30 minutes had passed): rooms close,
+    # all go back.
+    breakout_ends(live, datetime.now(UTC) - timedelta(seconds=1))
     for member in (anna, ben):
         await member.until(lambda m: m.state().get("data-phase") == "closed")
         await member.until(lambda m: m.find("breakout-return").get("data-ended"))
@@ -196,10 +211,11 @@ async def test_manual_mode_the_organiser_moves_people_and_extends_one_room(live)
     await olga.until(lambda m: "nicht verbunden" in text_of(m, f"person-{me}"))
     await anna.enter(rooms[STRATEGY])
     await olga.until(lambda m: "nicht verbunden" not in text_of(m, f"person-{me}"))
-    before = anna.find("timer").get("data-deadline-ms")
+    before = anna.find("breakout-clock").get("data-deadline-ms")
     assert await olga.act("extend_breakout", room=str(rooms[STRATEGY]), minutes="5") is None
-    await anna.until(lambda m: m.find("timer").get("data-deadline-ms") != before)
-    assert int(anna.find("timer").get("data-deadline-ms")) - int(before) == 5 * 60 * 1000
+    await anna.until(lambda m: m.find("breakout-clock").get("data-deadline-ms") != before)
+    assert int(anna.find("breakout-clock").get("data-deadline-ms")) - int(before) == 5 * 60 * 1000
+    assert anna.find("timer").get("data-state") == "off"  # the room's own timer is not touched
 
     assert await olga.act("close_breakout") is None
     await anna.until(lambda m: m.find("breakout-return").get("data-ended"))
@@ -247,3 +263,29 @@ async def test_a_plan_puts_people_in_its_rooms_and_a_broken_plan_opens_nothing(l
     await anna.until(lambda m: my_room(m) == f"/c/{MYK}/rooms/{STRATEGY}")
     await ben.until(lambda m: my_room(m) == f"/c/{MYK}/rooms/{NARRATIVE}")
     assert "Nach Plan" in text_of(ben, "breakout")
+
+
+async def test_report_back_counts_a_clusters_dots_once_beside_loose_cards(live):
+    cid = conference_id(live)
+    olga = await organiser(live)
+    await olga.attend(cid, "dashboard")
+    room, column, mia, anna = await room_with_moderator(live)
+    texts = ("Offene Daten", "Ein Datenportal", "Geschichten erzählen")
+    for text in texts:
+        assert await anna.act("post_card", column=str(column), text=text) is None
+    await mia.until(lambda m: len(m.card_ids()) == 3)
+    ids = dict(zip(texts, sorted(mia.card_ids()), strict=True))
+    cards = f"{ids['Offene Daten']},{ids['Ein Datenportal']}"
+    assert await mia.act("group_cards", cards=cards, name="Daten") is None
+    assert await mia.act("set_phase", phase="vote") is None
+    # The cluster gets 3 dots (2 + 1), the loose card 2.
+    for text in ("Offene Daten", "Offene Daten", "Ein Datenportal", "Geschichten erzählen"):
+        assert await anna.act("vote", card=str(ids[text])) is None
+    assert await mia.act("vote", card=str(ids["Geschichten erzählen"])) is None
+
+    assert await olga.act("arrange_report", **{f"position-{room}": "1"}) is None
+    await anna.attend(cid)
+    await anna.until(lambda m: "Narrative der Smart City" in text_of(m, "report"))
+    (ranked,) = anna.find("report").find_class("report-top")
+    top = [" ".join(item.text_content().split()) for item in ranked]
+    assert top == ["Daten · 3 Punkte", "Geschichten erzählen · 2 Punkte"]

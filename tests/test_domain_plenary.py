@@ -216,6 +216,16 @@ def test_breakouts_open_only_during_a_breakout_item_and_once():
     )
 
 
+def test_the_organiser_moves_a_rooms_breakout_end_from_itself_or_from_now():
+    end = NOW + timedelta(minutes=10)
+    assert breakouts.extend_end(Role.ORGANISER, end, "5", NOW) == end + timedelta(minutes=5)
+    passed = NOW - timedelta(minutes=3)
+    assert breakouts.extend_end(Role.ORGANISER, passed, 5, NOW) == NOW + timedelta(minutes=5)
+    _refused("timer_minutes", breakouts.extend_end, Role.ORGANISER, end, "0", NOW)
+    _refused("timer_minutes", breakouts.extend_end, Role.ORGANISER, end, "viel", NOW)
+    _refused("not_allowed", breakouts.extend_end, Role.MODERATOR, end, 5, NOW)
+
+
 def test_participants_enter_their_own_room_while_breakouts_run():
     room_a = ROOMS[0]
     assert (

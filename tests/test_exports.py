@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 import zipfile
 
 import docx
@@ -20,8 +21,9 @@ from server.store.database import Database
 from server.store.tables import Question, QuestionVote
 from server.views.environment import Views
 
-from .results_seed import MYK, NARRATIVE, NOT_CONSENTED, SECRETS, STRATEGY
+from .results_seed import AT, MYK, NARRATIVE, NOT_CONSENTED, SECRETS, STRATEGY
 
+NETWORKS = "erfolgreiche-akteursnetzwerke"
 # What a default export shows: visible cards, and the duplicate merged into one of them.
 SHOWN = {"listening", "formula", "benches", "app", "stories", "merged", "strategy"}
 
@@ -430,3 +432,62 @@ def test_streamed_formats_arrive_room_by_room(seeded):
     pieces = list(made.chunks)
     assert len(pieces) == 1 + 3  # the header, then each of the three rooms
     assert pieces[0].decode("utf-8").startswith("\ufeffRaum;Leitfrage")
+
+
+def _moderated_by(database: Database, ids, taken: dict[str, str], revoked: dict[str, str]):
+    """Invites for rooms (room slug -> person key), taken up; `revoked` ones revoked since."""
+    from server.store.tables import ModeratorGrant, ModeratorInvite
+
+    def write(session):
+        for grants, ended in ((taken, None), (revoked, AT)):
+            for slug, key in grants.items():
+                room = ids.rooms[slug]
+                invite = ModeratorInvite(
+                    room_id=room, name=key, secret_hash=key, created_at=AT, revoked_at=ended
+                )
+                session.add(invite)
+                session.flush()
+                session.add(
+                    ModeratorGrant(
+                        room_id=room, participant_id=ids.people[key], invite_id=invite.id
+                    )
+                )
+
+    database.run_write(write)
+
+
+def test_every_export_names_who_moderated_by_consent_and_the_plan_only_where_nobody_did(seeded):
+    database, ids = seeded
+    # Mia (named) moderated Narrative instead of the planned Anna Beispiel; Dora (no
+    # consent) Strategieentwicklung; Cem's link was revoked. Nobody took up the third.
+    _moderated_by(database, ids, {NARRATIVE: "mia", STRATEGY: "dora"}, {NETWORKS: "cem"})
+    document = json.loads(export(database, Format.JSON))
+    dora = next(p["label"] for p in document["participants"] if p["id"] == ids.people["dora"])
+    assert dora.startswith("Teilnehmende ")
+    rooms = {room["slug"]: room for room in document["rooms"]}
+    assert rooms[NARRATIVE]["moderators"] == ["Mia Moderatorin"]
+    assert rooms[NARRATIVE]["moderated_by"] == [ids.people["mia"]]
+    assert rooms[STRATEGY]["moderators"] == [dora]
+    assert rooms[NETWORKS]["moderators"] == ["Paul Exempel"]
+    assert rooms[NETWORKS]["moderated_by"] == []
+
+    lines = {
+        NARRATIVE: "Moderation: Mia Moderatorin",
+        STRATEGY: f"Moderation: {dora}",
+        NETWORKS: "Moderation: Paul Exempel",
+    }
+    html = lxml_html.fromstring(export(database, Format.HTML))
+    for slug, line in lines.items():
+        meta = html.get_element_by_id(f"room-{slug}").findtext(".//p[@class='meta']")
+        assert meta.startswith(f"{line} · "), meta
+    markdown = _text(export(database, Format.MARKDOWN))
+    document = docx.Document(io.BytesIO(export(database, Format.DOCX)))
+    word = "\n".join(p.text for p in document.paragraphs)
+    pdf = pypdfium2.PdfDocument(export(database, Format.PDF))
+    try:
+        printed = "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    finally:
+        pdf.close()
+    for text in (markdown, word, printed):
+        named = [" ".join(m.split()) for m in re.findall(r"Moderation: ([^·\n]+)", text)]
+        assert sorted(named) == sorted(line.removeprefix("Moderation: ") for line in lines.values())

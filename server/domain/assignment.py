@@ -3,6 +3,12 @@
 An assignment maps a person's key to a room's slug. Every function returns a new
 mapping and never places more people in a room than its capacity.
 
+Moderators: whoever moderates a room (`Moderating`: person key -> the room's slug, given
+as data) goes to that room in every mode, outside its capacity, and is never placed or
+moved by a method: `assign` and `place_late_joiner` leave them out, `room_of` says where
+someone goes. Only the organiser's `move` may put a moderator elsewhere on purpose (then
+they take a place there like anyone), or back into their own room.
+
 Modes
 - Self-selection: `choose_room` checks one person's own choice against capacity.
 - Manual: `move` puts one person into a room the organiser picks.
@@ -45,12 +51,17 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Protocol
+from types import MappingProxyType
+from typing import Protocol, TypeVar
 
 from .errors import DomainError
 from .permissions import Action, Role, require
 
 Assignment = dict[str, str]  # person key -> room slug
+Moderating = Mapping[str, str]  # person key -> the slug of the room they moderate
+NO_MODERATORS: Moderating = MappingProxyType({})
+K = TypeVar("K")  # a person (key or id)
+R = TypeVar("R")  # a room (slug or id)
 
 
 @dataclass(frozen=True)
@@ -143,10 +154,22 @@ def move(
     assignment: Mapping[str, str],
     person_key: str,
     room_slug: str,
+    moderating: Moderating = NO_MODERATORS,
 ) -> Assignment:
-    """Manual: the organiser puts someone (placed or not yet) into a room with space."""
+    """Manual: the organiser puts someone (placed or not yet) into a room with space. A
+    moderator moved into the room they moderate is back outside its capacity."""
     require(role, Action.ASSIGN_ROOMS)
+    if moderating.get(person_key) == room_slug:
+        if room_of(person_key, assignment, moderating) == room_slug:
+            raise DomainError("already_in_room", room=room_slug)
+        return {key: slug for key, slug in assignment.items() if key != person_key}
     return _put(rooms, assignment, person_key, room_slug)
+
+
+def room_of(person: K, assignment: Mapping[K, R], moderating: Mapping[K, R]) -> R | None:
+    """Where someone goes: where they were placed, else the room they moderate (by slug
+    here; the store asks the same by ids)."""
+    return assignment.get(person, moderating.get(person))
 
 
 def _put(
@@ -167,11 +190,16 @@ def _put(
 
 
 def assign(
-    role: Role, rooms: Sequence[BreakoutRoom], people: Sequence[Person], method: Method
+    role: Role,
+    rooms: Sequence[BreakoutRoom],
+    people: Sequence[Person],
+    method: Method,
+    moderating: Moderating = NO_MODERATORS,
 ) -> Assignment:
-    """Place everyone afresh by the method the organiser chose."""
+    """Place everyone afresh by the method the organiser chose; moderators are not placed
+    (they go to the room they moderate, see `room_of`)."""
     require(role, Action.ASSIGN_ROOMS)
-    return method.place(rooms, {}, people)
+    return method.place(rooms, {}, [p for p in people if p.key not in moderating])
 
 
 def place_late_joiner(
@@ -180,13 +208,14 @@ def place_late_joiner(
     people: Sequence[Person],
     newcomer: Person,
     method: Method,
+    moderating: Moderating = NO_MODERATORS,
 ) -> Assignment:
     """One more person, by the same method; nobody already placed is moved.
 
     `people` are those placed so far (plans match names against them). Someone who is
-    already placed (a reconnect) stays where they are.
+    already placed (a reconnect) stays where they are; a moderator is not placed.
     """
-    if newcomer.key in assignment:
+    if newcomer.key in assignment or newcomer.key in moderating:
         return dict(assignment)
     placed = method.place(rooms, assignment, [*people, newcomer])
     return {**assignment, newcomer.key: placed[newcomer.key]}

@@ -1,6 +1,11 @@
 """The breakout phase: opening it by an assignment mode, its time, who may enter which
 room while it runs, and closing it.
 
+A phase has two kinds of clock, and neither changes the other: the breakout's end is the
+organiser's, kept per room so one room can get more time, and only it (or the organiser
+closing the phase) ends a room's breakout; a room's own timer (`timer.py`) is its
+moderator's facilitation countdown.
+
 The assignment rules themselves are in `assignment.py` and `assignment_plan.py`; this
 module decides which one a phase uses and what entering a room means meanwhile.
 """
@@ -8,6 +13,7 @@ module decides which one a phase uses and what entering a room means meanwhile.
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from .assignment import BreakoutRoom, ByPreference, Method, RandomBalanced, choose_room
@@ -51,17 +57,28 @@ def open_phase(
         chosen = Mode(mode)
     except ValueError:
         raise DomainError("breakout_mode") from None
-    try:
-        count = int(minutes)
-    except (TypeError, ValueError):
-        count = 0
-    if not 1 <= count <= MAX_MINUTES:
-        raise DomainError("timer_minutes", max=MAX_MINUTES)
+    count = _minutes(minutes)
     if chosen is Mode.PLAN:
         if not (plan or "").strip():
             raise DomainError("plan_empty")
         parse_plan(plan, rooms)  # refuse a broken plan before anything changes
     return Opening(chosen, count, plan if chosen is Mode.PLAN else None)
+
+
+def _minutes(value: object) -> int:
+    try:
+        count = int(value)
+    except (TypeError, ValueError):
+        count = 0
+    if not 1 <= count <= MAX_MINUTES:
+        raise DomainError("timer_minutes", max=MAX_MINUTES)
+    return count
+
+
+def extend_end(role: Role, end: datetime, minutes: object, now: datetime) -> datetime:
+    """More time for a room's breakout: counted from its end, or from now if that passed."""
+    require(role, Action.RUN_BREAKOUT)
+    return max(end, now) + timedelta(minutes=_minutes(minutes))
 
 
 def method(

@@ -8,7 +8,14 @@ from datetime import datetime
 from ..domain.board import CardStatus
 from ..domain.questions import Status as QuestionStatus
 from ..store.plenary_records import QuestionRecord
-from ..store.records import ColumnRecord, RoomDump, StoredCard, StoredCluster, TakeawayRecord
+from ..store.records import (
+    ColumnRecord,
+    Moderation,
+    RoomDump,
+    StoredCard,
+    StoredCluster,
+    TakeawayRecord,
+)
 from .policy import Policy
 
 
@@ -66,6 +73,7 @@ class RoomView:
     dump: RoomDump
     columns: list[ColumnView]
     takeaways: list[TakeawayRecord]
+    moderators: list[str]  # who moderated, as the policy names people; else as planned
 
     @property
     def room(self):
@@ -109,7 +117,13 @@ def room_view(dump: RoomDump, policy: Policy) -> RoomView:
         ]
         loose = _by_votes([c for c in grouped[None] if c.column.id == column.id])
         views.append(ColumnView(column, in_column, loose))
-    return RoomView(dump, views, dump.takeaways)
+    return RoomView(dump, views, dump.takeaways, moderators(dump.moderation, policy))
+
+
+def moderators(moderation: Moderation, policy: Policy) -> list[str]:
+    """Those who accepted an invite, named like everyone (name only with consent, else
+    their pseudonym); the names the conference file plans only where nobody accepted."""
+    return [policy.name(pid) for pid in moderation.participants] or moderation.planned
 
 
 def _root(card: StoredCard, stored: dict[int, StoredCard]) -> StoredCard:

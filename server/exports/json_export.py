@@ -99,7 +99,8 @@ def _room(source: Source, view: RoomView, first: bool) -> Iterator[str]:
         "description": room.description,
         "capacity": room.capacity,
         "phase": dump.phase,
-        "moderators": dump.moderators,
+        "moderators": view.moderators,
+        "moderated_by": dump.moderation.participants,
         "columns": [
             {"key": c.column.key, "title": c.column.title, "description": c.column.description}
             for c in view.columns

@@ -31,8 +31,8 @@ def write(source: Source) -> Iterator[str]:
 def _room(source: Source, view: RoomView) -> Iterator[str]:
     labels = source.labels
     yield f"## {escape(view.room.title)}\n\n"
-    if view.dump.moderators:
-        names = ", ".join(view.dump.moderators)
+    if view.moderators:
+        names = ", ".join(view.moderators)
         yield f"{labels('export.report.moderation', names=escape(names))}\n\n"
     yield f"### {labels('export.report.results')}\n\n"
     if view.takeaways:

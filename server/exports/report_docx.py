@@ -114,8 +114,8 @@ def _room(document, source: Source, view: RoomView) -> None:
     if view.room.description:
         document.add_paragraph(view.room.description)
     meta = labels.plural("export.report.ideas", view.card_count())
-    if view.dump.moderators:
-        names = ", ".join(view.dump.moderators)
+    if view.moderators:
+        names = ", ".join(view.moderators)
         meta = f"{labels('export.report.moderation', names=names)} · {meta}"
     _muted(document.add_paragraph(), meta)
     document.add_heading(labels("export.report.results"), level=3)

@@ -189,10 +189,8 @@ def _room(source: Source, view: RoomView) -> list:
     if view.room.description:
         story.append(_p(view.room.description, "body"))
     meta = labels.plural("export.report.ideas", view.card_count())
-    if view.dump.moderators:
-        meta = (
-            f"{labels('export.report.moderation', names=', '.join(view.dump.moderators))} · {meta}"
-        )
+    if view.moderators:
+        meta = f"{labels('export.report.moderation', names=', '.join(view.moderators))} · {meta}"
     story.append(_p(meta, "meta"))
     story.append(_p(labels("export.report.results"), "h3"))
     if not view.takeaways:

@@ -1,9 +1,12 @@
 """The breakout phase, run by the organiser: open it by a mode (people are placed in one
-transaction, every room's timer starts and everyone is sent to their room), extend it,
-conduct every room's phase, move people, and close it (rooms read-only, everyone back).
+transaction, every room gets the phase's end and everyone is sent to their room), extend
+it for one room or all, conduct every room's phase, move people, and close it (rooms
+read-only, everyone back).
 
-Room changes use the same store calls and room events as a moderator's commands, so each
-room's members see them live through the room's own stream.
+The breakout's end is the organiser's clock, kept per room; each room's own timer is its
+moderator's and is left alone here (only a closing room stops it). Room changes use the
+same store calls and room events as a moderator's commands, so each room's members see
+them live through the room's own stream.
 """
 
 import asyncio
@@ -21,11 +24,12 @@ from ..domain.errors import DomainError
 from ..domain.permissions import Role
 from ..store import breakouts as store
 from ..store import plenary as plenary_store
+from ..store import presence
 from ..store import rooms as room_store
 from ..store.conferences import load_lobby
 from ..store.plenary_view import payload, people_of
 from ..store.records import ConferenceRecord, ParticipantRecord, RoomRecord
-from ..store.room_live import BREAKOUT_ENDED
+from ..store.room_live import BREAKOUT_END_SET, BREAKOUT_ENDED
 from ..store.room_updates import PHASE_CHANGED, TIMER_CHANGED, effects
 from ..store.tables import Breakout
 from .backends import Backends
@@ -50,6 +54,13 @@ def _people(session: Session, conference_id: int) -> list[Person]:
     return [Person(str(pid), name) for pid, name, _ in store.people_here(session, conference_id)]
 
 
+def _moderating(session: Session, conference_id: int) -> dict[str, str]:
+    """Who moderates which room, as the assignment rules take it (key -> slug)."""
+    slugs = {room.id: room.slug for room in store.rooms_of(session, conference_id)}
+    moderated = presence.moderated_rooms(session, conference_id)
+    return {str(pid): slugs[room_id] for pid, room_id in moderated.items() if room_id in slugs}
+
+
 def _method(session: Session, row: Breakout, rooms: list[BreakoutRoom]):
     rankings = {str(k): v for k, v in store.rankings(session, row.conference_id).items()}
     return breakouts.method(Mode(row.mode), row.seed, row.plan, rankings, rooms)
@@ -70,11 +81,6 @@ def _set_room_phase(c: Context, room_id: int, phase: str) -> bool:
     room_store.set_phase(c.session, room_id, changed.phase)
     c.tell_room(room_id, PHASE_CHANGED, effects(state=True, phase=changed.phase.value))
     return True
-
-
-def _set_room_timer(c: Context, room_id: int, changed: timer.Timer, action: str) -> None:
-    room_store.set_timer(c.session, room_id, changed)
-    c.tell_room(room_id, TIMER_CHANGED, effects(state=True, action=action))
 
 
 async def open_breakout(
@@ -108,12 +114,14 @@ async def open_breakout(
         method = _method(c.session, row, rooms)
         placed = {}
         if method is not None:
-            slugs = assignment.assign(c.role, rooms, _people(c.session, conference.id), method)
+            people = _people(c.session, conference.id)
+            moderating = _moderating(c.session, conference.id)
+            slugs = assignment.assign(c.role, rooms, people, method, moderating)
             placed = {int(key): by_slug[slug].id for key, slug in slugs.items()}
             store.assign(c.session, breakout_id, placed)
         for room in by_slug.values():
             _set_room_phase(c, room.id, phases.Phase.COLLECT.value)
-            _set_room_timer(c, room.id, timer.start(c.role, opening.minutes, c.now), "start")
+            c.tell_room(room.id, BREAKOUT_END_SET, {"breakout": breakout_id})
         people = [pid for pid, _, _ in store.people_here(c.session, conference.id)]
         sections = ["breakout", "people", "agenda"]
         return Change(BREAKOUT_OPENED, payload(sections, people, mode=opening.mode.value))
@@ -122,6 +130,7 @@ async def open_breakout(
 
 
 def _close_rooms(c: Context, breakout_id: int, room_ids: list[int]) -> None:
+    """Rooms whose breakout ended: read-only, their own timer stopped, everyone back."""
     for room_id in room_ids:
         if not store.close_room(c.session, breakout_id, room_id):
             continue
@@ -129,6 +138,7 @@ def _close_rooms(c: Context, breakout_id: int, room_ids: list[int]) -> None:
         current = room_store.room_state(c.session, room_id).timer
         if current.running or current.paused:
             room_store.set_timer(c.session, room_id, timer.Timer())
+            c.tell_room(room_id, TIMER_CHANGED, effects(state=True, action="stop"))
         c.tell_room(room_id, BREAKOUT_ENDED, {"breakout": breakout_id})
 
 
@@ -185,20 +195,20 @@ async def extend(
     minutes: object,
     cid,
 ) -> Applied:
-    """More time for one room (its id) or for every open room (room empty)."""
+    """More time for one room (its id) or for every open room (room empty). The phase's
+    end, which the plenary shows, is when its last room ends."""
 
     def decide(c: Context) -> Change:
         row = store.running(c.session, conference.id)
         breakouts.require_open(c.role, row is not None)
-        open_ids = store.open_room_ids(c.session, row.id)
-        targets = open_ids if room in (None, "", "all") else [_room_id(room, open_ids)]
+        ends = store.room_ends(c.session, row.id)
+        targets = list(ends) if room in (None, "", "all") else [_room_id(room, list(ends))]
         for room_id in targets:
-            current = room_store.room_state(c.session, room_id).timer
-            _set_room_timer(c, room_id, timer.extend(c.role, current, minutes, c.now), "extend")
-        if room in (None, "", "all") and row.deadline is not None:
-            deadline = row.deadline if row.deadline.tzinfo else row.deadline.replace(tzinfo=UTC)
-            row.deadline = max(deadline, c.now) + timedelta(minutes=int(minutes))
-            c.session.add(row)
+            ends[room_id] = breakouts.extend_end(c.role, ends[room_id], minutes, c.now)
+            store.move_room_end(c.session, row.id, room_id, ends[room_id])
+            c.tell_room(room_id, BREAKOUT_END_SET, {"breakout": row.id})
+        row.deadline = max(ends.values())
+        c.session.add(row)
         return Change(BREAKOUT_CHANGED, payload(["breakout"], extended=targets))
 
     return await apply(backends, actor, conference.id, cid, decide)
@@ -259,17 +269,15 @@ async def move_person(
         if person not in known:
             raise DomainError("unknown_person")
         current = {str(k): by_id[v].slug for k, v in store.assignment(c.session, row.id).items()}
-        moved = assignment.move(c.role, rooms, current, str(person), target.slug)
-        store.assign(c.session, row.id, {person: by_slug[moved[str(person)]].id})
+        moderating = _moderating(c.session, conference.id)
+        moved = assignment.move(c.role, rooms, current, str(person), target.slug, moderating)
+        if str(person) in moved:
+            store.assign(c.session, row.id, {person: by_slug[moved[str(person)]].id})
+        else:  # a moderator back in their own room, outside its places
+            store.unassign(c.session, row.id, person)
         return Change(PERSON_PLACED, payload(["breakout", "people"], [person], room=target.id))
 
     return await apply(backends, actor, conference.id, cid, decide)
-
-
-def _known_people(session: Session, conference_id: int, breakout_id: int):
-    from ..store.plenary_view import _breakout, _people
-
-    return _people(session, conference_id, _breakout(session, conference_id))
 
 
 def _place_late(c: Context, row: Breakout, participant_id: int, name: str) -> int | None:
@@ -284,10 +292,12 @@ def _place_late(c: Context, row: Breakout, participant_id: int, name: str) -> in
     current = {str(k): by_id[v].slug for k, v in placed_ids.items()}
     names = store.names(c.session, placed_ids)
     people = [Person(str(pid), names[pid][0]) for pid in placed_ids]
-    result = assignment.place_late_joiner(
-        rooms, current, people, Person(str(participant_id), name), method
-    )
-    room_id = by_slug[result[str(participant_id)]].id
+    newcomer = Person(str(participant_id), name)
+    moderating = _moderating(c.session, c.conference_id)
+    result = assignment.place_late_joiner(rooms, current, people, newcomer, method, moderating)
+    if newcomer.key not in result:
+        return None  # a moderator: they go to the room they moderate
+    room_id = by_slug[result[newcomer.key]].id
     store.assign(c.session, row.id, {participant_id: room_id})
     return room_id
 
@@ -306,7 +316,9 @@ async def arrive(backends: Backends, participant: ParticipantRecord, conference_
                 placed = _place_late(c, row, participant.id, participant.display_name)
             except DomainError as refused:  # no place left: they wait in the plenary
                 log.info("late joiner %s not placed: %s", participant.id, refused.code)
-        sections = ["people", "breakout"] if placed is not None else ["people"]
+        # A newcomer takes a place; a moderator (perhaps just invited) shows in their room.
+        shown = placed is not None or (row is not None and c.role is Role.MODERATOR)
+        sections = ["people", "breakout"] if shown else ["people"]
         return Change(PEOPLE_CHANGED, payload(sections, [participant.id]))
 
     await apply(backends, participant, conference_id, None, decide)
@@ -340,7 +352,7 @@ def check_entry(session: Session, participant: ParticipantRecord, room: RoomReco
     by_id = {r.id: r for r in store.rooms_of(session, room.conference_id)}
     placed = store.assignment(session, row.id)
     current = {str(k): by_id[v].slug for k, v in placed.items() if v in by_id}
-    mine = placed.get(participant.id)
+    mine = store.destinations(session, room.conference_id, row.id).get(participant.id)
     entry = breakouts.enter(
         role,
         Mode(row.mode),
@@ -367,7 +379,8 @@ async def assigned_room_of(
 ) -> RoomRecord | None:
     def read(session: Session) -> RoomRecord | None:
         row = store.running(session, conference_id)
-        room_id = store.assigned_room(session, row.id, participant.id) if row else None
+        going = store.destinations(session, conference_id, row.id) if row else {}
+        room_id = going.get(participant.id)
         return next((r for r in store.rooms_of(session, conference_id) if r.id == room_id), None)
 
     return await backends.database.read(read)

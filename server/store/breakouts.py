@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
+from ..domain.assignment import room_of
 from . import presence
 from .conferences import _room_record
 from .records import RoomRecord
@@ -46,10 +47,13 @@ def running(session: Session, conference_id: int) -> Breakout | None:
 
 
 def start(session: Session, breakout: Breakout, room_ids: Iterable[int]) -> int:
+    """Every room of the phase ends with the phase until the organiser extends it."""
     session.add(breakout)
     session.flush()
     for room_id in room_ids:
-        session.add(BreakoutRoomState(breakout_id=breakout.id, room_id=room_id))
+        session.add(
+            BreakoutRoomState(breakout_id=breakout.id, room_id=room_id, deadline=breakout.deadline)
+        )
     return breakout.id
 
 
@@ -78,6 +82,22 @@ def assign(session: Session, breakout_id: int, placed: dict[int, int]) -> None:
         row.room_id, row.at = room_id, now
         session.add(row)
     session.flush()
+
+
+def unassign(session: Session, breakout_id: int, participant_id: int) -> None:
+    """Forget a placement (a moderator moved back into their own room)."""
+    row = session.get(RoomAssignment, (breakout_id, participant_id))
+    if row is not None:
+        session.delete(row)
+        session.flush()
+
+
+def destinations(session: Session, conference_id: int, breakout_id: int) -> dict[int, int]:
+    """participant id -> the room they go to in the phase: placed people, and moderators
+    (to the room they moderate unless the organiser placed them elsewhere)."""
+    placed = assignment(session, breakout_id)
+    moderated = presence.moderated_rooms(session, conference_id)
+    return {pid: room_of(pid, placed, moderated) for pid in placed.keys() | moderated.keys()}
 
 
 def assigned_counts(session: Session, breakout_id: int) -> dict[int, int]:
@@ -132,25 +152,70 @@ def ended_in(session: Session, room_id: int) -> int | None:
     return row[0] if row is not None and row[1] is not None else None
 
 
-def due_rooms(session: Session, now: datetime) -> list[tuple[int, int, int]]:
-    """(conference, breakout, room) of rooms in a running phase whose time is up."""
+def room_ends(session: Session, breakout_id: int) -> dict[int, datetime]:
+    """Open rooms of the phase -> when their breakout ends."""
     rows = session.exec(
-        select(Breakout.conference_id, Breakout.id, Room.id, Room.timer_deadline)
+        select(BreakoutRoomState.room_id, BreakoutRoomState.deadline).where(
+            BreakoutRoomState.breakout_id == breakout_id,
+            BreakoutRoomState.closed_at.is_(None),
+            BreakoutRoomState.deadline.is_not(None),
+        )
+    )
+    return {room_id: _aware(deadline) for room_id, deadline in rows}
+
+
+def room_end(session: Session, room_id: int) -> datetime | None:
+    """When the breakout ends for this room (None: it is in no running phase, or closed)."""
+    row = session.exec(
+        select(BreakoutRoomState.deadline)
+        .join(Breakout, Breakout.id == BreakoutRoomState.breakout_id)
+        .where(
+            BreakoutRoomState.room_id == room_id,
+            BreakoutRoomState.closed_at.is_(None),
+            Breakout.closed_at.is_(None),
+        )
+        .order_by(BreakoutRoomState.breakout_id.desc())
+        .limit(1)
+    ).first()
+    return _aware(row)
+
+
+def move_room_end(session: Session, breakout_id: int, room_id: int, deadline: datetime) -> None:
+    session.execute(
+        update(BreakoutRoomState)
+        .where(BreakoutRoomState.breakout_id == breakout_id, BreakoutRoomState.room_id == room_id)
+        .values(deadline=deadline)
+    )
+
+
+def due_rooms(session: Session, now: datetime) -> list[tuple[int, int, int]]:
+    """(conference, breakout, room) of open rooms of a running phase whose breakout end
+    passed. A room's own timer (its moderator's) never ends the breakout."""
+    rows = session.exec(
+        select(
+            Breakout.conference_id,
+            Breakout.id,
+            BreakoutRoomState.room_id,
+            BreakoutRoomState.deadline,
+        )
         .join(BreakoutRoomState, BreakoutRoomState.breakout_id == Breakout.id)
-        .join(Room, Room.id == BreakoutRoomState.room_id)
         .where(
             Breakout.closed_at.is_(None),
             BreakoutRoomState.closed_at.is_(None),
-            Room.timer_deadline.is_not(None),
+            BreakoutRoomState.deadline.is_not(None),
         )
     )
-    due = []
-    for conference_id, breakout_id, room_id, deadline in rows:
-        if deadline.tzinfo is None:
-            deadline = deadline.replace(tzinfo=UTC)
-        if deadline <= now:
-            due.append((conference_id, breakout_id, room_id))
-    return due
+    return [
+        (conference_id, breakout_id, room_id)
+        for conference_id, breakout_id, room_id, deadline in rows
+        if _aware(deadline) <= now
+    ]
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)  # SQLite hands back naive datetimes
+    return moment
 
 
 # --- Wishes ---

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from ..domain.board import CardStatus
 from . import takeaways
 from .conferences import _conference_record, _room_record, load_lobby
+from .presence import moderation_of
 from .records import (
     ColumnRecord,
     ConferenceDump,
@@ -36,7 +37,6 @@ from .tables import (
     Event,
     Participant,
     Room,
-    RoomModerator,
     Vote,
 )
 
@@ -89,13 +89,7 @@ def load_room(session: Session, room: RoomRecord) -> RoomDump:
     return RoomDump(
         room=room,
         phase=session.get(Room, room.id).phase,
-        moderators=list(
-            session.scalars(
-                select(RoomModerator.name)
-                .where(RoomModerator.room_id == room.id)
-                .order_by(RoomModerator.id)
-            )
-        ),
+        moderation=moderation_of(session, room.id),
         columns=_columns(session, room.id),
         clusters=_clusters(session, room.id),
         cards=_cards(session, room.id),

@@ -3,10 +3,9 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..domain.timer import Timer
 from .records import (
     AgendaRecord,
-    CardRecord,
-    ClusterRecord,
     ConferenceRecord,
     RoomRecord,
     TakeawayRecord,
@@ -49,8 +48,9 @@ class BreakoutRecord:
     opened_at: datetime
     deadline: datetime | None
     closed_at: datetime | None
-    assigned: dict[int, int]  # room id -> people assigned
+    assigned: dict[int, int]  # room id -> people assigned (moderators are not)
     closed_rooms: frozenset[int] = frozenset()
+    moderators: dict[int, list[str]] = field(default_factory=dict)  # room id -> who moderates
 
     @property
     def open(self) -> bool:
@@ -66,6 +66,7 @@ class PersonRecord:
     organisation: str | None
     room_id: int | None
     present: bool
+    moderating: bool = False  # in the room they moderate (outside its places)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,12 +93,20 @@ class QARecord:
 
 
 @dataclass(frozen=True, slots=True)
+class TopVoted:
+    """A cluster (its cards' dots together) or a card outside any cluster."""
+
+    text: str  # the cluster's name or the card's text
+    votes: int
+    cluster: bool
+
+
+@dataclass(frozen=True, slots=True)
 class ReportRecord:
     order: list[RoomRecord]
     current: RoomRecord | None
     takeaways: list[TakeawayRecord] = field(default_factory=list)
-    top_cards: list[CardRecord] = field(default_factory=list)
-    top_clusters: list[tuple[ClusterRecord, int]] = field(default_factory=list)  # with votes
+    top_voted: list[TopVoted] = field(default_factory=list)  # most dots first
     moderators: list[str] = field(default_factory=list)
 
 
@@ -111,8 +120,8 @@ class RoomSummary:
     cards: int
     votes: int
     phase: str
-    deadline: datetime | None
-    remaining: int | None
+    breakout_end: datetime | None  # when the breakout ends for this room (organiser's)
+    timer: Timer  # the room's own countdown (its moderator's)
     moderator_present: bool
     last_contribution: datetime | None
     assigned: int | None  # people placed here in the running breakout
@@ -150,6 +159,7 @@ class MyPlenary:
     ranking: list[str]
     breakout_mode: str | None = None  # "self": they choose a room themselves
     choices: tuple[RoomRecord, ...] = ()  # rooms to wish for, until breakouts first open
+    moderating: bool = False  # `room` is the one they moderate
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from ..domain.agenda import Item as AgendaFacts
 from ..domain.agenda import minutes_late, next_item
-from . import announcements, breakouts, plenary, questions
+from . import announcements, breakouts, plenary, presence, questions
 from .boards import load_board
 from .conferences import _conference_record, load_lobby
 from .plenary_records import (
@@ -28,16 +28,15 @@ from .plenary_records import (
     QARecord,
     ReportRecord,
     RoomSummary,
+    TopVoted,
 )
-from .presence import count_present, moderator_ids, moderator_present
+from .presence import count_present, moderator_present
 from .rooms import room_state
 from .tables import (
     Card,
     Comment,
     Conference,
-    Participant,
     Room,
-    RoomModerator,
     Vote,
 )
 
@@ -143,19 +142,45 @@ def _breakout(session: Session, conference_id: int) -> BreakoutRecord | None:
         closed_at=_aware(row.closed_at),
         assigned=breakouts.assigned_counts(session, row.id),
         closed_rooms=breakouts.closed_rooms(session, row.id),
+        moderators=_moderators_in_rooms(session, conference_id, row.id),
     )
 
 
+def _moderators_in_rooms(session: Session, conference_id: int, breakout_id: int):
+    """room id -> names of those who moderate it and go there (not moved elsewhere)."""
+    going = breakouts.destinations(session, conference_id, breakout_id)
+    moderated = presence.moderated_rooms(session, conference_id)
+    names = breakouts.names(session, moderated)
+    found: dict[int, list[str]] = {}
+    for pid in sorted(moderated):
+        if going.get(pid) == moderated[pid]:
+            found.setdefault(moderated[pid], []).append(names[pid][0])
+    return found
+
+
 def _people(session: Session, conference_id: int, breakout) -> list[PersonRecord]:
-    placed = breakouts.assignment(session, breakout.id) if breakout and breakout.open else {}
+    """Here now, or placed in the running phase; moderators in the room they moderate."""
+    is_open = breakout is not None and breakout.open
+    going = breakouts.destinations(session, conference_id, breakout.id) if is_open else {}
+    placed = breakouts.assignment(session, breakout.id) if is_open else {}
+    moderated = presence.moderated_rooms(session, conference_id) if is_open else {}
     here = breakouts.people_here(session, conference_id)
     present = {pid for pid, _, _ in here}
-    named = breakouts.names(session, set(placed) - present)
-    people = [PersonRecord(pid, name, org, placed.get(pid), True) for pid, name, org in here]
-    people += [
-        PersonRecord(pid, *named[pid], placed[pid], False) for pid in sorted(set(placed) - present)
+    away = sorted(set(placed) - present)
+    named = breakouts.names(session, away)
+    listed = [(pid, name, org, True) for pid, name, org in here]
+    listed += [(pid, *named[pid], False) for pid in away]
+    return [
+        PersonRecord(
+            pid,
+            name,
+            org,
+            going.get(pid),
+            is_present,
+            moderating=pid in moderated and going.get(pid) == moderated[pid],
+        )
+        for pid, name, org, is_present in listed
     ]
-    return people
 
 
 def _report(session: Session, rooms, state) -> ReportRecord:
@@ -165,41 +190,40 @@ def _report(session: Session, rooms, state) -> ReportRecord:
     if current is None:
         return ReportRecord(order, None)
     board = load_board(session, current.id, 0)
-    cards = [c for column in board.columns for c in column.cards]
-    cards += [c for column in board.columns for cluster in column.clusters for c in cluster.cards]
-    visible = [c for c in cards if c.status == "visible" and c.votes > 0]
-    top_cards = sorted(visible, key=lambda c: (-c.votes, c.id))[:5]
-    clusters = [cl for column in board.columns for cl in column.clusters]
-    with_votes = [(cl, sum(c.votes for c in cl.cards if c.status == "visible")) for cl in clusters]
-    top_clusters = sorted([x for x in with_votes if x[1] > 0], key=lambda x: (-x[1], x[0].id))[:3]
     return ReportRecord(
-        order, current, board.takeaways, top_cards, top_clusters, _moderators(session, current.id)
+        order, current, board.takeaways, _top_voted(board), _moderators(session, current.id)
     )
+
+
+def _top_voted(board, count: int = 5) -> list[TopVoted]:
+    """Clusters with their cards' dots, and cards outside clusters, ranked together: a
+    card in a cluster counts in the cluster only, so no dot shows twice."""
+    ranked = []
+    for column in board.columns:
+        for cluster in column.clusters:
+            votes = sum(c.votes for c in cluster.cards if c.status == "visible")
+            ranked.append((-votes, 0, cluster.id, TopVoted(cluster.name, votes, cluster=True)))
+        for card in column.cards:
+            if card.status == "visible":
+                ranked.append((-card.votes, 1, card.id, TopVoted(card.text, card.votes, False)))
+    ranked.sort(key=lambda entry: entry[:3])
+    return [entry[3] for entry in ranked if entry[3].votes > 0][:count]
 
 
 def _moderators(session: Session, room_id: int) -> list[str]:
-    """Who moderated: those who took up a link for the room, else those the file names."""
-    rows = session.exec(
-        select(Participant.display_name)
-        .where(Participant.id.in_(moderator_ids(room_id)))
-        .order_by(Participant.id)
-    ).all()
-    if rows:
-        return list(rows)
-    named = session.exec(
-        select(RoomModerator.name)
-        .where(RoomModerator.room_id == room_id)
-        .order_by(RoomModerator.id)
-    )
-    return list(named.all())
+    """Who moderated, by their names in the room (the plenary saw them there)."""
+    moderation = presence.moderation_of(session, room_id)
+    names = breakouts.names(session, moderation.participants)
+    return [names[pid][0] for pid in moderation.participants] or moderation.planned
 
 
 def mine(session: Session, conference_id: int, people: Iterable[int]) -> dict[int, MyPlenary]:
     ids = list(people)
     breakout = breakouts.newest(session, conference_id)
     is_open = breakout is not None and breakout.closed_at is None
-    placed = breakouts.assignment(session, breakout.id) if is_open else {}
-    rooms = {room.id: room for room in breakouts.rooms_of(session, conference_id)} if placed else {}
+    going = breakouts.destinations(session, conference_id, breakout.id) if is_open else {}
+    moderated = presence.moderated_rooms(session, conference_id) if going else {}
+    rooms = {room.id: room for room in breakouts.rooms_of(session, conference_id)} if going else {}
     voted = questions.voted_by(session, conference_id, ids)
     slug = session.get(Conference, conference_id).slug
     # Wishes until breakouts first open, from those who may be placed (not organisers).
@@ -212,10 +236,11 @@ def mine(session: Session, conference_id: int, people: Iterable[int]) -> dict[in
             breakout_id=breakout.id if breakout else None,
             breakout_open=is_open,
             breakout_mode=breakout.mode if breakout else None,
-            room=rooms.get(placed.get(pid)),
+            room=rooms.get(going.get(pid)),
             voted=frozenset(voted[pid]),
             ranking=breakouts.ranking_of(session, conference_id, pid),
             choices=() if pid in organisers else choices,
+            moderating=pid in moderated and going.get(pid) == moderated[pid],
         )
         for pid in ids
     }
@@ -233,6 +258,7 @@ def summaries(session: Session, conference_id: int, room_ids: list[int]) -> list
     rooms = [r for r in breakouts.rooms_of(session, conference_id) if r.id in set(room_ids)]
     breakout = breakouts.running(session, conference_id)
     assigned = breakouts.assigned_counts(session, breakout.id) if breakout else {}
+    ends = breakouts.room_ends(session, breakout.id) if breakout else {}
     slug = session.get(Conference, conference_id).slug
     found = []
     for room in rooms:
@@ -245,8 +271,8 @@ def summaries(session: Session, conference_id: int, room_ids: list[int]) -> list
                 cards=_count(session, Card, room.id, Card.status == "visible"),
                 votes=_count(session, Vote, room.id),
                 phase=state.phase.value,
-                deadline=state.timer.deadline,
-                remaining=state.timer.remaining,
+                breakout_end=ends.get(room.id),
+                timer=state.timer,
                 moderator_present=moderator_present(session, room.id),
                 last_contribution=_last_contribution(session, room.id),
                 assigned=assigned.get(room.id, 0) if breakout else None,

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, func, or_
 from sqlmodel import Session, select
 
-from .records import MemberRecord
-from .tables import ModeratorGrant, ModeratorInvite, Participant, Presence
+from .records import MemberRecord, Moderation
+from .tables import ModeratorGrant, ModeratorInvite, Participant, Presence, Room, RoomModerator
 
 
 def connected(session: Session, table: type, **key: int) -> int:
@@ -84,6 +84,40 @@ def moderator_ids(room_id: int):
         .join(ModeratorInvite, ModeratorInvite.id == ModeratorGrant.invite_id)
         .where(ModeratorGrant.room_id == room_id, ModeratorInvite.revoked_at.is_(None))
     )
+
+
+def moderated_rooms(session: Session, conference_id: int) -> dict[int, int]:
+    """participant id -> the room they moderate (valid invites; the first room in the
+    conference's order if they moderate several). Where breakouts send them."""
+    rows = session.exec(
+        select(ModeratorGrant.participant_id, Room.id)
+        .join(ModeratorInvite, ModeratorInvite.id == ModeratorGrant.invite_id)
+        .join(Room, Room.id == ModeratorGrant.room_id)
+        .where(
+            Room.conference_id == conference_id,
+            ~Room.archived,
+            ModeratorInvite.revoked_at.is_(None),
+        )
+        .order_by(Room.position.desc())
+    )
+    return dict(rows.all())  # later rows win: the first room in order is kept
+
+
+def moderation_of(session: Session, room_id: int) -> Moderation:
+    """Who moderated the room, for the report-back and every export alike."""
+    accepted = session.exec(
+        select(Participant.id)
+        .where(Participant.id.in_(moderator_ids(room_id)))
+        .order_by(Participant.id)
+    ).all()
+    if accepted:
+        return Moderation(list(accepted), [])
+    planned = session.exec(
+        select(RoomModerator.name)
+        .where(RoomModerator.room_id == room_id)
+        .order_by(RoomModerator.id)
+    ).all()
+    return Moderation([], list(planned))
 
 
 def moderator_present(session: Session, room_id: int) -> bool:

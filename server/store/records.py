@@ -277,13 +277,22 @@ class StoredCluster:
 
 
 @dataclass(frozen=True, slots=True)
+class Moderation:
+    """Who moderated a room: those who accepted an invite for it (not revoked), in the
+    order they joined; else the names sessions_config plans (nobody accepted one)."""
+
+    participants: list[int]
+    planned: list[str]
+
+
+@dataclass(frozen=True, slots=True)
 class RoomDump:
     """One room's board and results, read in one go so that exports can stream room
     by room instead of holding a whole conference."""
 
     room: RoomRecord
     phase: str
-    moderators: list[str]  # as named in sessions_config
+    moderation: Moderation
     columns: list[ColumnRecord]  # without cards; in board order
     clusters: list[StoredCluster]
     cards: list[StoredCard]

@@ -1,12 +1,14 @@
-"""A room's live update plus what the plenary puts into rooms: banners, and the end of the
-breakout phase that sends everyone back. Wraps `room_updates.load_room_update` so the
-board's own path stays as it is."""
+"""A room's live update plus what the plenary puts into rooms: banners, the breakout's
+end (its countdown, and the end itself that sends everyone back). Wraps
+`room_updates.load_room_update` so the board's own path stays as it is."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import bindparam, select
 from sqlmodel import Session
 
+from ..domain.announcements import Target
 from . import announcements, breakouts
 from .plenary_records import AnnouncementRecord
 from .records import BoardRecord, RoomUpdate
@@ -15,8 +17,9 @@ from .tables import Conference, Event, Room
 
 # Room events the plenary appends (their payloads touch nothing on the board).
 ANNOUNCEMENTS_CHANGED = "announcements_changed"
+BREAKOUT_END_SET = "breakout_end_set"  # the room's breakout got its end, or a new one
 BREAKOUT_ENDED = "breakout_ended"
-PLENARY_TYPES = (ANNOUNCEMENTS_CHANGED, BREAKOUT_ENDED)
+PLENARY_TYPES = (ANNOUNCEMENTS_CHANGED, BREAKOUT_END_SET, BREAKOUT_ENDED)
 
 _PLENARY_EVENT = (
     select(Event.seq)
@@ -34,6 +37,7 @@ class RoomExtras:
     announcements: list[AnnouncementRecord]
     ended_breakout: int | None  # the phase whose end closed this room (None: not ended)
     plenary_path: str  # where its members go back to
+    breakout_end: datetime | None = None  # while the room is open in a running phase
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +86,11 @@ class RoomLiveUpdate:
 def extras_of(session: Session, room_id: int) -> RoomExtras:
     conference_id = session.get(Room, room_id).conference_id
     slug = session.get(Conference, conference_id).slug
-    return RoomExtras(
-        announcements.active(session, conference_id, where=room_id),
-        breakouts.ended_in(session, room_id),
-        f"/c/{slug}",
-    )
+    ended = breakouts.ended_in(session, room_id)
+    shown = announcements.active(session, conference_id, where=room_id)
+    if ended is not None:  # the room's breakout is over: what was said to rooms is not for it
+        shown = [a for a in shown if a.target == Target.EVERYONE]
+    return RoomExtras(shown, ended, f"/c/{slug}", breakouts.room_end(session, room_id))
 
 
 def load_room_live(

@@ -311,12 +311,14 @@ class Breakout(SQLModel, table=True):
 
 
 class BreakoutRoomState(SQLModel, table=True):
-    """A room in a breakout phase; closed when its own time is up or the phase ends."""
+    """A room in a breakout phase; closed when its own breakout end passes or the phase
+    ends. Its end is the organiser's, apart from the room's own (moderator's) timer."""
 
     __tablename__ = "breakout_room"
 
     breakout_id: int = Field(foreign_key="breakout.id", primary_key=True)
     room_id: int = Field(foreign_key="room.id", primary_key=True)
+    deadline: datetime | None = None
     closed_at: datetime | None = None
 
 

@@ -86,13 +86,20 @@ class BoardRenderer:
         return self.countdown(state.timer, language, read_only, oob)
 
     def countdown(
-        self, timer: Timer, language: str, read_only: bool = False, oob: bool = False
+        self,
+        timer: Timer,
+        language: str,
+        read_only: bool = False,
+        oob: bool = False,
+        clock: str = "room",
     ) -> str:
-        """A countdown from a server deadline (a room's timer, or the breakout phase's)."""
+        """A countdown from a server deadline: a room's timer (clock "room"), or when the
+        breakout ends (clock "breakout")."""
         now = datetime.now(UTC)
         return self.views.render(
             "_timer.html",
             language,
+            clock=clock,
             timer=timer,
             seconds_left=timer.seconds_left(now),
             server_now_ms=int(now.timestamp() * 1000),

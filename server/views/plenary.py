@@ -11,7 +11,7 @@ from ..domain.errors import DomainError
 from ..domain.timer import MAX_MINUTES, Timer
 from ..realtime.connection import MODERATOR, Audience
 from ..store.plenary_records import AgendaNow, MyPlenary, PlenaryUpdate, PlenaryView
-from ..store.room_live import RoomLiveUpdate, RoomSnapshot
+from ..store.room_live import RoomExtras, RoomLiveUpdate, RoomSnapshot
 from .board import PROJECTOR, BoardRenderer
 from .environment import Views
 from .frames import delta_header, personal_header, side_header, snapshot_header
@@ -78,7 +78,7 @@ class PlenaryRenderer:
         breakout = view.breakout
         running = breakout is not None and breakout.open
         timer = Timer(deadline=breakout.deadline) if running else Timer()
-        timer_html = self.board.countdown(timer, lang)
+        timer_html = self.board.countdown(timer, lang, clock="breakout")
         return {
             "running": running,
             "timer_html": Markup(timer_html),
@@ -131,17 +131,25 @@ class PlenaryRenderer:
 
 
 class RoomLiveRenderer:
-    """The board's renderer, plus the plenary's banners and the way back after breakouts."""
+    """The board's renderer, plus the plenary's banners, the breakout's countdown and the
+    way back after breakouts."""
 
     def __init__(self, views: Views, board: BoardRenderer) -> None:
         self.views = views
         self.board = board
 
-    def extras(self, extras, audience: Audience) -> str:
+    def extras(self, extras: RoomExtras, audience: Audience, oob: bool = True) -> str:
         """A projector gets the banners without their buttons and does not go back."""
         projector = audience.view == PROJECTOR
+        end = Timer(deadline=extras.breakout_end)
+        clock = self.board.countdown(end, audience.language, oob=oob, clock="breakout")
         return self.views.render(
-            "_room_plenary.html", audience.language, extras=extras, projector=projector, oob=True
+            "_room_plenary.html",
+            audience.language,
+            extras=extras,
+            breakout_clock=Markup(clock),
+            projector=projector,
+            oob=oob,
         )
 
     def snapshot(self, snapshot: RoomSnapshot, audience: Audience) -> str:

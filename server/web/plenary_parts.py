@@ -9,7 +9,7 @@ from ..domain.permissions import Action, is_allowed
 from ..realtime.connection import MODERATOR, PARTICIPANT, Audience
 from ..services import breakouts, plenary, projectors
 from ..store.records import ConferenceRecord, ParticipantRecord, RoomRecord
-from ..views.plenary import PARTS, focus_of, parts_in_order, shown
+from ..views.plenary import PARTS, RoomLiveRenderer, focus_of, parts_in_order, shown
 from .runtime import runtime
 
 
@@ -59,12 +59,10 @@ async def room_redirect(
 
 
 async def room_extras(request: Request, room: RoomRecord, language: str) -> Markup:
-    extras = await plenary.room_extras(runtime(request).backends, room.id)
-    return Markup(
-        runtime(request).views.render(
-            "_room_plenary.html", language, extras=extras, projector=False, oob=False
-        )
-    )
+    rt = runtime(request)
+    extras = await plenary.room_extras(rt.backends, room.id)
+    renderer = RoomLiveRenderer(rt.views, rt.board_renderer)
+    return Markup(renderer.extras(extras, Audience(PARTICIPANT, language), oob=False))
 
 
 def projector_path(

@@ -11,9 +11,9 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import update
 
 from server.store.database import Database
-from server.store.tables import Room
+from server.store.tables import BreakoutRoomState, Room
 
-from ..conftest import MYK
+from ..conftest import MYK, room_ids
 from ..test_organisers import PASSWORD, make_organiser
 from .conftest import shot
 
@@ -25,12 +25,28 @@ def settings(settings):
     return replace(settings, breakout_tick_seconds=0.1)
 
 
-def _time_is_up(settings) -> None:
-    """Every room's deadline passes, as the clock would make it."""
-    past = datetime.now(UTC) - timedelta(seconds=1)
+def _past() -> datetime:
+    return datetime.now(UTC) - timedelta(seconds=1)
+
+
+def _in_the_database(settings, statement) -> None:
     database = Database(settings.database_url)
-    database.run_write(lambda s: s.execute(update(Room).values(timer_deadline=past)))
+    database.run_write(lambda s: s.execute(statement))
     database.close()
+
+
+def _breakout_ends(settings, room_slug: str | None = None) -> None:
+    """The breakout's end passes for one room (or every room), as the clock would make it."""
+    rows = update(BreakoutRoomState)
+    if room_slug is not None:
+        rows = rows.where(BreakoutRoomState.room_id == room_ids(settings)[room_slug])
+    _in_the_database(settings, rows.values(deadline=_past()))
+
+
+def _room_timer_ends(settings, room_slug: str) -> None:
+    """A room's own timer (its moderator's) runs out, as the clock would make it."""
+    room = update(Room).where(Room.id == room_ids(settings)[room_slug])
+    _in_the_database(settings, room.values(timer_deadline=_past()))
 
 
 def _page(browser: Browser) -> Page:
@@ -82,7 +98,7 @@ def test_the_whole_day_in_miniature(browser: Browser, settings, server, server_u
     olga.get_by_label("Dauer in Minuten", exact=True).fill("30")
     olga.get_by_role("button", name="Breakouts eröffnen").click()
 
-    # Each lands in the room they wished for, with the countdown running.
+    # Each lands in the room they wished for, counting down to the breakout's end.
     expect(anna).to_have_url(f"{server_url}/c/{MYK}/rooms/strategieentwicklung")
     expect(ben).to_have_url(f"{server_url}/c/{MYK}/rooms/narrative-der-smart-city")
     for page, idea in (
@@ -90,7 +106,7 @@ def test_the_whole_day_in_miniature(browser: Browser, settings, server, server_u
         (ben, "Geschichten aus dem Alltag"),
     ):
         expect(page.locator("#live")).to_have_attribute("data-live", "connected")
-        expect(page.locator("#timer")).to_have_attribute("data-state", "running")
+        expect(page.locator("#breakout-clock")).to_have_attribute("data-state", "running")
         field = page.locator(".post-form textarea").first
         field.fill(idea)
         field.press("Control+Enter")
@@ -112,7 +128,7 @@ def test_the_whole_day_in_miniature(browser: Browser, settings, server, server_u
     shot(anna, "day-participant-room")
 
     # The 30 minutes are up (the clock is moved, not waited for): everyone back.
-    _time_is_up(settings)
+    _breakout_ends(settings)
     for page in (anna, ben):
         expect(page).to_have_url(f"{server_url}/c/{MYK}")
         expect(page.locator("#breakout")).to_contain_text("Willkommen zurück im Plenum")

@@ -1,0 +1,48 @@
+"""Moderators placed in their own rooms, in real browsers: the organiser opens breakouts
+by preference, a moderator who wished for another topic is sent to the room she
+moderates and finds her controls there; the dashboard shows her there, marked as
+moderation, outside the room's places."""
+
+from playwright.sync_api import Browser, expect
+
+from ..conftest import MYK
+from ..test_organisers import make_organiser
+from .accessibility import assert_accessible
+from .conftest import shot
+from .test_breakout_clocks_in_chromium import NARRATIVE_SLUG, _moderator, _open_breakout
+from .test_whole_day_in_chromium import NARRATIVE, STRATEGY, _organiser, _participant
+
+
+def test_a_moderator_is_sent_to_the_room_she_moderates(
+    browser: Browser, settings, server, server_url: str
+):
+    make_organiser(settings)
+    olga = _organiser(browser, server_url)
+    anna = _participant(browser, server_url, "Anna", NARRATIVE)
+    mia = _moderator(browser, server_url, settings, "Mia", NARRATIVE_SLUG)
+    # Back in the plenary, Mia wishes for another topic than the one she moderates.
+    mia.goto(f"{server_url}/c/{MYK}")
+    expect(mia.locator("#live")).to_have_attribute("data-live", "connected")
+    mia.get_by_label("1. Wunsch").select_option(label=STRATEGY)
+    mia.get_by_role("button", name="Wünsche speichern").click()
+    expect(mia.locator(".my-ranking")).to_have_text("Ihr Wunsch ist gespeichert.")
+
+    _open_breakout(olga, "30")
+    room_url = f"{server_url}/c/{MYK}/rooms/{NARRATIVE_SLUG}"
+    for page in (anna, mia):
+        expect(page).to_have_url(room_url)
+        expect(page.locator("#live")).to_have_attribute("data-live", "connected")
+    expect(mia.locator("#moderation")).to_be_visible()
+    expect(mia.locator("#presence")).to_contain_text("Anna")
+
+    # The dashboard: Mia in Narrative, marked as moderation; only Anna takes a place.
+    row = olga.locator("#people tr", has_text="Mia")
+    expect(row.locator(".person-room")).to_have_text(f"{NARRATIVE} Moderation")
+    line = olga.locator(".breakout-rooms li", has_text=NARRATIVE)
+    expect(line).to_contain_text("1 von 60 Plätzen vergeben")
+    expect(line).to_contain_text("Moderation: Mia")
+    expect(olga.locator("#people")).to_contain_text("belegt dort keinen Platz")
+    shot(olga, "moderators-dashboard")
+    assert_accessible(mia, "the moderator's room after opening")
+    for page in (olga, anna, mia):
+        assert page.console_errors == []
