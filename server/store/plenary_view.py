@@ -36,6 +36,7 @@ from .tables import (
     Card,
     Comment,
     Conference,
+    Participant,
     Room,
     Vote,
 )
