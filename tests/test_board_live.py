@@ -334,6 +334,22 @@ async def test_the_timer_counts_down_from_a_server_deadline(room, live):
     await room.all_see(lambda m: m.find("timer").get("data-state") == "off")
 
 
+async def test_closing_the_room_stops_its_timer_and_a_closed_room_starts_none(room):
+    assert await room.mia.act("timer", action="start", minutes="10") is None
+    await room.all_see(lambda m: m.find("timer").get("data-state") == "running")
+
+    assert await room.mia.act("set_phase", phase="closed") is None
+    await room.all_see(lambda m: m.state().get("data-phase") == "closed")
+    await room.all_see(lambda m: m.find("timer").get("data-state") == "off")
+    controls = room.mia.find("moderation").xpath(".//input[@name='command'][@value='timer']")
+    assert controls == []  # nothing to start in a read-only room
+    closed = "Dieser Raum ist geschlossen; das Board kann nur noch gelesen werden."
+    assert await room.mia.act("timer", action="start", minutes="5") == closed
+
+    assert await room.mia.act("set_phase", phase="discuss") is None  # reopened
+    assert await room.mia.act("timer", action="start", minutes="5") is None
+
+
 async def test_at_zero_the_board_turns_read_only_when_the_room_says_so(room, live):
     past = datetime.now(UTC) - timedelta(seconds=1)
     live.set_room(room.id, read_only_when_time_is_up=True, timer_deadline=past)

@@ -29,6 +29,8 @@ async def change_phase(
         state = room_store.room_state(c.session, c.room_id)
         changed = phases.change_phase(c.role, state, target)
         room_store.set_phase(c.session, c.room_id, changed.phase)
+        if changed.phase is phases.Phase.CLOSED:  # a read-only room has nothing to time
+            room_store.set_timer(c.session, c.room_id, timer.Timer())
         return Change(PHASE_CHANGED, effects(state=True, phase=changed.phase.value))
 
     return await apply(backends, moderator, room, command_id, decide)
@@ -62,7 +64,10 @@ async def set_timer(
     command_id: str | None = None,
 ) -> Applied:
     def decide(c: Context) -> Change:
-        current = room_store.room_state(c.session, c.room_id).timer
+        state = room_store.room_state(c.session, c.room_id)
+        current = state.timer
+        if action != "stop":
+            phases.require_board_open(c.role, state, c.now)  # a closed room times nothing
         if action == "start":
             changed = timer.start(c.role, minutes, c.now)
         elif action == "pause":
