@@ -213,6 +213,7 @@
     }
     refresh();
     announceRoomState();
+    announceChanges();
     restoreFocus(focused);
     focused = null;
   });
@@ -400,6 +401,24 @@
       said.push(roomState.locked === "yes" ? state.dataset.textLocked : state.dataset.textUnlocked);
     }
     if (said.length) announce(said.join(" "));
+  }
+
+  // Parts swapped whole (the programme, the Q&A, one's own plenary part) would take a live
+  // region inside them along, and a region that is new is not read. So they mark what to
+  // say with data-announce (a sentence; empty: the element's own text), and the page says
+  // it through its announcer when it changes; never what the page came with.
+  var spoken = null; // element id -> what it says now
+
+  function announceChanges() {
+    var now = {};
+    all("[data-announce][id]").forEach(function (element) {
+      now[element.id] = element.dataset.announce || element.textContent.replace(/\s+/g, " ").trim();
+    });
+    var before = spoken;
+    spoken = now;
+    if (before === null) return;
+    var said = Object.keys(now).filter(function (id) { return now[id] && now[id] !== before[id]; });
+    if (said.length) announce(said.map(function (id) { return now[id]; }).join(" "));
   }
 
   function phaseText(state) {
@@ -866,5 +885,6 @@
   document.addEventListener("DOMContentLoaded", function () {
     refresh();
     announceRoomState(); // remembers the state the page came with; says nothing
+    announceChanges();
   });
 })();

@@ -245,3 +245,37 @@ def test_each_sees_the_questions_they_support_and_chooses_the_order(
     check(ben, "Q&A after a live update")
     for page in (anna, ben):
         assert page.console_errors == []
+
+
+def test_screen_readers_hear_what_now_runs_the_pinned_question_and_their_room(
+    browser: Browser, settings, server_url: str
+):
+    """The programme and the Q&A are swapped whole, so a live region inside them would be
+    new each time and not be read: the page says what changed through its announcer,
+    once."""
+    make_organiser(settings)
+    olga = _signed_in(browser, server_url, f"/console/{MYK}/live")
+    anna = _joined(browser, server_url, "Anna", PHONE)
+    announcer = anna.locator("#announcer")
+    expect(announcer).to_have_text("")  # what the page came with is not said again
+
+    olga.get_by_role("button", name="„Begrüßung“ jetzt starten").click()
+    expect(announcer).to_have_text("Jetzt: Begrüßung")
+    olga.get_by_role("button", name=f"„{PANEL}“ jetzt starten").click()
+    expect(announcer).to_contain_text(f"Jetzt: {PANEL}")
+
+    anna.get_by_label("Ihre Frage").fill("Wer bezahlt die Sensoren?")
+    anna.get_by_role("button", name="Frage senden").click()
+    expect(announcer).to_contain_text(f"Jetzt: {PANEL}")  # asking says nothing new
+    olga.get_by_role("button", name="Anheften: Wer bezahlt die Sensoren?").click()
+    expect(announcer).to_have_text("Angeheftete Frage: Wer bezahlt die Sensoren?")
+
+    olga.get_by_role("button", name="„Breakout Sessions“ jetzt starten").click()
+    expect(announcer).to_contain_text("Jetzt: Breakout Sessions")
+    olga.get_by_label("Verteilung").select_option(label="Freie Raumwahl (mit Platzgrenze)")
+    olga.get_by_role("button", name="Breakouts eröffnen").click()
+    expect(announcer).to_have_text(
+        "Wählen Sie selbst einen Raum mit freien Plätzen. Ihre Wahl gilt bis zum Ende der "
+        "Breakout-Sessions."
+    )
+    assert anna.console_errors == []
