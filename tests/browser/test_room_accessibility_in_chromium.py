@@ -61,6 +61,8 @@ def test_the_entrance_pages_pass_axe_and_fit_a_phone(browser: Browser, server_ur
     page.get_by_label("Anzeigename").fill("   ")
     page.get_by_role("button", name="Teilnehmen").click()
     expect(page.get_by_role("alert")).to_contain_text("Bitte geben Sie einen Anzeigenamen ein")
+    # A refused form brings focus to what went wrong, so a keyboard starts from there.
+    expect(page.locator("#form-errors")).to_be_focused()
     _check(page, "join-error")
 
     page.goto(f"{server_url}/c/{MYK}/rooms/gibt-es-nicht")
