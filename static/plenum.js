@@ -380,7 +380,7 @@
     var stay = leftRegion(memory);
     var target = (stay ? null : twin(memory)) || neighbour(memory, stay) || container(memory, stay);
     if (!target) return;
-    target.focus();
+    target.focus({ preventScroll: true }); // a live update never scrolls the page under someone
     if (memory.selection && target === document.activeElement) {
       try { target.setSelectionRange(memory.selection[0], memory.selection[1]); } catch (e) { /* not a text field */ }
     }
@@ -721,20 +721,20 @@
   }
 
   // What goes with the running item comes first (#agenda[data-focus], decided by the
-  // server), the other parts follow in their usual order (data-home). The elements move
+  // server: one or more parts, in order), the others follow in their usual order (data-home). The elements move
   // in the page, so what one reads and tabs through is the order one sees.
   function arrangeParts() {
     var box = byId("plenary-parts");
     var agenda = byId("agenda");
     if (!box || !agenda) return;
-    var focus = agenda.dataset.focus || "";
+    var focus = (agenda.dataset.focus || "").split(" ").filter(Boolean);
     var home = (box.dataset.home || "").split(" ");
-    var order = home.filter(function (p) { return p === focus; })
-      .concat(home.filter(function (p) { return p !== focus; }));
+    var order = focus.filter(function (p) { return home.indexOf(p) >= 0; })
+      .concat(home.filter(function (p) { return focus.indexOf(p) < 0; }));
     var wanted = order.map(function (name) { return box.querySelector(":scope > [data-part='" + name + "']"); })
       .filter(Boolean);
     var current = all(":scope > [data-part]", box);
-    current.forEach(function (part) { part.classList.toggle("is-focus", part.dataset.part === focus); });
+    current.forEach(function (part) { part.classList.toggle("is-focus", focus.indexOf(part.dataset.part) >= 0); });
     var same = wanted.length === current.length && wanted.every(function (el, i) { return current[i] === el; });
     if (!same) wanted.forEach(function (el) { box.appendChild(el); });
   }

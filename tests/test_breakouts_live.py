@@ -113,7 +113,9 @@ async def _refusal(member: Member, room_id: int) -> tuple[int, str]:
 
 
 def room_line(member: Member, room_id: int) -> str:
-    return text_of(member, f"breakout-room-{room_id}")
+    """A room as this member sees it while breakouts run: the organisers' line in the
+    breakout part, everyone else's tile among the rooms."""
+    return text_of(member, f"breakout-room-{room_id}") or text_of(member, f"room-{room_id}")
 
 
 async def test_in_self_selection_people_choose_by_entering_and_a_full_room_says_so(live):
@@ -135,6 +137,8 @@ async def test_in_self_selection_people_choose_by_entering_and_a_full_room_says_
     assert my_room(ben) is None
     assert "Wählen Sie selbst einen Raum" in text_of(ben, "my-plenary")
     assert "Diesen Raum wählen" in room_line(ben, narrative)
+    # One list of rooms for participants: the tiles (with their descriptions) say it all.
+    assert ben.has(f"room-{narrative}") and not ben.has(f"breakout-room-{narrative}")
 
     # Anna goes into the small room (in a second tab): that is her choice, and it is full.
     anna_in_room = Member(anna.base, anna.cookie, "Anna")

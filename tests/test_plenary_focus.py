@@ -42,14 +42,15 @@ async def test_the_current_items_activity_comes_first_on_the_page_and_live(live)
         ("welcome", ""),
         ("panel", "qa"),
         ("keynote", "qa"),
-        ("breakout", "breakout"),
+        ("breakout", "breakout rooms"),
         ("report_back", "report"),
         ("break", ""),
     ):
         assert await olga.act("move_agenda", target=item_of(live, kind)) is None
         await anna.until(lambda m, focus=focus: m.find("agenda").get("data-focus") == focus)
         parts = await lobby_parts(live, anna)
-        assert parts[0] == (focus or "qa"), kind
+        first = focus.split() or ["qa"]
+        assert parts[: len(first)] == first, kind
         assert sorted(parts) == ["breakout", "qa", "report", "rooms"]
 
 

@@ -45,8 +45,11 @@ from .tables import (
 def payload(sections: Iterable[str] = (), people: Iterable[int] = (), **details) -> dict:
     """A plenary event's payload: the sections to show again and whose own part changed."""
     result = dict(details)
+    sections = set(sections)
+    if "breakout" in sections:  # the lobby's room tiles show the breakout's places too
+        sections.add("rooms")
     if sections:
-        result["sections"] = sorted(set(sections))
+        result["sections"] = sorted(sections)
     if people:
         result["people"] = sorted(set(people))
     return result
@@ -101,7 +104,7 @@ def load_view(
         found["agenda"] = _agenda(lobby.agenda, state, conference.timezone)
     if "announcements" in sections:
         found["announcements"] = announcements.active(session, conference_id, everywhere=True)
-    if "breakout" in sections or "people" in sections:
+    if sections & {"breakout", "people", "rooms"}:
         found["breakout"] = _breakout(session, conference_id)
     if "people" in sections:
         found["people"] = _people(session, conference_id, found["breakout"])

@@ -26,14 +26,14 @@ _SHOWN = {
 }
 _DEFAULT = ("agenda", "announcements", "breakout", "qa", "report", "rooms")
 
-# What people do during an item of each kind: that part of the page comes first (on the
-# projector it is all there is). Items of other kinds have no part of their own.
+# What people do during an item of each kind: those parts of the page come first, in this
+# order (on the projector they are all there is). Items of other kinds have none.
 _FOCUS = {
-    "keynote": "qa",
-    "talk": "qa",
-    "panel": "qa",
-    "breakout": "breakout",
-    "report_back": "report",
+    "keynote": ("qa",),
+    "talk": ("qa",),
+    "panel": ("qa",),
+    "breakout": ("breakout", "rooms"),  # the phase, then the rooms to choose or go to
+    "report_back": ("report",),
 }
 # The parts of the plenary's pages in their usual order.
 PARTS = ("qa", "rooms", "breakout", "report")
@@ -43,15 +43,15 @@ def shown(view: str) -> tuple[str, ...]:
     return _SHOWN.get(view, _DEFAULT)
 
 
-def focus_of(agenda: AgendaNow | None) -> str:
-    """The part that goes with the running item ("" when none does)."""
+def focus_of(agenda: AgendaNow | None) -> tuple[str, ...]:
+    """The parts that go with the running item (none when no part does)."""
     current = agenda.current if agenda is not None else None
-    return _FOCUS.get(current.kind, "") if current is not None else ""
+    return _FOCUS.get(current.kind, ()) if current is not None else ()
 
 
-def parts_in_order(focus: str, parts: tuple[str, ...] = PARTS) -> list[str]:
+def parts_in_order(focus: tuple[str, ...], parts: tuple[str, ...] = PARTS) -> list[str]:
     """The focus first, the others as usual (plenum.js arranges live pages the same way)."""
-    return [part for part in parts if part == focus] + [part for part in parts if part != focus]
+    return [part for part in focus if part in parts] + [part for part in parts if part not in focus]
 
 
 class PlenaryRenderer:
