@@ -28,7 +28,7 @@ from .views.environment import Views
 from .views.plenary import PlenaryRenderer, RoomLiveRenderer
 from .web import accounts, console, live, pages, plenary_pages
 from .web.origin import OriginCheck
-from .web.plenary_live import PlenaryProjectorSocket, PlenarySocket, RoomProjectorSocket
+from .web.plenary_live import PlenarySocket, ProjectorSocket
 from .web.runtime import Runtime
 from .web.sessions import Sessions
 
@@ -72,8 +72,10 @@ ROUTES = [
     ),
     WebSocketRoute("/ws/conferences/{conference_id:int}", PlenarySocket("plenary")),
     WebSocketRoute("/ws/conferences/{conference_id:int}/dashboard", PlenarySocket("dashboard")),
-    WebSocketRoute("/ws/conferences/{conference_id:int}/projector", PlenaryProjectorSocket()),
-    WebSocketRoute("/ws/rooms/{room_id:int}/projector", RoomProjectorSocket()),
+    WebSocketRoute(
+        "/ws/conferences/{conference_id:int}/projector", ProjectorSocket(projectors.CONFERENCE)
+    ),
+    WebSocketRoute("/ws/rooms/{room_id:int}/projector", ProjectorSocket(projectors.ROOM)),
     # --- end of issue 4 routes ---
     # --- Exports (issue 5) ---
     Route("/console/{slug}/exports", console.exports_get, methods=["GET"]),

@@ -20,7 +20,7 @@ from .assignment import BreakoutRoom, ByPreference, Method, RandomBalanced, choo
 from .assignment_plan import FromPlan, parse_plan
 from .errors import DomainError
 from .permissions import Action, Role, is_allowed, require
-from .timer import MAX_MINUTES
+from .timer import minutes_of
 
 
 class Mode(StrEnum):
@@ -57,7 +57,7 @@ def open_phase(
         chosen = Mode(mode)
     except ValueError:
         raise DomainError("breakout_mode") from None
-    count = _minutes(minutes)
+    count = minutes_of(minutes)
     if chosen is Mode.PLAN:
         if not (plan or "").strip():
             raise DomainError("plan_empty")
@@ -65,20 +65,10 @@ def open_phase(
     return Opening(chosen, count, plan if chosen is Mode.PLAN else None)
 
 
-def _minutes(value: object) -> int:
-    try:
-        count = int(value)
-    except (TypeError, ValueError):
-        count = 0
-    if not 1 <= count <= MAX_MINUTES:
-        raise DomainError("timer_minutes", max=MAX_MINUTES)
-    return count
-
-
 def extend_end(role: Role, end: datetime, minutes: object, now: datetime) -> datetime:
     """More time for a room's breakout: counted from its end, or from now if that passed."""
     require(role, Action.RUN_BREAKOUT)
-    return max(end, now) + timedelta(minutes=_minutes(minutes))
+    return max(end, now) + timedelta(minutes=minutes_of(minutes))
 
 
 def method(

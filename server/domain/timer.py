@@ -34,7 +34,8 @@ class Timer:
         return self.seconds_left(now) == 0
 
 
-def _minutes(value: object) -> int:
+def minutes_of(value: object) -> int:
+    """A duration in whole minutes as a person typed it: 1 to MAX_MINUTES."""
     try:
         minutes = int(value)
     except (TypeError, ValueError):
@@ -46,7 +47,7 @@ def _minutes(value: object) -> int:
 
 def start(role: Role, minutes: object, now: datetime) -> Timer:
     require(role, Action.MODERATE_ROOM)
-    return Timer(deadline=now + timedelta(minutes=_minutes(minutes)))
+    return Timer(deadline=now + timedelta(minutes=minutes_of(minutes)))
 
 
 def pause(role: Role, timer: Timer, now: datetime) -> Timer:
@@ -66,7 +67,7 @@ def resume(role: Role, timer: Timer, now: datetime) -> Timer:
 def extend(role: Role, timer: Timer, minutes: object, now: datetime) -> Timer:
     """Add minutes; a timer already at zero counts on from now."""
     require(role, Action.MODERATE_ROOM)
-    extra = timedelta(minutes=_minutes(minutes))
+    extra = timedelta(minutes=minutes_of(minutes))
     if timer.running:
         return Timer(deadline=max(timer.deadline, now) + extra)
     if timer.paused:

@@ -115,13 +115,6 @@ class PlenaryMember(RoomMember):
     conference: ConferenceRecord | None = None
 
 
-class PlenaryProjectorMember(PlenaryMember):
-    """Read-only: only "resync" is understood."""
-
-    __slots__ = ()
-    commands: ClassVar[dict] = {}
-
-
 class ProjectorMember(RoomMember):
     """Read-only: only "resync" is understood."""
 
@@ -129,51 +122,32 @@ class ProjectorMember(RoomMember):
     commands: ClassVar[dict] = {}
 
 
-async def _screen(websocket: WebSocket, kind: str, ident: int) -> Connection | None:
-    """Accept a projector's socket if its `key` opens this conference or room; None once
-    it is closed (4401: a projector needs its link's key, not an identity)."""
-    rt = runtime(websocket)
-    await websocket.accept()
-    if not projectors.opens(rt.projector_signer, websocket.query_params.get("key"), kind, ident):
-        await websocket.close(code=CLOSE_NOT_JOINED)
-        return None
-    audience = Audience(PROJECTOR, identity.language(websocket))
-    room_id = ident if kind == projectors.ROOM else None
-    limit = rt.settings.socket_backlog_bytes
-    return Connection(websocket.send_text, room_id, SCREEN, audience, backlog_limit=limit)
+class ProjectorSocket:
+    """The plenary on a screen in the hall (`kind` conference) or a room's board on a
+    screen in the room (`kind` room): read-only, counted nowhere. The link's signed key
+    opens it, not an identity (4401 without one that opens this conference or room)."""
 
-
-class PlenaryProjectorSocket:
-    """The plenary on a screen in the hall: read-only, counted nowhere."""
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         websocket = WebSocket(scope, receive, send)
         rt = runtime(websocket)
-        conference_id = int(websocket.path_params["conference_id"])
-        connection = await _screen(websocket, projectors.CONFERENCE, conference_id)
-        if connection is None:
+        await websocket.accept()
+        room = self.kind == projectors.ROOM
+        ident = int(websocket.path_params["room_id" if room else "conference_id"])
+        key = websocket.query_params.get("key")
+        if not projectors.opens(rt.projector_signer, key, self.kind, ident):
+            await websocket.close(code=CLOSE_NOT_JOINED)
             return
-        conference = await plenary.conference_by_id(rt.backends, conference_id)
-        try:
-            await rt.hub.join(connection, plenary_stream(rt, conference_id))
-            member = PlenaryProjectorMember(websocket, rt, connection, None, None, conference)
-            await member.serve()
-        finally:
-            connection.drop()
-            await rt.hub.leave(connection)
-
-
-class RoomProjectorSocket:
-    """A room's board, read-only, for a screen in the room: counted nowhere."""
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        websocket = WebSocket(scope, receive, send)
-        rt = runtime(websocket)
-        room_id = int(websocket.path_params["room_id"])
-        connection = await _screen(websocket, projectors.ROOM, room_id)
-        if connection is None:
-            return
-        stream = room_stream(room_id, rt.hub.renderer, rt.hub.room_loader)
+        audience = Audience(PROJECTOR, identity.language(websocket))
+        if room:
+            stream = room_stream(ident, rt.hub.renderer, rt.hub.room_loader)
+        else:
+            stream = plenary_stream(rt, ident)
+        limit = rt.settings.socket_backlog_bytes
+        room_id = ident if room else None
+        connection = Connection(websocket.send_text, room_id, SCREEN, audience, backlog_limit=limit)
         try:
             await rt.hub.join(connection, stream)
             await ProjectorMember(websocket, rt, connection, None, None).serve()
