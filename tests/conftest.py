@@ -1,5 +1,4 @@
 import asyncio
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,10 +10,9 @@ from server.cli import uvicorn_config
 from server.settings import PROJECT_ROOT, Settings
 from server.store.database import Database
 
+from .helpers import MYK, column_ids, room_ids
 from .services import postgres_schema, redis_url
 
-MYK = "regionalkonferenz-mayen-koblenz-2022"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DATABASES = ("sqlite", "postgres")
 
 
@@ -66,18 +64,6 @@ def client(settings: Settings):
         yield test_client
 
 
-def join(client: TestClient, name: str, slug: str = MYK, organisation: str = "") -> str:
-    """Join as a new person; returns that person's session cookie header value."""
-    client.cookies.clear()
-    response = client.post(
-        f"/c/{slug}/join",
-        data={"display_name": name, "organisation": organisation},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
-    return f"plenum_session={client.cookies['plenum_session']}"
-
-
 class LiveServer:
     """The real app on a real uvicorn, on a free port of 127.0.0.1."""
 
@@ -117,35 +103,6 @@ class LiveServer:
             lambda s: s.execute(update(Room).where(Room.id == room_id).values(**values))
         )
         database.close()
-
-
-def room_ids(settings: Settings, slug: str = MYK) -> dict[str, int]:
-    from sqlmodel import select
-
-    from server.store.tables import Conference, Room
-
-    database = Database(settings.database_url)
-    with database.session() as s:
-        conference = s.exec(select(Conference).where(Conference.slug == slug)).one()
-        rows = s.exec(select(Room).where(Room.conference_id == conference.id))
-        result = {r.slug: r.id for r in rows}
-    database.close()
-    return result
-
-
-def column_ids(settings: Settings, room_id: int) -> list[int]:
-    from sqlmodel import select
-
-    from server.store.tables import BoardColumn
-
-    database = Database(settings.database_url)
-    with database.session() as s:
-        rows = s.exec(
-            select(BoardColumn).where(BoardColumn.room_id == room_id).order_by(BoardColumn.position)
-        )
-        result = [c.id for c in rows]
-    database.close()
-    return result
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@
 import shutil
 
 from server.cli import main
-from server.settings import Settings
+from server.settings import PROJECT_ROOT, Settings
 
-from .conftest import MYK, PROJECT_ROOT
+from .helpers import MYK
 
 
 def test_check_reports_every_shipped_conference(capsys):

@@ -4,18 +4,9 @@ import asyncio
 
 from server.realtime.connection import Audience, Connection
 
+from .helpers import FakeSocket
+
 AUDIENCE = Audience("participant", "de")
-
-
-class FakeSocket:
-    def __init__(self) -> None:
-        self.received: list[str] = []
-        self.gate: asyncio.Event | None = None  # when set up, sends wait for it
-
-    async def send(self, frame: str) -> None:
-        if self.gate is not None:
-            await self.gate.wait()
-        self.received.append(frame)
 
 
 async def test_a_socket_that_keeps_up_gets_frames_inline_without_a_task():

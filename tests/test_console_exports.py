@@ -8,14 +8,13 @@ from sqlmodel import select
 from server.store.database import Database
 from server.store.tables import Participant
 
-from .conftest import MYK, join
-from .test_console import _organiser_cookie
+from .helpers import MYK, join, organiser_cookie
 
 DOWNLOAD = f"/console/{MYK}/exports/download"
 
 
 def test_export_page_offers_every_format_room_and_option_and_tells_the_retention(client, settings):
-    organiser = _organiser_cookie(client, settings)
+    organiser = organiser_cookie(client, settings)
     overview = client.get(f"/console/{MYK}", headers={"cookie": organiser}).text
     assert f'href="/console/{MYK}/exports"' in overview
     assert f'href="/console/{MYK}/exports?room=strategieentwicklung"' in overview
@@ -34,7 +33,7 @@ def test_export_page_offers_every_format_room_and_option_and_tells_the_retention
 
 
 def test_download_streams_an_attachment_that_german_excel_opens(client, settings, seeded):
-    organiser = _organiser_cookie(client, settings)
+    organiser = organiser_cookie(client, settings)
     answer = client.get(DOWNLOAD, params={"format": "csv"}, headers={"cookie": organiser})
     assert answer.status_code == 200
     assert answer.headers["content-type"] == "text/csv; charset=utf-8"
@@ -46,7 +45,7 @@ def test_download_streams_an_attachment_that_german_excel_opens(client, settings
 
 
 def test_download_of_one_room_as_pdf_with_pseudonyms(client, settings, seeded):
-    organiser = _organiser_cookie(client, settings)
+    organiser = organiser_cookie(client, settings)
     params = {"format": "pdf", "room": "strategieentwicklung", "authors": "pseudonyms"}
     answer = client.get(DOWNLOAD, params=params, headers={"cookie": organiser})
     assert answer.status_code == 200 and answer.content.startswith(b"%PDF-")
@@ -56,7 +55,7 @@ def test_download_of_one_room_as_pdf_with_pseudonyms(client, settings, seeded):
 
 
 def test_unknown_settings_and_rooms_are_refused_on_the_form(client, settings):
-    organiser = _organiser_cookie(client, settings)
+    organiser = organiser_cookie(client, settings)
     wrong = client.get(DOWNLOAD, params={"format": "xls"}, headers={"cookie": organiser})
     assert wrong.status_code == 422
     assert "Diese Export-Einstellungen kennt Plenum nicht." in wrong.text

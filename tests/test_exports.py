@@ -21,26 +21,12 @@ from server.store.database import Database
 from server.store.tables import Question, QuestionVote
 from server.views.environment import Views
 
+from .helpers import export
 from .results_seed import AT, MYK, NARRATIVE, NOT_CONSENTED, SECRETS, STRATEGY
 
 NETWORKS = "erfolgreiche-akteursnetzwerke"
 # What a default export shows: visible cards, and the duplicate merged into one of them.
 SHOWN = {"listening", "formula", "benches", "app", "stories", "merged", "strategy"}
-
-
-def export(database: Database, fmt: Format, **options) -> bytes:
-    conference = database.run_read(lambda s: conferences.conference_by_slug(s, MYK))
-    wanted = ExportOptions(format=fmt, **{"language": "de", **options})
-    views = Views()
-    made = exports.open_export(
-        database,
-        Role.ORGANISER,
-        conference,
-        wanted,
-        views.translator(wanted.language),
-        views.env.get_template("report.html"),
-    )
-    return b"".join(made.chunks)
 
 
 def _text(data: bytes) -> str:

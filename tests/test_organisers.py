@@ -16,31 +16,12 @@ from server.store.database import Database
 from server.store.tables import Participant
 from server.web import identity
 
-from .conftest import MYK, join
-
-PASSWORD = "ein-langes-passwort"
-
-
-def make_organiser(settings, username="mia", name="Mia Orga", password=PASSWORD) -> None:
-    database = Database(settings.database_url)
-    database.migrate()
-    try:
-        organisers.create(database, username, name, password)
-    finally:
-        database.close()
+from .helpers import MYK, join, make_organiser, sign_in
 
 
 @pytest.fixture
 def organiser(settings):
     make_organiser(settings)
-
-
-def sign_in(client: TestClient, username="mia", password=PASSWORD, next_path=""):
-    return client.post(
-        "/login",
-        data={"username": username, "password": password, "next": next_path},
-        follow_redirects=False,
-    )
 
 
 def test_login_page_speaks_german_first_and_english_on_request(client):

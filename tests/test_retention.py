@@ -25,9 +25,8 @@ from server.store.tables import (
     Vote,
 )
 
-from .conftest import join
+from .helpers import export, join
 from .results_seed import AT, MYK, NARRATIVE
-from .test_exports import export
 
 # MYK took place on 22.03.2022 and keeps its data 90 days: until 20.06.2022.
 BEFORE_END = date(2022, 6, 20)

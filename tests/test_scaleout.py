@@ -13,7 +13,7 @@ from server.settings import Settings
 from server.store.database import Database
 
 from .bot import Member
-from .conftest import MYK, column_ids, room_ids
+from .helpers import MYK, column_ids, room_ids
 from .processes import ServerProcess
 
 

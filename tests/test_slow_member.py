@@ -23,7 +23,7 @@ from server.store.tables import Room
 from server.views.board import BoardRenderer
 from server.views.environment import Views
 
-from .test_connection import FakeSocket
+from .helpers import FakeSocket
 
 AUDIENCE = Audience("participant", "de")
 

@@ -1,6 +1,7 @@
 """Real Chromium (Debian's package) driven by Playwright against a real uvicorn."""
 
 import os
+import shutil
 import threading
 import time
 
@@ -10,8 +11,7 @@ import uvicorn
 from server.app import create_app
 from server.cli import uvicorn_config
 
-from ..conftest import CHROMIUM
-
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 BROWSER_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -75,12 +75,3 @@ def server(settings):
 @pytest.fixture
 def server_url(server) -> str:
     return f"http://127.0.0.1:{server.port}"
-
-
-SCREENSHOTS = os.environ.get("PLENUM_SCREENSHOTS")  # a folder, to look at the pages by eye
-
-
-def shot(page, name: str) -> None:
-    """A full-page screenshot into $PLENUM_SCREENSHOTS, when it is set."""
-    if SCREENSHOTS:
-        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
