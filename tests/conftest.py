@@ -2,15 +2,13 @@ import asyncio
 from pathlib import Path
 
 import pytest
-import uvicorn
 from starlette.testclient import TestClient
 
 from server.app import create_app
-from server.cli import uvicorn_config
 from server.settings import PROJECT_ROOT, Settings
 from server.store.database import Database
 
-from .helpers import MYK, column_ids, room_ids
+from .servers import ServerThread
 from .services import postgres_schema, redis_url
 
 DATABASES = ("sqlite", "postgres")
@@ -64,55 +62,16 @@ def client(settings: Settings):
         yield test_client
 
 
-class LiveServer:
-    """The real app on a real uvicorn, on a free port of 127.0.0.1."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.server = uvicorn.Server(
-            uvicorn_config(create_app(settings), "127.0.0.1", 0, "warning")
-        )
-
-    async def start(self) -> None:
-        self.task = asyncio.create_task(self.server.serve())
-        while not self.server.started:
-            if self.task.done():
-                self.task.result()
-            await asyncio.sleep(0.01)
-        port = self.server.servers[0].sockets[0].getsockname()[1]
-        self.base = f"127.0.0.1:{port}"
-
-    async def stop(self) -> None:
-        self.server.should_exit = True
-        await asyncio.wait_for(self.task, 10)
-
-    def rooms(self, slug: str = MYK) -> dict[str, int]:
-        return room_ids(self.settings, slug)
-
-    def columns(self, room_id: int) -> list[int]:
-        return column_ids(self.settings, room_id)
-
-    def set_room(self, room_id: int, **values) -> None:
-        """Change a room's settings as an edited sessions_config file would."""
-        from sqlalchemy import update
-
-        from server.store.tables import Room
-
-        database = Database(self.settings.database_url)
-        database.run_write(
-            lambda s: s.execute(update(Room).where(Room.id == room_id).values(**values))
-        )
-        database.close()
-
-
 @pytest.fixture
 async def live(settings: Settings):
-    server = LiveServer(settings)
-    await server.start()
+    """The app on a real server; the test's event loop runs on while it starts and stops
+    (its bots answer the server's goodbye)."""
+    server = ServerThread(settings)
+    await asyncio.to_thread(server.start)
     try:
         yield server
     finally:
-        await server.stop()
+        await asyncio.to_thread(server.stop)
 
 
 @pytest.fixture

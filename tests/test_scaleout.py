@@ -14,7 +14,7 @@ from server.store.database import Database
 
 from .bot import Member
 from .helpers import MYK, column_ids, room_ids
-from .processes import ServerProcess
+from .servers import ServerProcess
 
 
 @pytest.fixture

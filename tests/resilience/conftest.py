@@ -6,7 +6,7 @@ import json
 import pytest
 
 from ..helpers import MYK
-from ..processes import ServerProcess
+from ..servers import ServerProcess
 from .client import Participant
 
 FIGURES: list[dict] = []

@@ -12,7 +12,7 @@ import time
 import pytest
 import redis
 
-from ..processes import free_port
+from ..servers import free_port
 from ..services import missing
 from .helpers import board_of, converge, room_and_column
 
