@@ -3,6 +3,7 @@ in, moderators by a real invite link, the conference's ids, a breakout's end, an
 a socket that can be told to stall."""
 
 import asyncio
+from collections.abc import Callable
 from datetime import datetime
 
 import httpx2
@@ -236,8 +237,17 @@ class FakeSocket:
     def __init__(self) -> None:
         self.received: list[str] = []
         self.gate: asyncio.Event | None = None  # when set up, sends wait for it
+        self._arrived = asyncio.Event()
 
     async def send(self, frame: str) -> None:
         if self.gate is not None:
             await self.gate.wait()
         self.received.append(frame)
+        self._arrived.set()
+
+    async def until(self, condition: Callable[[], bool], timeout: float = 5) -> None:
+        """Wait until `condition()` holds, checked whenever a frame arrives."""
+        async with asyncio.timeout(timeout):
+            while not condition():
+                self._arrived.clear()
+                await self._arrived.wait()

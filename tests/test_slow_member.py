@@ -47,9 +47,9 @@ async def test_a_stalled_member_is_dropped_and_the_others_get_every_card(databas
     for n in range(30):
         await board.post_card(backends, author, room, column, f"Idee {n} " + "x" * 300, None)
         await asyncio.sleep(0.003)
-    async with asyncio.timeout(5):
-        while sum(frame.count('class="card-text"') for frame in quick.received) < 30:
-            await asyncio.sleep(0.01)
+    await quick.until(
+        lambda: sum(frame.count('class="card-text"') for frame in quick.received) >= 30
+    )
 
     assert stalled_connection.dropped
     assert not quick_connection.dropped
