@@ -215,11 +215,12 @@ def breakout_ends(live, when: datetime, room_id: int | None = None) -> None:
 # --- Exports ---
 
 
-def export(database: Database, fmt: Format, **options) -> bytes:
+def export_file(database: Database, fmt: Format, **options) -> exports.ExportFile:
+    """MYK's export as the organiser gets it, not yet read."""
     conference = database.run_read(lambda s: conferences.conference_by_slug(s, MYK))
     wanted = ExportOptions(format=fmt, **{"language": "de", **options})
     views = Views()
-    made = exports.open_export(
+    return exports.open_export(
         database,
         Role.ORGANISER,
         conference,
@@ -227,7 +228,10 @@ def export(database: Database, fmt: Format, **options) -> bytes:
         views.translator(wanted.language),
         views.env.get_template("report.html"),
     )
-    return b"".join(made.chunks)
+
+
+def export(database: Database, fmt: Format, **options) -> bytes:
+    return b"".join(export_file(database, fmt, **options).chunks)
 
 
 # --- Sockets ---

@@ -1,7 +1,7 @@
 """Exports for the console and the command line: permission first, then a stream that
 reads the conference in one read transaction while it is written."""
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 
 from ..domain.errors import DomainError
@@ -17,7 +17,13 @@ from ..store.records import ConferenceRecord
 class ExportFile:
     filename: str
     media_type: str
-    chunks: Iterator[bytes]
+    chunks: Generator[bytes, None, None]
+
+    def close(self) -> None:
+        """End the export's read transaction now: a download given up half way would
+        otherwise hold it until the garbage collector finds the stream. After the last
+        chunk it has ended already."""
+        self.chunks.close()
 
 
 def open_export(
@@ -47,7 +53,7 @@ def open_export(
     return ExportFile(f"{name}.{kind.extension}", kind.media_type, chunks)
 
 
-def _chunks(database, conference, options, labels, template) -> Iterator[bytes]:
+def _chunks(database, conference, options, labels, template) -> Generator[bytes, None, None]:
     # One read transaction for the whole export: every room as of the same moment.
-    with database.session() as session, session.begin():
+    with database.read_transaction() as session:
         yield from write(Source(session, conference, options, labels), template)

@@ -6,6 +6,7 @@ import functools
 from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
@@ -211,4 +212,9 @@ async def export_download(request: Request, organiser: OrganiserRecord) -> Respo
         "Cache-Control": "no-store",
         "X-Content-Type-Options": "nosniff",
     }
-    return StreamingResponse(made.chunks, media_type=made.media_type, headers=headers)
+    # Closed after the stream, however it ended: a browser that went away leaves it
+    # half read, holding the export's read transaction.
+    done = BackgroundTask(made.close)
+    return StreamingResponse(
+        made.chunks, media_type=made.media_type, headers=headers, background=done
+    )
