@@ -8,6 +8,7 @@ from server.app import create_app
 from server.settings import PROJECT_ROOT, Settings
 from server.store.database import Database
 
+from .helpers import backends_of
 from .servers import ServerThread
 from .services import postgres_schema, redis_url
 
@@ -110,7 +111,7 @@ def seeded(settings: Settings):
 
     database = Database(settings.database_url)
     database.migrate()
-    load_into(database, list(settings.sessions_config))
+    load_into(backends_of(database), list(settings.sessions_config))
     ids = database.run_write(seed)
     yield database, ids
     database.close()

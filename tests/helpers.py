@@ -13,7 +13,9 @@ from starlette.testclient import TestClient
 
 from server.domain.permissions import Role
 from server.exports import ExportOptions, Format
+from server.realtime.broadcast import MemoryBroadcast
 from server.services import exports, invites, organisers, projectors
+from server.services.backends import Backends
 from server.store import conferences
 from server.store.database import Database
 from server.store.tables import AgendaItem, BoardColumn, BreakoutRoomState, Conference, Room
@@ -27,6 +29,11 @@ PASSWORD = "ein-langes-passwort"
 
 
 # --- The conference as stored ---
+
+
+def backends_of(database: Database) -> Backends:
+    """The database with a bus nobody else hears, as the command line has by default."""
+    return Backends(database, MemoryBroadcast())
 
 
 def room_ids(settings, slug: str = MYK) -> dict[str, int]:
@@ -90,7 +97,7 @@ def make_organiser(settings, username="mia", name="Mia Orga", password=PASSWORD)
     database = Database(settings.database_url)
     database.migrate()
     try:
-        organisers.create(database, username, name, password)
+        organisers.create(backends_of(database), username, name, password)
     finally:
         database.close()
 
@@ -117,7 +124,7 @@ def invite(live, room_slug: str, name: str = "Mia") -> str:
     database = Database(live.settings.database_url)
     try:
         signing = invites.signer(live.settings.secret_key)
-        return invites.create(database, signing, MYK, room_slug, name)
+        return invites.create(backends_of(database), signing, MYK, room_slug, name)
     finally:
         database.close()
 
@@ -221,7 +228,7 @@ def export_file(database: Database, fmt: Format, **options) -> exports.ExportFil
     wanted = ExportOptions(format=fmt, **{"language": "de", **options})
     views = Views()
     return exports.open_export(
-        database,
+        backends_of(database),
         Role.ORGANISER,
         conference,
         wanted,

@@ -15,16 +15,14 @@ from sqlmodel import select
 from server.domain.errors import DomainError
 from server.domain.permissions import Role
 from server.exports import Authors, ExportOptions, Format
-from server.realtime.broadcast import MemoryBroadcast
 from server.services import board, exports, plenary
 from server.services import conferences as conferences_service
-from server.services.backends import Backends
 from server.store import boards, conferences
 from server.store.database import Database
 from server.store.tables import Question, QuestionVote
 from server.views.environment import Views
 
-from .helpers import export, export_file
+from .helpers import backends_of, export, export_file
 from .results_seed import AT, MYK, NARRATIVE, NOT_CONSENTED, SECRETS, STRATEGY
 
 NETWORKS = "erfolgreiche-akteursnetzwerke"
@@ -382,7 +380,7 @@ def test_only_organisers_export(seeded, role):
     views = Views()
     with pytest.raises(DomainError):
         exports.open_export(
-            database, role, conference, ExportOptions(), views.translator("de"), None
+            backends_of(database), role, conference, ExportOptions(), views.translator("de"), None
         )
 
 
@@ -411,7 +409,7 @@ def test_streamed_formats_arrive_room_by_room(seeded):
     conference = database.run_read(lambda s: conferences.conference_by_slug(s, MYK))
     views = Views()
     made = exports.open_export(
-        database,
+        backends_of(database),
         Role.ORGANISER,
         conference,
         ExportOptions(format=Format.CSV, language="de"),
@@ -429,7 +427,7 @@ async def test_an_export_is_one_moment_while_people_go_on_writing(seeded):
     are in the next export, not in this one."""
     database, ids = seeded
     before = json.loads(export(database, Format.JSON))
-    backends = Backends(database, MemoryBroadcast())
+    backends = backends_of(database)
     conference = await conferences_service.find_by_slug(backends, MYK)
     cem = await conferences_service.participant(backends, ids.people["cem"])
     networks = await conferences_service.room(backends, conference, NETWORKS)

@@ -7,7 +7,7 @@ from server.services import invites
 from server.store.database import Database
 
 from .bot import Member
-from .helpers import MYK, invite, moderator, redeem, room_with_moderator
+from .helpers import MYK, backends_of, invite, moderator, redeem, room_with_moderator
 
 
 async def test_moderator_moves_the_phase_and_every_member_sees_it(live):
@@ -73,7 +73,7 @@ async def test_a_revoked_invite_ends_the_moderation(live):
     token = invite(live, "narrative-der-smart-city")
     assert await redeem(live, mia, token) == 303
     database = Database(live.settings.database_url)
-    invites.revoke(database, int(token.split(".")[0]))
+    invites.revoke(backends_of(database), int(token.split(".")[0]))
     database.close()
 
     await mia.enter(room)
@@ -92,7 +92,7 @@ async def test_a_revoked_moderator_loses_the_controls_on_the_open_page(live):
     invite_id = int(invite(live, "strategieentwicklung").split(".")[0]) - 1  # Mia's
     database = Database(live.settings.database_url)
     try:  # as the CLI does, from another process: no bus, the room's next event carries it
-        assert invites.revoke(database, invite_id).seq is not None
+        assert invites.revoke(backends_of(database), invite_id).seq is not None
     finally:
         database.close()
     await anna.post(column, "Weiter geht's")

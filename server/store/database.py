@@ -86,10 +86,10 @@ class Database:
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-write")
         self._readers = ThreadPoolExecutor(max_workers=read_threads, thread_name_prefix="db-read")
 
-    def migrate(self) -> None:
+    def migrate(self) -> schema.Upgrade:
         """Create the schema, or upgrade it to the newest migration."""
         # IMMEDIATE on SQLite: workers starting together take turns, as on PostgreSQL.
-        schema.upgrade(self._write_engine)
+        return schema.upgrade(self._write_engine)
 
     def session(self) -> Session:
         """A session at the write engine's level (READ COMMITTED on PostgreSQL): each query

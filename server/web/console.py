@@ -151,7 +151,7 @@ async def _exports_page(
     role = role_in_console(organiser)
     rt = runtime(request)
     view = await console.overview(rt.backends, role, conference)
-    kept = await retention.status(rt.backends.database, role, conference.id)
+    kept = await retention.status(rt.backends, role, conference.id)
     chosen = request.query_params.get("room", "")
     return _page(
         request,
@@ -196,7 +196,7 @@ async def export_download(request: Request, organiser: OrganiserRecord) -> Respo
         options = _export_options(request.query_params, conference.language)
         made = await run_in_threadpool(
             exports.open_export,
-            rt.backends.database,
+            rt.backends,
             role_in_console(organiser),
             conference,
             options,

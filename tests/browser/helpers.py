@@ -12,7 +12,7 @@ from server.services import invites
 from server.store.database import Database
 from server.store.tables import BreakoutRoomState, Room
 
-from ..helpers import MYK, PASSWORD, room_ids
+from ..helpers import MYK, PASSWORD, backends_of, room_ids
 
 STRATEGY, NARRATIVE = "Strategieentwicklung", "Narrative der Smart City"
 NARRATIVE_SLUG = "narrative-der-smart-city"
@@ -85,7 +85,11 @@ def invite_link(settings, base: str) -> str:
     database = Database(settings.database_url)
     try:
         token = invites.create(
-            database, invites.signer(settings.secret_key), MYK, "narrative-der-smart-city", "Mia"
+            backends_of(database),
+            invites.signer(settings.secret_key),
+            MYK,
+            "narrative-der-smart-city",
+            "Mia",
         )
     finally:
         database.close()
@@ -111,7 +115,9 @@ def moderator_page(browser: Browser, base: str, settings, name: str, room_slug: 
     expect(page.locator("#live")).to_have_attribute("data-live", "connected")
     database = Database(settings.database_url)
     try:
-        token = invites.create(database, invites.signer(settings.secret_key), MYK, room_slug, name)
+        token = invites.create(
+            backends_of(database), invites.signer(settings.secret_key), MYK, room_slug, name
+        )
     finally:
         database.close()
     page.goto(f"{base}/c/{MYK}/moderate/{token}")

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from server.services import invites
 from server.store.database import Database
 
-from ..helpers import MYK, make_organiser
+from ..helpers import MYK, backends_of, make_organiser
 from .helpers import (
     NARRATIVE,
     NARRATIVE_SLUG,
@@ -35,7 +35,9 @@ def settings(settings):
 def _link(settings, base: str, room_slug: str, name: str) -> str:
     database = Database(settings.database_url)
     try:
-        token = invites.create(database, invites.signer(settings.secret_key), MYK, room_slug, name)
+        token = invites.create(
+            backends_of(database), invites.signer(settings.secret_key), MYK, room_slug, name
+        )
     finally:
         database.close()
     return f"{base}/c/{MYK}/moderate/{token}"

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from server.services import invites
 from server.store.database import Database
 
-from ..helpers import MYK, PASSWORD, make_organiser
+from ..helpers import MYK, PASSWORD, backends_of, make_organiser
 from .accessibility import PHONE, check
 from .helpers import shot
 
@@ -63,7 +63,7 @@ def _moderator(browser: Browser, base: str, settings) -> Page:
     database = Database(settings.database_url)
     try:
         signing = invites.signer(settings.secret_key)
-        token = invites.create(database, signing, MYK, "strategieentwicklung", "Jonas")
+        token = invites.create(backends_of(database), signing, MYK, "strategieentwicklung", "Jonas")
     finally:
         database.close()
     page = _page(browser, DESKTOP)
