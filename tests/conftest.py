@@ -104,7 +104,7 @@ async def crowd():
 
 @pytest.fixture
 def seeded(settings: Settings):
-    """The conference files loaded and tests/results_seed.py's results in MYK (issue 5)."""
+    """The conference files loaded and tests/results_seed.py's results in MYK."""
     from server.services.config_files import load_into
 
     from .results_seed import seed

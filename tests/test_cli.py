@@ -123,7 +123,7 @@ def test_listing_invites_and_exporting_say_a_conference_must_be_loaded_as_inviti
     )
 
 
-# --- Organiser accounts (issue 4) ---
+# --- Organiser accounts ---
 
 
 def _stdin(monkeypatch, text: str, tty: bool = False) -> None:
