@@ -27,7 +27,9 @@ from sqlalchemy import insert, select  # noqa: E402
 
 from server.domain.permissions import Role  # noqa: E402
 from server.exports import ExportOptions, Format  # noqa: E402
+from server.realtime.broadcast import MemoryBroadcast  # noqa: E402
 from server.services import exports  # noqa: E402
+from server.services.backends import Backends  # noqa: E402
 from server.services.config_files import load_into  # noqa: E402
 from server.store import conferences  # noqa: E402
 from server.store.database import Database  # noqa: E402
@@ -197,12 +199,12 @@ def seed(database: Database, cards: int, people: int, rng: random.Random) -> Non
     database.run_write(write)
 
 
-def run(database: Database, fmt: Format, out: Path) -> tuple[float, int]:
-    conference = database.run_read(lambda s: conferences.conference_by_slug(s, MYK))
+def run(backends: Backends, fmt: Format, out: Path) -> tuple[float, int]:
+    conference = backends.database.run_read(lambda s: conferences.conference_by_slug(s, MYK))
     views = Views()
     start = time.perf_counter()
     made = exports.open_export(
-        database,
+        backends,
         Role.ORGANISER,
         conference,
         ExportOptions(format=fmt, language="de"),
@@ -224,7 +226,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         database = Database(f"sqlite:///{folder}/bench.db")
         database.migrate()
-        load_into(database, [ROOT / "sessions_config"])
+        backends = Backends(database, MemoryBroadcast())
+        load_into(backends, [ROOT / "sessions_config"])
         started = time.perf_counter()
         seed(database, args.cards, args.people, random.Random(args.seed))
         print(
@@ -232,12 +235,12 @@ def main() -> None:
         )
         results = {}
         for fmt in Format:
-            seconds, size = run(database, fmt, Path(folder) / f"export.{fmt.value}")
+            seconds, size = run(backends, fmt, Path(folder) / f"export.{fmt.value}")
             print(f"{fmt.value:>5}: {seconds:6.2f} s  {size / 1e6:6.2f} MB", file=sys.stderr)
             results[fmt.value] = {"seconds": round(seconds, 3), "bytes": size}
         for fmt in Format:
             tracemalloc.start()
-            run(database, fmt, Path(folder) / f"again.{fmt.value}")
+            run(backends, fmt, Path(folder) / f"again.{fmt.value}")
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
             results[fmt.value]["peak_python_mb"] = round(peak / 1e6, 1)

@@ -95,10 +95,10 @@ def create_app(settings: Settings) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
-        load_into(database, list(settings.sessions_config))
         broadcast = broadcast_from_url(settings.broadcast_url)
-        await broadcast.connect()
         backends = Backends(database, broadcast)
+        load_into(backends, list(settings.sessions_config))
+        await broadcast.connect()
         if settings.broadcast_url.startswith("memory:"):
             # One process by definition: connections counted before are gone. With a bus,
             # other processes' connections are live and must not be forgotten.

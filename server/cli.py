@@ -6,6 +6,7 @@ import contextlib
 import getpass
 import logging
 import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,14 +15,10 @@ import uvicorn
 from .conference_files import ConfigError, load_conference_dir, load_conference_file
 from .domain.errors import DomainError
 from .domain.permissions import Role
-from .realtime.broadcast import broadcast_from_url
-from .services import invites, organisers
+from .services import conferences, installation, invites, organisers
 from .services.backends import Backends
 from .services.config_files import load_into
 from .settings import Settings
-from .store import conferences, rooms, schema
-from .store.database import Database
-from .store.secrets import signing_key
 from .views.i18n import Translator
 
 
@@ -73,118 +70,79 @@ def cmd_check(args, settings: Settings) -> int:
     return 0
 
 
+@contextlib.contextmanager
+def _ready(settings: Settings) -> Iterator[Backends]:
+    """How every command that works on the data opens it: the database, at the newest
+    schema, and the bus (connected only to tell running servers about a change)."""
+    with installation.opened(settings) as backends:
+        installation.migrate(backends)
+        yield backends
+
+
 def cmd_load(args, settings: Settings) -> int:
-    database = _database(settings)
-    try:
-        changes = load_into(database, _paths(args.paths, settings))
-    finally:
-        database.close()
+    with _ready(settings) as backends:
+        changes = load_into(backends, _paths(args.paths, settings))
     for slug, count in changes.items():
         print(f"{slug}: {'unchanged' if count == 0 else f'{count} changes'}")
     return 0
 
 
-def _database(settings: Settings) -> Database:
-    database = Database(settings.database_url)
-    database.migrate()
-    return database
-
-
 def cmd_migrate(args, settings: Settings) -> int:
-    database = Database(settings.database_url)
-    try:
-        before = schema.current_revision(database.engine)
-        database.migrate()
-        after = schema.current_revision(database.engine)
-    finally:
-        database.close()
-    print(f"database at revision {after}" + ("" if before == after else f" (was {before})"))
+    with installation.opened(settings) as backends:
+        upgrade = installation.migrate(backends)
+    was = "" if upgrade.before == upgrade.after else f" (was {upgrade.before})"
+    print(f"database at revision {upgrade.after}{was}")
     return 0
 
 
 def cmd_revision(args, settings: Settings) -> int:
-    path = schema.new_revision(args.message)
+    path = installation.new_revision(args.message)
     print(f"wrote {path}; review it, then run it on SQLite and PostgreSQL (tests do both)")
     return 0
 
 
+# --- Moderator invites ---
+
+
 def cmd_invite(args, settings: Settings) -> int:
-    database = _database(settings)
-    try:
-        secret = settings.secret_key or database.run_write(signing_key)
-        token = invites.create(
-            database, invites.signer(secret), args.conference, args.room, args.name
-        )
-    except DomainError as error:
-        file = _file_of(settings, args.conference) if error.code == "unknown_conference" else None
-        if file is not None:
-            raise DomainError(
-                "conference_not_loaded", conference=args.conference, file=file
-            ) from None
-        raise
-    finally:
-        database.close()
+    with _ready(settings) as backends:
+        signing = invites.signer(installation.secret_key(backends, settings))
+        token = invites.create(backends, signing, args.conference, args.room, args.name)
     print(f"Moderation link for {args.name} (shown only now; keep it secret):")
     print(f"{args.base_url.rstrip('/')}/c/{args.conference}/moderate/{token}")
     return 0
 
 
-def _file_of(settings: Settings, slug: str) -> Path | None:
-    """The sessions_config file that defines a conference (files that do not load are
-    skipped: `plenum check` names their problems)."""
-    for place in settings.sessions_config:
-        files = sorted(place.iterdir()) if place.is_dir() else [place]
-        for path in (p for p in files if p.suffix in (".yaml", ".yml") and p.is_file()):
-            with contextlib.suppress(ConfigError):
-                if load_conference_file(path).slug == slug:
-                    return path
-    return None
-
-
 def cmd_invites(args, settings: Settings) -> int:
-    database = _database(settings)
-    try:
-        rows = database.run_read(lambda s: _invite_rows(s, args.conference))
-    finally:
-        database.close()
+    with _ready(settings) as backends:
+        rows = invites.of_conference(backends, args.conference)
     for invite, room_slug in rows:
         state = f"revoked {invite.revoked_at:%Y-%m-%d %H:%M}" if invite.revoked_at else "valid"
         print(f"{invite.id:>5}  {room_slug:<32} {invite.name:<30} {state}")
     return 0
 
 
-def _invite_rows(session, conference_slug: str) -> list:
-    conference = conferences.conference_by_slug(session, conference_slug)
-    if conference is None:
-        raise LookupError(f"no conference {conference_slug!r}")
-    return rooms.invites_of_conference(session, conference.id)
-
-
 def cmd_revoke_invite(args, settings: Settings) -> int:
-    database = _database(settings)
-    try:
-        revoked = invites.revoke(database, args.invite_id)
+    with _ready(settings) as backends:
+        revoked = invites.revoke(backends, args.invite_id)
         if revoked is not None and revoked.seq is not None:
-            asyncio.run(_announce(database, settings, revoked.room_id, revoked.seq))
-    finally:
-        database.close()
+            asyncio.run(_announce(backends, revoked.room_id, revoked.seq))
     print(f"invite {args.invite_id}: {'revoked' if revoked else 'not found or already revoked'}")
     return 0 if revoked else 2
 
 
-async def _announce(database: Database, settings: Settings, room_id: int, seq: int) -> None:
+async def _announce(backends: Backends, room_id: int, seq: int) -> None:
     """Tell running servers about a change made here, through the bus. With the embedded
     default (memory://) no other process hears it: the room's pages learn of it with the
     room's next event."""
-    broadcast = broadcast_from_url(settings.broadcast_url)
-    await broadcast.connect()
+    await backends.broadcast.connect()
     try:
-        await Backends(database, broadcast).announce(room_id, seq)
+        await backends.announce(room_id, seq)
     finally:
-        await broadcast.disconnect()
+        await backends.broadcast.disconnect()
 
 
-# --- Organiser accounts (issue 4) ---
+# --- Organiser accounts ---
 
 
 class PasswordNotGiven(Exception):
@@ -205,15 +163,15 @@ def _read_password(args) -> str:
 
 def cmd_create_organiser(args, settings: Settings) -> int:
     password = _read_password(args)
-    with _open(settings) as database:
-        account = organisers.create(database, args.username, args.name, password)
+    with _ready(settings) as backends:
+        account = organisers.create(backends, args.username, args.name, password)
     print(f"organiser {account.username} ({account.display_name}) created; sign in at /login")
     return 0
 
 
 def cmd_organisers(args, settings: Settings) -> int:
-    with _open(settings) as database:
-        accounts = organisers.all_accounts(database)
+    with _ready(settings) as backends:
+        accounts = organisers.all_accounts(backends)
     for account in accounts:
         print(f"{account.username:<40} {account.display_name:<40} {account.created_at:%Y-%m-%d}")
     if not accounts:
@@ -222,27 +180,18 @@ def cmd_organisers(args, settings: Settings) -> int:
 
 
 def cmd_delete_organiser(args, settings: Settings) -> int:
-    with _open(settings) as database:
-        deleted = organisers.delete(database, args.username)
+    with _ready(settings) as backends:
+        deleted = organisers.delete(backends, args.username)
     print(f"organiser {args.username}: {'deleted' if deleted else 'not found'}")
     return 0 if deleted else 2
 
 
 def cmd_set_password(args, settings: Settings) -> int:
     password = _read_password(args)
-    with _open(settings) as database:
-        organisers.set_password(database, args.username, password)
+    with _ready(settings) as backends:
+        organisers.set_password(backends, args.username, password)
     print(f"organiser {args.username}: new password set; older sign-ins have ended")
     return 0
-
-
-@contextlib.contextmanager
-def _open(settings: Settings):
-    database = _database(settings)
-    try:
-        yield database
-    finally:
-        database.close()
 
 
 def _add_organiser_commands(commands) -> None:
@@ -265,10 +214,7 @@ ORGANISER_COMMANDS = {
     "set-password": cmd_set_password,
 }
 
-# --- end of organiser accounts ---
-
-
-# --- Exports and retention (issue 5) ---
+# --- Exports and retention ---
 
 
 def cmd_export(args, settings: Settings) -> int:
@@ -276,10 +222,8 @@ def cmd_export(args, settings: Settings) -> int:
     from .services import exports
     from .views.environment import Views
 
-    with _open(settings) as database:
-        conference = database.run_read(lambda s: conferences.conference_by_slug(s, args.conference))
-        if conference is None:
-            raise LookupError(f"no conference {args.conference!r}")
+    with _ready(settings) as backends:
+        conference = conferences.named(backends, args.conference)
         options = ExportOptions(
             format=Format(args.format),
             room=args.room,
@@ -290,14 +234,14 @@ def cmd_export(args, settings: Settings) -> int:
         )
         views = Views()
         export = exports.open_export(
-            database,
+            backends,
             Role.ORGANISER,  # whoever runs the command line runs the installation
             conference,
             options,
             views.translator(options.language),
             views.env.get_template("report.html"),
         )
-        with _output(args.out) as target:
+        with contextlib.closing(export), _output(args.out) as target:
             for chunk in export.chunks:
                 target.write(chunk)
     if args.out:
@@ -317,8 +261,8 @@ def _output(path: str | None):
 def cmd_purge(args, settings: Settings) -> int:
     from .services import retention
 
-    with _open(settings) as database:
-        reports = retention.purge(database, Role.ORGANISER, dry_run=args.dry_run)
+    with _ready(settings) as backends:
+        reports = retention.purge(backends, Role.ORGANISER, dry_run=args.dry_run)
     for report in reports:
         print(retention.describe(report, dry_run=args.dry_run))
     if not reports:
@@ -353,8 +297,6 @@ def _add_export_commands(commands) -> None:
 
 
 EXPORT_COMMANDS = {"export": cmd_export, "purge": cmd_purge}
-
-# --- end of exports and retention ---
 
 
 def cmd_serve(args, settings: Settings) -> int:
@@ -420,9 +362,33 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
     }[args.command]
     try:
         return handler(args, settings)
-    except (ConfigError, LookupError, PasswordNotGiven) as error:
+    except (ConfigError, PasswordNotGiven) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    except DomainError as error:
+    except DomainError as refused:
+        error = _explained(refused, settings)
         print(f"error: {Translator('en')(f'errors.{error.code}', **error.params)}", file=sys.stderr)
         return 2
+
+
+def _explained(error: DomainError, settings: Settings) -> DomainError:
+    """An unknown conference that a sessions_config file defines is one not loaded yet."""
+    if error.code != "unknown_conference":
+        return error
+    slug = str(error.params["conference"])
+    file = _file_of(settings, slug)
+    return (
+        error if file is None else DomainError("conference_not_loaded", conference=slug, file=file)
+    )
+
+
+def _file_of(settings: Settings, slug: str) -> Path | None:
+    """The sessions_config file that defines a conference (files that do not load are
+    skipped: `plenum check` names their problems)."""
+    for place in settings.sessions_config:
+        files = sorted(place.iterdir()) if place.is_dir() else [place]
+        for path in (p for p in files if p.suffix in (".yaml", ".yml") and p.is_file()):
+            with contextlib.suppress(ConfigError):
+                if load_conference_file(path).slug == slug:
+                    return path
+    return None

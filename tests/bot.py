@@ -124,7 +124,7 @@ class Member:
 
     async def attend(self, conference_id: int, kind: str = "") -> None:
         """Open the plenary's socket (kind: "" or "dashboard"; a projector's needs a key:
-        tests/plenary_helpers.screen)."""
+        tests/helpers.screen)."""
         await self.open(f"/ws/conferences/{conference_id}" + (f"/{kind}" if kind else ""))
 
     async def open(self, path: str, **connect_options) -> None:

@@ -1,20 +1,17 @@
 import asyncio
-import shutil
 from pathlib import Path
 
 import pytest
-import uvicorn
 from starlette.testclient import TestClient
 
 from server.app import create_app
-from server.cli import uvicorn_config
 from server.settings import PROJECT_ROOT, Settings
 from server.store.database import Database
 
+from .helpers import backends_of
+from .servers import ServerThread
 from .services import postgres_schema, redis_url
 
-MYK = "regionalkonferenz-mayen-koblenz-2022"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DATABASES = ("sqlite", "postgres")
 
 
@@ -66,96 +63,16 @@ def client(settings: Settings):
         yield test_client
 
 
-def join(client: TestClient, name: str, slug: str = MYK, organisation: str = "") -> str:
-    """Join as a new person; returns that person's session cookie header value."""
-    client.cookies.clear()
-    response = client.post(
-        f"/c/{slug}/join",
-        data={"display_name": name, "organisation": organisation},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
-    return f"plenum_session={client.cookies['plenum_session']}"
-
-
-class LiveServer:
-    """The real app on a real uvicorn, on a free port of 127.0.0.1."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.server = uvicorn.Server(
-            uvicorn_config(create_app(settings), "127.0.0.1", 0, "warning")
-        )
-
-    async def start(self) -> None:
-        self.task = asyncio.create_task(self.server.serve())
-        while not self.server.started:
-            if self.task.done():
-                self.task.result()
-            await asyncio.sleep(0.01)
-        port = self.server.servers[0].sockets[0].getsockname()[1]
-        self.base = f"127.0.0.1:{port}"
-
-    async def stop(self) -> None:
-        self.server.should_exit = True
-        await asyncio.wait_for(self.task, 10)
-
-    def rooms(self, slug: str = MYK) -> dict[str, int]:
-        return room_ids(self.settings, slug)
-
-    def columns(self, room_id: int) -> list[int]:
-        return column_ids(self.settings, room_id)
-
-    def set_room(self, room_id: int, **values) -> None:
-        """Change a room's settings as an edited sessions_config file would."""
-        from sqlalchemy import update
-
-        from server.store.tables import Room
-
-        database = Database(self.settings.database_url)
-        database.run_write(
-            lambda s: s.execute(update(Room).where(Room.id == room_id).values(**values))
-        )
-        database.close()
-
-
-def room_ids(settings: Settings, slug: str = MYK) -> dict[str, int]:
-    from sqlmodel import select
-
-    from server.store.tables import Conference, Room
-
-    database = Database(settings.database_url)
-    with database.session() as s:
-        conference = s.exec(select(Conference).where(Conference.slug == slug)).one()
-        rows = s.exec(select(Room).where(Room.conference_id == conference.id))
-        result = {r.slug: r.id for r in rows}
-    database.close()
-    return result
-
-
-def column_ids(settings: Settings, room_id: int) -> list[int]:
-    from sqlmodel import select
-
-    from server.store.tables import BoardColumn
-
-    database = Database(settings.database_url)
-    with database.session() as s:
-        rows = s.exec(
-            select(BoardColumn).where(BoardColumn.room_id == room_id).order_by(BoardColumn.position)
-        )
-        result = [c.id for c in rows]
-    database.close()
-    return result
-
-
 @pytest.fixture
 async def live(settings: Settings):
-    server = LiveServer(settings)
-    await server.start()
+    """The app on a real server; the test's event loop runs on while it starts and stops
+    (its bots answer the server's goodbye)."""
+    server = ServerThread(settings)
+    await asyncio.to_thread(server.start)
     try:
         yield server
     finally:
-        await server.stop()
+        await asyncio.to_thread(server.stop)
 
 
 @pytest.fixture
@@ -187,14 +104,14 @@ async def crowd():
 
 @pytest.fixture
 def seeded(settings: Settings):
-    """The conference files loaded and tests/results_seed.py's results in MYK (issue 5)."""
+    """The conference files loaded and tests/results_seed.py's results in MYK."""
     from server.services.config_files import load_into
 
     from .results_seed import seed
 
     database = Database(settings.database_url)
     database.migrate()
-    load_into(database, list(settings.sessions_config))
+    load_into(backends_of(database), list(settings.sessions_config))
     ids = database.run_write(seed)
     yield database, ids
     database.close()

@@ -8,9 +8,7 @@ import httpx2
 import pytest
 
 from .bot import Member
-from .conftest import MYK
-from .moderated import moderator
-from .test_organisers import PASSWORD, make_organiser
+from .helpers import MYK, PASSWORD, make_organiser, moderator
 
 ROOM = "narrative-der-smart-city"
 

@@ -8,10 +8,19 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from .bot import Member
-from .conftest import MYK
-from .moderated import moderator
-from .plenary_helpers import banners, conference_id, organiser, text_of
-from .test_breakouts_live import NARRATIVE, STRATEGY, _to_breakout_item, breakout_ends, my_room
+from .helpers import (
+    MYK,
+    NARRATIVE,
+    STRATEGY,
+    banners,
+    breakout_ends,
+    conference_id,
+    moderator,
+    my_room,
+    organiser,
+    text_of,
+    to_breakout_item,
+)
 
 PLAN = f"Anna;{NARRATIVE}\nBen;{STRATEGY}\n"
 
@@ -40,7 +49,7 @@ async def _breakout_with_a_moderator(live):
     ben = await Member.join(live.base, MYK, "Ben")
     for member in (anna, ben):
         await member.attend(cid)
-    await _to_breakout_item(live, olga)
+    await to_breakout_item(live, olga)
     assert await olga.act("open_breakout", mode="plan", minutes="30", plan=PLAN) is None
     await anna.until(lambda m: my_room(m) == f"/c/{MYK}/rooms/{NARRATIVE}")
     await ben.until(lambda m: my_room(m) == f"/c/{MYK}/rooms/{STRATEGY}")

@@ -7,10 +7,19 @@ from dataclasses import replace
 import pytest
 
 from .bot import Member
-from .conftest import MYK
-from .moderated import invite, redeem
-from .plenary_helpers import conference_id, organiser, text_of
-from .test_breakouts_live import NARRATIVE, STRATEGY, _to_breakout_item, my_room, room_line
+from .helpers import (
+    MYK,
+    NARRATIVE,
+    STRATEGY,
+    conference_id,
+    invite,
+    my_room,
+    organiser,
+    redeem,
+    room_line,
+    text_of,
+    to_breakout_item,
+)
 
 MODES = ("self", "random", "manual", "plan", "preference")
 NETWORKS = "erfolgreiche-akteursnetzwerke"
@@ -47,7 +56,7 @@ async def test_a_moderator_goes_to_the_room_they_moderate_in_every_mode(live, mo
     # Mia wishes for, and the plan names her for, another room: neither moves her.
     for member in (mia, anna, ben):
         assert await member.act("rank_topics", **{"choice-1": STRATEGY}) is None
-    await _to_breakout_item(live, olga)
+    await to_breakout_item(live, olga)
     plan = f"Mia;{STRATEGY}\nAnna;{NARRATIVE}\n"
     assert await olga.act("open_breakout", mode=mode, minutes="30", plan=plan) is None
 
@@ -81,7 +90,7 @@ async def test_a_moderator_arriving_late_is_sent_to_their_room_and_takes_no_plac
     await olga.attend(cid, "dashboard")
     anna = await Member.join(live.base, MYK, "Anna")
     await anna.attend(cid)
-    await _to_breakout_item(live, olga)
+    await to_breakout_item(live, olga)
     assert await olga.act("open_breakout", mode="random", minutes="30") is None
     await anna.until(lambda m: my_room(m) is not None)
 
@@ -99,7 +108,7 @@ async def test_the_organiser_may_move_a_moderator_and_back_into_their_own_room(l
     await olga.attend(cid, "dashboard")
     mia = await _moderator(live, "Mia", NARRATIVE)
     await mia.attend(cid)
-    await _to_breakout_item(live, olga)
+    await to_breakout_item(live, olga)
     assert await olga.act("open_breakout", mode="manual", minutes="30") is None
     await mia.until(lambda m: my_room(m) == f"/c/{MYK}/rooms/{NARRATIVE}")
     await olga.until(lambda m: "Moderation" in person_row(m, mia))

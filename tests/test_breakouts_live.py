@@ -6,42 +6,27 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
-
-from server.store.database import Database
-from server.store.tables import BreakoutRoomState
 
 from .bot import Member
-from .conftest import MYK
-from .moderated import moderator, room_with_moderator
-from .plenary_helpers import agenda, conference_id, organiser, text_of
-
-NARRATIVE, STRATEGY = "narrative-der-smart-city", "strategieentwicklung"
+from .helpers import (
+    MYK,
+    NARRATIVE,
+    STRATEGY,
+    breakout_ends,
+    conference_id,
+    moderator,
+    my_room,
+    organiser,
+    room_line,
+    room_with_moderator,
+    text_of,
+    to_breakout_item,
+)
 
 
 @pytest.fixture
 def settings(settings):
     return replace(settings, breakout_tick_seconds=0.05)
-
-
-def breakout_ends(live, when: datetime, room_id: int | None = None) -> None:
-    """Move the running breakout's end for one room (or all), as time passing would."""
-    database = Database(live.settings.database_url)
-    rows = update(BreakoutRoomState).where(BreakoutRoomState.closed_at.is_(None))
-    if room_id is not None:
-        rows = rows.where(BreakoutRoomState.room_id == room_id)
-    database.run_write(lambda s: s.execute(rows.values(deadline=when)))
-    database.close()
-
-
-def my_room(member: Member) -> str | None:
-    mine = member.find("my-plenary")
-    return mine.get("data-href") if mine is not None else None
-
-
-async def _to_breakout_item(live, olga: Member) -> None:
-    item = next(i for i in agenda(live) if i[1] == "breakout")
-    assert await olga.act("move_agenda", target=str(item[0])) is None
 
 
 async def test_a_breakout_by_preference_from_opening_to_the_way_back(live):
@@ -58,7 +43,7 @@ async def test_a_breakout_by_preference_from_opening_to_the_way_back(live):
     )
     refused = await olga.act("open_breakout", mode="preference", minutes="30")
     assert refused.startswith("Breakouts lassen sich nur")
-    await _to_breakout_item(live, olga)
+    await to_breakout_item(live, olga)
 
     assert await olga.act("open_breakout", mode="preference", minutes="30") is None
     await anna.until(lambda m: my_room(m) == f"/c/{MYK}/rooms/{STRATEGY}")
@@ -112,12 +97,6 @@ async def _refusal(member: Member, room_id: int) -> tuple[int, str]:
     return intruder.closed_with, intruder.replies.get("enter") or ""
 
 
-def room_line(member: Member, room_id: int) -> str:
-    """A room as this member sees it while breakouts run: the organisers' line in the
-    breakout part, everyone else's tile among the rooms."""
-    return text_of(member, f"breakout-room-{room_id}") or text_of(member, f"room-{room_id}")
-
-
 async def test_in_self_selection_people_choose_by_entering_and_a_full_room_says_so(live):
     cid, rooms = conference_id(live), live.rooms()
     narrative, strategy = rooms[NARRATIVE], rooms[STRATEGY]
@@ -128,7 +107,7 @@ async def test_in_self_selection_people_choose_by_entering_and_a_full_room_says_
     ben = await Member.join(live.base, MYK, "Ben")
     for member in (anna, ben):
         await member.attend(cid)
-    await _to_breakout_item(live, olga)
+    await to_breakout_item(live, olga)
     assert await olga.act("open_breakout", mode="self", minutes="30") is None
 
     # Nobody is placed: each is asked to choose, every room offers its places.
@@ -177,7 +156,7 @@ async def test_a_late_joiner_is_placed_by_the_same_mode_and_a_dropout_returns(li
     await olga.attend(cid, "dashboard")
     anna = await Member.join(live.base, MYK, "Anna")
     await anna.attend(cid)
-    await _to_breakout_item(live, olga)
+    await to_breakout_item(live, olga)
     assert await olga.act("open_breakout", mode="random", minutes="20") is None
     await anna.until(lambda m: my_room(m) is not None)
     placed = my_room(anna)
@@ -199,7 +178,7 @@ async def test_manual_mode_the_organiser_moves_people_and_extends_one_room(live)
     await olga.attend(cid, "dashboard")
     anna = await Member.join(live.base, MYK, "Anna")
     await anna.attend(cid)
-    await _to_breakout_item(live, olga)
+    await to_breakout_item(live, olga)
     await anna.until(lambda m: m.has("my-plenary"))
     me = anna.find("my-plenary").get("data-me")
     assert await olga.act("open_breakout", mode="manual", minutes="20") is None
@@ -253,7 +232,7 @@ async def test_a_plan_puts_people_in_its_rooms_and_a_broken_plan_opens_nothing(l
     ben = await Member.join(live.base, MYK, "Ben")
     for member in (anna, ben):
         await member.attend(cid)
-    await _to_breakout_item(live, olga)
+    await to_breakout_item(live, olga)
 
     broken = f"Name;Raum\nAnna Schmidt;{STRATEGY}\nBen;smart-city\n"
     error = await olga.act("open_breakout", mode="plan", minutes="20", plan=broken)

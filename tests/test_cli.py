@@ -3,9 +3,9 @@
 import shutil
 
 from server.cli import main
-from server.settings import Settings
+from server.settings import PROJECT_ROOT, Settings
 
-from .conftest import MYK, PROJECT_ROOT
+from .helpers import MYK
 
 
 def test_check_reports_every_shipped_conference(capsys):
@@ -103,7 +103,27 @@ def test_invite_for_an_unknown_room_lists_the_rooms_of_the_conference(tmp_path, 
     )
 
 
-# --- Organiser accounts (issue 4) ---
+def test_listing_invites_and_exporting_say_a_conference_must_be_loaded_as_inviting_does(
+    tmp_path, capsys
+):
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'cli.db'}", secret_key="k")
+    file = PROJECT_ROOT / "sessions_config" / f"{MYK}.yaml"
+    for command in (["invites", MYK], ["export", MYK]):
+        assert main(command, settings) == 2
+        assert capsys.readouterr().err == (
+            f"error: The conference “{MYK}” is in {file} but not in the database yet: "
+            "load it first with “plenum load”.\n"
+        )
+    main(["load"], settings)
+    capsys.readouterr()
+    assert main(["invites", "regionalkonferenz-mayen-koblentz"], settings) == 2
+    assert capsys.readouterr().err == (
+        "error: There is no conference “regionalkonferenz-mayen-koblentz”: "
+        "neither in the database nor in sessions_config.\n"
+    )
+
+
+# --- Organiser accounts ---
 
 
 def _stdin(monkeypatch, text: str, tty: bool = False) -> None:

@@ -4,18 +4,9 @@ import asyncio
 
 from server.realtime.connection import Audience, Connection
 
+from .helpers import FakeSocket
+
 AUDIENCE = Audience("participant", "de")
-
-
-class FakeSocket:
-    def __init__(self) -> None:
-        self.received: list[str] = []
-        self.gate: asyncio.Event | None = None  # when set up, sends wait for it
-
-    async def send(self, frame: str) -> None:
-        if self.gate is not None:
-            await self.gate.wait()
-        self.received.append(frame)
 
 
 async def test_a_socket_that_keeps_up_gets_frames_inline_without_a_task():
@@ -39,7 +30,7 @@ async def test_a_stalled_socket_gets_its_backlog_in_order_once_it_drains():
         connection.deliver(frame)
     assert socket.received == []
     socket.gate.set()
-    await asyncio.sleep(0.01)
+    await socket.until(lambda: len(socket.received) == 3)
 
     assert socket.received == ["a", "b", "c"]
     connection.deliver("d")
@@ -54,12 +45,12 @@ async def test_a_socket_stalled_for_a_while_is_kept_and_catches_up():
     connection = Connection(socket.send, 1, 1, AUDIENCE)
 
     connection.deliver("snapshot")
-    await asyncio.sleep(0.01)
+    await asyncio.sleep(0)  # one turn of the loop: the drainer starts and waits
     connection.deliver("delta")
-    await asyncio.sleep(0.01)
+    await asyncio.sleep(0)
     assert socket.received == [] and not connection.dropped
     socket.gate.set()
-    await asyncio.sleep(0.01)
+    await socket.until(lambda: len(socket.received) == 2)
 
     assert socket.received == ["snapshot", "delta"]
     assert not connection.dropped

@@ -4,17 +4,9 @@ import re
 
 from lxml import html as lxml_html
 
-from .conftest import MYK, join
-from .test_organisers import make_organiser, sign_in
+from .helpers import MYK, join, organiser_cookie
 
 ROOM = "narrative-der-smart-city"
-
-
-def _organiser_cookie(client, settings) -> str:
-    make_organiser(settings)
-    client.cookies.clear()
-    assert sign_in(client).status_code == 303
-    return f"plenum_session={client.cookies['plenum_session']}"
 
 
 def _make_link(client, cookie: str, name: str, room: str = ROOM, slug: str = MYK):
@@ -33,7 +25,7 @@ def _room_section(page: str, slug: str) -> str:
 
 
 def test_console_shows_agenda_rooms_people_present_and_planned_moderators(client, settings):
-    organiser = _organiser_cookie(client, settings)
+    organiser = organiser_cookie(client, settings)
     anna = join(client, "Anna", organisation="Stadt Mayen")
     client.cookies.clear()
     room_page = client.get(f"/c/{MYK}/rooms/{ROOM}", headers={"cookie": anna}).text
@@ -55,7 +47,7 @@ def test_console_shows_agenda_rooms_people_present_and_planned_moderators(client
 
 
 def test_a_link_made_in_the_console_makes_its_opener_moderator_until_revoked(client, settings):
-    organiser = _organiser_cookie(client, settings)
+    organiser = organiser_cookie(client, settings)
     made = _make_link(client, organiser, "  Mia   Moderatorin ")
     assert made.status_code == 200
     assert made.headers["cache-control"] == "no-store"
@@ -92,7 +84,7 @@ def test_a_link_made_in_the_console_makes_its_opener_moderator_until_revoked(cli
 
 
 def test_a_link_needs_a_name_and_a_room_of_this_conference(client, settings):
-    organiser = _organiser_cookie(client, settings)
+    organiser = organiser_cookie(client, settings)
     nameless = _make_link(client, organiser, "   ")
     assert nameless.status_code == 422
     assert "Bitte geben Sie einen Anzeigenamen ein." in nameless.text
@@ -103,7 +95,7 @@ def test_a_link_needs_a_name_and_a_room_of_this_conference(client, settings):
 
 
 def test_a_link_can_only_be_revoked_once_and_only_in_its_own_conference(client, settings):
-    organiser = _organiser_cookie(client, settings)
+    organiser = organiser_cookie(client, settings)
     _make_link(client, organiser, "Mia")
     other = "regionalkonferenz-ulm-2022"
     wrong = client.post(f"/console/{other}/invites/1/revoke", headers={"cookie": organiser})
@@ -117,12 +109,12 @@ def test_a_link_can_only_be_revoked_once_and_only_in_its_own_conference(client, 
 
 
 def test_an_unknown_conference_in_the_console_is_a_404(client, settings):
-    organiser = _organiser_cookie(client, settings)
+    organiser = organiser_cookie(client, settings)
     assert client.get("/console/gibt-es-nicht", headers={"cookie": organiser}).status_code == 404
 
 
 def test_a_new_link_is_shown_whole_with_a_button_that_copies_it(client, settings):
-    organiser = _organiser_cookie(client, settings)
+    organiser = organiser_cookie(client, settings)
     made = lxml_html.fromstring(_make_link(client, organiser, "Mia").text)
     field = made.get_element_by_id("new-link-url")
     assert field.tag == "textarea" and field.get("readonly") is not None  # wraps, selectable
@@ -134,7 +126,7 @@ def test_a_new_link_is_shown_whole_with_a_button_that_copies_it(client, settings
 
 
 def test_the_conference_page_leads_to_the_live_overview(client, settings):
-    organiser = _organiser_cookie(client, settings)
+    organiser = organiser_cookie(client, settings)
     page = lxml_html.fromstring(client.get(f"/console/{MYK}", headers={"cookie": organiser}).text)
     links = {" ".join(a.text_content().split()): a.get("href") for a in page.iter("a")}
     assert links["Live-Übersicht"] == f"/console/{MYK}/live"

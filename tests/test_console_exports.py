@@ -3,19 +3,19 @@
 import csv
 import io
 
+import anyio
 from sqlmodel import select
 
 from server.store.database import Database
 from server.store.tables import Participant
 
-from .conftest import MYK, join
-from .test_console import _organiser_cookie
+from .helpers import MYK, join, organiser_cookie
 
 DOWNLOAD = f"/console/{MYK}/exports/download"
 
 
 def test_export_page_offers_every_format_room_and_option_and_tells_the_retention(client, settings):
-    organiser = _organiser_cookie(client, settings)
+    organiser = organiser_cookie(client, settings)
     overview = client.get(f"/console/{MYK}", headers={"cookie": organiser}).text
     assert f'href="/console/{MYK}/exports"' in overview
     assert f'href="/console/{MYK}/exports?room=strategieentwicklung"' in overview
@@ -34,7 +34,7 @@ def test_export_page_offers_every_format_room_and_option_and_tells_the_retention
 
 
 def test_download_streams_an_attachment_that_german_excel_opens(client, settings, seeded):
-    organiser = _organiser_cookie(client, settings)
+    organiser = organiser_cookie(client, settings)
     answer = client.get(DOWNLOAD, params={"format": "csv"}, headers={"cookie": organiser})
     assert answer.status_code == 200
     assert answer.headers["content-type"] == "text/csv; charset=utf-8"
@@ -45,8 +45,62 @@ def test_download_streams_an_attachment_that_german_excel_opens(client, settings
     assert rows[0][:3] == ["Raum", "Leitfrage", "Cluster"] and len(rows) == 8
 
 
+def test_a_download_given_up_half_way_ends_its_read_transaction(client, settings, seeded):
+    """The browser goes away after the first piece: the export stops reading and hands
+    its database connection back instead of holding a transaction open."""
+    organiser = organiser_cookie(client, settings)
+    pool = client.app_state["runtime"].backends.database.engine.pool
+    assert pool.checkedout() == 0
+
+    sent = client.portal.call(_give_up_after_the_first_piece, client, organiser)
+
+    assert sent[0]["status"] == 200
+    pieces = [m for m in sent if m["type"] == "http.response.body"]
+    assert pieces and all(m["more_body"] for m in pieces)  # cut off: never finished
+    assert pool.checkedout() == 0
+
+
+async def _give_up_after_the_first_piece(client, cookie: str) -> list[dict]:
+    """Download the CSV as a browser that closes the connection once the first piece
+    arrived; returns what the app sent."""
+    sent: list[dict] = []
+    first_piece = anyio.Event()
+    requested = False
+
+    async def receive() -> dict:
+        nonlocal requested
+        if not requested:
+            requested = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await first_piece.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+        if message["type"] == "http.response.body" and message.get("body"):
+            first_piece.set()
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": DOWNLOAD,
+        "raw_path": DOWNLOAD.encode(),
+        "root_path": "",
+        "query_string": b"format=csv",
+        "headers": [(b"host", b"testserver"), (b"cookie", cookie.encode())],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+        "state": dict(client.app_state),
+    }
+    await client.app(scope, receive, send)
+    return sent
+
+
 def test_download_of_one_room_as_pdf_with_pseudonyms(client, settings, seeded):
-    organiser = _organiser_cookie(client, settings)
+    organiser = organiser_cookie(client, settings)
     params = {"format": "pdf", "room": "strategieentwicklung", "authors": "pseudonyms"}
     answer = client.get(DOWNLOAD, params=params, headers={"cookie": organiser})
     assert answer.status_code == 200 and answer.content.startswith(b"%PDF-")
@@ -56,7 +110,7 @@ def test_download_of_one_room_as_pdf_with_pseudonyms(client, settings, seeded):
 
 
 def test_unknown_settings_and_rooms_are_refused_on_the_form(client, settings):
-    organiser = _organiser_cookie(client, settings)
+    organiser = organiser_cookie(client, settings)
     wrong = client.get(DOWNLOAD, params={"format": "xls"}, headers={"cookie": organiser})
     assert wrong.status_code == 422
     assert "Diese Export-Einstellungen kennt Plenum nicht." in wrong.text

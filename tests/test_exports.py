@@ -15,32 +15,19 @@ from sqlmodel import select
 from server.domain.errors import DomainError
 from server.domain.permissions import Role
 from server.exports import Authors, ExportOptions, Format
-from server.services import exports
-from server.store import conferences
+from server.services import board, exports, plenary
+from server.services import conferences as conferences_service
+from server.store import boards, conferences
 from server.store.database import Database
 from server.store.tables import Question, QuestionVote
 from server.views.environment import Views
 
+from .helpers import backends_of, export, export_file
 from .results_seed import AT, MYK, NARRATIVE, NOT_CONSENTED, SECRETS, STRATEGY
 
 NETWORKS = "erfolgreiche-akteursnetzwerke"
 # What a default export shows: visible cards, and the duplicate merged into one of them.
 SHOWN = {"listening", "formula", "benches", "app", "stories", "merged", "strategy"}
-
-
-def export(database: Database, fmt: Format, **options) -> bytes:
-    conference = database.run_read(lambda s: conferences.conference_by_slug(s, MYK))
-    wanted = ExportOptions(format=fmt, **{"language": "de", **options})
-    views = Views()
-    made = exports.open_export(
-        database,
-        Role.ORGANISER,
-        conference,
-        wanted,
-        views.translator(wanted.language),
-        views.env.get_template("report.html"),
-    )
-    return b"".join(made.chunks)
 
 
 def _text(data: bytes) -> str:
@@ -393,7 +380,7 @@ def test_only_organisers_export(seeded, role):
     views = Views()
     with pytest.raises(DomainError):
         exports.open_export(
-            database, role, conference, ExportOptions(), views.translator("de"), None
+            backends_of(database), role, conference, ExportOptions(), views.translator("de"), None
         )
 
 
@@ -422,7 +409,7 @@ def test_streamed_formats_arrive_room_by_room(seeded):
     conference = database.run_read(lambda s: conferences.conference_by_slug(s, MYK))
     views = Views()
     made = exports.open_export(
-        database,
+        backends_of(database),
         Role.ORGANISER,
         conference,
         ExportOptions(format=Format.CSV, language="de"),
@@ -432,6 +419,31 @@ def test_streamed_formats_arrive_room_by_room(seeded):
     pieces = list(made.chunks)
     assert len(pieces) == 1 + 3  # the header, then each of the three rooms
     assert pieces[0].decode("utf-8").startswith("\ufeffRaum;Leitfrage")
+
+
+async def test_an_export_is_one_moment_while_people_go_on_writing(seeded):
+    """Every room as of the moment the export began, on both engines: a card posted in
+    the last room and a question asked in the plenary while the first room is written
+    are in the next export, not in this one."""
+    database, ids = seeded
+    before = json.loads(export(database, Format.JSON))
+    backends = backends_of(database)
+    conference = await conferences_service.find_by_slug(backends, MYK)
+    cem = await conferences_service.participant(backends, ids.people["cem"])
+    networks = await conferences_service.room(backends, conference, NETWORKS)
+    column = min(database.run_read(lambda s: boards.board_state(s, networks.id)).column_ids)
+
+    pieces = iter(export_file(database, Format.JSON).chunks)
+    begun = next(pieces)  # conference and people read; no room yet
+    await board.post_card(backends, cem, networks, column, "Während des Exports", None)
+    await plenary.ask(backends, cem, conference, "Eine Frage während des Exports?", None)
+    during = json.loads(begun + b"".join(pieces))
+    after = json.loads(export(database, Format.JSON))
+
+    assert {**during, "generated_at": ""} == {**before, "generated_at": ""}
+    cards_after = [card["text"] for card in after["rooms"][-1]["cards"]]
+    assert "Während des Exports" in cards_after
+    assert "Eine Frage während des Exports?" in [q["text"] for q in after["questions"]]
 
 
 def _moderated_by(database: Database, ids, taken: dict[str, str], revoked: dict[str, str]):

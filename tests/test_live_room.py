@@ -11,7 +11,7 @@ from server.store.database import Database
 from server.store.tables import Card, Event
 
 from .bot import Member
-from .conftest import MYK
+from .helpers import MYK
 
 
 async def _members(live, *names: str) -> list[Member]:

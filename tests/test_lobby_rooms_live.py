@@ -2,8 +2,7 @@
 on every open plenary page, organisers included, rendered once for everyone."""
 
 from .bot import Member
-from .conftest import MYK
-from .plenary_helpers import conference_id, organiser, text_of
+from .helpers import MYK, conference_id, organiser, text_of
 
 NARRATIVE, STRATEGY = "narrative-der-smart-city", "strategieentwicklung"
 

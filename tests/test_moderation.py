@@ -7,15 +7,11 @@ from server.services import invites
 from server.store.database import Database
 
 from .bot import Member
-from .conftest import MYK
-from .moderated import invite as _invite
-from .moderated import moderator as _moderator
-from .moderated import redeem as _redeem
-from .moderated import room_with_moderator as _room_with_moderator
+from .helpers import MYK, backends_of, invite, moderator, redeem, room_with_moderator
 
 
 async def test_moderator_moves_the_phase_and_every_member_sees_it(live):
-    _, _, mia, anna = await _room_with_moderator(live)
+    _, _, mia, anna = await room_with_moderator(live)
     assert 'data-phase="collect"' in anna.frames[0]
 
     cid = "phase-1"
@@ -29,7 +25,7 @@ async def test_moderator_moves_the_phase_and_every_member_sees_it(live):
 
 
 async def test_no_new_cards_while_voting(live):
-    _, column, mia, anna = await _room_with_moderator(live)
+    _, column, mia, anna = await room_with_moderator(live)
     await mia.send({"command": "set_phase", "phase": "vote", "cid": "p"})
     await anna.until(lambda m: 'data-phase="vote"' in m.frames[-1])
 
@@ -41,7 +37,7 @@ async def test_no_new_cards_while_voting(live):
 
 
 async def test_a_locked_board_takes_only_the_moderators_cards(live):
-    _, column, mia, anna = await _room_with_moderator(live)
+    _, column, mia, anna = await room_with_moderator(live)
     await mia.send({"command": "lock_board", "locked": "yes", "cid": "l"})
     await anna.until(lambda m: 'data-locked="yes"' in m.frames[-1])
 
@@ -59,7 +55,7 @@ async def test_a_locked_board_takes_only_the_moderators_cards(live):
 )
 async def test_participants_and_moderators_of_other_rooms_may_not_moderate(live, command):
     room = live.rooms()["narrative-der-smart-city"]
-    other_rooms_moderator = await _moderator(live, "strategieentwicklung")
+    other_rooms_moderator = await moderator(live, "strategieentwicklung")
     anna = await Member.join(live.base, MYK, "Anna")
     for member in (other_rooms_moderator, anna):
         await member.enter(room)
@@ -74,10 +70,10 @@ async def test_participants_and_moderators_of_other_rooms_may_not_moderate(live,
 async def test_a_revoked_invite_ends_the_moderation(live):
     room = live.rooms()["narrative-der-smart-city"]
     mia = await Member.join(live.base, MYK, "Mia")
-    token = _invite(live, "narrative-der-smart-city")
-    assert await _redeem(live, mia, token) == 303
+    token = invite(live, "narrative-der-smart-city")
+    assert await redeem(live, mia, token) == 303
     database = Database(live.settings.database_url)
-    invites.revoke(database, int(token.split(".")[0]))
+    invites.revoke(backends_of(database), int(token.split(".")[0]))
     database.close()
 
     await mia.enter(room)
@@ -85,18 +81,18 @@ async def test_a_revoked_invite_ends_the_moderation(live):
     await mia.until(lambda m: "x" in m.replies)
 
     assert mia.replies["x"] == "Das ist Ihnen in diesem Raum nicht erlaubt."
-    assert await _redeem(live, mia, token) == 404
+    assert await redeem(live, mia, token) == 404
 
 
 async def test_a_revoked_moderator_loses_the_controls_on_the_open_page(live):
-    room, column, mia, anna = await _room_with_moderator(live)
+    room, column, mia, anna = await room_with_moderator(live)
     ben = await Member.join(live.base, MYK, "Ben")
     await ben.enter(room)  # another participant's socket stays as it is
     assert "Mia Moderation" in anna.members.values()
-    invite_id = int(_invite(live, "strategieentwicklung").split(".")[0]) - 1  # Mia's
+    invite_id = int(invite(live, "strategieentwicklung").split(".")[0]) - 1  # Mia's
     database = Database(live.settings.database_url)
     try:  # as the CLI does, from another process: no bus, the room's next event carries it
-        assert invites.revoke(database, invite_id).seq is not None
+        assert invites.revoke(backends_of(database), invite_id).seq is not None
     finally:
         database.close()
     await anna.post(column, "Weiter geht's")
@@ -114,10 +110,10 @@ async def test_a_revoked_moderator_loses_the_controls_on_the_open_page(live):
 
 async def test_forged_or_unknown_links_are_refused(live):
     anna = await Member.join(live.base, MYK, "Anna")
-    token = _invite(live, "narrative-der-smart-city")
+    token = invite(live, "narrative-der-smart-city")
     invite_id, secret, signature = token.split(".")
     for bad in (f"{invite_id}.{secret}.{signature[:-2]}xx", f"99.{secret}.{signature}", "nonsense"):
-        assert await _redeem(live, anna, bad) == 404
+        assert await redeem(live, anna, bad) == 404
     async with httpx2.AsyncClient(base_url=f"http://{live.base}") as client:
         page = await client.get(f"/c/{MYK}/moderate/nonsense")
     assert page.status_code == 404
@@ -125,7 +121,7 @@ async def test_forged_or_unknown_links_are_refused(live):
 
 
 async def test_invite_page_offers_the_suggested_name_to_a_newcomer(live):
-    token = _invite(live, "strategieentwicklung", name="Mia Moderatorin")
+    token = invite(live, "strategieentwicklung", name="Mia Moderatorin")
     async with httpx2.AsyncClient(base_url=f"http://{live.base}") as client:
         page = await client.get(f"/c/{MYK}/moderate/{token}")
         assert page.status_code == 200

@@ -16,31 +16,12 @@ from server.store.database import Database
 from server.store.tables import Participant
 from server.web import identity
 
-from .conftest import MYK, join
-
-PASSWORD = "ein-langes-passwort"
-
-
-def make_organiser(settings, username="mia", name="Mia Orga", password=PASSWORD) -> None:
-    database = Database(settings.database_url)
-    database.migrate()
-    try:
-        organisers.create(database, username, name, password)
-    finally:
-        database.close()
+from .helpers import MYK, backends_of, join, make_organiser, sign_in
 
 
 @pytest.fixture
 def organiser(settings):
     make_organiser(settings)
-
-
-def sign_in(client: TestClient, username="mia", password=PASSWORD, next_path=""):
-    return client.post(
-        "/login",
-        data={"username": username, "password": password, "next": next_path},
-        follow_redirects=False,
-    )
 
 
 def test_login_page_speaks_german_first_and_english_on_request(client):
@@ -119,7 +100,7 @@ def test_a_new_password_ends_older_sign_ins(client, organiser, settings):
     sign_in(client)
     database = Database(settings.database_url)
     try:
-        organisers.set_password(database, "mia", "ganz-neues-passwort")
+        organisers.set_password(backends_of(database), "mia", "ganz-neues-passwort")
     finally:
         database.close()
     assert client.get("/console", follow_redirects=False).status_code == 303
@@ -176,7 +157,7 @@ def test_an_organiser_opening_a_conference_is_its_organiser_in_every_room(
             participant = conferences.participant_by_id(session, row.id)
             room = conferences.room_by_slug(session, row.conference_id, "strategieentwicklung")
             assert role_in_room(session, participant, room) is Role.ORGANISER
-        organisers.delete(database, "mia")
+        organisers.delete(backends_of(database), "mia")
         with database.session() as session:
             participant = conferences.participant_by_id(session, row.id)
             assert participant.organiser_id is None

@@ -2,7 +2,7 @@
 
 import re
 
-from .conftest import MYK, join
+from .helpers import MYK, join
 
 
 def test_start_page_asks_for_a_code_and_lists_no_conferences(client):

@@ -7,8 +7,7 @@ import httpx2
 from lxml import html as lxml_html
 
 from .bot import Member
-from .conftest import MYK
-from .plenary_helpers import agenda, conference_id, organiser, text_of
+from .helpers import MYK, agenda, conference_id, organiser, text_of
 
 
 async def lobby_parts(live, member: Member) -> list[str]:

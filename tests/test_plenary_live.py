@@ -4,8 +4,7 @@ exactly the people it is meant for, on the plenary's socket or in their room."""
 import pytest
 
 from .bot import Member
-from .conftest import MYK
-from .plenary_helpers import agenda, banners, conference_id, organiser, text_of
+from .helpers import MYK, agenda, banners, conference_id, organiser, text_of
 
 
 @pytest.fixture

@@ -6,10 +6,7 @@ from lxml import html as lxml_html
 
 from server.views.i18n import Translator
 
-from .conftest import MYK, join
-from .moderated import moderator
-from .plenary_helpers import conference_id
-from .test_organisers import make_organiser, sign_in
+from .helpers import MYK, conference_id, join, make_organiser, moderator, sign_in
 
 
 def agenda_lines(page: str) -> dict[str, str]:

@@ -16,9 +16,7 @@ from server.store.database import Database
 from server.store.tables import Participant
 
 from .bot import Member
-from .conftest import MYK
-from .moderated import moderator
-from .plenary_helpers import conference_id, organiser, text_of
+from .helpers import MYK, conference_id, moderator, organiser, text_of
 
 NARRATIVE, STRATEGY = "narrative-der-smart-city", "strategieentwicklung"
 

@@ -10,12 +10,12 @@ from lxml import html as lxml_html
 from server.services.projectors import CONFERENCE, ROOM
 
 from .bot import Member
-from .conftest import MYK
-from .moderated import moderator
-from .plenary_helpers import (
+from .helpers import (
+    MYK,
     agenda,
     banners,
     conference_id,
+    moderator,
     organiser,
     screen,
     screen_socket,

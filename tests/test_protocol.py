@@ -9,11 +9,10 @@ import websockets
 import yaml
 
 from server.cli import main
+from server.settings import PROJECT_ROOT
 
 from .bot import HEADER, Member
-from .conftest import MYK, PROJECT_ROOT
-from .moderated import moderator
-from .plenary_helpers import conference_id, organiser
+from .helpers import MYK, conference_id, moderator, organiser
 
 ROOM = "narrative-der-smart-city"
 DOC = PROJECT_ROOT / "docs" / "protocol.md"

@@ -2,9 +2,7 @@
 room's moderator pinning the question being discussed."""
 
 from .bot import Member
-from .conftest import MYK
-from .moderated import moderator
-from .plenary_helpers import conference_id
+from .helpers import MYK, conference_id, moderator
 
 
 def questions(member: Member) -> list[tuple[str, int]]:

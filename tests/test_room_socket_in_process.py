@@ -3,7 +3,7 @@
 import json
 import re
 
-from .conftest import MYK, join
+from .helpers import MYK, join
 
 
 def _room_and_column(client, cookie: str, room: str) -> tuple[int, int]:

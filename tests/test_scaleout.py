@@ -13,8 +13,8 @@ from server.settings import Settings
 from server.store.database import Database
 
 from .bot import Member
-from .conftest import MYK, column_ids, room_ids
-from .processes import ServerProcess
+from .helpers import MYK, column_ids, room_ids
+from .servers import ServerProcess
 
 
 @pytest.fixture

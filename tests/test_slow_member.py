@@ -23,7 +23,7 @@ from server.store.tables import Room
 from server.views.board import BoardRenderer
 from server.views.environment import Views
 
-from .test_connection import FakeSocket
+from .helpers import FakeSocket
 
 AUDIENCE = Audience("participant", "de")
 
@@ -31,8 +31,8 @@ AUDIENCE = Audience("participant", "de")
 async def test_a_stalled_member_is_dropped_and_the_others_get_every_card(database_url):
     database = Database(database_url)
     database.migrate()
-    load_into(database, [PROJECT_ROOT / "sessions_config"])
     backends = Backends(database, MemoryBroadcast())
+    load_into(backends, [PROJECT_ROOT / "sessions_config"])
     hub = Hub(database, backends.broadcast, BoardRenderer(Views()), tick=0.001)
     room, author = database.run_write(_room_and_author)
     column = min(database.run_read(lambda s: boards.board_state(s, room.id)).column_ids)
@@ -47,9 +47,9 @@ async def test_a_stalled_member_is_dropped_and_the_others_get_every_card(databas
     for n in range(30):
         await board.post_card(backends, author, room, column, f"Idee {n} " + "x" * 300, None)
         await asyncio.sleep(0.003)
-    async with asyncio.timeout(5):
-        while sum(frame.count('class="card-text"') for frame in quick.received) < 30:
-            await asyncio.sleep(0.01)
+    await quick.until(
+        lambda: sum(frame.count('class="card-text"') for frame in quick.received) >= 30
+    )
 
     assert stalled_connection.dropped
     assert not quick_connection.dropped

@@ -16,6 +16,8 @@ from server.store.database import Database
 from server.store.room_updates import MEMBER_JOINED, MEMBER_LEFT, load_room_update
 from server.store.tables import BoardColumn, Card, Conference, Room
 
+from .helpers import backends_of
+
 MYK_FILE = PROJECT_ROOT / "sessions_config" / "regionalkonferenz-mayen-koblenz-2022.yaml"
 
 
@@ -31,7 +33,7 @@ def config_dir(tmp_path: Path) -> Path:
 def database(database_url: str, config_dir: Path):
     db = Database(database_url)
     db.migrate()
-    load_into(db, [config_dir])
+    load_into(backends_of(db), [config_dir])
     yield db
     db.close()
 
@@ -71,7 +73,9 @@ def test_a_command_id_is_found_again_for_retries(database):
 
 
 def test_loading_the_same_file_twice_changes_nothing(database, config_dir):
-    assert load_into(database, [config_dir]) == {"regionalkonferenz-mayen-koblenz-2022": 0}
+    assert load_into(backends_of(database), [config_dir]) == {
+        "regionalkonferenz-mayen-koblenz-2022": 0
+    }
 
 
 def test_editing_a_file_updates_structure_and_keeps_every_card(database, config_dir):
@@ -84,7 +88,9 @@ def test_editing_a_file_updates_structure_and_keeps_every_card(database, config_
     data["rooms"] = data["rooms"][:2]  # the last room goes
     (config_dir / MYK_FILE.name).write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
 
-    assert load_into(database, [config_dir])["regionalkonferenz-mayen-koblenz-2022"] > 0
+    assert (
+        load_into(backends_of(database), [config_dir])["regionalkonferenz-mayen-koblenz-2022"] > 0
+    )
 
     with database.session() as session:
         assert session.exec(select(Card.text)).all() == ["Bleibt erhalten"]
@@ -103,7 +109,7 @@ def test_a_broken_file_is_rejected_before_the_database_is_touched(database, conf
         before = [(r.id, r.title, r.capacity) for r in session.exec(select(Room))]
 
     with pytest.raises(ConfigError) as broken:
-        load_into(database, [config_dir])
+        load_into(backends_of(database), [config_dir])
 
     assert "regionalkonferenz-mayen-koblenz-2022.yaml:" in str(broken.value)
     assert "capacity must be a positive whole number, got 'viele'" in str(broken.value)

@@ -3,6 +3,7 @@
 from sqlmodel import Session
 
 from ..domain import participants
+from ..domain.errors import DomainError
 from ..store import conferences
 from ..store.records import ConferenceRecord, LobbyRecord, ParticipantRecord, RoomRecord
 from .backends import Backends
@@ -10,6 +11,14 @@ from .backends import Backends
 
 async def find_by_slug(backends: Backends, slug: str) -> ConferenceRecord | None:
     return await backends.database.read(lambda s: conferences.conference_by_slug(s, slug))
+
+
+def named(backends: Backends, slug: str) -> ConferenceRecord:
+    """The conference with this slug, or DomainError; blocking (the command line's)."""
+    found = backends.database.run_read(lambda s: conferences.conference_by_slug(s, slug))
+    if found is None:
+        raise DomainError("unknown_conference", conference=slug)
+    return found
 
 
 async def find_by_code(backends: Backends, code: str) -> ConferenceRecord | None:

@@ -6,10 +6,10 @@ from sqlmodel import Session
 
 from ..conference_files import ConferenceConfig, load_conference_dir, load_conference_file
 from ..store.config_sync import sync_conference
-from ..store.database import Database
+from .backends import Backends
 
 
-def load_into(database: Database, paths: list[Path]) -> dict[str, int]:
+def load_into(backends: Backends, paths: list[Path]) -> dict[str, int]:
     """Validate the files (directories: every file in them) and sync them in one transaction.
 
     A ConfigError is raised before the database is touched, so a broken file changes
@@ -25,4 +25,4 @@ def load_into(database: Database, paths: list[Path]) -> dict[str, int]:
     def transaction(session: Session) -> dict[str, int]:
         return {config.slug: sync_conference(session, config) for config in configs}
 
-    return database.run_write(transaction)
+    return backends.database.run_write(transaction)

@@ -39,7 +39,7 @@ async def make_invite(
     )
     if room is None:
         raise DomainError("unknown_room", room=room_slug)
-    token = await invites.create_for_room(backends.database, signing, room, cleaned)
+    token = await invites.create_for_room(backends, signing, room, cleaned)
     return room, cleaned, token
 
 

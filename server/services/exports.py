@@ -1,7 +1,7 @@
 """Exports for the console and the command line: permission first, then a stream that
 reads the conference in one read transaction while it is written."""
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 
 from ..domain.errors import DomainError
@@ -9,19 +9,25 @@ from ..domain.permissions import Action, Role, require
 from ..exports import KINDS, ExportOptions, Labels, Source, write
 from ..exports.report_html import Template
 from ..store import conferences
-from ..store.database import Database
 from ..store.records import ConferenceRecord
+from .backends import Backends
 
 
 @dataclass(frozen=True)
 class ExportFile:
     filename: str
     media_type: str
-    chunks: Iterator[bytes]
+    chunks: Generator[bytes, None, None]
+
+    def close(self) -> None:
+        """End the export's read transaction now: a download given up half way would
+        otherwise hold it until the garbage collector finds the stream. After the last
+        chunk it has ended already."""
+        self.chunks.close()
 
 
 def open_export(
-    database: Database,
+    backends: Backends,
     role: Role,
     conference: ConferenceRecord,
     options: ExportOptions,
@@ -34,7 +40,7 @@ def open_export(
     """
     require(role, Action.EXPORT_RESULTS)
     if options.room is not None:
-        found = database.run_read(
+        found = backends.database.run_read(
             lambda s: conferences.room_by_slug(s, conference.id, options.room)
         )
         if found is None:
@@ -43,11 +49,11 @@ def open_export(
     name = "-".join(
         part for part in (conference.slug, options.room, labels("export.filename")) if part
     )
-    chunks = _chunks(database, conference, options, labels, template)
+    chunks = _chunks(backends, conference, options, labels, template)
     return ExportFile(f"{name}.{kind.extension}", kind.media_type, chunks)
 
 
-def _chunks(database, conference, options, labels, template) -> Iterator[bytes]:
+def _chunks(backends, conference, options, labels, template) -> Generator[bytes, None, None]:
     # One read transaction for the whole export: every room as of the same moment.
-    with database.session() as session, session.begin():
+    with backends.database.read_transaction() as session:
         yield from write(Source(session, conference, options, labels), template)

@@ -13,9 +13,9 @@ from sqlmodel import Session
 
 from ..domain.errors import DomainError
 from ..store import breakouts, conferences, events, rooms
-from ..store.database import Database
-from ..store.records import ParticipantRecord, RoomRecord
+from ..store.records import InviteRecord, ParticipantRecord, RoomRecord
 from ..store.room_updates import MODERATION_ENDED, effects
+from .backends import Backends
 
 SALT = "plenum.moderator-invite"
 
@@ -32,7 +32,7 @@ def signer(secret_key: str) -> Signer:
 
 
 def create(
-    database: Database, signing: Signer, conference_slug: str, room_slug: str, name: str
+    backends: Backends, signing: Signer, conference_slug: str, room_slug: str, name: str
 ) -> str:
     """Make an invite; returns the token for the link (it cannot be shown again)."""
     secret = secrets.token_urlsafe(24)
@@ -49,7 +49,7 @@ def create(
             )
         return rooms.add_invite(session, room.id, name, secret)
 
-    invite_id = database.run_write(transaction)
+    invite_id = backends.database.run_write(transaction)
     return signing.sign(f"{invite_id}.{secret}").decode()
 
 
@@ -78,8 +78,20 @@ def end_moderation(session: Session, invite_id: int) -> Revoked | None:
     return Revoked(invite.room_id, seq)
 
 
-def revoke(database: Database, invite_id: int) -> Revoked | None:
-    return database.run_write(lambda s: end_moderation(s, invite_id))
+def revoke(backends: Backends, invite_id: int) -> Revoked | None:
+    return backends.database.run_write(lambda s: end_moderation(s, invite_id))
+
+
+def of_conference(backends: Backends, conference_slug: str) -> list[tuple[InviteRecord, str]]:
+    """Every invite of a conference with its room's slug, oldest first."""
+
+    def read(session: Session) -> list[tuple[InviteRecord, str]]:
+        conference = conferences.conference_by_slug(session, conference_slug)
+        if conference is None:
+            raise DomainError("unknown_conference", conference=conference_slug)
+        return rooms.invites_of_conference(session, conference.id)
+
+    return backends.database.run_read(read)
 
 
 def _parse(signing: Signer, token: str) -> tuple[int, str] | None:
@@ -99,12 +111,12 @@ def _invitation(session: Session, signing: Signer, token: str) -> Invitation:
     return Invitation(invite.id, invite.name, room)
 
 
-async def look_up(database: Database, signing: Signer, token: str) -> Invitation:
-    return await database.read(lambda s: _invitation(s, signing, token))
+async def look_up(backends: Backends, signing: Signer, token: str) -> Invitation:
+    return await backends.database.read(lambda s: _invitation(s, signing, token))
 
 
 async def redeem(
-    database: Database, signing: Signer, token: str, participant: ParticipantRecord
+    backends: Backends, signing: Signer, token: str, participant: ParticipantRecord
 ) -> RoomRecord:
     """Make the participant a moderator of the invite's room."""
 
@@ -115,14 +127,12 @@ async def redeem(
         rooms.grant(session, invitation.room.id, participant.id, invitation.invite_id)
         return invitation.room
 
-    return await database.write(transaction)
+    return await backends.database.write(transaction)
 
 
-# --- Made and revoked from the organiser's console (issue 4) ---
-
-
-async def create_for_room(database: Database, signing: Signer, room: RoomRecord, name: str) -> str:
-    """Like `create`, for a room already found; returns the token, shown only once."""
+async def create_for_room(backends: Backends, signing: Signer, room: RoomRecord, name: str) -> str:
+    """Like `create`, for a room already found (the console's); returns the token, shown
+    only once."""
     secret = secrets.token_urlsafe(24)
-    invite_id = await database.write(lambda s: rooms.add_invite(s, room.id, name, secret))
+    invite_id = await backends.database.write(lambda s: rooms.add_invite(s, room.id, name, secret))
     return signing.sign(f"{invite_id}.{secret}").decode()

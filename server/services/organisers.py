@@ -5,13 +5,12 @@ from sqlmodel import Session
 from ..domain import organisers as rules
 from ..domain.errors import DomainError
 from ..store import organisers
-from ..store.database import Database
 from ..store.records import ConferenceRecord, OrganiserRecord, ParticipantRecord
 from .backends import Backends
 from .passwords import Passwords, hash_password, needs_rehash
 
 
-def create(database: Database, username: str, display_name: str, password: str) -> OrganiserRecord:
+def create(backends: Backends, username: str, display_name: str, password: str) -> OrganiserRecord:
     new = rules.new_organiser(username, display_name)
     rules.check_new_password(password)
     password_hash = hash_password(password)  # before the transaction: it takes a while
@@ -21,10 +20,10 @@ def create(database: Database, username: str, display_name: str, password: str) 
             raise DomainError("username_taken", username=new.username)
         return organisers.add(session, new, password_hash)
 
-    return database.run_write(transaction)
+    return backends.database.run_write(transaction)
 
 
-def set_password(database: Database, username: str, password: str) -> None:
+def set_password(backends: Backends, username: str, password: str) -> None:
     rules.check_new_password(password)
     password_hash = hash_password(password)
 
@@ -34,16 +33,16 @@ def set_password(database: Database, username: str, password: str) -> None:
             raise DomainError("organiser_unknown", username=username)
         organisers.set_password_hash(session, found.id, password_hash, new=True)
 
-    database.run_write(transaction)
+    backends.database.run_write(transaction)
 
 
-def delete(database: Database, username: str) -> bool:
+def delete(backends: Backends, username: str) -> bool:
     name = rules.normalise_username(username)
-    return database.run_write(lambda s: organisers.delete(s, name))
+    return backends.database.run_write(lambda s: organisers.delete(s, name))
 
 
-def all_accounts(database: Database) -> list[OrganiserRecord]:
-    return database.run_read(organisers.all_organisers)
+def all_accounts(backends: Backends) -> list[OrganiserRecord]:
+    return backends.database.run_read(organisers.all_organisers)
 
 
 async def sign_in(

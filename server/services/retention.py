@@ -15,8 +15,8 @@ from sqlmodel import Session
 from ..domain.permissions import Action, Role, require
 from ..exports.policy import pseudonym
 from ..store import retention
-from ..store.database import Database
 from ..views.i18n import Translator
+from .backends import Backends
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class PurgeReport:
 
 
 def purge(
-    database: Database, role: Role, dry_run: bool = False, today: date | None = None
+    backends: Backends, role: Role, dry_run: bool = False, today: date | None = None
 ) -> list[PurgeReport]:
     """Purge (or with `dry_run`, only count) every conference past its period."""
     require(role, Action.PURGE_DATA)
@@ -49,12 +49,13 @@ def purge(
             reports.append(PurgeReport(conference.slug, conference.expired_on, counts))
         return reports
 
+    database = backends.database
     return database.run_read(work) if dry_run else database.run_write(work)
 
 
-async def status(database: Database, role: Role, conference_id: int) -> retention.RetentionRecord:
+async def status(backends: Backends, role: Role, conference_id: int) -> retention.RetentionRecord:
     require(role, Action.VIEW_CONSOLE)
-    return await database.read(lambda s: retention.retention_of(s, conference_id))
+    return await backends.database.read(lambda s: retention.retention_of(s, conference_id))
 
 
 def describe(report: PurgeReport, dry_run: bool) -> str:

@@ -7,7 +7,8 @@ write transactions one at a time, as SQLite does (see `_take_write_lock`).
 """
 
 import asyncio
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
@@ -85,12 +86,15 @@ class Database:
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-write")
         self._readers = ThreadPoolExecutor(max_workers=read_threads, thread_name_prefix="db-read")
 
-    def migrate(self) -> None:
+    def migrate(self) -> schema.Upgrade:
         """Create the schema, or upgrade it to the newest migration."""
         # IMMEDIATE on SQLite: workers starting together take turns, as on PostgreSQL.
-        schema.upgrade(self._write_engine)
+        return schema.upgrade(self._write_engine)
 
     def session(self) -> Session:
+        """A session at the write engine's level (READ COMMITTED on PostgreSQL): each query
+        sees its own moment. For tests and one-off checks; the app reads in a read
+        transaction."""
         return Session(self.engine, expire_on_commit=False)
 
     def run_write(self, work: Callable[[Session], T]) -> T:
@@ -99,9 +103,17 @@ class Database:
             _take_write_lock(session)
             return work(session)
 
+    @contextlib.contextmanager
+    def read_transaction(self) -> Iterator[Session]:
+        """One read transaction for as long as the caller reads (a streamed export): every
+        query in it sees the same moment. It ends when the block does, or when the
+        generator holding it is closed."""
+        with Session(self._read_engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
     def run_read(self, work: Callable[[Session], T]) -> T:
         """Run `work` in one read transaction: every query in it sees the same moment."""
-        with Session(self._read_engine, expire_on_commit=False) as session, session.begin():
+        with self.read_transaction() as session:
             return work(session)
 
     async def write(self, work: Callable[[Session], T]) -> T:

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from ..domain.phases import Phase, RoomState
 from ..domain.room_settings import RoomSettings
 from ..domain.timer import Timer
+from .records import InviteRecord
 from .tables import ModeratorGrant, ModeratorInvite, Room, RoomRemoval
 
 _SETTINGS = [getattr(Room, name) for name in RoomSettings.__dataclass_fields__]
@@ -112,14 +113,18 @@ def holders_of_invite(session: Session, invite_id: int) -> list[int]:
     return sorted(rows.scalars())
 
 
-def invites_of_conference(session: Session, conference_id: int) -> list[tuple]:
+def invites_of_conference(session: Session, conference_id: int) -> list[tuple[InviteRecord, str]]:
+    """Every invite of the conference with its room's slug, oldest first."""
     rows = session.exec(
         select(ModeratorInvite, Room.slug)
         .join(Room, Room.id == ModeratorInvite.room_id)
         .where(Room.conference_id == conference_id)
         .order_by(ModeratorInvite.id)
     )
-    return list(rows)
+    return [
+        (InviteRecord(i.id, i.room_id, i.name, i.created_at, i.revoked_at), slug)
+        for i, slug in rows
+    ]
 
 
 def grant(session: Session, room_id: int, participant_id: int, invite_id: int) -> None:

@@ -7,6 +7,7 @@ migrates and the others find the schema at head.
 
 import logging
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
@@ -36,7 +37,13 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-def upgrade(engine: Engine) -> None:
+@dataclass(frozen=True)
+class Upgrade:
+    before: str | None  # None: the database was empty
+    after: str | None
+
+
+def upgrade(engine: Engine) -> Upgrade:
     """Bring the database to the newest revision, in one transaction."""
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
@@ -47,6 +54,7 @@ def upgrade(engine: Engine) -> None:
         after = MigrationContext.configure(connection).get_current_revision()
     if before != after:
         log.info("database schema upgraded from revision %s to %s", before, after)
+    return Upgrade(before, after)
 
 
 def _adopt_unversioned(connection: Connection) -> None:

@@ -6,6 +6,7 @@ import functools
 from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
@@ -150,7 +151,7 @@ async def _exports_page(
     role = role_in_console(organiser)
     rt = runtime(request)
     view = await console.overview(rt.backends, role, conference)
-    kept = await retention.status(rt.backends.database, role, conference.id)
+    kept = await retention.status(rt.backends, role, conference.id)
     chosen = request.query_params.get("room", "")
     return _page(
         request,
@@ -195,7 +196,7 @@ async def export_download(request: Request, organiser: OrganiserRecord) -> Respo
         options = _export_options(request.query_params, conference.language)
         made = await run_in_threadpool(
             exports.open_export,
-            rt.backends.database,
+            rt.backends,
             role_in_console(organiser),
             conference,
             options,
@@ -211,4 +212,9 @@ async def export_download(request: Request, organiser: OrganiserRecord) -> Respo
         "Cache-Control": "no-store",
         "X-Content-Type-Options": "nosniff",
     }
-    return StreamingResponse(made.chunks, media_type=made.media_type, headers=headers)
+    # Closed after the stream, however it ended: a browser that went away leaves it
+    # half read, holding the export's read transaction.
+    done = BackgroundTask(made.close)
+    return StreamingResponse(
+        made.chunks, media_type=made.media_type, headers=headers, background=done
+    )

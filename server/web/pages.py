@@ -170,7 +170,7 @@ async def invite_get(request: Request) -> Response:
     rt = runtime(request)
     try:
         invitation = await invites.look_up(
-            rt.backends.database, rt.invite_signer, request.path_params["token"]
+            rt.backends, rt.invite_signer, request.path_params["token"]
         )
     except DomainError as error:
         return _refused(request, error, 404)
@@ -198,7 +198,7 @@ async def invite_post(request: Request) -> Response:
             name = str(form.get("display_name", ""))
             participant = await conferences.join(rt.backends, conference, name, None)
             identity.remember_participant(request, conference.id, participant.id)
-        room = await invites.redeem(rt.backends.database, rt.invite_signer, token, participant)
+        room = await invites.redeem(rt.backends, rt.invite_signer, token, participant)
     except DomainError as error:
         return _refused(request, error, 422 if error.code != "invite_invalid" else 404)
     return RedirectResponse(f"/c/{conference.slug}/rooms/{room.slug}", status_code=303)

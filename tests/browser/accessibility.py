@@ -59,3 +59,14 @@ def assert_fits(page: Page, where: str, width: int = PHONE["width"]) -> None:
         width,
     )
     assert page_width(page) <= width, f"{where}: {page_width(page)} px wide at {width}: {widest}"
+
+
+def check(page: Page, where: str) -> None:
+    """axe-core as the page is now, and no sideways scrolling on a phone or in a 1280 px
+    window at 200 % zoom (640 CSS pixels)."""
+    assert_accessible(page, where)
+    size = page.viewport_size
+    for width in (PHONE["width"], 640):
+        page.set_viewport_size({"width": width, "height": PHONE["height"]})
+        assert_fits(page, where, width)
+    page.set_viewport_size(size)

@@ -1,17 +1,13 @@
 """Real Chromium (Debian's package) driven by Playwright against a real uvicorn."""
 
 import os
-import threading
-import time
+import shutil
 
 import pytest
-import uvicorn
 
-from server.app import create_app
-from server.cli import uvicorn_config
+from ..servers import ServerThread
 
-from ..conftest import CHROMIUM
-
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 BROWSER_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -40,30 +36,6 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": BROWSER_ARGS}
 
 
-class ServerThread:
-    """The app on a real uvicorn in a thread: a browser cannot reach the test client."""
-
-    def __init__(self, settings) -> None:
-        self.settings = settings
-        self.port = 0
-
-    def start(self) -> str:
-        config = uvicorn_config(create_app(self.settings), "127.0.0.1", self.port, "warning")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            assert self.thread.is_alive() and time.monotonic() < deadline, "server did not start"
-            time.sleep(0.02)
-        self.port = self.server.servers[0].sockets[0].getsockname()[1]
-        return f"http://127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
-
-
 @pytest.fixture
 def server(settings):
     running = ServerThread(settings)
@@ -75,12 +47,3 @@ def server(settings):
 @pytest.fixture
 def server_url(server) -> str:
     return f"http://127.0.0.1:{server.port}"
-
-
-SCREENSHOTS = os.environ.get("PLENUM_SCREENSHOTS")  # a folder, to look at the pages by eye
-
-
-def shot(page, name: str) -> None:
-    """A full-page screenshot into $PLENUM_SCREENSHOTS, when it is set."""
-    if SCREENSHOTS:
-        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)

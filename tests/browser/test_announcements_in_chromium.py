@@ -4,16 +4,15 @@ stays, not of one put in its place."""
 
 from playwright.sync_api import Browser, Page, expect
 
-from ..conftest import MYK
-from ..test_organisers import make_organiser
+from ..helpers import MYK, make_organiser
 from .accessibility import assert_accessible, axe_violations
-from .test_whole_day_in_chromium import NARRATIVE, _organiser, _page
+from .helpers import NARRATIVE, new_page, organiser_page
 
 NARRATIVE_SLUG = "narrative-der-smart-city"
 
 
 def _joined(browser: Browser, base: str, name: str, path: str = "") -> Page:
-    page = _page(browser)
+    page = new_page(browser)
     page.goto(f"{base}/c/{MYK}")
     page.get_by_label("Anzeigename").fill(name)
     page.get_by_role("button", name="Teilnehmen").click()
@@ -37,7 +36,7 @@ def test_announcements_arrive_in_the_live_region_the_page_already_has(
     browser: Browser, settings, server, server_url: str
 ):
     make_organiser(settings)
-    olga = _organiser(browser, server_url)
+    olga = organiser_page(browser, server_url)
     anna = _joined(browser, server_url, "Anna")
     ben = _joined(browser, server_url, "Ben", f"/rooms/{NARRATIVE_SLUG}")
     for page in (anna, ben):

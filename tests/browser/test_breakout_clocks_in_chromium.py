@@ -6,26 +6,22 @@ back to the plenary."""
 from dataclasses import replace
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from server.services import invites
-from server.store.database import Database
-
-from ..conftest import MYK
-from ..test_organisers import make_organiser
+from ..helpers import MYK, make_organiser
 from .accessibility import PHONE, assert_accessible
-from .conftest import shot
-from .test_whole_day_in_chromium import (
+from .helpers import (
     NARRATIVE,
+    NARRATIVE_SLUG,
     STRATEGY,
-    _breakout_ends,
-    _organiser,
-    _page,
-    _participant,
-    _room_timer_ends,
+    breakout_ends,
+    moderator_page,
+    open_breakout,
+    organiser_page,
+    participant_page,
+    room_timer_ends,
+    shot,
 )
-
-NARRATIVE_SLUG = "narrative-der-smart-city"
 
 
 @pytest.fixture
@@ -33,41 +29,15 @@ def settings(settings):
     return replace(settings, breakout_tick_seconds=0.1)
 
 
-def _moderator(browser: Browser, base: str, settings, name: str, room_slug: str) -> Page:
-    """Someone who joins the conference and takes up the room's invite link."""
-    page = _page(browser)
-    page.goto(f"{base}/c/{MYK}")
-    page.get_by_label("Anzeigename").fill(name)
-    page.get_by_role("button", name="Teilnehmen").click()
-    expect(page.locator("#live")).to_have_attribute("data-live", "connected")
-    database = Database(settings.database_url)
-    try:
-        token = invites.create(database, invites.signer(settings.secret_key), MYK, room_slug, name)
-    finally:
-        database.close()
-    page.goto(f"{base}/c/{MYK}/moderate/{token}")
-    page.get_by_role("button", name=f"Als {name} moderieren").click()
-    expect(page.locator("#moderation")).to_be_visible()
-    return page
-
-
-def _open_breakout(olga: Page, minutes: str) -> None:
-    olga.get_by_role("button", name="„Breakout Sessions“ jetzt starten").click()
-    expect(olga.locator("#agenda-now .now-title")).to_contain_text("Breakout Sessions")
-    olga.get_by_label("Verteilung").select_option(label="Nach Wünschen der Teilnehmenden")
-    olga.get_by_label("Dauer in Minuten", exact=True).fill(minutes)
-    olga.get_by_role("button", name="Breakouts eröffnen").click()
-
-
 def test_a_moderators_timer_and_the_breakouts_end_are_two_clocks(
     browser: Browser, settings, server, server_url: str
 ):
     make_organiser(settings)
-    olga = _organiser(browser, server_url)
-    anna = _participant(browser, server_url, "Anna", NARRATIVE)
-    ben = _participant(browser, server_url, "Ben", STRATEGY)
-    mia = _moderator(browser, server_url, settings, "Mia", NARRATIVE_SLUG)
-    _open_breakout(olga, "30")
+    olga = organiser_page(browser, server_url)
+    anna = participant_page(browser, server_url, "Anna", NARRATIVE)
+    ben = participant_page(browser, server_url, "Ben", STRATEGY)
+    mia = moderator_page(browser, server_url, settings, "Mia", NARRATIVE_SLUG)
+    open_breakout(olga, "30")
     room_url = f"{server_url}/c/{MYK}/rooms/{NARRATIVE_SLUG}"
     expect(anna).to_have_url(room_url)
     expect(ben).to_have_url(f"{server_url}/c/{MYK}/rooms/strategieentwicklung")
@@ -96,13 +66,13 @@ def test_a_moderators_timer_and_the_breakouts_end_are_two_clocks(
 
     # Mia's minute is up (and then Ben's room reaches its breakout end): Anna and Mia stay
     # in their open room and go on writing.
-    _room_timer_ends(settings, NARRATIVE_SLUG)
+    room_timer_ends(settings, NARRATIVE_SLUG)
     for page in (anna, mia):
         page.reload()  # the pages count down from the deadline they had: show the new one
         expect(page.locator("#live")).to_have_attribute("data-live", "connected")
         expect(page.locator("#timer .timer-up")).to_have_text("Der Timer ist abgelaufen.")
         expect(page.locator("#announcer")).to_have_text("Der Timer ist abgelaufen.")
-    _breakout_ends(settings, "strategieentwicklung")
+    breakout_ends(settings, "strategieentwicklung")
     expect(ben).to_have_url(f"{server_url}/c/{MYK}")
     expect(olga.locator("#breakout")).to_contain_text("Strategieentwicklung · geschlossen")
     field = anna.locator(".post-form textarea").first
@@ -115,7 +85,7 @@ def test_a_moderators_timer_and_the_breakouts_end_are_two_clocks(
         expect(page.locator("#breakout-clock")).to_contain_text("Breakout endet in")
 
     # The breakout's end sends both back to the plenary.
-    _breakout_ends(settings)
+    breakout_ends(settings)
     for page in (anna, mia):
         expect(page).to_have_url(f"{server_url}/c/{MYK}")
         expect(page.locator("#breakout")).to_contain_text("Willkommen zurück im Plenum")

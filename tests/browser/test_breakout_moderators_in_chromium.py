@@ -5,21 +5,27 @@ moderation, outside the room's places."""
 
 from playwright.sync_api import Browser, expect
 
-from ..conftest import MYK
-from ..test_organisers import make_organiser
+from ..helpers import MYK, make_organiser
 from .accessibility import assert_accessible
-from .conftest import shot
-from .test_breakout_clocks_in_chromium import NARRATIVE_SLUG, _moderator, _open_breakout
-from .test_whole_day_in_chromium import NARRATIVE, STRATEGY, _organiser, _participant
+from .helpers import (
+    NARRATIVE,
+    NARRATIVE_SLUG,
+    STRATEGY,
+    moderator_page,
+    open_breakout,
+    organiser_page,
+    participant_page,
+    shot,
+)
 
 
 def test_a_moderator_is_sent_to_the_room_she_moderates(
     browser: Browser, settings, server, server_url: str
 ):
     make_organiser(settings)
-    olga = _organiser(browser, server_url)
-    anna = _participant(browser, server_url, "Anna", NARRATIVE)
-    mia = _moderator(browser, server_url, settings, "Mia", NARRATIVE_SLUG)
+    olga = organiser_page(browser, server_url)
+    anna = participant_page(browser, server_url, "Anna", NARRATIVE)
+    mia = moderator_page(browser, server_url, settings, "Mia", NARRATIVE_SLUG)
     # Back in the plenary, Mia wishes for another topic than the one she moderates.
     mia.goto(f"{server_url}/c/{MYK}")
     expect(mia.locator("#live")).to_have_attribute("data-live", "connected")
@@ -27,7 +33,7 @@ def test_a_moderator_is_sent_to_the_room_she_moderates(
     mia.get_by_role("button", name="Wünsche speichern").click()
     expect(mia.locator(".my-ranking")).to_have_text("Ihr Wunsch ist gespeichert.")
 
-    _open_breakout(olga, "30")
+    open_breakout(olga, "30")
     room_url = f"{server_url}/c/{MYK}/rooms/{NARRATIVE_SLUG}"
     for page in (anna, mia):
         expect(page).to_have_url(room_url)

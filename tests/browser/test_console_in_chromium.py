@@ -6,9 +6,8 @@ import re
 
 from playwright.sync_api import Browser, expect
 
-from ..conftest import MYK
-from ..test_organisers import PASSWORD, make_organiser
-from .test_plenary_in_chromium import check
+from ..helpers import MYK, PASSWORD, make_organiser
+from .accessibility import check
 
 
 def test_organiser_signs_in_and_makes_a_link_that_a_moderator_opens(

@@ -3,8 +3,7 @@ English too (accessible names must contain the visible English text, say)."""
 
 from playwright.sync_api import Browser, Page, expect
 
-from ..conftest import MYK
-from ..test_organisers import PASSWORD, make_organiser
+from ..helpers import MYK, PASSWORD, make_organiser
 from .accessibility import PHONE, assert_accessible, assert_fits
 
 ROOM = "Narrative der Smart City"

@@ -6,8 +6,7 @@ import pypdfium2
 from PIL import Image
 from playwright.sync_api import Browser, expect
 
-from ..conftest import MYK
-from ..test_organisers import PASSWORD, make_organiser
+from ..helpers import MYK, PASSWORD, make_organiser
 
 
 def _signed_in_context(browser: Browser, server_url: str, settings):

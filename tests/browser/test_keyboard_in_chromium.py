@@ -5,11 +5,8 @@ what someone was on; screen readers hear a phase change once."""
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from ..conftest import MYK
-from ..test_organisers import PASSWORD, make_organiser
-from .conftest import shot
-from .test_live_room_in_chromium import _join_and_enter
-from .test_room_cycle_in_chromium import ROOM, _moderator, _post
+from ..helpers import MYK, PASSWORD, make_organiser
+from .helpers import NARRATIVE, join_and_enter, moderator_in_room, post_card, shot
 
 FIRST_COLUMN = "Was macht unsere Smart City aus?"
 SECOND_COLUMN = "Wer erzählt die Geschichte – und wem?"
@@ -51,8 +48,8 @@ def _card(page: Page, text: str) -> Locator:
 def test_a_room_with_the_keyboard_alone_keeps_focus_where_people_are(
     browser: Browser, server, server_url: str, settings
 ):
-    mia = _moderator(browser, server_url, settings)
-    anna = _join_and_enter(browser, server_url, "Anna", ROOM)
+    mia = moderator_in_room(browser, server_url, settings)
+    anna = join_and_enter(browser, server_url, "Anna", NARRATIVE)
     _listen(anna, "#announcer", "#connection-status")
     _listen(mia, "#connection-status", ".selection-count")
     # Nothing waits for approval in a room without pre-moderation: no queue to show.
@@ -191,10 +188,10 @@ def test_a_room_with_the_keyboard_alone_keeps_focus_where_people_are(
 def test_focus_survives_cards_moved_or_taken_away_by_someone_else(
     browser: Browser, server, server_url: str, settings
 ):
-    mia = _moderator(browser, server_url, settings)
-    anna = _join_and_enter(browser, server_url, "Anna", ROOM)
+    mia = moderator_in_room(browser, server_url, settings)
+    anna = join_and_enter(browser, server_url, "Anna", NARRATIVE)
     for text in ("Offene Daten", "Ein Datenportal für den Landkreis", "Geschichten"):
-        _post(anna, text)
+        post_card(anna, text)
     expect(mia.locator(".card")).to_have_count(3)
 
     # Anna is on a card's comments when the moderator moves it to another column: she
@@ -248,8 +245,8 @@ def test_focus_survives_cards_moved_or_taken_away_by_someone_else(
 
 def test_a_reconnect_does_not_announce_the_phase_again(browser: Browser, server, settings):
     base = f"http://127.0.0.1:{server.port}"
-    mia = _moderator(browser, base, settings)
-    anna = _join_and_enter(browser, base, "Anna", ROOM)
+    mia = moderator_in_room(browser, base, settings)
+    anna = join_and_enter(browser, base, "Anna", NARRATIVE)
     mia.locator("#moderation").get_by_role("button", name="Clustern").click()
     expect(anna.locator("#announcer")).to_contain_text("Phase: Clustern")
     _listen(anna, "#announcer", "#connection-status")

@@ -1,33 +1,16 @@
 """What people do in a real browser: join, enter a room, post, see each other live."""
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from ..conftest import MYK
-
-
-def _join_and_enter(browser: Browser, base: str, name: str, room_title: str) -> Page:
-    page = browser.new_context(locale="de-DE").new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.console_errors = errors
-    page.goto(f"{base}/c/{MYK}")
-    page.get_by_label("Anzeigename").fill(name)
-    page.get_by_label("Organisation oder Kommune (optional)").fill("Landkreis Mayen-Koblenz")
-    page.get_by_role("button", name="Teilnehmen").click()
-    expect(page.get_by_text(f"Willkommen, {name}")).to_be_visible()
-    page.get_by_role("link", name=f"Raum betreten – {room_title}").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(room_title)
-    expect(page.locator("#live")).to_have_attribute("data-live", "connected")
-    return page
+from .helpers import join_and_enter
 
 
 def test_two_people_in_a_room_see_each_others_cards_and_another_room_does_not(
     browser: Browser, server_url: str
 ):
-    anna = _join_and_enter(browser, server_url, "Anna", "Narrative der Smart City")
-    ben = _join_and_enter(browser, server_url, "Ben", "Narrative der Smart City")
-    carla = _join_and_enter(browser, server_url, "Carla", "Strategieentwicklung")
+    anna = join_and_enter(browser, server_url, "Anna", "Narrative der Smart City")
+    ben = join_and_enter(browser, server_url, "Ben", "Narrative der Smart City")
+    carla = join_and_enter(browser, server_url, "Carla", "Strategieentwicklung")
     expect(anna.locator("#presence-count")).to_have_text("2 Personen anwesend")
 
     first_field = anna.locator("textarea").first
@@ -61,8 +44,8 @@ def test_two_people_in_a_room_see_each_others_cards_and_another_room_does_not(
 
 def test_a_card_sent_while_the_server_restarts_arrives_once(browser: Browser, server):
     base = f"http://127.0.0.1:{server.port}"
-    anna = _join_and_enter(browser, base, "Anna", "Erfolgreiche Akteursnetzwerke")
-    ben = _join_and_enter(browser, base, "Ben", "Erfolgreiche Akteursnetzwerke")
+    anna = join_and_enter(browser, base, "Anna", "Erfolgreiche Akteursnetzwerke")
+    ben = join_and_enter(browser, base, "Ben", "Erfolgreiche Akteursnetzwerke")
 
     server.stop()
     expect(anna.locator("#live")).to_have_attribute("data-live", "reconnecting")

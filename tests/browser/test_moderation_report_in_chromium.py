@@ -13,10 +13,16 @@ from playwright.sync_api import Browser, Page, expect
 from server.services import invites
 from server.store.database import Database
 
-from ..conftest import MYK
-from ..test_organisers import make_organiser
-from .test_breakout_clocks_in_chromium import NARRATIVE_SLUG, _open_breakout
-from .test_whole_day_in_chromium import NARRATIVE, _breakout_ends, _organiser, _page, _participant
+from ..helpers import MYK, backends_of, make_organiser
+from .helpers import (
+    NARRATIVE,
+    NARRATIVE_SLUG,
+    breakout_ends,
+    new_page,
+    open_breakout,
+    organiser_page,
+    participant_page,
+)
 
 STRATEGY_SLUG = "strategieentwicklung"
 
@@ -29,7 +35,9 @@ def settings(settings):
 def _link(settings, base: str, room_slug: str, name: str) -> str:
     database = Database(settings.database_url)
     try:
-        token = invites.create(database, invites.signer(settings.secret_key), MYK, room_slug, name)
+        token = invites.create(
+            backends_of(database), invites.signer(settings.secret_key), MYK, room_slug, name
+        )
     finally:
         database.close()
     return f"{base}/c/{MYK}/moderate/{token}"
@@ -38,7 +46,7 @@ def _link(settings, base: str, room_slug: str, name: str) -> str:
 def _moderator(browser: Browser, link: str, name: str, consent: bool) -> Page:
     """Joins the conference (agreeing to be named, or not), takes up the room's link,
     and goes back to the plenary."""
-    page = _page(browser)
+    page = new_page(browser)
     base = link.split("/c/")[0]
     page.goto(f"{base}/c/{MYK}")
     page.get_by_label("Anzeigename").fill(name)
@@ -56,7 +64,7 @@ def _moderator(browser: Browser, link: str, name: str, consent: bool) -> Page:
 
 def test_the_report_names_who_actually_moderated(browser: Browser, settings, server, server_url):
     make_organiser(settings)
-    olga = _organiser(browser, server_url)
+    olga = organiser_page(browser, server_url)
     # The file plans Anna Beispiel for Narrative and Jonas Muster and Leyla Probst for
     # Strategieentwicklung. Mia Muster moderates Narrative instead; Otto (who did not agree
     # to be named) Strategieentwicklung; Leyla gets a link and never opens it.
@@ -65,16 +73,16 @@ def test_the_report_names_who_actually_moderated(browser: Browser, settings, ser
     )
     otto = _moderator(browser, _link(settings, server_url, STRATEGY_SLUG, "Otto"), "Otto", False)
     _link(settings, server_url, STRATEGY_SLUG, "Leyla Probst")
-    anna = _participant(browser, server_url, "Anna", NARRATIVE)
+    anna = participant_page(browser, server_url, "Anna", NARRATIVE)
 
-    _open_breakout(olga, "30")
+    open_breakout(olga, "30")
     for page, slug in ((mia, NARRATIVE_SLUG), (anna, NARRATIVE_SLUG), (otto, STRATEGY_SLUG)):
         expect(page).to_have_url(f"{server_url}/c/{MYK}/rooms/{slug}")
         expect(page.locator("#live")).to_have_attribute("data-live", "connected")
     mia.get_by_label("Neues Ergebnis").fill("Geschichten statt Technik")
     mia.get_by_role("button", name="Ergebnis hinzufügen").click()
     expect(anna.locator("#results")).to_contain_text("Geschichten statt Technik")
-    _breakout_ends(settings)
+    breakout_ends(settings)
     for page in (mia, anna, otto):
         expect(page).to_have_url(f"{server_url}/c/{MYK}")
 

@@ -13,10 +13,9 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from server.services import invites
 from server.store.database import Database
 
-from ..conftest import MYK
-from ..test_organisers import PASSWORD, make_organiser
-from .accessibility import PHONE, assert_accessible, assert_fits
-from .conftest import shot
+from ..helpers import MYK, PASSWORD, backends_of, make_organiser
+from .accessibility import PHONE, check
+from .helpers import shot
 
 DESKTOP = {"width": 1280, "height": 800}
 HALL = ({"width": 1920, "height": 1080}, {"width": 1280, "height": 720})
@@ -64,7 +63,7 @@ def _moderator(browser: Browser, base: str, settings) -> Page:
     database = Database(settings.database_url)
     try:
         signing = invites.signer(settings.secret_key)
-        token = invites.create(database, signing, MYK, "strategieentwicklung", "Jonas")
+        token = invites.create(backends_of(database), signing, MYK, "strategieentwicklung", "Jonas")
     finally:
         database.close()
     page = _page(browser, DESKTOP)
@@ -85,17 +84,6 @@ def on_first_screen(page: Page, element: Locator) -> None:
     box = element.bounding_box()
     height = page.viewport_size["height"]
     assert box["y"] >= 0 and box["y"] + min(box["height"], 48) <= height, (box, height)
-
-
-def check(page: Page, where: str) -> None:
-    """axe-core as the page is now, and no sideways scrolling on a phone or in a 1280 px
-    window at 200 % zoom (640 CSS pixels)."""
-    assert_accessible(page, where)
-    size = page.viewport_size
-    for width in (PHONE["width"], 640):
-        page.set_viewport_size({"width": width, "height": PHONE["height"]})
-        assert_fits(page, where, width)
-    page.set_viewport_size(size)
 
 
 def projector_shows(screen: Page, element: Locator, name: str) -> None:

@@ -9,12 +9,9 @@ from sqlalchemy import update
 from server.store.database import Database
 from server.store.tables import Room
 
-from ..conftest import MYK
-from ..test_organisers import PASSWORD, make_organiser
+from ..helpers import MYK, PASSWORD, make_organiser
 from .accessibility import PHONE, assert_accessible, assert_fits
-from .conftest import shot
-from .test_live_room_in_chromium import _join_and_enter
-from .test_room_cycle_in_chromium import ROOM, _invite_link, _post
+from .helpers import NARRATIVE, invite_link, join_and_enter, post_card, shot
 
 DESKTOP = {"width": 1280, "height": 900}
 ZOOMED = 640  # a 1280 px window at 200 % zoom
@@ -74,17 +71,17 @@ def test_a_full_room_in_every_phase_passes_axe_and_fits_a_phone(
     browser: Browser, server, server_url: str, settings
 ):
     _pre_moderated(settings)
-    mia = _join_and_enter(browser, server_url, "Mia", ROOM)
-    mia.goto(_invite_link(settings, server_url))
+    mia = join_and_enter(browser, server_url, "Mia", NARRATIVE)
+    mia.goto(invite_link(settings, server_url))
     _check(mia, "invite")
     mia.get_by_role("button", name="Als Mia moderieren").click()
     expect(mia.locator("#live")).to_have_attribute("data-live", "connected")
-    anna = _join_and_enter(browser, server_url, "Anna", ROOM)
-    ben = _join_and_enter(browser, server_url, "Ben", ROOM)
+    anna = join_and_enter(browser, server_url, "Anna", NARRATIVE)
+    ben = join_and_enter(browser, server_url, "Ben", NARRATIVE)
 
     ideas = ["Offene Daten", "Ein Datenportal für den Landkreis", "Werbung", "Geschichten"]
     for idea in ideas:
-        _post(anna, idea)
+        post_card(anna, idea)
     expect(mia.locator("#queue .card")).to_have_count(4)
     expect(mia.locator("#queue-section")).to_be_visible()
     for idea in ideas[:3]:

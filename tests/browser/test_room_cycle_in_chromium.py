@@ -2,54 +2,20 @@
 opens voting, participants vote, the moderator closes the room and writes the results,
 and everyone sees them."""
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from server.services import invites
-from server.store.database import Database
-
-from ..conftest import MYK
-from .conftest import shot
-from .test_live_room_in_chromium import _join_and_enter
-
-ROOM = "Narrative der Smart City"
-
-
-def _invite_link(settings, base: str) -> str:
-    database = Database(settings.database_url)
-    try:
-        token = invites.create(
-            database, invites.signer(settings.secret_key), MYK, "narrative-der-smart-city", "Mia"
-        )
-    finally:
-        database.close()
-    return f"{base}/c/{MYK}/moderate/{token}"
-
-
-def _moderator(browser: Browser, base: str, settings) -> Page:
-    page = _join_and_enter(browser, base, "Mia", ROOM)
-    page.goto(_invite_link(settings, base))
-    page.get_by_role("button", name="Als Mia moderieren").click()
-    expect(page.locator("#moderation")).to_be_visible()
-    expect(page.locator("#live")).to_have_attribute("data-live", "connected")
-    return page
-
-
-def _post(page: Page, text: str) -> None:
-    field = page.locator(".post-form textarea").first
-    field.fill(text)
-    field.press("Control+Enter")
-    expect(field).to_have_value("")
+from .helpers import NARRATIVE, join_and_enter, moderator_in_room, post_card, shot
 
 
 def test_a_whole_breakout_from_ideas_to_results(browser: Browser, server, server_url, settings):
-    mia = _moderator(browser, server_url, settings)
-    anna = _join_and_enter(browser, server_url, "Anna", ROOM)
-    ben = _join_and_enter(browser, server_url, "Ben", ROOM)
+    mia = moderator_in_room(browser, server_url, settings)
+    anna = join_and_enter(browser, server_url, "Anna", NARRATIVE)
+    ben = join_and_enter(browser, server_url, "Ben", NARRATIVE)
     everyone = (mia, anna, ben)
 
-    _post(anna, "Offene Daten")
-    _post(ben, "Ein Datenportal für den Landkreis")
-    _post(ben, "Geschichten aus dem Alltag erzählen")
+    post_card(anna, "Offene Daten")
+    post_card(ben, "Ein Datenportal für den Landkreis")
+    post_card(ben, "Geschichten aus dem Alltag erzählen")
     for page in everyone:
         expect(page.locator(".card")).to_have_count(3)
     expect(anna.locator(".card.mine")).to_have_count(1)
@@ -126,13 +92,13 @@ def test_a_whole_breakout_from_ideas_to_results(browser: Browser, server, server
 def test_a_moderator_clusters_and_moves_cards_by_dragging(
     browser: Browser, server, server_url, settings
 ):
-    mia = _moderator(browser, server_url, settings)
+    mia = moderator_in_room(browser, server_url, settings)
     # Tall enough that no drag has to scroll on its way: Playwright's drag does not scroll
     # the page while the mouse is down, as a person's browser does near the edge.
     mia.set_viewport_size({"width": 1280, "height": 2400})
-    anna = _join_and_enter(browser, server_url, "Anna", ROOM)
+    anna = join_and_enter(browser, server_url, "Anna", NARRATIVE)
     for text in ("Offene Daten", "Ein Datenportal für den Landkreis", "Geschichten erzählen"):
-        _post(anna, text)
+        post_card(anna, text)
     expect(mia.locator(".card")).to_have_count(3)
     expect(anna.locator(".drag-handle")).to_have_count(0)  # moderators only
 

@@ -4,20 +4,20 @@ return to the plenary, and report-back shows both rooms' results."""
 
 import re
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
-from sqlalchemy import update
+from playwright.sync_api import Browser, expect
 
-from server.store.database import Database
-from server.store.tables import BreakoutRoomState, Room
-
-from ..conftest import MYK, room_ids
-from ..test_organisers import PASSWORD, make_organiser
-from .conftest import shot
-
-STRATEGY, NARRATIVE = "Strategieentwicklung", "Narrative der Smart City"
+from ..helpers import MYK, make_organiser
+from .helpers import (
+    NARRATIVE,
+    STRATEGY,
+    breakout_ends,
+    new_page,
+    organiser_page,
+    participant_page,
+    shot,
+)
 
 
 @pytest.fixture
@@ -25,67 +25,11 @@ def settings(settings):
     return replace(settings, breakout_tick_seconds=0.1)
 
 
-def _past() -> datetime:
-    return datetime.now(UTC) - timedelta(seconds=1)
-
-
-def _in_the_database(settings, statement) -> None:
-    database = Database(settings.database_url)
-    database.run_write(lambda s: s.execute(statement))
-    database.close()
-
-
-def _breakout_ends(settings, room_slug: str | None = None) -> None:
-    """The breakout's end passes for one room (or every room), as the clock would make it."""
-    rows = update(BreakoutRoomState)
-    if room_slug is not None:
-        rows = rows.where(BreakoutRoomState.room_id == room_ids(settings)[room_slug])
-    _in_the_database(settings, rows.values(deadline=_past()))
-
-
-def _room_timer_ends(settings, room_slug: str) -> None:
-    """A room's own timer (its moderator's) runs out, as the clock would make it."""
-    room = update(Room).where(Room.id == room_ids(settings)[room_slug])
-    _in_the_database(settings, room.values(timer_deadline=_past()))
-
-
-def _page(browser: Browser) -> Page:
-    page = browser.new_context(locale="de-DE").new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.console_errors = errors
-    return page
-
-
-def _participant(browser: Browser, base: str, name: str, wish: str) -> Page:
-    page = _page(browser)
-    page.goto(f"{base}/c/{MYK}")
-    page.get_by_label("Anzeigename").fill(name)
-    page.get_by_role("button", name="Teilnehmen").click()
-    expect(page.locator("#live")).to_have_attribute("data-live", "connected")
-    page.get_by_label("1. Wunsch").select_option(label=wish)
-    page.get_by_role("button", name="Wünsche speichern").click()
-    expect(page.locator(".my-ranking")).to_have_text("Ihr Wunsch ist gespeichert.")
-    return page
-
-
-def _organiser(browser: Browser, base: str) -> Page:
-    page = _page(browser)
-    page.goto(f"{base}/console/{MYK}/live")
-    page.get_by_label("Benutzername").fill("mia")
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", name="Alle Räume auf einen Blick")).to_be_visible()
-    expect(page.locator("#live")).to_have_attribute("data-live", "connected")
-    return page
-
-
 def test_the_whole_day_in_miniature(browser: Browser, settings, server, server_url: str):
     make_organiser(settings)
-    olga = _organiser(browser, server_url)
-    anna = _participant(browser, server_url, "Anna", STRATEGY)
-    ben = _participant(browser, server_url, "Ben", NARRATIVE)
+    olga = organiser_page(browser, server_url)
+    anna = participant_page(browser, server_url, "Anna", STRATEGY)
+    ben = participant_page(browser, server_url, "Ben", NARRATIVE)
 
     olga.get_by_role("button", name="Nächster Programmpunkt").click()
     for page in (anna, ben):
@@ -128,7 +72,7 @@ def test_the_whole_day_in_miniature(browser: Browser, settings, server, server_u
     shot(anna, "day-participant-room")
 
     # The 30 minutes are up (the clock is moved, not waited for): everyone back.
-    _breakout_ends(settings)
+    breakout_ends(settings)
     for page in (anna, ben):
         expect(page).to_have_url(f"{server_url}/c/{MYK}")
         expect(page.locator("#breakout")).to_contain_text("Willkommen zurück im Plenum")
@@ -157,13 +101,13 @@ def test_the_organiser_loads_a_breakout_plan_from_a_csv_file(
     browser: Browser, settings, server, server_url: str
 ):
     make_organiser(settings)
-    olga = _organiser(browser, server_url)
-    jurgen = _page(browser)
+    olga = organiser_page(browser, server_url)
+    jurgen = new_page(browser)
     jurgen.goto(f"{server_url}/c/{MYK}")
     jurgen.get_by_label("Anzeigename").fill("Jürgen Weiß")
     jurgen.get_by_role("button", name="Teilnehmen").click()
     expect(jurgen.locator("#live")).to_have_attribute("data-live", "connected")
-    screen = _page(browser)  # the hall's screen, on the organisers' projector link
+    screen = new_page(browser)  # the hall's screen, on the organisers' projector link
     screen.goto(
         server_url + olga.get_by_role("link", name="Projektionsansicht").get_attribute("href")
     )

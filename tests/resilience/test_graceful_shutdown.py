@@ -2,7 +2,7 @@
 
 import signal
 
-from .conftest import board_of, converge, room_and_column
+from .helpers import board_of, converge, room_and_column
 
 MEMBERS = 5
 

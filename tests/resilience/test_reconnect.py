@@ -5,7 +5,7 @@ import random
 
 from websockets.protocol import State
 
-from .conftest import board_of, converge, room_and_column
+from .helpers import board_of, converge, room_and_column
 
 MEMBERS, CARDS_EACH = 50, 4
 

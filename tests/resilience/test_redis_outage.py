@@ -12,9 +12,9 @@ import time
 import pytest
 import redis
 
-from ..processes import free_port
+from ..servers import free_port
 from ..services import missing
-from .conftest import board_of, converge, room_and_column
+from .helpers import board_of, converge, room_and_column
 
 MEMBERS, CARDS_EACH, OUTAGE_S = 10, 12, 5
 

@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from .conftest import board_of, converge, room_and_column
+from .helpers import board_of, converge, room_and_column
 
 MEMBERS, CARDS_EACH = 10, 10
 

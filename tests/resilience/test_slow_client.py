@@ -11,8 +11,8 @@ import pytest
 import websockets
 
 from ..bot import Member
-from ..conftest import MYK
-from .conftest import board_of, database_board, room_and_column
+from ..helpers import MYK
+from .helpers import board_of, database_board, room_and_column
 
 OTHERS, BACKLOG = 20, 64 * 1024
 MAX_EDITS = 12000  # bound on the stalled phase; the drop comes far earlier

@@ -1,7 +1,10 @@
-"""Real server processes (`python -m server serve`) for scale-out and resilience tests.
+"""Real servers for tests, on a port of 127.0.0.1: the app on uvicorn in a thread of the
+test process (`ServerThread`: what a browser or a bot reaches, started in a moment), or
+`python -m server serve` as a process of its own (`ServerProcess`: for what needs one,
+a crash, a SIGTERM, several workers behind one bus).
 
-Each runs on a port of 127.0.0.1 with the settings given as environment, logs to a file
-(shown when it fails to start), and is always stopped: SIGTERM, then SIGKILL.
+A process runs with the settings given as environment, logs to a file (shown when it
+fails to start), and is always stopped: SIGTERM, then SIGKILL.
 """
 
 import os
@@ -9,16 +12,68 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
-from server.settings import PROJECT_ROOT
+import uvicorn
+from sqlalchemy import update
+
+from server.app import create_app
+from server.cli import uvicorn_config
+from server.settings import PROJECT_ROOT, Settings
+from server.store.database import Database
+from server.store.tables import Room
+
+from .helpers import MYK, column_ids, room_ids
 
 
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+class ServerThread:
+    """Stopped and started again, it keeps its port, as a restarted server would."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.port = 0
+
+    @property
+    def base(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def start(self) -> str:
+        config = uvicorn_config(create_app(self.settings), "127.0.0.1", self.port, "warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            assert self.thread.is_alive() and time.monotonic() < deadline, "server did not start"
+            time.sleep(0.02)
+        self.port = self.server.servers[0].sockets[0].getsockname()[1]
+        return f"http://{self.base}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+    def rooms(self, slug: str = MYK) -> dict[str, int]:
+        return room_ids(self.settings, slug)
+
+    def columns(self, room_id: int) -> list[int]:
+        return column_ids(self.settings, room_id)
+
+    def set_room(self, room_id: int, **values) -> None:
+        """Change a room's settings as an edited sessions_config file would."""
+        database = Database(self.settings.database_url)
+        database.run_write(
+            lambda s: s.execute(update(Room).where(Room.id == room_id).values(**values))
+        )
+        database.close()
 
 
 class ServerProcess:
