@@ -11,7 +11,7 @@ changes, and a fresh clone runs without build artefacts.
 """
 
 import datetime as dt
-from functools import cache
+from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -50,6 +50,12 @@ def _translations(language: str) -> Translations:
     return translations
 
 
+# Counts are small and repeat on every card of every fragment; CLDR formatting is not cheap.
+@lru_cache(maxsize=4096)
+def _number(count: int, locale: str) -> str:
+    return format_decimal(count, locale=locale)
+
+
 def pick_language(*candidates: str | None) -> str:
     for candidate in candidates:
         if candidate in LANGUAGES:
@@ -67,7 +73,8 @@ class Translator:
 
     def __init__(self, language: str) -> None:
         self.language = pick_language(language)
-        self.locale = Locale.parse(_CLDR_LOCALES.get(self.language, self.language))
+        self._locale_name = _CLDR_LOCALES.get(self.language, self.language)
+        self.locale = Locale.parse(self._locale_name)
         self._messages = _translations(self.language)
 
     def __call__(self, key: str, **params: object) -> str:
@@ -77,7 +84,7 @@ class Translator:
     def ngettext(self, key: str, plural_key: str, count: int, **params: object) -> str:
         """The form for `count` by the language's plural rule; `{count}` written for it."""
         text = self._messages.ngettext(key, plural_key, count)
-        return text.format(count=format_decimal(count, locale=self.locale), **params)
+        return text.format(count=_number(count, self._locale_name), **params)
 
     def plural(self, key: str, count: int, **params: object) -> str:
         return self.ngettext(key, key, count, **params)
