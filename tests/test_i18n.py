@@ -62,7 +62,8 @@ def test_every_domain_error_code_has_a_message(template):
     for module in Path(PROJECT_ROOT / "server").rglob("*.py"):
         codes |= set(re.findall(r'DomainError\(\s*"([a-z_]+)"', module.read_text(encoding="utf-8")))
     assert codes
-    assert {f"errors.{code}" for code in codes} <= set(template)
+    unnamed = sorted(f"errors.{code}" for code in codes if f"errors.{code}" not in template)
+    assert unnamed == [], "name them in server/views/runtime_messages.py"
 
 
 def test_every_key_used_in_a_template_is_in_the_catalogues(template):
@@ -72,7 +73,7 @@ def test_every_key_used_in_a_template_is_in_the_catalogues(template):
         used |= set(re.findall(r"""_\(\s*["']([a-z_.]+)["']""", path.read_text(encoding="utf-8")))
     keys = {key if isinstance(key, str) else key[0] for key in template}
     for prefix in {key for key in used if key.endswith((".", "_"))}:
-        assert any(key.startswith(prefix) for key in keys), prefix
+        assert any(key.startswith(prefix) for key in keys), f"no {prefix}… in runtime_messages.py"
 
 
 def test_plurals_dates_and_times_follow_cldr():
