@@ -41,6 +41,10 @@ def catalogue_path(language: str) -> Path:
 def _translations(language: str) -> Translations:
     with open(catalogue_path(language), "rb") as po:
         catalogue = read_po(po, locale=language)
+    for message in list(catalogue):
+        # An untranslated plural still has its (empty) forms: drop it to fall back.
+        if message.id and isinstance(message.string, tuple) and not all(message.string):
+            del catalogue[message.id]
     compiled = BytesIO()
     write_mo(compiled, catalogue)  # leaves out fuzzy entries, as msgfmt does
     compiled.seek(0)
