@@ -2,14 +2,14 @@
 an exact copy of the board, in order, and every message gets the reply the doc promises."""
 
 import re
-from pathlib import Path
 
 import pytest
 import websockets
-import yaml
+from babel.messages.pofile import read_po
 
 from server.cli import main
 from server.settings import PROJECT_ROOT
+from server.views.i18n import catalogue_path
 
 from .bot import HEADER, Member
 from .helpers import MYK, conference_id, moderator, organiser
@@ -261,9 +261,15 @@ ERROR_TABLE = re.compile(
 
 def error_table() -> str:
     """The doc's table of error codes, from the English catalogue (`errors.*`)."""
-    catalogue = yaml.safe_load(Path(PROJECT_ROOT / "server/views/locales/en.yaml").read_text())
+    with open(catalogue_path("en"), "rb") as f:
+        catalogue = read_po(f)
+    sentences = {
+        message.id.removeprefix("errors."): message.string
+        for message in catalogue
+        if isinstance(message.id, str) and message.id.startswith("errors.")
+    }
     lines = ["| code | the sentence (English; `{…}` filled in) |", "| --- | --- |"]
-    for code, sentence in sorted(catalogue["errors"].items()):
+    for code, sentence in sorted(sentences.items()):
         if code != "title":  # the heading of error lists, not a code
             cell = sentence.replace("|", r"\|")
             lines.append(f"| `{code}` | {cell} |")

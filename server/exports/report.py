@@ -31,8 +31,7 @@ def sections(source: Source) -> list[Section]:
 def title_lines(source: Source) -> list[str]:
     """Date, time and place under the title."""
     c, labels = source.conference, source.labels
-    times = labels("calendar.time_range", start=labels.time(c.start), end=labels.time(c.end))
-    lines = [f"{labels.date(c.date)}, {times}", c.place]
+    lines = [f"{labels.date(c.date)}, {labels.time_range(c.start, c.end)}", c.place]
     if source.dump.organiser:
         lines.append(labels("export.report.organiser", organiser=source.dump.organiser))
     return lines

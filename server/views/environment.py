@@ -2,7 +2,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from .i18n import Translator
+from .i18n import LANGUAGES, Translator, language_name
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -20,8 +20,10 @@ class Views:
             # Templates are files of the release: checking their mtime on every fragment
             # cost a third of rendering a card for a whole room.
             auto_reload=False,
+            extensions=["jinja2.ext.i18n"],
         )
         self.env.globals["static"] = (static_files or {}).get
+        self.env.globals["languages"] = [(code, language_name(code)) for code in LANGUAGES]
         self._translators = {}
 
     def translator(self, language: str) -> Translator:
@@ -30,5 +32,9 @@ class Views:
         return self._translators[language]
 
     def render(self, name: str, language: str, **context: object) -> str:
+        # The translator comes with each render, since one environment serves every
+        # language; `gettext` and `ngettext` are the names jinja2.ext.i18n and extraction know.
         _ = self.translator(language)
-        return self.env.get_template(name).render(_=_, language=_.language, **context)
+        return self.env.get_template(name).render(
+            _=_, gettext=_, ngettext=_.ngettext, language=_.language, **context
+        )
