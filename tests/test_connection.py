@@ -2,7 +2,8 @@
 
 import asyncio
 
-from server.realtime.connection import Audience, Connection
+from server.domain.audience import Audience
+from server.realtime.connection import Connection
 
 from .helpers import FakeSocket
 

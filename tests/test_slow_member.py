@@ -9,9 +9,10 @@ import asyncio
 
 from sqlmodel import select
 
+from server.domain.audience import Audience
 from server.domain.participants import Joining
 from server.realtime.broadcast import MemoryBroadcast
-from server.realtime.connection import Audience, Connection
+from server.realtime.connection import Connection
 from server.realtime.hub import Hub
 from server.services import board
 from server.services.backends import Backends

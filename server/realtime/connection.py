@@ -10,8 +10,9 @@ gets a fresh snapshot.
 import asyncio
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass
 from typing import Any
+
+from ..domain.audience import Audience
 
 Send = Callable[[str], Awaitable[None]]
 
@@ -22,17 +23,6 @@ TOO_SLOW = (1013, "too far behind")  # "try again later": reconnect for a fresh 
 RESTARTING = (1012, "server restarting")  # "service restart": reconnect, maybe elsewhere
 REMOVED = (4403, "removed from the room")  # by its moderator: final, no reconnect
 DEMOTED = (4012, "moderation ended")  # the page reloads itself, as a participant's
-
-PARTICIPANT = "participant"
-MODERATOR = "moderator"  # sees everything participants see, plus the moderator's controls
-
-
-@dataclass(frozen=True)
-class Audience:
-    """Who a rendered fragment is for: one rendering serves all sockets of an audience."""
-
-    view: str  # PARTICIPANT or MODERATOR
-    language: str
 
 
 class Connection:

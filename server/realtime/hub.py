@@ -16,12 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from ..domain.audience import MODERATOR, Audience
 from ..domain.votes import MyVotes
 from ..store.database import Database
 from ..store.records import BoardRecord, RoomUpdate
 from ..store.room_updates import load_room_update
 from .broadcast import Broadcast
-from .connection import DEMOTED, MODERATOR, REMOVED, RESTARTING, Audience, Connection
+from .connection import DEMOTED, REMOVED, RESTARTING, Connection
 from .topics import room_topic
 
 log = logging.getLogger(__name__)

@@ -6,12 +6,12 @@ a hidden or waiting card, the approval queue or the moderator's controls.
 
 from datetime import UTC, datetime
 
+from ..domain.audience import MODERATOR, PROJECTOR, Audience
 from ..domain.board import CardStatus
 from ..domain.errors import DomainError
 from ..domain.phases import Phase, RoomState
 from ..domain.timer import MAX_MINUTES, Timer
 from ..domain.votes import MyVotes
-from ..realtime.connection import MODERATOR, Audience
 from ..store.records import (
     BoardRecord,
     CardRecord,
@@ -22,7 +22,6 @@ from ..store.records import (
 from .environment import Views
 from .frames import delta_header, personal_header, reply_header, snapshot_header
 
-PROJECTOR = "projector"  # read-only: a screen in the hall; what participants see, no forms
 PHASES = [phase.value for phase in Phase]
 # How a person may order the cards; the browser sorts, so each person chooses their own.
 SORT_ORDERS = ("posted", "newest", "votes")

@@ -6,17 +6,16 @@ from datetime import UTC, datetime
 
 from markupsafe import Markup
 
+from ..domain.audience import MODERATOR, ORGANISER, PROJECTOR, Audience
 from ..domain.breakouts import Mode
 from ..domain.errors import DomainError
 from ..domain.timer import MAX_MINUTES, Timer
-from ..realtime.connection import MODERATOR, Audience
 from ..store.plenary_records import AgendaNow, MyPlenary, PlenaryUpdate, PlenaryView
 from ..store.room_live import RoomExtras, RoomLiveUpdate, RoomSnapshot
-from .board import PROJECTOR, BoardRenderer
+from .board import BoardRenderer
 from .environment import Views
 from .frames import delta_header, personal_header, side_header, snapshot_header
 
-ORGANISER = "organiser"  # the organiser's live dashboard
 MODES = [mode.value for mode in Mode]
 CONDUCTED_PHASES = ("collect", "cluster", "vote", "discuss")
 # Sections each audience is shown (the rest it never receives).

@@ -14,9 +14,10 @@ from typing import ClassVar
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from ..domain.audience import MODERATOR, PARTICIPANT, Audience
 from ..domain.errors import DomainError
 from ..domain.permissions import Action, is_allowed
-from ..realtime.connection import MODERATOR, PARTICIPANT, Audience, Connection
+from ..realtime.connection import Connection
 from ..services import board, conferences, curation, moderation, presence, results
 from ..services.room_change import Applied
 from ..store.records import ParticipantRecord, RoomRecord

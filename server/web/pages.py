@@ -7,11 +7,11 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from ..domain.audience import MODERATOR, PARTICIPANT, Audience
 from ..domain.board import MAX_CARD_LENGTH
 from ..domain.errors import DomainError
 from ..domain.permissions import Action, is_allowed
 from ..domain.timer import MAX_MINUTES
-from ..realtime.connection import MODERATOR, PARTICIPANT, Audience
 from ..services import board, conferences, invites, moderation, presence
 from ..store.records import ConferenceRecord
 from ..views.board import PHASES, SORT_ORDERS

@@ -9,16 +9,16 @@ from typing import ClassVar
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 
+from ..domain.audience import MODERATOR, ORGANISER, PARTICIPANT, PROJECTOR, Audience
 from ..domain.errors import DomainError
 from ..domain.permissions import Action, Role, is_allowed
-from ..realtime.connection import MODERATOR, PARTICIPANT, Audience, Connection
+from ..realtime.connection import Connection
 from ..realtime.hub import Stream, room_stream
 from ..realtime.topics import conference_topic, room_topic
 from ..services import breakouts, conferences, plenary, projectors
 from ..services.room_change import Applied
 from ..store.plenary_view import load_plenary_update
 from ..store.records import ConferenceRecord
-from ..views.plenary import ORGANISER, PROJECTOR
 from . import identity
 from .live import CLOSE_NOT_JOINED, CLOSE_UNKNOWN_ROOM, Command, RoomMember
 from .origin import CLOSE_FORBIDDEN

@@ -6,10 +6,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..realtime.connection import Audience
+from ..domain.audience import ORGANISER, PROJECTOR, Audience
 from ..services import board, conferences, plenary, projectors
 from ..store.records import OrganiserRecord
-from ..views.plenary import ORGANISER, PROJECTOR
 from . import identity, signin
 from .console import _conference as console_conference
 from .console import _page, organisers_only

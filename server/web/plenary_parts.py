@@ -5,8 +5,8 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from ..domain.audience import MODERATOR, PARTICIPANT, Audience
 from ..domain.permissions import Action, is_allowed
-from ..realtime.connection import MODERATOR, PARTICIPANT, Audience
 from ..services import breakouts, plenary, projectors
 from ..store.records import ConferenceRecord, ParticipantRecord, RoomRecord
 from ..views.plenary import PARTS, RoomLiveRenderer, focus_of, parts_in_order, shown
