@@ -29,7 +29,6 @@ class Connection:
     # One per open socket: slots keep the thousand of a big room small.
     __slots__ = (
         "_send",
-        "room_id",
         "stream",
         "participant_id",
         "audience",
@@ -45,13 +44,11 @@ class Connection:
     def __init__(
         self,
         send: Send,
-        room_id: int | None,
         participant_id: int,
         audience: Audience,
         backlog_limit: int = 1 << 20,
     ) -> None:
         self._send = send
-        self.room_id = room_id
         self.stream: str | None = None  # the hub's channel key, set when it joins one
         self.participant_id = participant_id
         self.audience = audience

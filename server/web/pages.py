@@ -145,7 +145,7 @@ async def room_get(request: Request) -> Response:
     view = MODERATOR if is_allowed(role, Action.MODERATE_ROOM) else PARTICIPANT
     audience = Audience(view, _translator(request).language)
     snapshot = await board.load_board(backends, room)
-    renderer = runtime(request).board_renderer
+    renderer = runtime(request).room_renderer
     return render(
         request,
         "room.html",

@@ -77,7 +77,7 @@ async def room_projector_get(request: Request) -> Response:
     key = _key(request, projectors.ROOM, room.id)
     snapshot = await board.load_board(backends, room)
     audience = Audience(PROJECTOR, _language(request))
-    renderer = runtime(request).board_renderer
+    renderer = runtime(request).room_renderer
     return render(
         request,
         "room_projector.html",
