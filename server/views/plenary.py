@@ -1,6 +1,6 @@
-"""Fragments of the plenary (and what the plenary puts into rooms), rendered once per
-audience: participants, moderators (the Q&A's controls), the organiser's dashboard, and
-the projector (read-only, large type)."""
+"""Fragments of the plenary, rendered once per audience: participants, moderators (the
+Q&A's controls), the organiser's dashboard, and the projector (read-only, large type).
+What the plenary puts into rooms is rendered with the room (views/board.py)."""
 
 from datetime import UTC, datetime
 
