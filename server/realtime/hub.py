@@ -71,7 +71,7 @@ class Stream(Generic[U]):
 
     key: str
     topic: str
-    load: Loader
+    load: Loader[U]
     renderer: Renderer[U]
     watches: tuple[str, ...] = field(default=())
 
