@@ -21,11 +21,10 @@ from .services.passwords import Passwords
 from .services.presence import forget_stale_presence
 from .settings import PROJECT_ROOT, Settings
 from .store.database import Database
-from .store.room_live import load_room_live
 from .store.secrets import signing_key
-from .views.board import BoardRenderer
+from .views.board import RoomRenderer
 from .views.environment import Views
-from .views.plenary import PlenaryRenderer, RoomLiveRenderer
+from .views.plenary import PlenaryRenderer
 from .web import accounts, console, live, pages, plenary_pages
 from .web.origin import OriginCheck
 from .web.plenary_live import PlenarySocket, ProjectorSocket
@@ -89,9 +88,8 @@ def create_app(settings: Settings) -> Starlette:
     database.migrate()
     secret = settings.secret_key or database.run_write(signing_key)
     views = Views(static_files=STATIC_FILES)
-    board_renderer = BoardRenderer(views)
-    plenary_renderer = PlenaryRenderer(views, board_renderer)  # issue 4
-    room_renderer = RoomLiveRenderer(views, board_renderer)
+    room_renderer = RoomRenderer(views)
+    plenary_renderer = PlenaryRenderer(views, room_renderer)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
@@ -103,13 +101,7 @@ def create_app(settings: Settings) -> Starlette:
             # One process by definition: connections counted before are gone. With a bus,
             # other processes' connections are live and must not be forgotten.
             forget_stale_presence(backends)
-        hub = Hub(
-            database,
-            broadcast,
-            room_renderer,
-            tick=settings.coalesce_ms / 1000,
-            room_loader=load_room_live,
-        )
+        hub = Hub(database, broadcast, tick=settings.coalesce_ms / 1000)
         clock = BreakoutClock(backends, settings.breakout_tick_seconds)
         clock.start()
         passwords = Passwords()
@@ -121,7 +113,7 @@ def create_app(settings: Settings) -> Starlette:
                 settings,
                 backends,
                 views,
-                board_renderer,
+                room_renderer,
                 hub,
                 invites.signer(secret),
                 passwords,

@@ -262,7 +262,7 @@ def cmd_purge(args, settings: Settings) -> int:
     from .services import retention
 
     with _ready(settings) as backends:
-        reports = retention.purge(backends, Role.ORGANISER, dry_run=args.dry_run)
+        reports = retention.purge(backends, Role.ORGANISER, Translator, dry_run=args.dry_run)
     for report in reports:
         print(retention.describe(report, dry_run=args.dry_run))
     if not reports:

@@ -2,7 +2,8 @@
 
 import asyncio
 
-from server.realtime.connection import Audience, Connection
+from server.domain.audience import Audience
+from server.realtime.connection import Connection
 
 from .helpers import FakeSocket
 
@@ -11,7 +12,7 @@ AUDIENCE = Audience("participant", "de")
 
 async def test_a_socket_that_keeps_up_gets_frames_inline_without_a_task():
     socket = FakeSocket()
-    connection = Connection(socket.send, 1, 1, AUDIENCE)
+    connection = Connection(socket.send, 1, AUDIENCE)
     tasks_before = len(asyncio.all_tasks())
 
     connection.deliver("a")
@@ -24,7 +25,7 @@ async def test_a_socket_that_keeps_up_gets_frames_inline_without_a_task():
 async def test_a_stalled_socket_gets_its_backlog_in_order_once_it_drains():
     socket = FakeSocket()
     socket.gate = asyncio.Event()
-    connection = Connection(socket.send, 1, 1, AUDIENCE)
+    connection = Connection(socket.send, 1, AUDIENCE)
 
     for frame in ("a", "b", "c"):
         connection.deliver(frame)
@@ -42,7 +43,7 @@ async def test_a_socket_stalled_for_a_while_is_kept_and_catches_up():
     # big snapshot); a socket that drains at once is the case above.
     socket = FakeSocket()
     socket.gate = asyncio.Event()
-    connection = Connection(socket.send, 1, 1, AUDIENCE)
+    connection = Connection(socket.send, 1, AUDIENCE)
 
     connection.deliver("snapshot")
     await asyncio.sleep(0)  # one turn of the loop: the drainer starts and waits
@@ -59,8 +60,8 @@ async def test_a_socket_stalled_for_a_while_is_kept_and_catches_up():
 async def test_a_socket_too_far_behind_is_dropped_and_others_are_unaffected():
     slow, quick = FakeSocket(), FakeSocket()
     slow.gate = asyncio.Event()
-    slow_connection = Connection(slow.send, 1, 1, AUDIENCE, backlog_limit=10)
-    quick_connection = Connection(quick.send, 1, 2, AUDIENCE, backlog_limit=10)
+    slow_connection = Connection(slow.send, 1, AUDIENCE, backlog_limit=10)
+    quick_connection = Connection(quick.send, 2, AUDIENCE, backlog_limit=10)
 
     for n in range(5):
         for connection in (slow_connection, quick_connection):
@@ -75,6 +76,6 @@ async def test_a_socket_that_fails_is_dropped():
     async def broken(frame: str) -> None:
         raise ConnectionError("gone")
 
-    connection = Connection(broken, 1, 1, AUDIENCE)
+    connection = Connection(broken, 1, AUDIENCE)
     connection.deliver("a")
     assert connection.dropped

@@ -24,6 +24,7 @@ from server.store.tables import (
     QuestionVote,
     Vote,
 )
+from server.views.i18n import Translator
 
 from .helpers import backends_of, export, join
 from .results_seed import AT, MYK, NARRATIVE
@@ -105,7 +106,7 @@ def _myk(reports):
 def test_nothing_is_purged_before_the_retention_period_ends(seeded):
     database, _ = seeded
     before = _people(database)
-    reports = retention.purge(backends_of(database), Role.ORGANISER, today=BEFORE_END)
+    reports = _purge(database, today=BEFORE_END)
     assert MYK not in [report.slug for report in reports]
     assert _people(database) == before
 
@@ -114,9 +115,7 @@ def test_dry_run_tells_what_would_change_and_changes_nothing(seeded):
     database, ids = seeded
     _moderation(database, ids)
     before, counts = _people(database), _counts(database)
-    report = _myk(
-        retention.purge(backends_of(database), Role.ORGANISER, dry_run=True, today=AFTER_END)
-    )
+    report = _myk(_purge(database, dry_run=True, today=AFTER_END))
     assert (report.counts.people, report.counts.invites, report.counts.grants) == (6, 1, 1)
     assert report.counts.presence == 2 and str(report.expired_on) == "2022-06-20"
     assert "would pseudonymise 6 participants" in retention.describe(report, dry_run=True)
@@ -129,7 +128,7 @@ def test_purge_leaves_pseudonyms_and_every_card_and_a_second_purge_changes_nothi
     pseudonymous = export(database, Format.CSV, authors=Authors.PSEUDONYMS)
     counts = _counts(database)
 
-    report = _myk(retention.purge(backends_of(database), Role.ORGANISER, today=AFTER_END))
+    report = _myk(_purge(database, today=AFTER_END))
     assert report.counts.people == 6
     people = _people(database)
     assert people[0] == ("Teilnehmende 1", None, False)
@@ -142,7 +141,7 @@ def test_purge_leaves_pseudonyms_and_every_card_and_a_second_purge_changes_nothi
     # The same pseudonyms as an export made before: exports stay complete, only anonymous.
     assert export(database, Format.CSV) == pseudonymous
 
-    again = _myk(retention.purge(backends_of(database), Role.ORGANISER, today=AFTER_END))
+    again = _myk(_purge(database, today=AFTER_END))
     assert not again.counts.anything
     assert retention.describe(again, dry_run=False).endswith("nothing to change")
     assert _people(database) == people
@@ -152,7 +151,7 @@ def test_purge_keeps_the_plenarys_questions_and_votes_but_no_name_on_them(seeded
     database, ids = seeded
     before = json.loads(export(database, Format.JSON, include_hidden=True))["questions"]
     assert before[0]["author_label"] == "Anna Älterwein"
-    retention.purge(backends_of(database), Role.ORGANISER, today=AFTER_END)
+    _purge(database, today=AFTER_END)
     text = _text_of(export(database, Format.JSON, include_hidden=True))
     after = json.loads(text)["questions"]
     unchanged = ("id", "text", "author", "votes", "status", "answered", "created_at")
@@ -173,7 +172,7 @@ def _text_of(data: bytes) -> str:
 def test_only_organisers_purge(seeded):
     database, _ = seeded
     with pytest.raises(DomainError):
-        retention.purge(backends_of(database), Role.MODERATOR, today=AFTER_END)
+        _purge(database, role=Role.MODERATOR, today=AFTER_END)
 
 
 def test_a_purged_participants_session_has_ended(client, settings):
@@ -195,3 +194,7 @@ def test_cli_purge_dry_run_then_purge(seeded, settings, capsys):
     assert f"{MYK} (expired 2022-06-20): pseudonymised 6 participants" in capsys.readouterr().out
     assert main(["purge"], settings) == 0
     assert f"{MYK} (expired 2022-06-20): nothing to change" in capsys.readouterr().out
+
+
+def _purge(database, role: Role = Role.ORGANISER, **options):
+    return retention.purge(backends_of(database), role, Translator, **options)

@@ -9,9 +9,10 @@ import asyncio
 
 from sqlmodel import select
 
+from server.domain.audience import Audience
 from server.domain.participants import Joining
 from server.realtime.broadcast import MemoryBroadcast
-from server.realtime.connection import Audience, Connection
+from server.realtime.connection import Connection
 from server.realtime.hub import Hub
 from server.services import board
 from server.services.backends import Backends
@@ -20,8 +21,9 @@ from server.settings import PROJECT_ROOT
 from server.store import boards, conferences
 from server.store.database import Database
 from server.store.tables import Room
-from server.views.board import BoardRenderer
+from server.views.board import RoomRenderer
 from server.views.environment import Views
+from server.web.streams import room_stream
 
 from .helpers import FakeSocket
 
@@ -33,16 +35,17 @@ async def test_a_stalled_member_is_dropped_and_the_others_get_every_card(databas
     database.migrate()
     backends = Backends(database, MemoryBroadcast())
     load_into(backends, [PROJECT_ROOT / "sessions_config"])
-    hub = Hub(database, backends.broadcast, BoardRenderer(Views()), tick=0.001)
+    hub = Hub(database, backends.broadcast, tick=0.001)
     room, author = database.run_write(_room_and_author)
+    stream = room_stream(room.id, RoomRenderer(Views()))
     column = min(database.run_read(lambda s: boards.board_state(s, room.id)).column_ids)
 
     quick, stalled = FakeSocket(), FakeSocket()
     stalled.gate = asyncio.Event()  # never set: this member stopped reading
-    quick_connection = Connection(quick.send, room.id, 1, AUDIENCE, backlog_limit=4096)
-    stalled_connection = Connection(stalled.send, room.id, 2, AUDIENCE, backlog_limit=4096)
-    await hub.join(quick_connection)
-    await hub.join(stalled_connection)
+    quick_connection = Connection(quick.send, 1, AUDIENCE, backlog_limit=4096)
+    stalled_connection = Connection(stalled.send, 2, AUDIENCE, backlog_limit=4096)
+    await hub.join(quick_connection, stream)
+    await hub.join(stalled_connection, stream)
 
     for n in range(30):
         await board.post_card(backends, author, room, column, f"Idee {n} " + "x" * 300, None)

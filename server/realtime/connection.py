@@ -10,8 +10,9 @@ gets a fresh snapshot.
 import asyncio
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass
 from typing import Any
+
+from ..domain.audience import Audience
 
 Send = Callable[[str], Awaitable[None]]
 
@@ -23,23 +24,11 @@ RESTARTING = (1012, "server restarting")  # "service restart": reconnect, maybe 
 REMOVED = (4403, "removed from the room")  # by its moderator: final, no reconnect
 DEMOTED = (4012, "moderation ended")  # the page reloads itself, as a participant's
 
-PARTICIPANT = "participant"
-MODERATOR = "moderator"  # sees everything participants see, plus the moderator's controls
-
-
-@dataclass(frozen=True)
-class Audience:
-    """Who a rendered fragment is for: one rendering serves all sockets of an audience."""
-
-    view: str  # PARTICIPANT or MODERATOR
-    language: str
-
 
 class Connection:
     # One per open socket: slots keep the thousand of a big room small.
     __slots__ = (
         "_send",
-        "room_id",
         "stream",
         "participant_id",
         "audience",
@@ -55,13 +44,11 @@ class Connection:
     def __init__(
         self,
         send: Send,
-        room_id: int | None,
         participant_id: int,
         audience: Audience,
         backlog_limit: int = 1 << 20,
     ) -> None:
         self._send = send
-        self.room_id = room_id
         self.stream: str | None = None  # the hub's channel key, set when it joins one
         self.participant_id = participant_id
         self.audience = audience

@@ -14,75 +14,73 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
-from ..domain.votes import MyVotes
+from ..domain.audience import MODERATOR, Audience
 from ..store.database import Database
-from ..store.records import BoardRecord, RoomUpdate
-from ..store.room_updates import load_room_update
 from .broadcast import Broadcast
-from .connection import DEMOTED, MODERATOR, REMOVED, RESTARTING, Audience, Connection
-from .topics import room_topic
+from .connection import DEMOTED, REMOVED, RESTARTING, Connection
 
 log = logging.getLogger(__name__)
 
 
-class Renderer(Protocol):
-    """What the hub needs from the views; passed in so realtime stays free of templates."""
-
-    def snapshot(self, board: BoardRecord, audience: Audience) -> str: ...
-    def delta(self, update: RoomUpdate, audience: Audience) -> str: ...
-    def personal(self, votes: MyVotes, language: str) -> str: ...
-    def farewell(self, language: str) -> str: ...
-
-
-# --- Streams (issue 4): one live path for rooms and the plenary ---
-
-
 class Update(Protocol):
-    """What one read found: the seq range, a snapshot when asked for, per-person parts."""
+    """What one read of a stream found: the seq range it covers, the snapshot when one
+    was asked for (or when everyone needs one), and what goes to some people only."""
 
     seq: int
     first_seq: int
-    snapshot: Any
-    for_everyone: bool
-    personal: dict
-    removed: list  # participants put out: their sockets close for good
-    demoted: list  # participants no longer moderating: their moderator sockets close
+    snapshot: Any  # None unless asked for or `for_everyone`
+    for_everyone: bool  # the snapshot replaces the delta for every socket
+    personal: dict  # participant id -> their own part (their dots, their room)
+    removed: list[int]  # participants put out: their sockets close for good
+    demoted: list[int]  # participants no longer moderating: their moderator sockets close
 
 
-# (session, after_seq, with_snapshot, personal_for, touched topics) -> Update
-Loader = Callable[[Any, int | None, bool, frozenset[int], frozenset[str]], Update]
+U = TypeVar("U", bound=Update)
+
+
+class Renderer(Protocol[U]):
+    """Turns a stream's updates into frames for one audience at a time (participant,
+    moderator, projector or organiser): the views pass it in, so realtime stays free of
+    templates. Every socket of an audience gets the same string."""
+
+    def snapshot(self, update: U, audience: Audience) -> str: ...
+    def delta(self, update: U, audience: Audience) -> str: ...
+    def side(self, update: U, audience: Audience) -> str:
+        """State outside the seq (whole replacements); empty when there is none."""
+        ...
+
+    def personal(self, mine: Any, language: str) -> str: ...
+    def farewell(self, language: str) -> str: ...
+
+
+# (session, after_seq, with_snapshot, personal_for, touched topics) -> U
+Loader = Callable[[Any, int | None, bool, frozenset[int], frozenset[str]], U]
 
 
 @dataclass(frozen=True)
-class Stream:
-    """A live channel's source. `key` names the channel in this process; `topic` is the
-    bus topic whose seq messages wake it; messages on `watches` (other streams' topics)
-    wake it too and are passed to `load` as touched, for state outside the seq that the
-    renderer's `side` sends (the organiser's room summaries)."""
+class Stream(Generic[U]):
+    """What a socket follows: a room's board, a conference's plenary or its dashboard.
+
+    `key` names the channel in this process; `topic` is the bus topic whose seq messages
+    wake it; messages on `watches` (other streams' topics) wake it too and are passed to
+    `load` as touched, for state outside the seq that the renderer's `side` sends (the
+    organiser's room summaries). Every socket builds its stream and hands it to `join`.
+    """
 
     key: str
     topic: str
-    load: Loader
-    renderer: Any
+    load: Loader[U]
+    renderer: Renderer[U]
     watches: tuple[str, ...] = field(default=())
 
 
-def room_stream(room_id: int, renderer: Renderer, loader=load_room_update) -> Stream:
-    def load(session, after, with_snapshot, personal_for, _touched) -> Update:
-        return loader(session, room_id, after, with_snapshot, personal_for)
+class Channel(Generic[U]):
+    """The sockets of this process that follow one stream, and the task that keeps them
+    up to date."""
 
-    return Stream(room_topic(room_id), room_topic(room_id), load, renderer)
-
-
-# --- end of streams ---
-
-
-class RoomChannel:
-    """The channel of one stream (named for rooms, its first kind)."""
-
-    def __init__(self, hub: "Hub", stream: Stream) -> None:
+    def __init__(self, hub: "Hub", stream: Stream[U]) -> None:
         self.hub = hub
         self.stream = stream
         self.renderer = stream.renderer
@@ -150,19 +148,19 @@ class RoomChannel:
         self.last_seq = update.seq
         self._welcome(joiners, update)
 
-    def _deliver_side(self, update: Update) -> None:
+    def _deliver_side(self, update: U) -> None:
         """State outside the seq (full replacements, so order and repeats do no harm)."""
         for audience, connections in self.members.items():
             frame = self.renderer.side(update, audience) if connections else ""
             for connection in list(connections) if frame else ():
                 connection.deliver(frame)
 
-    def _deliver(self, update: RoomUpdate) -> None:
+    def _deliver(self, update: U) -> None:
         renderer = self.renderer
         for audience, connections in self.members.items():
             if connections:
                 if update.for_everyone:
-                    frame = renderer.snapshot(update.snapshot, audience)
+                    frame = renderer.snapshot(update, audience)
                 else:
                     frame = renderer.delta(update, audience)
                 for connection in list(connections):
@@ -177,7 +175,7 @@ class RoomChannel:
                 if connection.audience.view == MODERATOR:
                     connection.drop(DEMOTED)
 
-    def _deliver_personal(self, update: RoomUpdate, connections: dict) -> None:
+    def _deliver_personal(self, update: U, connections: dict) -> None:
         """Each participant's own dots go to their own sockets only."""
         frames: dict[tuple[int, str], str] = {}
         for participant_id, votes in update.personal.items():
@@ -187,16 +185,14 @@ class RoomChannel:
                     frames[key] = self.renderer.personal(votes, key[1])
                 connection.deliver(frames[key])
 
-    def _welcome(self, joiners: list[Connection], update: RoomUpdate) -> None:
+    def _welcome(self, joiners: list[Connection], update: U) -> None:
         frames: dict[Audience, str] = {}
         welcomed: dict[int, set[Connection]] = defaultdict(set)
         for connection in joiners:
             if connection.dropped:
                 continue
             if connection.audience not in frames:
-                frames[connection.audience] = self.renderer.snapshot(
-                    update.snapshot, connection.audience
-                )
+                frames[connection.audience] = self.renderer.snapshot(update, connection.audience)
             connection.deliver(frames[connection.audience])
             self.members[connection.audience].add(connection)
             self.by_participant[connection.participant_id].add(connection)
@@ -213,20 +209,14 @@ class RoomChannel:
 
 
 class Hub:
-    def __init__(
-        self,
-        database: Database,
-        broadcast: Broadcast,
-        renderer: Renderer,
-        tick: float = 0.02,
-        room_loader=load_room_update,
-    ) -> None:
+    """Every channel of this process; `tick` is the shortest time between two frames of
+    one channel (changes that come faster are gathered into one frame)."""
+
+    def __init__(self, database: Database, broadcast: Broadcast, tick: float = 0.02) -> None:
         self.database = database
         self.broadcast = broadcast
-        self.renderer = renderer
         self.tick = tick
-        self.room_loader = room_loader
-        self.channels: dict[str, RoomChannel] = {}
+        self.channels: dict[str, Channel] = {}
         self._listeners: dict[str, list[tuple[str, Callable[[str], None]]]] = {}
         broadcast.on_reconnect(self.catch_up_all)
 
@@ -239,15 +229,13 @@ class Hub:
         for channel in self.channels.values():
             channel.wake.set()
 
-    async def join(self, connection: Connection, stream: Stream | None = None) -> None:
-        """Register a socket on its room (or another stream); it receives a snapshot,
-        then every change after it."""
-        if stream is None:
-            stream = room_stream(connection.room_id, self.renderer, self.room_loader)
+    async def join(self, connection: Connection, stream: Stream) -> None:
+        """Register a socket on a stream: it receives a snapshot, then every change after
+        it. The first socket of a stream in this process opens its channel."""
         connection.stream = stream.key
         channel = self.channels.get(stream.key)
         if channel is None:
-            channel = RoomChannel(self, stream)
+            channel = Channel(self, stream)
             self.channels[stream.key] = channel
             listeners = [(stream.topic, channel.on_message)]
             listeners += [(topic, channel.on_watched(topic)) for topic in stream.watches]
@@ -290,7 +278,7 @@ class Hub:
                 while self.channels:
                     await asyncio.sleep(0.02)
         except TimeoutError:
-            log.warning("%d rooms still had sockets when the server stopped", len(self.channels))
+            log.warning("%d channels still had sockets when the server stopped", len(self.channels))
 
     async def close(self) -> None:
         for channel in list(self.channels.values()):

@@ -7,15 +7,16 @@ go), moderator links are deleted. What the rooms and the plenary produced stays.
 nothing to change.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlmodel import Session
 
 from ..domain.permissions import Action, Role, require
+from ..exports import Labels
 from ..exports.policy import pseudonym
 from ..store import retention
-from ..views.i18n import Translator
 from .backends import Backends
 
 
@@ -27,9 +28,16 @@ class PurgeReport:
 
 
 def purge(
-    backends: Backends, role: Role, dry_run: bool = False, today: date | None = None
+    backends: Backends,
+    role: Role,
+    labels_for: Callable[[str], Labels],
+    dry_run: bool = False,
+    today: date | None = None,
 ) -> list[PurgeReport]:
-    """Purge (or with `dry_run`, only count) every conference past its period."""
+    """Purge (or with `dry_run`, only count) every conference past its period.
+
+    `labels_for` gives the labels of a language: the pseudonyms are written in the
+    conference's own."""
     require(role, Action.PURGE_DATA)
     today = today or datetime.now(UTC).date()
     now = datetime.now(UTC)
@@ -37,7 +45,7 @@ def purge(
     def work(session: Session) -> list[PurgeReport]:
         reports = []
         for conference in retention.expired_conferences(session, today):
-            labels = Translator(conference.language)
+            labels = labels_for(conference.language)
 
             def name(number: int, labels=labels) -> str:
                 return pseudonym(number, labels)

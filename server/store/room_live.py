@@ -1,8 +1,8 @@
 """A room's live update plus what the plenary puts into rooms: banners, the breakout's
-end (its countdown, and the end itself that sends everyone back). Wraps
+end (its countdown, and the end itself that sends everyone back). Extends
 `room_updates.load_room_update` so the board's own path stays as it is."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from sqlalchemy import bindparam, select
@@ -11,7 +11,7 @@ from sqlmodel import Session
 from ..domain.announcements import Target
 from . import announcements, breakouts
 from .plenary_records import AnnouncementRecord
-from .records import BoardRecord, RoomUpdate
+from .records import RoomUpdate
 from .room_updates import load_room_update
 from .tables import Conference, Event, Room
 
@@ -36,51 +36,19 @@ _PLENARY_EVENT = (
 class RoomExtras:
     announcements: list[AnnouncementRecord]
     ended_breakout: int | None  # the phase whose end closed this room (None: not ended)
-    plenary_path: str  # where its members go back to
+    conference_slug: str  # its members go back to this conference's plenary
     breakout_end: datetime | None = None  # while the room is open in a running phase
 
 
 @dataclass(frozen=True, slots=True)
-class RoomSnapshot:
-    board: BoardRecord
-    extras: RoomExtras
+class RoomLiveUpdate(RoomUpdate):
+    """A room's update as its sockets get it: the board's changes, plus the plenary's
+    extras with every snapshot and whenever they changed (None: unchanged)."""
+
+    extras: RoomExtras | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class RoomLiveUpdate:
-    """A RoomUpdate in the hub's terms, with the plenary's extras when they changed."""
-
-    update: RoomUpdate
-    extras: RoomExtras | None
-
-    @property
-    def seq(self) -> int:
-        return self.update.seq
-
-    @property
-    def first_seq(self) -> int:
-        return self.update.first_seq
-
-    @property
-    def for_everyone(self) -> bool:
-        return self.update.for_everyone
-
-    @property
-    def personal(self) -> dict:
-        return self.update.personal
-
-    @property
-    def removed(self) -> list[int]:
-        return self.update.removed
-
-    @property
-    def demoted(self) -> list[int]:
-        return self.update.demoted
-
-    @property
-    def snapshot(self) -> RoomSnapshot | None:
-        board = self.update.snapshot
-        return RoomSnapshot(board, self.extras) if board is not None else None
+_BOARD_FIELDS = tuple(f.name for f in fields(RoomUpdate))
 
 
 def extras_of(session: Session, room_id: int) -> RoomExtras:
@@ -90,7 +58,7 @@ def extras_of(session: Session, room_id: int) -> RoomExtras:
     shown = announcements.active(session, conference_id, where=room_id)
     if ended is not None:  # the room's breakout is over: what was said to rooms is not for it
         shown = [a for a in shown if a.target == Target.EVERYONE]
-    return RoomExtras(shown, ended, f"/c/{slug}", breakouts.room_end(session, room_id))
+    return RoomExtras(shown, ended, slug, breakouts.room_end(session, room_id))
 
 
 def load_room_live(
@@ -101,8 +69,15 @@ def load_room_live(
     personal_for: frozenset[int] = frozenset(),
 ) -> RoomLiveUpdate:
     update = load_room_update(session, room_id, after_seq, with_snapshot, personal_for)
-    changed = after_seq is not None and (
-        session.connection().execute(_PLENARY_EVENT, {"room": room_id, "seq": after_seq}).first()
+    # Only new events can be the plenary's: a catch-up that found none asks nothing more.
+    changed = (
+        after_seq is not None
+        and update.seq > after_seq
+        and session.connection()
+        .execute(_PLENARY_EVENT, {"room": room_id, "seq": after_seq})
+        .first()
+        is not None
     )
-    wanted = update.snapshot is not None or changed
-    return RoomLiveUpdate(update, extras_of(session, room_id) if wanted else None)
+    extras = extras_of(session, room_id) if update.snapshot is not None or changed else None
+    board = {name: getattr(update, name) for name in _BOARD_FIELDS}
+    return RoomLiveUpdate(**board, extras=extras)

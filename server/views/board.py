@@ -1,17 +1,22 @@
-"""Fragments of a room's live board, rendered once per audience and sent to many.
+"""Fragments of a room, rendered once per audience and sent to many: its live board, what
+the plenary puts into it (banners, the breakout's countdown, the way back), and the
+replies to its commands.
 
 What an audience may see is decided here and nowhere else: participants never receive
-a hidden or waiting card, the approval queue or the moderator's controls.
+a hidden or waiting card, the approval queue or the moderator's controls; a projector
+gets no forms and no way back.
 """
 
 from datetime import UTC, datetime
 
+from markupsafe import Markup
+
+from ..domain.audience import MODERATOR, PROJECTOR, Audience
 from ..domain.board import CardStatus
 from ..domain.errors import DomainError
 from ..domain.phases import Phase, RoomState
 from ..domain.timer import MAX_MINUTES, Timer
 from ..domain.votes import MyVotes
-from ..realtime.connection import MODERATOR, Audience
 from ..store.records import (
     BoardRecord,
     CardRecord,
@@ -19,10 +24,10 @@ from ..store.records import (
     RoomUpdate,
     TakeawayRecord,
 )
+from ..store.room_live import RoomExtras, RoomLiveUpdate
 from .environment import Views
 from .frames import delta_header, personal_header, reply_header, snapshot_header
 
-PROJECTOR = "projector"  # read-only: a screen in the hall; what participants see, no forms
 PHASES = [phase.value for phase in Phase]
 # How a person may order the cards; the browser sorts, so each person chooses their own.
 SORT_ORDERS = ("posted", "newest", "votes")
@@ -50,7 +55,9 @@ def container(card: CardRecord) -> str:
     return f"cards-{card.column_id}"
 
 
-class BoardRenderer:
+class RoomRenderer:
+    """The one renderer of a room: the hub's frames, the pages' parts and the replies."""
+
     def __init__(self, views: Views) -> None:
         self.views = views
 
@@ -107,7 +114,35 @@ class BoardRenderer:
             oob=oob,
         )
 
-    def snapshot(self, board: BoardRecord, audience: Audience) -> str:
+    def snapshot(self, update: RoomLiveUpdate, audience: Audience) -> str:
+        return self.board(update.snapshot, audience) + self.extras(update.extras, audience)
+
+    def delta(self, update: RoomLiveUpdate, audience: Audience) -> str:
+        frame = self.board_delta(update, audience)
+        if update.extras is not None:
+            frame += self.extras(update.extras, audience)
+        return frame
+
+    def side(self, update: RoomLiveUpdate, audience: Audience) -> str:
+        return ""  # a room has nothing outside its seq
+
+    def extras(self, extras: RoomExtras, audience: Audience, oob: bool = True) -> str:
+        """The plenary's banners, the breakout's countdown and, once the room's breakout
+        is over, the way back to the plenary (a projector stays where it is)."""
+        end = Timer(deadline=extras.breakout_end)
+        clock = self.countdown(end, audience.language, oob=oob, clock="breakout")
+        return self.views.render(
+            "_room_plenary.html",
+            audience.language,
+            extras=extras,
+            breakout_clock=Markup(clock),
+            projector=audience.view == PROJECTOR,
+            plenary_path=f"/c/{extras.conference_slug}",
+            oob=oob,
+        )
+
+    def board(self, board: BoardRecord, audience: Audience) -> str:
+        """The whole board as of its seq."""
         lang = audience.language
         context = self.context(board.state, audience)
         parts = [snapshot_header(board.seq)]
@@ -122,8 +157,8 @@ class BoardRenderer:
         parts.append(self.room_state(board.state, audience, oob=True))
         return "".join(parts)
 
-    def delta(self, update: RoomUpdate, audience: Audience) -> str:
-        """Changes in the order the page needs them: a new cluster before the cards that
+    def board_delta(self, update: RoomUpdate, audience: Audience) -> str:
+        """The board's changes in the order the page needs them: a new cluster before the cards that
         go into it, cards out of a cluster before the cluster goes."""
         lang = audience.language
         moderator = audience.view == MODERATOR

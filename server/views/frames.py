@@ -1,4 +1,4 @@
-"""The first line of every message pushed over a room socket (see docs/protocol.md).
+"""The first line of every message pushed over a live socket (see docs/protocol.md).
 
 An HTML comment, so htmx ignores it while plenum.js reads the seq range from it.
 """
@@ -43,7 +43,6 @@ def personal_header() -> str:
     return "<!--plenum personal-->"
 
 
-# --- The plenary (issue 4) ---
 def side_header() -> str:
     """State outside the seq (the dashboard's room summaries): whole replacements."""
     return "<!--plenum summary-->"

@@ -1,22 +1,19 @@
-"""Fragments of the plenary (and what the plenary puts into rooms), rendered once per
-audience: participants, moderators (the Q&A's controls), the organiser's dashboard, and
-the projector (read-only, large type)."""
+"""Fragments of the plenary, rendered once per audience: participants, moderators (the
+Q&A's controls), the organiser's dashboard, and the projector (read-only, large type).
+What the plenary puts into rooms is rendered with the room (views/board.py)."""
 
 from datetime import UTC, datetime
 
 from markupsafe import Markup
 
+from ..domain.audience import MODERATOR, ORGANISER, PROJECTOR, Audience
 from ..domain.breakouts import Mode
-from ..domain.errors import DomainError
 from ..domain.timer import MAX_MINUTES, Timer
-from ..realtime.connection import MODERATOR, Audience
 from ..store.plenary_records import AgendaNow, MyPlenary, PlenaryUpdate, PlenaryView
-from ..store.room_live import RoomExtras, RoomLiveUpdate, RoomSnapshot
-from .board import PROJECTOR, BoardRenderer
+from .board import RoomRenderer
 from .environment import Views
 from .frames import delta_header, personal_header, side_header, snapshot_header
 
-ORGANISER = "organiser"  # the organiser's live dashboard
 MODES = [mode.value for mode in Mode]
 CONDUCTED_PHASES = ("collect", "cluster", "vote", "discuss")
 # Sections each audience is shown (the rest it never receives).
@@ -55,9 +52,12 @@ def parts_in_order(focus: tuple[str, ...], parts: tuple[str, ...] = PARTS) -> li
 
 
 class PlenaryRenderer:
-    def __init__(self, views: Views, board: BoardRenderer) -> None:
+    """The plenary's frames, for the plenary's sockets, the dashboard and the projector.
+    Countdowns and replies look as in a room: those come from the room's renderer."""
+
+    def __init__(self, views: Views, room: RoomRenderer) -> None:
         self.views = views
-        self.board = board
+        self.room = room
 
     def section(self, name: str, view: PlenaryView, audience: Audience, oob: bool = True) -> str:
         lang = audience.language
@@ -78,7 +78,7 @@ class PlenaryRenderer:
         breakout = view.breakout
         running = breakout is not None and breakout.open
         timer = Timer(deadline=breakout.deadline) if running else Timer()
-        timer_html = self.board.countdown(timer, lang, clock="breakout")
+        timer_html = self.room.countdown(timer, lang, clock="breakout")
         return {
             "running": running,
             "timer_html": Markup(timer_html),
@@ -87,7 +87,8 @@ class PlenaryRenderer:
             "max_minutes": MAX_MINUTES,
         }
 
-    def snapshot(self, view: PlenaryView, audience: Audience) -> str:
+    def snapshot(self, update: PlenaryUpdate, audience: Audience) -> str:
+        view = update.snapshot
         parts = [snapshot_header(view.seq)]
         for name in shown(audience.view):
             parts.append(self.section(name, view, audience))
@@ -127,43 +128,4 @@ class PlenaryRenderer:
         return personal_header() + "".join(own)
 
     def farewell(self, language: str) -> str:
-        return self.board.reply("removed", DomainError("removed_from_room"), language)
-
-
-class RoomLiveRenderer:
-    """The board's renderer, plus the plenary's banners, the breakout's countdown and the
-    way back after breakouts."""
-
-    def __init__(self, views: Views, board: BoardRenderer) -> None:
-        self.views = views
-        self.board = board
-
-    def extras(self, extras: RoomExtras, audience: Audience, oob: bool = True) -> str:
-        """A projector gets the banners without their buttons and does not go back."""
-        projector = audience.view == PROJECTOR
-        end = Timer(deadline=extras.breakout_end)
-        clock = self.board.countdown(end, audience.language, oob=oob, clock="breakout")
-        return self.views.render(
-            "_room_plenary.html",
-            audience.language,
-            extras=extras,
-            breakout_clock=Markup(clock),
-            projector=projector,
-            oob=oob,
-        )
-
-    def snapshot(self, snapshot: RoomSnapshot, audience: Audience) -> str:
-        board = self.board.snapshot(snapshot.board, audience)
-        return board + self.extras(snapshot.extras, audience)
-
-    def delta(self, update: RoomLiveUpdate, audience: Audience) -> str:
-        frame = self.board.delta(update.update, audience)
-        if update.extras is not None:
-            frame += self.extras(update.extras, audience)
-        return frame
-
-    def personal(self, votes, language: str) -> str:
-        return self.board.personal(votes, language)
-
-    def farewell(self, language: str) -> str:
-        return self.board.farewell(language)
+        return self.room.farewell(language)

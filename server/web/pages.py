@@ -7,11 +7,11 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from ..domain.audience import MODERATOR, PARTICIPANT, Audience
 from ..domain.board import MAX_CARD_LENGTH
 from ..domain.errors import DomainError
 from ..domain.permissions import Action, is_allowed
 from ..domain.timer import MAX_MINUTES
-from ..realtime.connection import MODERATOR, PARTICIPANT, Audience
 from ..services import board, conferences, invites, moderation, presence
 from ..store.records import ConferenceRecord
 from ..views.board import PHASES, SORT_ORDERS
@@ -145,7 +145,7 @@ async def room_get(request: Request) -> Response:
     view = MODERATOR if is_allowed(role, Action.MODERATE_ROOM) else PARTICIPANT
     audience = Audience(view, _translator(request).language)
     snapshot = await board.load_board(backends, room)
-    renderer = runtime(request).board_renderer
+    renderer = runtime(request).room_renderer
     return render(
         request,
         "room.html",

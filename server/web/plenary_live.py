@@ -1,125 +1,102 @@
 """The conference's plenary socket (participants, the organiser's dashboard) and the
-read-only projector sockets of the plenary and of a room. Same frames and the same hub as
-the room socket (docs/protocol.md, "The plenary")."""
+read-only projector sockets of the plenary and of a room: their doors, and the plenary's
+commands. Same frames and the same hub as the room socket (docs/protocol.md, "The
+plenary"); what every socket does besides: members.py."""
 
-import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import ClassVar
 
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 
+from ..domain.audience import MODERATOR, ORGANISER, PARTICIPANT, PROJECTOR, Audience
 from ..domain.errors import DomainError
 from ..domain.permissions import Action, Role, is_allowed
-from ..realtime.connection import MODERATOR, PARTICIPANT, Audience, Connection
-from ..realtime.hub import Stream, room_stream
-from ..realtime.topics import conference_topic, room_topic
-from ..services import breakouts, conferences, plenary, projectors
+from ..services import breakouts, plenary, projectors
+from ..services.backends import Backends
 from ..services.room_change import Applied
-from ..store.plenary_view import load_plenary_update
-from ..store.records import ConferenceRecord
-from ..views.plenary import ORGANISER, PROJECTOR
+from ..store.records import ConferenceRecord, ParticipantRecord
 from . import identity
-from .live import CLOSE_NOT_JOINED, CLOSE_UNKNOWN_ROOM, Command, RoomMember
+from .members import (
+    CLOSE_NOT_JOINED,
+    CLOSE_UNKNOWN_ROOM,
+    Admitted,
+    Command,
+    Handler,
+    Refused,
+    live_socket,
+    participant_of,
+)
 from .origin import CLOSE_FORBIDDEN
-from .runtime import Runtime, runtime
+from .runtime import Runtime
+from .streams import SCREEN, dashboard_stream, plenary_stream, room_stream
 
-log = logging.getLogger(__name__)
-
-
-# A projector's connection belongs to nobody: no participant, no personal part.
-SCREEN = 0
-
-
-def plenary_stream(rt: Runtime, conference_id: int) -> Stream:
-    def load(session, after, with_snapshot, personal_for, touched):
-        people = personal_for - {SCREEN}
-        return load_plenary_update(session, conference_id, after, with_snapshot, people)
-
-    topic = conference_topic(conference_id)
-    return Stream(f"plenary.{conference_id}", topic, load, rt.plenary_renderer)
-
-
-def dashboard_stream(rt: Runtime, conference_id: int, room_ids: list[int]) -> Stream:
-    """The plenary for organisers, woken also by every room's changes (room summaries)."""
-
-    def load(session, after, with_snapshot, personal_for, touched):
-        return load_plenary_update(
-            session, conference_id, after, with_snapshot, personal_for, touched, dashboard=True
-        )
-
-    topic = conference_topic(conference_id)
-    watches = tuple(room_topic(room_id) for room_id in room_ids)
-    return Stream(f"dashboard.{conference_id}", topic, load, rt.plenary_renderer, watches)
+PLENARY = "plenary"  # everyone joined: counted as in the plenary
+DASHBOARD = "dashboard"  # organisers only
 
 
 class PlenarySocket:
-    """`kind`: "plenary" (everyone joined) or "dashboard" (organisers)."""
+    """`kind`: PLENARY or DASHBOARD."""
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await plenary_socket(WebSocket(scope, receive, send), self.kind)
+        websocket = WebSocket(scope, receive, send)
+        await live_socket(websocket, plenary_door if self.kind == PLENARY else dashboard_door)
 
 
-async def plenary_socket(websocket: WebSocket, kind: str) -> None:
-    rt = runtime(websocket)
-    await websocket.accept()
+@dataclass(frozen=True, slots=True)
+class PlenaryActor:
+    """A participant acting in the plenary (a member without a room): what every plenary
+    command's service is called with."""
+
+    backends: Backends
+    participant: ParticipantRecord
+    conference: ConferenceRecord
+
+    def run(self, service: Callable[..., Awaitable[Applied]], *args, **options):
+        return service(self.backends, self.participant, self.conference, *args, **options)
+
+
+async def _plenary_entry(websocket: WebSocket, rt: Runtime) -> tuple[PlenaryActor, Role, str]:
     conference_id = int(websocket.path_params["conference_id"])
     conference = await plenary.conference_by_id(rt.backends, conference_id)
     if conference is None:
-        await websocket.close(code=CLOSE_UNKNOWN_ROOM)
-        return
-    pid = identity.participant_id(websocket, conference.id)
-    participant = await conferences.participant(rt.backends, pid) if pid else None
-    if participant is None:
-        await websocket.close(code=CLOSE_NOT_JOINED)
-        return
+        raise Refused(CLOSE_UNKNOWN_ROOM)
+    participant = await participant_of(websocket, rt, conference.id)
     role = await plenary.role(rt.backends, participant, conference.id)
-    language = identity.language(websocket)
-    if kind == "dashboard" and not is_allowed(role, Action.VIEW_DASHBOARD):
-        await websocket.close(code=CLOSE_FORBIDDEN)
-        return
-    if kind == "dashboard":
-        room_ids = await plenary.room_ids(rt.backends, conference.id)
-        stream, view = dashboard_stream(rt, conference.id, room_ids), ORGANISER
-    else:
-        stream, view = plenary_stream(rt, conference.id), _plenary_view(role)
-    connection = Connection(
-        websocket.send_text,
-        None,
-        participant.id,
-        Audience(view, language),
-        backlog_limit=rt.settings.socket_backlog_bytes,
-    )
-    counted = kind == "plenary"
-    try:
-        if counted:
-            await breakouts.arrive(rt.backends, participant, conference.id)
-        await rt.hub.join(connection, stream)
-        await PlenaryMember(websocket, rt, connection, participant, None, conference).serve()
-    finally:
-        connection.drop()
-        await rt.hub.leave(connection)
-        if counted:
-            await breakouts.depart(rt.backends, participant, conference.id)
+    return PlenaryActor(rt.backends, participant, conference), role, identity.language(websocket)
+
+
+async def plenary_door(websocket: WebSocket, rt: Runtime) -> Admitted[PlenaryActor]:
+    """Everyone joined to the conference; counted as in the plenary while connected."""
+    actor, role, language = await _plenary_entry(websocket, rt)
+    participant, conference = actor.participant, actor.conference
+    await breakouts.arrive(rt.backends, participant, conference.id)
+
+    async def leave() -> None:
+        await breakouts.depart(rt.backends, participant, conference.id)
+
+    audience = Audience(_plenary_view(role), language)
+    stream = plenary_stream(conference.id, rt.plenary_renderer)
+    return Admitted(stream, audience, participant.id, actor, PLENARY_COMMANDS, leave)
+
+
+async def dashboard_door(websocket: WebSocket, rt: Runtime) -> Admitted[PlenaryActor]:
+    """Organisers only (4403 for anyone else); counted nowhere."""
+    actor, role, language = await _plenary_entry(websocket, rt)
+    if not is_allowed(role, Action.VIEW_DASHBOARD):
+        raise Refused(CLOSE_FORBIDDEN)
+    conference = actor.conference
+    room_ids = await plenary.room_ids(rt.backends, conference.id)
+    stream = dashboard_stream(conference.id, room_ids, rt.plenary_renderer)
+    audience = Audience(ORGANISER, language)
+    return Admitted(stream, audience, actor.participant.id, actor, PLENARY_COMMANDS)
 
 
 def _plenary_view(role: Role) -> str:
     return MODERATOR if is_allowed(role, Action.MODERATE_QUESTIONS) else PARTICIPANT
-
-
-@dataclass(slots=True)
-class PlenaryMember(RoomMember):
-    conference: ConferenceRecord | None = None
-
-
-class ProjectorMember(RoomMember):
-    """Read-only: only "resync" is understood."""
-
-    __slots__ = ()
-    commands: ClassVar[dict] = {}
 
 
 class ProjectorSocket:
@@ -131,45 +108,35 @@ class ProjectorSocket:
         self.kind = kind
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        websocket = WebSocket(scope, receive, send)
-        rt = runtime(websocket)
-        await websocket.accept()
+        await live_socket(WebSocket(scope, receive, send), self.door)
+
+    async def door(self, websocket: WebSocket, rt: Runtime) -> Admitted[None]:
         room = self.kind == projectors.ROOM
         ident = int(websocket.path_params["room_id" if room else "conference_id"])
         key = websocket.query_params.get("key")
         if not projectors.opens(rt.projector_signer, key, self.kind, ident):
-            await websocket.close(code=CLOSE_NOT_JOINED)
-            return
-        audience = Audience(PROJECTOR, identity.language(websocket))
+            raise Refused(CLOSE_NOT_JOINED)
         if room:
-            stream = room_stream(ident, rt.hub.renderer, rt.hub.room_loader)
+            stream = room_stream(ident, rt.room_renderer)
         else:
-            stream = plenary_stream(rt, ident)
-        limit = rt.settings.socket_backlog_bytes
-        room_id = ident if room else None
-        connection = Connection(websocket.send_text, room_id, SCREEN, audience, backlog_limit=limit)
-        try:
-            await rt.hub.join(connection, stream)
-            await ProjectorMember(websocket, rt, connection, None, None).serve()
-        finally:
-            connection.drop()
-            await rt.hub.leave(connection)
+            stream = plenary_stream(ident, rt.plenary_renderer)
+        audience = Audience(PROJECTOR, identity.language(websocket))
+        return Admitted(stream, audience, SCREEN, None, READ_ONLY)
+
+
+READ_ONLY: dict[str, Handler[None]] = {}  # only "resync", which every socket understands
 
 
 # --- Commands of the plenary socket ---
 
 
-async def _move_agenda(m: PlenaryMember, c: Command) -> Applied:
-    return await plenary.move_agenda(
-        m.rt.backends, m.participant, m.conference, c.text("target"), c.cid
-    )
+async def _move_agenda(a: PlenaryActor, c: Command) -> Applied:
+    return await a.run(plenary.move_agenda, c.text("target"), c.cid)
 
 
-async def _announce(m: PlenaryMember, c: Command) -> Applied:
-    return await plenary.announce(
-        m.rt.backends,
-        m.participant,
-        m.conference,
+async def _announce(a: PlenaryActor, c: Command) -> Applied:
+    return await a.run(
+        plenary.announce,
         c.text(),
         c.text("target"),
         c.message.get("room"),
@@ -178,50 +145,44 @@ async def _announce(m: PlenaryMember, c: Command) -> Applied:
     )
 
 
-async def _end_announcement(m: PlenaryMember, c: Command) -> Applied:
+async def _end_announcement(a: PlenaryActor, c: Command) -> Applied:
     ident = c.id("announcement", "unknown_announcement")
-    return await plenary.end_announcement(m.rt.backends, m.participant, m.conference, ident, c.cid)
+    return await a.run(plenary.end_announcement, ident, c.cid)
 
 
-async def _ask(m: PlenaryMember, c: Command) -> Applied:
-    return await plenary.ask(m.rt.backends, m.participant, m.conference, c.text(), c.cid)
+async def _ask(a: PlenaryActor, c: Command) -> Applied:
+    return await a.run(plenary.ask, c.text(), c.cid)
 
 
 def _vote(withdraw: bool):
-    async def handle(m: PlenaryMember, c: Command) -> Applied:
+    async def handle(a: PlenaryActor, c: Command) -> Applied:
         ident = c.id("question", "unknown_question")
-        return await plenary.vote_question(
-            m.rt.backends, m.participant, m.conference, ident, c.cid, withdraw=withdraw
-        )
+        return await a.run(plenary.vote_question, ident, c.cid, withdraw=withdraw)
 
     return handle
 
 
-async def _moderate_question(m: PlenaryMember, c: Command) -> Applied:
+async def _moderate_question(a: PlenaryActor, c: Command) -> Applied:
     ident = c.id("question", "unknown_question")
     action = c.text("action")
-    return await plenary.moderate_question(
-        m.rt.backends, m.participant, m.conference, ident, action, c.cid
-    )
+    return await a.run(plenary.moderate_question, ident, action, c.cid)
 
 
-async def _pre_moderation(m: PlenaryMember, c: Command) -> Applied:
+async def _pre_moderation(a: PlenaryActor, c: Command) -> Applied:
     on = c.flag("on")
-    return await plenary.set_pre_moderation(m.rt.backends, m.participant, m.conference, on, c.cid)
+    return await a.run(plenary.set_pre_moderation, on, c.cid)
 
 
-async def _rank(m: PlenaryMember, c: Command) -> Applied:
+async def _rank(a: PlenaryActor, c: Command) -> Applied:
     value = c.message.get("ranking")
     ranking = value if isinstance(value, list) else [c.text(f"choice-{n}") for n in (1, 2, 3)]
     ranking = [str(slug) for slug in ranking if slug]
-    return await plenary.rank_topics(m.rt.backends, m.participant, m.conference, ranking, c.cid)
+    return await a.run(plenary.rank_topics, ranking, c.cid)
 
 
-async def _open_breakout(m: PlenaryMember, c: Command) -> Applied:
-    return await breakouts.open_breakout(
-        m.rt.backends,
-        m.participant,
-        m.conference,
+async def _open_breakout(a: PlenaryActor, c: Command) -> Applied:
+    return await a.run(
+        breakouts.open_breakout,
         c.text("mode"),
         c.message.get("minutes"),
         c.text("plan") or None,
@@ -229,35 +190,29 @@ async def _open_breakout(m: PlenaryMember, c: Command) -> Applied:
     )
 
 
-async def _close_breakout(m: PlenaryMember, c: Command) -> Applied:
-    return await breakouts.close_breakout(m.rt.backends, m.participant, m.conference.id, c.cid)
+async def _close_breakout(a: PlenaryActor, c: Command) -> Applied:
+    return await breakouts.close_breakout(a.backends, a.participant, a.conference.id, c.cid)
 
 
-async def _extend(m: PlenaryMember, c: Command) -> Applied:
-    return await breakouts.extend(
-        m.rt.backends,
-        m.participant,
-        m.conference,
+async def _extend(a: PlenaryActor, c: Command) -> Applied:
+    return await a.run(
+        breakouts.extend,
         c.message.get("room"),
         c.message.get("minutes"),
         c.cid,
     )
 
 
-async def _conduct(m: PlenaryMember, c: Command) -> Applied:
-    return await breakouts.conduct(
-        m.rt.backends, m.participant, m.conference, c.text("phase"), c.cid
-    )
+async def _conduct(a: PlenaryActor, c: Command) -> Applied:
+    return await a.run(breakouts.conduct, c.text("phase"), c.cid)
 
 
-async def _move_person(m: PlenaryMember, c: Command) -> Applied:
+async def _move_person(a: PlenaryActor, c: Command) -> Applied:
     person = c.id("person", "unknown_person")
-    return await breakouts.move_person(
-        m.rt.backends, m.participant, m.conference, person, c.message.get("room"), c.cid
-    )
+    return await a.run(breakouts.move_person, person, c.message.get("room"), c.cid)
 
 
-async def _arrange_report(m: PlenaryMember, c: Command) -> Applied:
+async def _arrange_report(a: PlenaryActor, c: Command) -> Applied:
     value = c.message.get("order")
     if isinstance(value, list):
         order = value
@@ -270,15 +225,15 @@ async def _arrange_report(m: PlenaryMember, c: Command) -> Applied:
                 except ValueError:
                     raise DomainError("report_unknown_room") from None
         order = [room for _, room in sorted(positions)]
-    return await plenary.arrange_report(m.rt.backends, m.participant, m.conference, order, c.cid)
+    return await a.run(plenary.arrange_report, order, c.cid)
 
 
-async def _show_report(m: PlenaryMember, c: Command) -> Applied:
+async def _show_report(a: PlenaryActor, c: Command) -> Applied:
     target = c.text("target")
-    return await plenary.show_report(m.rt.backends, m.participant, m.conference, target, c.cid)
+    return await a.run(plenary.show_report, target, c.cid)
 
 
-PlenaryMember.commands = {
+PLENARY_COMMANDS: dict[str, Handler[PlenaryActor]] = {
     "move_agenda": _move_agenda,
     "announce": _announce,
     "end_announcement": _end_announcement,

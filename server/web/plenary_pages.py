@@ -6,10 +6,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..realtime.connection import Audience
+from ..domain.audience import ORGANISER, PROJECTOR, Audience
 from ..services import board, conferences, plenary, projectors
 from ..store.records import OrganiserRecord
-from ..views.plenary import ORGANISER, PROJECTOR
 from . import identity, signin
 from .console import _conference as console_conference
 from .console import _page, organisers_only
@@ -78,7 +77,7 @@ async def room_projector_get(request: Request) -> Response:
     key = _key(request, projectors.ROOM, room.id)
     snapshot = await board.load_board(backends, room)
     audience = Audience(PROJECTOR, _language(request))
-    renderer = runtime(request).board_renderer
+    renderer = runtime(request).room_renderer
     return render(
         request,
         "room_projector.html",

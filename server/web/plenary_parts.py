@@ -5,11 +5,11 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from ..domain.audience import MODERATOR, PARTICIPANT, Audience
 from ..domain.permissions import Action, is_allowed
-from ..realtime.connection import MODERATOR, PARTICIPANT, Audience
 from ..services import breakouts, plenary, projectors
 from ..store.records import ConferenceRecord, ParticipantRecord, RoomRecord
-from ..views.plenary import PARTS, RoomLiveRenderer, focus_of, parts_in_order, shown
+from ..views.plenary import PARTS, focus_of, parts_in_order, shown
 from .runtime import runtime
 
 
@@ -61,8 +61,7 @@ async def room_redirect(
 async def room_extras(request: Request, room: RoomRecord, language: str) -> Markup:
     rt = runtime(request)
     extras = await plenary.room_extras(rt.backends, room.id)
-    renderer = RoomLiveRenderer(rt.views, rt.board_renderer)
-    return Markup(renderer.extras(extras, Audience(PARTICIPANT, language), oob=False))
+    return Markup(rt.room_renderer.extras(extras, Audience(PARTICIPANT, language), oob=False))
 
 
 def projector_path(

@@ -8,7 +8,7 @@ from ..realtime.hub import Hub
 from ..services.backends import Backends
 from ..services.passwords import Passwords
 from ..settings import Settings
-from ..views.board import BoardRenderer
+from ..views.board import RoomRenderer
 from ..views.environment import Views
 from ..views.plenary import PlenaryRenderer
 
@@ -20,13 +20,11 @@ class Runtime:
     settings: Settings
     backends: Backends
     views: Views
-    board_renderer: BoardRenderer
+    room_renderer: RoomRenderer  # a room's frames, pages and replies (the plenary's too)
     hub: Hub
     invite_signer: Signer
-    # --- Organiser accounts (issue 4) ---
     passwords: Passwords
     login_throttle: Throttle
-    # --- The plenary (issue 4) ---
     plenary_renderer: PlenaryRenderer
     projector_signer: Signer  # projector links for screens in the hall
 

@@ -1,0 +1,244 @@
+"""What every live socket does, whatever it follows: admission, following its stream,
+turning messages into commands and answering each, leaving.
+
+A socket kind (room, plenary, dashboard, projector) only says how it lets someone in:
+its door returns an `Admitted` or raises `Refused`. Protocol: docs/protocol.md.
+"""
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from contextlib import suppress
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from ..domain.audience import Audience
+from ..domain.errors import DomainError
+from ..realtime.connection import Connection
+from ..realtime.hub import Stream
+from ..services import conferences
+from ..services.room_change import Applied
+from ..store.records import ParticipantRecord
+from ..views.frames import is_command_id
+from . import identity
+from .runtime import Runtime, runtime
+
+log = logging.getLogger(__name__)
+
+# Close codes: the 4xxx ones are final; 1013 (too slow) and 1012 (server restarting),
+# sent when the hub drops a socket (realtime/connection.py), make clients reconnect.
+CLOSE_UNKNOWN_ROOM = 4404  # also: an unknown conference
+CLOSE_NOT_JOINED = 4401  # also: a projector key that does not open this
+CLOSE_ROOM_FULL = 4409  # also: removed from the room by its moderator
+
+A = TypeVar("A")  # who acts on a socket: a room's member, a plenary's, or nobody
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A message from the browser: htmx sends form fields as top-level JSON keys."""
+
+    message: dict
+    cid: str | None
+
+    def text(self, key: str = "text") -> str:
+        return str(self.message.get(key, ""))
+
+    def id(self, key: str, error_code: str) -> int:
+        try:
+            return int(self.message.get(key))
+        except (TypeError, ValueError):
+            raise DomainError(error_code) from None
+
+    def ids(self, key: str = "cards") -> list[int]:
+        """Card ids, as a list or a comma-separated string (the moderator's selection)."""
+        value = self.message.get(key)
+        parts = value if isinstance(value, list) else str(value or "").split(",")
+        try:
+            ids = [int(part) for part in parts if str(part).strip()]
+        except ValueError:
+            raise DomainError("unknown_card") from None
+        if not ids:
+            raise DomainError("no_cards_selected")
+        return list(dict.fromkeys(ids))[:200]
+
+    def flag(self, key: str) -> bool:
+        return self.message.get(key) in ("yes", True, "true", "on")
+
+
+Handler = Callable[[A, Command], Awaitable[Applied | None]]
+
+
+async def _nothing() -> None:
+    return None
+
+
+@dataclass(slots=True)
+class Admitted(Generic[A]):
+    """Someone let in: what their socket follows, who acts on it and with which commands,
+    and how to undo what letting them in did (their presence)."""
+
+    stream: Stream
+    audience: Audience
+    participant_id: int
+    actor: A
+    commands: Mapping[str, Handler[A]]
+    leave: Callable[[], Awaitable[None]] = field(default=_nothing)
+
+
+class Refused(Exception):
+    """Not let in: the socket closes with `code`, after `reply` when there is one."""
+
+    def __init__(self, code: int, reply: str | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.reply = reply
+
+
+Door = Callable[[WebSocket, Runtime], Awaitable[Admitted]]
+
+
+async def participant_of(
+    websocket: WebSocket, rt: Runtime, conference_id: int
+) -> ParticipantRecord:
+    """Who this socket's cookie names in this conference (4401 for nobody)."""
+    pid = identity.participant_id(websocket, conference_id)
+    participant = await conferences.participant(rt.backends, pid) if pid else None
+    if participant is None:
+        raise Refused(CLOSE_NOT_JOINED)
+    return participant
+
+
+async def admit(websocket: WebSocket, rt: Runtime, door: Door) -> Admitted | None:
+    """Accept the socket and let its door decide; None once it is closed with the reason.
+
+    Accept before refusing: a refused handshake looks like a network error to the
+    browser, which would retry forever; a 44xx close code tells it to stop.
+    """
+    await websocket.accept()
+    try:
+        return await door(websocket, rt)
+    except Refused as refused:
+        if refused.reply is not None:
+            await websocket.send_text(refused.reply)
+        await websocket.close(code=refused.code)
+        return None
+
+
+async def live_socket(websocket: WebSocket, door: Door) -> None:
+    """A socket's whole life: admitted, it follows its stream and is served until it
+    leaves or is dropped; then it leaves the hub and whatever its door entered."""
+    rt = runtime(websocket)
+    admitted = await admit(websocket, rt, door)
+    if admitted is None:
+        return
+    connection = Connection(
+        websocket.send_text,
+        admitted.participant_id,
+        admitted.audience,
+        backlog_limit=rt.settings.socket_backlog_bytes,
+    )
+    try:
+        await rt.hub.join(connection, admitted.stream)
+        await Member(websocket, rt, connection, admitted.actor, admitted.commands).serve()
+    finally:
+        connection.drop()
+        await rt.hub.leave(connection)
+        await admitted.leave()
+
+
+@dataclass(slots=True)
+class Member(Generic[A]):
+    """One open socket, from registration to goodbye."""
+
+    websocket: WebSocket
+    rt: Runtime
+    connection: Connection
+    actor: A
+    commands: Mapping[str, Handler[A]]
+
+    async def serve(self) -> None:
+        """Receive until the browser leaves, or until the hub drops the socket (too slow,
+        or the server is shutting down).
+
+        Receiving happens in this (uvicorn's) task: a task per socket for it would cost
+        memory on every connection, while dropping a slow one is rare.
+        """
+        task = asyncio.current_task()
+        busy = False
+
+        def stop_receiving() -> None:
+            if not busy:  # a command under way finishes; the loop then sees the drop
+                task.cancel()
+
+        self.connection.on_drop = stop_receiving
+        try:
+            while not self.connection.dropped:
+                text = await _receive(self.websocket)
+                busy = True
+                await self.handle(text)
+                busy = False
+        except WebSocketDisconnect:
+            return
+        except asyncio.CancelledError:
+            if not self.connection.dropped:
+                raise
+            task.uncancel()
+        finally:
+            self.connection.on_drop = None  # leaving must not cancel the clean-up
+        with suppress(Exception):
+            code, reason = self.connection.close_with  # too slow, or the server restarts
+            await asyncio.wait_for(self.websocket.close(code, reason), timeout=1)
+
+    async def handle(self, text: str | None) -> None:
+        """Apply one message and answer it: every message gets exactly one reply."""
+        message = _read(text)
+        cid = message.get("cid") if message is not None else None
+        command_id = cid if is_command_id(cid) else None
+        applied, error = None, None
+        try:
+            if message is None or (cid not in (None, "") and command_id is None):
+                raise DomainError("bad_command")  # no command id to answer: not applied
+            applied = await self.apply(message, command_id)
+        except DomainError as refused:
+            error = refused
+        except Exception:
+            command = message.get("command") if message is not None else None
+            log.exception("%s: command %r failed", self.connection.stream, command)
+            error = DomainError("server")
+        renderer = self.rt.room_renderer
+        language = self.connection.audience.language
+        notice = applied.notice if applied is not None else None
+        created = applied.created if applied is not None else None
+        self.connection.deliver(renderer.reply(command_id, error, language, notice, created))
+
+    async def apply(self, message: dict, command_id: str | None) -> Applied | None:
+        command = message.get("command")
+        if command == "resync":
+            # Its reply goes out now; the socket's next numbered frame is the snapshot.
+            self.rt.hub.resync(self.connection)
+            return None
+        handler = self.commands.get(command) if isinstance(command, str) else None
+        if handler is None:
+            raise DomainError("bad_command")
+        return await handler(self.actor, Command(message, command_id))
+
+
+async def _receive(websocket: WebSocket) -> str | None:
+    """The next message's text; None for a binary message (answered as not understood)."""
+    message = await websocket.receive()
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(message["code"], message.get("reason"))
+    return message.get("text")
+
+
+def _read(text: str | None) -> dict | None:
+    """A message is a JSON object; anything else is answered as not understood."""
+    try:
+        message = json.loads(text) if text is not None else None
+    except ValueError:
+        return None
+    return message if isinstance(message, dict) else None

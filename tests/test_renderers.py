@@ -1,0 +1,125 @@
+"""The renderers on their own: the same update, rendered for each audience.
+
+What an audience may see is decided by the renderer alone, so here is where a leak
+would show first: participants and projectors never get a hidden card, the approval
+queue or the moderator's controls; a projector gets no forms and no way back; the
+organiser's dashboard gets the people and the rooms' summaries.
+"""
+
+from datetime import UTC, datetime
+
+from sqlmodel import select
+
+from server.domain.audience import MODERATOR, ORGANISER, PARTICIPANT, PROJECTOR, Audience
+from server.domain.board import CardStatus
+from server.domain.phases import Phase, RoomState
+from server.store.plenary_view import load_plenary_update
+from server.store.records import BoardRecord, CardRecord, ColumnRecord
+from server.store.room_live import RoomExtras, RoomLiveUpdate
+from server.store.tables import Conference
+from server.views.board import RoomRenderer
+from server.views.environment import Views
+from server.views.plenary import PlenaryRenderer
+
+from .helpers import MYK
+
+NOW = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
+STATE = RoomState(Phase.COLLECT, locked=False)
+EXTRAS = RoomExtras(announcements=[], ended_breakout=None, conference_slug=MYK)
+ENDED = RoomExtras(announcements=[], ended_breakout=7, conference_slug=MYK)
+AUDIENCES = {view: Audience(view, "en") for view in (PARTICIPANT, MODERATOR, PROJECTOR)}
+WAY_BACK = f'href="/c/{MYK}"'
+
+
+def card(ident: int, text: str, status: CardStatus = CardStatus.VISIBLE) -> CardRecord:
+    return CardRecord(ident, 1, 10, "Ideas", 5, "Anna", None, text, NOW, status=status)
+
+
+SHOWN = card(1, "Open data portal")
+HIDDEN = card(2, "Something rude", CardStatus.HIDDEN)
+WAITING = card(3, "Waiting for approval", CardStatus.PENDING)
+BOARD = BoardRecord(
+    room_id=1,
+    seq=4,
+    state=STATE,
+    columns=[ColumnRecord(10, "ideas", "Ideas", None, cards=[SHOWN, HIDDEN])],
+    queue=[WAITING],
+    takeaways=[],
+    members=[],
+)
+
+
+def render_each(render) -> dict[str, str]:
+    return {view: render(audience) for view, audience in AUDIENCES.items()}
+
+
+def test_a_room_snapshot_shows_each_audience_what_it_may_see():
+    renderer = RoomRenderer(Views())
+    update = RoomLiveUpdate(seq=4, first_seq=5, snapshot=BOARD, state=STATE, extras=EXTRAS)
+
+    frames = render_each(lambda audience: renderer.snapshot(update, audience))
+
+    assert all(frame.startswith("<!--plenum snapshot 4-->") for frame in frames.values())
+    assert all("Open data portal" in frame for frame in frames.values())
+    assert "Something rude" in frames[MODERATOR]
+    assert "Waiting for approval" in frames[MODERATOR]
+    assert 'id="moderation"' in frames[MODERATOR]
+    for view in (PARTICIPANT, PROJECTOR):
+        assert "Something rude" not in frames[view]
+        assert "Waiting for approval" not in frames[view]
+        assert 'id="moderation"' not in frames[view]
+    assert "<form" in frames[PARTICIPANT]
+    assert "<form" not in frames[PROJECTOR]
+    assert 'id="banners"' in frames[PROJECTOR]  # the plenary's banners come with the board
+
+
+def test_a_card_hidden_in_a_delta_goes_away_for_participants_and_stays_for_moderators():
+    renderer = RoomRenderer(Views())
+    update = RoomLiveUpdate(seq=5, first_seq=5, cards=[HIDDEN], state=STATE)
+
+    frames = render_each(lambda audience: renderer.delta(update, audience))
+
+    assert all(frame.startswith("<!--plenum delta 5 5-->") for frame in frames.values())
+    assert 'id="card-2"' in frames[MODERATOR]
+    for view in (PARTICIPANT, PROJECTOR):
+        assert 'id="card-2"' not in frames[view]
+        assert 'data-remove="card-2"' in frames[view]
+    assert 'id="banners"' not in frames[PARTICIPANT]  # extras unchanged: none sent
+
+
+def test_the_way_back_after_a_breakout_is_in_the_update_and_not_on_the_projector():
+    renderer = RoomRenderer(Views())
+    update = RoomLiveUpdate(seq=6, first_seq=6, state=STATE, extras=ENDED)
+
+    frames = render_each(lambda audience: renderer.delta(update, audience))
+
+    assert WAY_BACK in frames[PARTICIPANT] and WAY_BACK in frames[MODERATOR]
+    assert WAY_BACK not in frames[PROJECTOR]
+    assert 'data-ended="7"' in frames[PROJECTOR]
+
+
+def test_a_room_has_nothing_outside_its_seq():
+    renderer = RoomRenderer(Views())
+    update = RoomLiveUpdate(seq=6, first_seq=6, state=STATE)
+    assert all(renderer.side(update, audience) == "" for audience in AUDIENCES.values())
+
+
+def test_the_plenary_snapshot_per_audience(seeded):
+    database, _ = seeded
+    cid = database.run_read(_conference_id_of(MYK))
+    update = database.run_read(lambda s: load_plenary_update(s, cid, None, True, frozenset()))
+    renderer = PlenaryRenderer(Views(), RoomRenderer(Views()))
+    audiences = {**AUDIENCES, ORGANISER: Audience(ORGANISER, "en")}
+
+    frames = {view: renderer.snapshot(update, a) for view, a in audiences.items()}
+
+    assert all(f.startswith(f"<!--plenum snapshot {update.seq}-->") for f in frames.values())
+    assert all('id="agenda"' in frame for frame in frames.values())
+    assert 'id="people"' in frames[ORGANISER]
+    assert all('id="people"' not in frames[v] for v in (PARTICIPANT, PROJECTOR))
+    assert "<form" not in frames[PROJECTOR]
+    assert "<form" in frames[PARTICIPANT]
+
+
+def _conference_id_of(slug: str):
+    return lambda session: session.exec(select(Conference.id).where(Conference.slug == slug)).one()
