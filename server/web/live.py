@@ -18,7 +18,7 @@ from ..domain.errors import DomainError
 from ..domain.permissions import Action, is_allowed
 from ..realtime.connection import MODERATOR, PARTICIPANT, Audience, Connection
 from ..services import board, conferences, curation, moderation, presence, results
-from ..services.room_change import Applied
+from ..services.change import Applied
 from ..store.records import ParticipantRecord, RoomRecord
 from ..views.frames import is_command_id
 from . import identity

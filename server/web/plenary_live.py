@@ -15,7 +15,7 @@ from ..realtime.connection import MODERATOR, PARTICIPANT, Audience, Connection
 from ..realtime.hub import Stream, room_stream
 from ..realtime.topics import conference_topic, room_topic
 from ..services import breakouts, conferences, plenary, projectors
-from ..services.room_change import Applied
+from ..services.change import Applied
 from ..store.plenary_view import load_plenary_update
 from ..store.records import ConferenceRecord
 from ..views.plenary import ORGANISER, PROJECTOR
