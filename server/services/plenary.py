@@ -97,15 +97,12 @@ async def end_announcement(
     backends: Backends, actor: ParticipantRecord, conference: ConferenceRecord, ident: int, cid
 ) -> Applied:
     def decide(c: Context) -> Change:
-        row = announcement_store.get(c.session, conference.id, ident)
-        if row is None:
+        banner = announcement_store.get(c.session, conference.id, ident)
+        if banner is None:
             raise DomainError("unknown_announcement")
-        expires = row.expires_at
-        if expires is not None and expires.tzinfo is None:
-            expires = expires.replace(tzinfo=c.now.tzinfo)
-        announcements.end(c.role, row.ended_at, expires, c.now)
+        announcements.end(c.role, banner.ended_at, banner.expires_at, c.now)
         announcement_store.end(c.session, ident)
-        _tell_rooms(c, Target(row.target), row.room_id)
+        _tell_rooms(c, banner.target, banner.room_id)
         return Change(
             PlenaryEventType.ANNOUNCEMENT_ENDED, touched(["announcements"], announcement=ident)
         )
