@@ -33,7 +33,7 @@ from server.services.backends import Backends  # noqa: E402
 from server.services.config_files import load_into  # noqa: E402
 from server.store import conferences  # noqa: E402
 from server.store.database import Database  # noqa: E402
-from server.store.room_updates import MEMBER_JOINED  # noqa: E402
+from server.store.room_events import RoomEventType  # noqa: E402
 from server.store.tables import (  # noqa: E402
     BoardColumn,
     Card,
@@ -106,7 +106,7 @@ def seed(database: Database, cards: int, people: int, rng: random.Random) -> Non
                 {
                     "room_id": room,
                     "seq": seq[room],
-                    "type": MEMBER_JOINED,
+                    "type": RoomEventType.MEMBER_JOINED.value,
                     "payload": json.dumps({"participant_id": pid}),
                     "actor_id": pid,
                     "at": AT,

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session, select
 
 from server.domain.board import CardStatus
-from server.store import events
-from server.store.room_updates import CARD_DELETED, CARDS_MERGED, MEMBER_JOINED, VOTE_CAST
+from server.store.events import room_log
+from server.store.room_events import RoomEventType
 from server.store.tables import (
     BoardColumn,
     Card,
@@ -83,14 +83,14 @@ def seed(session: Session) -> Seeded:
         _event(
             session,
             room.id,
-            MEMBER_JOINED,
+            RoomEventType.MEMBER_JOINED,
             {"participant_id": seeded.people[key]},
             seeded.people[key],
         )
     _event(
         session,
         rooms[STRATEGY].id,
-        MEMBER_JOINED,
+        RoomEventType.MEMBER_JOINED,
         {"participant_id": seeded.people["dora"]},
         seeded.people["dora"],
     )
@@ -190,18 +190,22 @@ def seed(session: Session) -> Seeded:
     _event(
         session,
         room.id,
-        CARDS_MERGED,
+        RoomEventType.CARDS_MERGED,
         {"cards": [seeded.cards["listening"]], "gone": [merged]},
         p["mia"],
     )
     undo = {"cards": {str(seeded.cards["deleted"]): {"text": "GEHEIM-UNDO", "status": "visible"}}}
     _event(
-        session, room.id, CARD_DELETED, {"gone": [seeded.cards["deleted"]], "undo": undo}, p["anna"]
+        session,
+        room.id,
+        RoomEventType.CARD_DELETED,
+        {"gone": [seeded.cards["deleted"]], "undo": undo},
+        p["anna"],
     )
     _event(
         session,
         room.id,
-        VOTE_CAST,
+        RoomEventType.VOTE_CAST,
         {"vote_cards": [seeded.cards["app"]], "voters": [p["jue"]]},
         p["jue"],
     )
@@ -314,4 +318,4 @@ def _card(session, room_id, column_id, cluster_id, author_id, text, status, into
 
 
 def _event(session, room_id, type_, payload, actor) -> None:
-    events.append_event(session, room_id, type_, payload, actor)
+    room_log.append(session, room_id, type_, payload, actor)

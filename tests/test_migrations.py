@@ -4,9 +4,14 @@ from alembic import command
 from sqlalchemy import inspect
 
 from server.cli import main
-from server.settings import Settings
+from server.services.config_files import load_into
+from server.settings import PROJECT_ROOT, Settings
 from server.store import schema
 from server.store.database import Database
+
+from .helpers import MYK, backends_of
+
+MYK_FILE = PROJECT_ROOT / "sessions_config" / f"{MYK}.yaml"
 
 
 def test_migrating_an_empty_database_gives_exactly_the_tables_in_code(database_url):
@@ -61,4 +66,29 @@ def test_migrate_command_reports_the_revision(database_url, capsys):
     assert capsys.readouterr().out.strip() == f"database at revision {schema.head_revision()}"
     database = Database(database_url)
     assert "event" in inspect(database.engine).get_table_names()
+    database.close()
+
+
+def test_actions_taken_back_before_the_undone_mark_are_marked(database_url):
+    database = Database(database_url)
+    database.migrate()
+    load_into(backends_of(database), [MYK_FILE])
+    with database.engine.begin() as connection:
+        command.downgrade(schema.alembic_config(connection), "0005")
+        room = connection.exec_driver_sql("SELECT min(id) FROM room").scalar_one()
+        for seq, type_, payload in [
+            (1, "card_hidden", '{"undo":{"cards":{"1":{"status":"visible"}}}}'),
+            (2, "card_highlighted", '{"undo":{"cards":{"1":{"highlighted":false}}}}'),
+            (3, "undone", '{"undid":2}'),
+        ]:
+            connection.exec_driver_sql(
+                "INSERT INTO event (room_id, seq, type, payload, at)"
+                f" VALUES ({room}, {seq}, '{type_}', '{payload}', CURRENT_TIMESTAMP)"
+            )
+
+    database.migrate()
+
+    with database.engine.connect() as connection:
+        marks = connection.exec_driver_sql("SELECT seq, undone FROM event ORDER BY seq").all()
+    assert [(seq, bool(undone)) for seq, undone in marks] == [(1, False), (2, True), (3, False)]
     database.close()

@@ -11,9 +11,11 @@ from server.conference_files import ConfigError
 from server.domain.participants import Joining
 from server.services.config_files import load_into
 from server.settings import PROJECT_ROOT
-from server.store import boards, conferences, events, presence
+from server.store import boards, conferences, presence
 from server.store.database import Database
-from server.store.room_updates import MEMBER_JOINED, MEMBER_LEFT, load_room_update
+from server.store.events import room_log
+from server.store.room_events import RoomEventType
+from server.store.room_updates import load_room_update
 from server.store.tables import BoardColumn, Card, Conference, Room
 
 from .helpers import backends_of
@@ -49,7 +51,7 @@ def _post(database: Database, text: str, room_slug="narrative-der-smart-city") -
         author = conferences.add_participant(session, conference_id, Joining("Anna", None))
         column = min(boards.board_state(session, room.id).column_ids)
         card_id = boards.insert_card(session, room.id, column, author.id, text)
-        return events.append_event(session, room.id, "card_posted", {"card_id": card_id}, author.id)
+        return room_log.append(session, room.id, "card_posted", {"card_id": card_id}, author.id)
 
     return database.run_write(work)
 
@@ -63,10 +65,10 @@ def test_a_command_id_is_found_again_for_retries(database):
     def work(session):
         room = _room(session)
         author = conferences.add_participant(session, room.conference_id, Joining("Ben", None))
-        events.append_event(session, room.id, "x", {"a": 1}, author.id, "cmd-1")
+        room_log.append(session, room.id, "x", {"a": 1}, author.id, "cmd-1")
         return (
-            events.applied_command(session, room.id, author.id, "cmd-1"),
-            events.applied_command(session, room.id, author.id, "cmd-2"),
+            room_log.applied_command(session, room.id, author.id, "cmd-1"),
+            room_log.applied_command(session, room.id, author.id, "cmd-2"),
         )
 
     assert database.run_write(work) == ((1, {"a": 1}), None)
@@ -123,12 +125,12 @@ def test_update_nets_out_someone_who_left_and_came_back(database):
         anna = conferences.add_participant(session, room.conference_id, Joining("Anna", None))
         ben = conferences.add_participant(session, room.conference_id, Joining("Ben", None))
         presence.add_connection(session, room.id, anna.id)
-        events.append_event(session, room.id, MEMBER_JOINED, {"participant_id": anna.id})
-        seen = events.last_seq(session, room.id)
+        room_log.append(session, room.id, RoomEventType.MEMBER_JOINED, {"participant_id": anna.id})
+        seen = room_log.last_seq(session, room.id)
         presence.add_connection(session, room.id, ben.id)
-        events.append_event(session, room.id, MEMBER_JOINED, {"participant_id": ben.id})
-        events.append_event(session, room.id, MEMBER_LEFT, {"participant_id": anna.id})
-        events.append_event(session, room.id, MEMBER_JOINED, {"participant_id": anna.id})
+        room_log.append(session, room.id, RoomEventType.MEMBER_JOINED, {"participant_id": ben.id})
+        room_log.append(session, room.id, RoomEventType.MEMBER_LEFT, {"participant_id": anna.id})
+        room_log.append(session, room.id, RoomEventType.MEMBER_JOINED, {"participant_id": anna.id})
         return load_room_update(session, room.id, seen, with_snapshot=False), ben.id
 
     update, ben_id = database.run_write(work)
@@ -144,7 +146,7 @@ def test_snapshot_lists_cards_oldest_first_in_their_columns(database):
 
     def work(session):
         room = _room(session)
-        return boards.load_board(session, room.id, events.last_seq(session, room.id))
+        return boards.load_board(session, room.id, room_log.last_seq(session, room.id))
 
     board = database.run_read(work)
     assert board.seq == 3

@@ -14,14 +14,14 @@
 from ..domain.board import CardStatus
 from ..domain.questions import Status as QuestionStatus
 from ..store.records import PersonRecord, StoredCard, StoredCluster
-from ..store.room_updates import VOTE_CAST, VOTE_WITHDRAWN
+from ..store.room_events import RoomEventType
 from .options import Authors, ExportOptions, Labels
 
 _ALWAYS = frozenset({CardStatus.VISIBLE})
 _WITH_HIDDEN = frozenset({CardStatus.VISIBLE, CardStatus.HIDDEN, CardStatus.PENDING})
 _QUESTIONS_ALWAYS = frozenset({QuestionStatus.VISIBLE})
 _QUESTIONS_WITH_HIDDEN = frozenset(QuestionStatus)
-# Payload keys that only point at things (see store.room_updates.effects).
+# Payload keys that only point at things (see store.room_events.RoomEffects).
 _REFERENCES = frozenset(
     {
         "cards",
@@ -35,7 +35,7 @@ _REFERENCES = frozenset(
         "participant_id",
     }
 )
-_SECRET_ACTORS = frozenset({VOTE_CAST, VOTE_WITHDRAWN})
+_SECRET_ACTORS = frozenset({RoomEventType.VOTE_CAST, RoomEventType.VOTE_WITHDRAWN})
 
 
 def pseudonym(number: int, labels: Labels) -> str:

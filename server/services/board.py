@@ -4,20 +4,14 @@ from sqlmodel import Session
 
 from ..domain import board, votes
 from ..domain.board import CardStatus
-from ..store import boards, cards, events
+from ..store import boards, cards
 from ..store import votes as vote_store
+from ..store.events import room_log
 from ..store.records import BoardRecord, ParticipantRecord, RoomRecord
-from ..store.room_updates import (
-    CARD_DELETED,
-    CARD_EDITED,
-    CARD_POSTED,
-    COMMENT_ADDED,
-    VOTE_CAST,
-    VOTE_WITHDRAWN,
-    effects,
-)
+from ..store.room_events import RoomEventType, effects
+from ..store.undo import Undo
 from .backends import Backends
-from .room_change import Applied, Change, Context, Created, apply
+from .change import Applied, Change, Context, Created, apply
 
 
 async def post_card(
@@ -37,7 +31,9 @@ async def post_card(
         )
         waits = posted.status == CardStatus.PENDING
         notice = "card_waits" if waits else None
-        return Change(CARD_POSTED, effects(cards=[card_id]), notice, Created("card", card_id))
+        return Change(
+            RoomEventType.CARD_POSTED, effects(cards=[card_id]), notice, Created("card", card_id)
+        )
 
     return await apply(backends, participant, room, command_id, decide)
 
@@ -59,8 +55,8 @@ async def edit_card(
         edited = board.edit_card(state, c.role, c.actor_id, card, text, current, c.now)
         before = cards.snapshot_of(c.session, card_id, "text", "edited_at", "edited_by_moderator")
         cards.edit_text(c.session, card_id, edited.text, edited.by_moderator)
-        undo = {"undo": {"cards": {card_id: before}}} if edited.by_moderator else {}
-        return Change(CARD_EDITED, effects(cards=[card_id], **undo))
+        undo = Undo(cards={card_id: before}) if edited.by_moderator else None
+        return Change(RoomEventType.CARD_EDITED, effects(cards=[card_id], undo=undo))
 
     return await apply(backends, participant, room, command_id, decide)
 
@@ -79,7 +75,7 @@ async def delete_card(
         board.delete_card(boards.board_state(c.session, c.room_id), c.role, c.actor_id, card, c.now)
         cards.change(c.session, [card_id], status=CardStatus.DELETED.value, cluster_id=None)
         voters = vote_store.delete_on_card(c.session, card_id)
-        return Change(CARD_DELETED, effects(gone=[card_id], voters=voters))
+        return Change(RoomEventType.CARD_DELETED, effects(gone=[card_id], voters=voters))
 
     return await apply(backends, participant, room, command_id, decide)
 
@@ -97,7 +93,7 @@ async def add_comment(
         cleaned = board.comment(boards.board_state(c.session, c.room_id), c.role, card, text, c.now)
         comment_id = cards.add_comment(c.session, c.room_id, card_id, c.actor_id, cleaned)
         payload = effects(cards=[card_id], comment_id=comment_id)
-        return Change(COMMENT_ADDED, payload, created=Created("comment", comment_id))
+        return Change(RoomEventType.COMMENT_ADDED, payload, created=Created("comment", comment_id))
 
     return await apply(backends, participant, room, command_id, decide)
 
@@ -124,13 +120,15 @@ async def vote(
             votes.cast(c.role, state, c.actor_id, card, mine, c.now)
             vote_store.add(c.session, c.room_id, card_id, c.actor_id)
         payload = effects(vote_cards=[card_id], voters=[c.actor_id])
-        return Change(VOTE_WITHDRAWN if withdraw else VOTE_CAST, payload)
+        return Change(
+            RoomEventType.VOTE_WITHDRAWN if withdraw else RoomEventType.VOTE_CAST, payload
+        )
 
     return await apply(backends, participant, room, command_id, decide)
 
 
 async def load_board(backends: Backends, room: RoomRecord) -> BoardRecord:
     def read(session: Session) -> BoardRecord:
-        return boards.load_board(session, room.id, events.last_seq(session, room.id))
+        return boards.load_board(session, room.id, room_log.last_seq(session, room.id))
 
     return await backends.database.read(read)

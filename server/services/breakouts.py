@@ -23,26 +23,19 @@ from ..domain.breakouts import Mode
 from ..domain.errors import DomainError
 from ..domain.permissions import Role
 from ..store import breakouts as store
-from ..store import plenary as plenary_store
 from ..store import presence
 from ..store import rooms as room_store
 from ..store.conferences import load_lobby
-from ..store.plenary_view import payload, people_of
+from ..store.plenary_events import PlenaryEventType, touched
+from ..store.plenary_view import people_of
 from ..store.records import ConferenceRecord, ParticipantRecord, RoomRecord
-from ..store.room_live import BREAKOUT_END_SET, BREAKOUT_ENDED
-from ..store.room_updates import PHASE_CHANGED, TIMER_CHANGED, effects
+from ..store.room_events import RoomEventType, effects
 from ..store.tables import Breakout
 from .backends import Backends
-from .plenary_change import Change, Context, apply
-from .room_change import Applied
+from .change import Applied, Change, Context, apply, log_plenary_event
 
 log = logging.getLogger(__name__)
 
-BREAKOUT_OPENED = "breakout_opened"
-BREAKOUT_CHANGED = "breakout_changed"
-BREAKOUT_CLOSED = "breakout_closed"
-PERSON_PLACED = "person_placed"
-PEOPLE_CHANGED = "people_changed"
 CONDUCTED_PHASES = ("collect", "cluster", "vote", "discuss")
 
 
@@ -79,7 +72,9 @@ def _set_room_phase(c: Context, room_id: int, phase: str) -> bool:
             return False
         raise
     room_store.set_phase(c.session, room_id, changed.phase)
-    c.tell_room(room_id, PHASE_CHANGED, effects(state=True, phase=changed.phase.value))
+    c.tell_room(
+        room_id, RoomEventType.PHASE_CHANGED, effects(state=True, phase=changed.phase.value)
+    )
     return True
 
 
@@ -121,10 +116,12 @@ async def open_breakout(
             store.assign(c.session, breakout_id, placed)
         for room in by_slug.values():
             _set_room_phase(c, room.id, phases.Phase.COLLECT.value)
-            c.tell_room(room.id, BREAKOUT_END_SET, {"breakout": breakout_id})
+            c.tell_room(room.id, RoomEventType.BREAKOUT_END_SET, effects(breakout=breakout_id))
         people = [pid for pid, _, _ in store.people_here(c.session, conference.id)]
         sections = ["breakout", "people", "agenda"]
-        return Change(BREAKOUT_OPENED, payload(sections, people, mode=opening.mode.value))
+        return Change(
+            PlenaryEventType.BREAKOUT_OPENED, touched(sections, people, mode=opening.mode.value)
+        )
 
     return await apply(backends, actor, conference.id, cid, decide)
 
@@ -138,8 +135,8 @@ def _close_rooms(c: Context, breakout_id: int, room_ids: list[int]) -> None:
         current = room_store.room_state(c.session, room_id).timer
         if current.running or current.paused:
             room_store.set_timer(c.session, room_id, timer.Timer())
-            c.tell_room(room_id, TIMER_CHANGED, effects(state=True, action="stop"))
-        c.tell_room(room_id, BREAKOUT_ENDED, {"breakout": breakout_id})
+            c.tell_room(room_id, RoomEventType.TIMER_CHANGED, effects(state=True, action="stop"))
+        c.tell_room(room_id, RoomEventType.BREAKOUT_ENDED, effects(breakout=breakout_id))
 
 
 def _finish(c: Context, row: Breakout) -> Change:
@@ -147,7 +144,9 @@ def _finish(c: Context, row: Breakout) -> Change:
     c.session.add(row)
     people = set(store.assignment(c.session, row.id))
     people |= {pid for pid, _, _ in store.people_here(c.session, c.conference_id)}
-    return Change(BREAKOUT_CLOSED, payload(["breakout", "people", "agenda"], people))
+    return Change(
+        PlenaryEventType.BREAKOUT_CLOSED, touched(["breakout", "people", "agenda"], people)
+    )
 
 
 async def close_breakout(
@@ -180,7 +179,9 @@ async def close_due_rooms(backends: Backends, now: datetime) -> int:
             _close_rooms(c, breakout_id, room_ids)
             if not store.open_room_ids(c.session, breakout_id):
                 return _finish(c, row)
-            return Change(BREAKOUT_CHANGED, payload(["breakout"], rooms_closed=room_ids))
+            return Change(
+                PlenaryEventType.BREAKOUT_CHANGED, touched(["breakout"], rooms_closed=room_ids)
+            )
 
         with contextlib.suppress(DomainError):  # another process closed it first
             await apply(backends, None, conference_id, None, decide)
@@ -206,10 +207,10 @@ async def extend(
         for room_id in targets:
             ends[room_id] = breakouts.extend_end(c.role, ends[room_id], minutes, c.now)
             store.move_room_end(c.session, row.id, room_id, ends[room_id])
-            c.tell_room(room_id, BREAKOUT_END_SET, {"breakout": row.id})
+            c.tell_room(room_id, RoomEventType.BREAKOUT_END_SET, effects(breakout=row.id))
         row.deadline = max(ends.values())
         c.session.add(row)
-        return Change(BREAKOUT_CHANGED, payload(["breakout"], extended=targets))
+        return Change(PlenaryEventType.BREAKOUT_CHANGED, touched(["breakout"], extended=targets))
 
     return await apply(backends, actor, conference.id, cid, decide)
 
@@ -241,7 +242,9 @@ async def conduct(
         ]
         if not changed:
             raise DomainError("phase_unchanged")
-        return Change(BREAKOUT_CHANGED, payload(["breakout"], phase=phase, rooms=changed))
+        return Change(
+            PlenaryEventType.BREAKOUT_CHANGED, touched(["breakout"], phase=phase, rooms=changed)
+        )
 
     return await apply(backends, actor, conference.id, cid, decide)
 
@@ -275,7 +278,10 @@ async def move_person(
             store.assign(c.session, row.id, {person: by_slug[moved[str(person)]].id})
         else:  # a moderator back in their own room, outside its places
             store.unassign(c.session, row.id, person)
-        return Change(PERSON_PLACED, payload(["breakout", "people"], [person], room=target.id))
+        return Change(
+            PlenaryEventType.PERSON_PLACED,
+            touched(["breakout", "people"], [person], room=target.id),
+        )
 
     return await apply(backends, actor, conference.id, cid, decide)
 
@@ -319,7 +325,7 @@ async def arrive(backends: Backends, participant: ParticipantRecord, conference_
         # A newcomer takes a place; a moderator (perhaps just invited) shows in their room.
         shown = placed is not None or (row is not None and c.role is Role.MODERATOR)
         sections = ["people", "breakout"] if shown else ["people"]
-        return Change(PEOPLE_CHANGED, payload(sections, [participant.id]))
+        return Change(PlenaryEventType.PEOPLE_CHANGED, touched(sections, [participant.id]))
 
     await apply(backends, participant, conference_id, None, decide)
 
@@ -327,7 +333,7 @@ async def arrive(backends: Backends, participant: ParticipantRecord, conference_
 async def depart(backends: Backends, participant: ParticipantRecord, conference_id: int) -> None:
     def decide(c: Context) -> Change:
         store.remove_connection(c.session, conference_id, participant.id)
-        return Change(PEOPLE_CHANGED, payload(["people"]))
+        return Change(PlenaryEventType.PEOPLE_CHANGED, touched(["people"]))
 
     await apply(backends, participant, conference_id, None, decide)
 
@@ -337,8 +343,12 @@ def people_moved(session: Session, participant: ParticipantRecord, room: RoomRec
     people table says who is where (organisers are not in the table). Called in the
     transaction of entering or leaving; returns a plenary seq to announce."""
     sections = ["rooms"] if participant.organiser_id is not None else ["people", "rooms"]
-    return plenary_store.append(
-        session, room.conference_id, PEOPLE_CHANGED, payload(sections), participant.id
+    return log_plenary_event(
+        session,
+        room.conference_id,
+        PlenaryEventType.PEOPLE_CHANGED,
+        touched(sections),
+        participant.id,
     )
 
 
@@ -365,11 +375,11 @@ def check_entry(session: Session, participant: ParticipantRecord, room: RoomReco
     if not entry.chooses:
         return None
     store.assign(session, row.id, {participant.id: room.id})
-    return plenary_store.append(
+    return log_plenary_event(
         session,
         room.conference_id,
-        PERSON_PLACED,
-        payload(["breakout", "people"], [participant.id], room=room.id),
+        PlenaryEventType.PERSON_PLACED,
+        touched(["breakout", "people"], [participant.id], room=room.id),
         participant.id,
     )
 

@@ -4,37 +4,18 @@ Every action here saves the fields it changes as they were (`undo` in the event)
 moderator can take the last actions back one by one.
 """
 
-import json
-
-from sqlalchemy import select
-
 from ..domain import board, clusters
 from ..domain.board import CardStatus
 from ..domain.errors import DomainError
-from ..store import cards, rooms
+from ..store import cards
 from ..store import clusters as cluster_store
 from ..store import votes as vote_store
 from ..store.boards import board_state
 from ..store.records import ParticipantRecord, RoomRecord
-from ..store.room_updates import (
-    CARD_APPROVED,
-    CARD_EDITED,
-    CARD_HIDDEN,
-    CARD_HIGHLIGHTED,
-    CARD_MOVED,
-    CARD_UNHIDDEN,
-    CARDS_CLUSTERED,
-    CARDS_MERGED,
-    CLUSTER_CREATED,
-    CLUSTER_RENAMED,
-    CLUSTER_UNGROUPED,
-    MEMBER_REMOVED,
-    UNDONE,
-    effects,
-)
-from ..store.tables import Card, Event
+from ..store.room_events import RoomEventType, effects, last_undoable, mark_undone
+from ..store.undo import Undo
 from .backends import Backends
-from .room_change import Applied, Change, Context, Created, apply
+from .change import Applied, Change, Context, Created, apply
 
 
 def _saved(c: Context, card_ids, *fields: str) -> dict:
@@ -51,13 +32,17 @@ async def set_status(
 ) -> Applied:
     """hide, unhide or approve one card."""
     rules = {"hide": board.hide, "unhide": board.unhide, "approve": board.approve}
-    types = {"hide": CARD_HIDDEN, "unhide": CARD_UNHIDDEN, "approve": CARD_APPROVED}
+    types = {
+        "hide": RoomEventType.CARD_HIDDEN,
+        "unhide": RoomEventType.CARD_UNHIDDEN,
+        "approve": RoomEventType.CARD_APPROVED,
+    }
 
     def decide(c: Context) -> Change:
         status = rules[action](c.role, cards.one(c.session, c.room_id, card_id))
         before = _saved(c, [card_id], "status")
         cards.change(c.session, [card_id], status=status.value)
-        return Change(types[action], effects(cards=[card_id], undo={"cards": before}))
+        return Change(types[action], effects(cards=[card_id], undo=Undo(cards=before)))
 
     return await apply(backends, moderator, room, command_id, decide)
 
@@ -74,7 +59,9 @@ async def highlight(
         flag = board.highlight(c.role, cards.one(c.session, c.room_id, card_id), highlighted)
         before = _saved(c, [card_id], "highlighted")
         cards.change(c.session, [card_id], highlighted=flag)
-        return Change(CARD_HIGHLIGHTED, effects(cards=[card_id], undo={"cards": before}))
+        return Change(
+            RoomEventType.CARD_HIGHLIGHTED, effects(cards=[card_id], undo=Undo(cards=before))
+        )
 
     return await apply(backends, moderator, room, command_id, decide)
 
@@ -96,7 +83,7 @@ async def move(
             board.move(state, c.role, found.get(card_id), column_id)
         before = _saved(c, card_ids, "column_id", "cluster_id")
         cards.change(c.session, card_ids, column_id=column_id, cluster_id=None)
-        return Change(CARD_MOVED, effects(cards=card_ids, undo={"cards": before}))
+        return Change(RoomEventType.CARD_MOVED, effects(cards=card_ids, undo=Undo(cards=before)))
 
     return await apply(backends, moderator, room, command_id, decide)
 
@@ -132,14 +119,9 @@ async def merge(
         )
         vote_store.move(c.session, list(moved_votes), into.id)
         cards.move_comments(c.session, list(moved_comments), into.id)
-        undo = {
-            "cards": before,
-            "votes": moved_votes,
-            "comments": moved_comments,
-            "refresh": [into.id],
-        }
+        undo = Undo(before, votes=moved_votes, comments=moved_comments, refresh=[into.id])
         payload = effects(cards=[into.id], gone=source_ids, voters=voters, undo=undo)
-        return Change(CARDS_MERGED, payload)
+        return Change(RoomEventType.CARDS_MERGED, payload)
 
     return await apply(backends, moderator, room, command_id, decide)
 
@@ -161,9 +143,11 @@ async def group(
         cluster_id = cluster_store.create(c.session, c.room_id, column_id, cleaned)
         before = _saved(c, card_ids, "cluster_id")
         cards.change(c.session, card_ids, cluster_id=cluster_id)
-        undo = {"cards": before, "clusters": {cluster_id: {"removed": True}}}
+        undo = Undo(before, clusters={cluster_id: {"removed": True}})
         payload = effects(cards=card_ids, clusters_new=[cluster_id], undo=undo)
-        return Change(CLUSTER_CREATED, payload, created=Created("cluster", cluster_id))
+        return Change(
+            RoomEventType.CLUSTER_CREATED, payload, created=Created("cluster", cluster_id)
+        )
 
     return await apply(backends, moderator, room, command_id, decide)
 
@@ -188,7 +172,9 @@ async def add_to_cluster(
             clusters.add_to(c.role, listed, cluster)
         before = _saved(c, card_ids, "cluster_id")
         cards.change(c.session, card_ids, cluster_id=cluster_id)
-        return Change(CARDS_CLUSTERED, effects(cards=card_ids, undo={"cards": before}))
+        return Change(
+            RoomEventType.CARDS_CLUSTERED, effects(cards=card_ids, undo=Undo(cards=before))
+        )
 
     return await apply(backends, moderator, room, command_id, decide)
 
@@ -205,8 +191,10 @@ async def rename_cluster(
         cluster = cluster_store.facts(c.session, c.room_id, cluster_id)
         cleaned = clusters.rename(c.role, cluster, name)
         cluster_store.change(c.session, cluster_id, name=cleaned)
-        undo = {"clusters": {cluster_id: {"name": cluster.name}}}
-        return Change(CLUSTER_RENAMED, effects(clusters_renamed=[cluster_id], undo=undo))
+        undo = Undo(clusters={cluster_id: {"name": cluster.name}})
+        return Change(
+            RoomEventType.CLUSTER_RENAMED, effects(clusters_renamed=[cluster_id], undo=undo)
+        )
 
     return await apply(backends, moderator, room, command_id, decide)
 
@@ -222,15 +210,13 @@ async def ungroup(
 
     def decide(c: Context) -> Change:
         clusters.ungroup(c.role, cluster_store.facts(c.session, c.room_id, cluster_id))
-        members = list(
-            c.session.execute(select(Card.id).where(Card.cluster_id == cluster_id)).scalars()
-        )
+        members = cards.ids_in_cluster(c.session, cluster_id)
         before = _saved(c, members, "cluster_id")
         cards.change(c.session, members, cluster_id=None)
         cluster_store.change(c.session, cluster_id, removed=True)
-        undo = {"cards": before, "clusters": {cluster_id: {"removed": False}}}
+        undo = Undo(before, clusters={cluster_id: {"removed": False}})
         payload = effects(cards=members, clusters_gone=[cluster_id], undo=undo)
-        return Change(CLUSTER_UNGROUPED, payload)
+        return Change(RoomEventType.CLUSTER_UNGROUPED, payload)
 
     return await apply(backends, moderator, room, command_id, decide)
 
@@ -244,80 +230,19 @@ async def undo(
     """Take back the newest moderation action that is not taken back yet."""
 
     def decide(c: Context) -> Change:
-        last = _last_undoable(c)
+        last = last_undoable(c.session, c.room_id)
         board.undo(c.role, last is not None)
         seq, saved = last
-        touched_cards = []
-        for card_id, values in saved.get("cards", {}).items():
-            if cards.restore(c.session, int(card_id), values):
-                touched_cards.append(int(card_id))
-        new, renamed, gone = [], [], []
-        for cluster_id, values in saved.get("clusters", {}).items():
-            cluster_store.change(c.session, int(cluster_id), **values)
-            if "name" in values:
-                renamed.append(int(cluster_id))
-            elif values.get("removed"):
-                gone.append(int(cluster_id))
-            else:
-                new.append(int(cluster_id))
-        vote_cards = set()
-        for vote_id, card_id in saved.get("votes", {}).items():
-            vote_store.move(c.session, [int(vote_id)], int(card_id))
-            vote_cards.add(int(card_id))
-        for comment_id, card_id in saved.get("comments", {}).items():
-            cards.move_comments(c.session, [int(comment_id)], int(card_id))
-            touched_cards.append(int(card_id))
-        touched_cards.extend(saved.get("refresh", []))
-        voters = _voters_on(c, touched_cards) if saved.get("votes") else []
-        if "readmit" in saved:
-            rooms.readmit(c.session, c.room_id, saved["readmit"])
+        restored = saved.restore(c.session, c.room_id)
+        mark_undone(c.session, c.room_id, seq)
         payload = effects(
-            cards=touched_cards + list(vote_cards),
-            clusters_new=new,
-            clusters_renamed=renamed,
-            clusters_gone=gone,
-            voters=voters,
+            cards=restored.cards + restored.vote_cards,
+            clusters_new=restored.clusters_new,
+            clusters_renamed=restored.clusters_renamed,
+            clusters_gone=restored.clusters_gone,
+            voters=restored.voters,
             undid=seq,
         )
-        return Change(UNDONE, payload)
+        return Change(RoomEventType.UNDONE, payload)
 
     return await apply(backends, moderator, room, command_id, decide)
-
-
-# Events that may carry undo data, and the event that takes one back.
-_UNDO_TYPES = [
-    CARD_HIDDEN,
-    CARD_UNHIDDEN,
-    CARD_APPROVED,
-    CARD_HIGHLIGHTED,
-    CARD_EDITED,
-    CARD_MOVED,
-    CARDS_MERGED,
-    CARDS_CLUSTERED,
-    CLUSTER_CREATED,
-    CLUSTER_RENAMED,
-    CLUSTER_UNGROUPED,
-    MEMBER_REMOVED,
-    UNDONE,
-]
-
-
-def _last_undoable(c: Context) -> tuple[int, dict] | None:
-    """The newest event carrying undo data whose seq no UNDONE event names."""
-    rows = c.session.exec(
-        select(Event.seq, Event.type, Event.payload)
-        .where(Event.room_id == c.room_id, Event.type.in_(_UNDO_TYPES))
-        .order_by(Event.seq.desc())
-    )
-    taken_back = set()
-    for seq, type_, payload in rows:
-        data = json.loads(payload)
-        if type_ == UNDONE:
-            taken_back.add(data["undid"])
-        elif "undo" in data and seq not in taken_back:
-            return seq, data["undo"]
-    return None
-
-
-def _voters_on(c: Context, card_ids: list[int]) -> list[int]:
-    return [voter for _, _, voter in vote_store.on_cards(c.session, card_ids)]

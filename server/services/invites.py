@@ -12,10 +12,11 @@ from itsdangerous import BadSignature, Signer
 from sqlmodel import Session
 
 from ..domain.errors import DomainError
-from ..store import breakouts, conferences, events, rooms
+from ..store import breakouts, conferences, rooms
 from ..store.records import InviteRecord, ParticipantRecord, RoomRecord
-from ..store.room_updates import MODERATION_ENDED, effects
+from ..store.room_events import RoomEventType, effects
 from .backends import Backends
+from .change import log_room_event
 
 SALT = "plenum.moderator-invite"
 
@@ -73,8 +74,8 @@ def end_moderation(session: Session, invite_id: int) -> Revoked | None:
     if not holders:
         return Revoked(invite.room_id, None)
     rooms.lock_room(session, invite.room_id)
-    payload = effects(participant_ids=holders, members_changed=True)
-    seq = events.append_event(session, invite.room_id, MODERATION_ENDED, payload)
+    ended = effects(participant_ids=holders, members_changed=True)
+    seq = log_room_event(session, invite.room_id, RoomEventType.MODERATION_ENDED, ended)
     return Revoked(invite.room_id, seq)
 
 

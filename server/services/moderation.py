@@ -6,16 +6,11 @@ from ..domain.permissions import Role
 from ..store import presence
 from ..store import rooms as room_store
 from ..store.records import ParticipantRecord, RoomRecord
-from ..store.room_updates import (
-    BOARD_LOCKED,
-    MEMBER_REMOVED,
-    PHASE_CHANGED,
-    TIMER_CHANGED,
-    effects,
-)
+from ..store.room_events import RoomEventType, effects
+from ..store.undo import Undo
 from .access import role_in_room
 from .backends import Backends
-from .room_change import Applied, Change, Context, apply
+from .change import Applied, Change, Context, apply
 
 
 async def change_phase(
@@ -31,7 +26,7 @@ async def change_phase(
         room_store.set_phase(c.session, c.room_id, changed.phase)
         if changed.phase is phases.Phase.CLOSED:  # a read-only room has nothing to time
             room_store.set_timer(c.session, c.room_id, timer.Timer())
-        return Change(PHASE_CHANGED, effects(state=True, phase=changed.phase.value))
+        return Change(RoomEventType.PHASE_CHANGED, effects(state=True, phase=changed.phase.value))
 
     return await apply(backends, moderator, room, command_id, decide)
 
@@ -47,7 +42,7 @@ async def lock_board(
         state = room_store.room_state(c.session, c.room_id)
         changed = phases.lock_board(c.role, state, locked)
         room_store.set_locked(c.session, c.room_id, changed.locked)
-        return Change(BOARD_LOCKED, effects(state=True, locked=changed.locked))
+        return Change(RoomEventType.BOARD_LOCKED, effects(state=True, locked=changed.locked))
 
     return await apply(backends, moderator, room, command_id, decide)
 
@@ -81,7 +76,7 @@ async def set_timer(
         else:
             raise DomainError("bad_command")
         room_store.set_timer(c.session, c.room_id, changed)
-        return Change(TIMER_CHANGED, effects(state=True, action=action))
+        return Change(RoomEventType.TIMER_CHANGED, effects(state=True, action=action))
 
     return await apply(backends, moderator, room, command_id, decide)
 
@@ -103,8 +98,8 @@ async def remove_member(
             target_role = Role.STRANGER  # only people in the room can be removed from it
         rooms.remove_participant(c.role, c.actor_id, target_id, target_role)
         room_store.remove_member(c.session, c.room_id, target_id, c.actor_id)
-        payload = effects(participant_id=target_id, undo={"readmit": target_id})
-        return Change(MEMBER_REMOVED, payload)
+        payload = effects(participant_id=target_id, undo=Undo(readmit=target_id))
+        return Change(RoomEventType.MEMBER_REMOVED, payload)
 
     return await apply(backends, moderator, room, command_id, decide)
 

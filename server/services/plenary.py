@@ -1,9 +1,7 @@
 """What changes the plenary for everyone: the agenda pointer, banners, Q&A, report-back.
 
-Every command goes through `plenary_change.apply`; the domain decides, the store writes.
+Every command goes through `change.apply`; the domain decides, the store writes.
 """
-
-import json
 
 from ..domain import agenda, announcements, questions, report_back
 from ..domain.agenda import Item
@@ -15,28 +13,19 @@ from ..store import announcements as announcement_store
 from ..store import breakouts as breakout_store
 from ..store import plenary as plenary_store
 from ..store import questions as question_store
-from ..store.conferences import _conference_record, load_lobby
+from ..store.conferences import conference_by_id as find_conference
+from ..store.conferences import load_lobby
+from ..store.plenary_events import PlenaryEventType, touched
 from ..store.plenary_records import SECTIONS, MyPlenary, PlenaryView
-from ..store.plenary_view import load_view, payload, room_ids_of
+from ..store.plenary_view import load_view, room_ids_of
 from ..store.plenary_view import mine as my_plenary
 from ..store.records import ConferenceRecord, ParticipantRecord
-from ..store.room_live import ANNOUNCEMENTS_CHANGED, RoomExtras, extras_of
-from ..store.tables import Conference
+from ..store.room_events import RoomEventType
+from ..store.room_live import RoomExtras, extras_of
 from .access import role_in_plenary
 from .backends import Backends
 from .breakouts import breakout_rooms
-from .plenary_change import Change, Context, apply
-from .room_change import Applied, Created
-
-AGENDA_MOVED = "agenda_moved"
-ANNOUNCED = "announced"
-ANNOUNCEMENT_ENDED = "announcement_ended"
-QUESTION_ASKED = "question_asked"
-QUESTION_VOTED = "question_voted"
-QUESTION_MODERATED = "question_moderated"
-QA_SETTINGS = "qa_settings"
-TOPICS_RANKED = "topics_ranked"
-REPORT_CHANGED = "report_changed"
+from .change import Applied, Change, Context, Created, apply
 
 
 async def move_agenda(
@@ -54,7 +43,9 @@ async def move_agenda(
             item_started_at=c.now,
             pinned_question_id=None,
         )
-        return Change(AGENDA_MOVED, payload(["agenda", "breakout", "qa"], item=moved.item_id))
+        return Change(
+            PlenaryEventType.AGENDA_MOVED, touched(["agenda", "breakout", "qa"], item=moved.item_id)
+        )
 
     return await apply(backends, actor, conference.id, cid, decide)
 
@@ -65,10 +56,10 @@ def _room_ids(c: Context) -> list[int]:
 
 def _tell_rooms(c: Context, target: Target, room_id: int | None) -> None:
     if target is Target.ROOM:
-        c.tell_room(room_id, ANNOUNCEMENTS_CHANGED)
+        c.tell_room(room_id, RoomEventType.ANNOUNCEMENTS_CHANGED)
     else:
         for each in _room_ids(c):
-            c.tell_room(each, ANNOUNCEMENTS_CHANGED)
+            c.tell_room(each, RoomEventType.ANNOUNCEMENTS_CHANGED)
 
 
 async def announce(
@@ -93,7 +84,11 @@ async def announce(
         new_id = announcement_store.add(c.session, conference.id, c.actor_id, made)
         _tell_rooms(c, made.target, made.room_id)
         created = Created("announcement", new_id)
-        return Change(ANNOUNCED, payload(["announcements"], announcement=new_id), created=created)
+        return Change(
+            PlenaryEventType.ANNOUNCED,
+            touched(["announcements"], announcement=new_id),
+            created=created,
+        )
 
     return await apply(backends, actor, conference.id, cid, decide)
 
@@ -102,16 +97,15 @@ async def end_announcement(
     backends: Backends, actor: ParticipantRecord, conference: ConferenceRecord, ident: int, cid
 ) -> Applied:
     def decide(c: Context) -> Change:
-        row = announcement_store.get(c.session, conference.id, ident)
-        if row is None:
+        banner = announcement_store.get(c.session, conference.id, ident)
+        if banner is None:
             raise DomainError("unknown_announcement")
-        expires = row.expires_at
-        if expires is not None and expires.tzinfo is None:
-            expires = expires.replace(tzinfo=c.now.tzinfo)
-        announcements.end(c.role, row.ended_at, expires, c.now)
+        announcements.end(c.role, banner.ended_at, banner.expires_at, c.now)
         announcement_store.end(c.session, ident)
-        _tell_rooms(c, Target(row.target), row.room_id)
-        return Change(ANNOUNCEMENT_ENDED, payload(["announcements"], announcement=ident))
+        _tell_rooms(c, banner.target, banner.room_id)
+        return Change(
+            PlenaryEventType.ANNOUNCEMENT_ENDED, touched(["announcements"], announcement=ident)
+        )
 
     return await apply(backends, actor, conference.id, cid, decide)
 
@@ -127,7 +121,9 @@ async def ask(
         question_id = question_store.add(c.session, conference.id, c.actor_id, cleaned, status)
         notice = "question_waits" if status is questions.Status.PENDING else None
         created = Created("question", question_id)
-        return Change(QUESTION_ASKED, payload(["qa"]), notice=notice, created=created)
+        return Change(
+            PlenaryEventType.QUESTION_ASKED, touched(["qa"]), notice=notice, created=created
+        )
 
     return await apply(backends, actor, conference.id, cid, decide)
 
@@ -149,7 +145,9 @@ async def vote_question(
         else:
             questions.vote(c.role, question, already)
             question_store.vote(c.session, ident, c.actor_id)
-        return Change(QUESTION_VOTED, payload(["qa"], [c.actor_id], question=ident))
+        return Change(
+            PlenaryEventType.QUESTION_VOTED, touched(["qa"], [c.actor_id], question=ident)
+        )
 
     return await apply(backends, actor, conference.id, cid, decide)
 
@@ -167,7 +165,9 @@ async def moderate_question(
         done = questions.moderate(c.role, question, action, c.state.pinned_question_id)
         question_store.change(c.session, ident, status=done.status.value, answered=done.answered)
         plenary_store.change(c.session, conference.id, pinned_question_id=done.pinned)
-        return Change(QUESTION_MODERATED, payload(["qa"], question=ident, action=action))
+        return Change(
+            PlenaryEventType.QUESTION_MODERATED, touched(["qa"], question=ident, action=action)
+        )
 
     return await apply(backends, actor, conference.id, cid, decide)
 
@@ -180,7 +180,7 @@ async def set_pre_moderation(
         if c.state.qa_pre_moderation == on:
             raise DomainError("setting_unchanged")
         plenary_store.change(c.session, conference.id, qa_pre_moderation=on)
-        return Change(QA_SETTINGS, payload(["qa"], pre_moderation=on))
+        return Change(PlenaryEventType.QA_SETTINGS, touched(["qa"], pre_moderation=on))
 
     return await apply(backends, actor, conference.id, cid, decide)
 
@@ -194,7 +194,7 @@ async def rank_topics(
     def decide(c: Context) -> Change:
         chosen = rank(c.role, ranking, breakout_rooms(c.session, conference.id))
         breakout_store.save_ranking(c.session, conference.id, c.actor_id, chosen)
-        return Change(TOPICS_RANKED, payload(people=[c.actor_id]))
+        return Change(PlenaryEventType.TOPICS_RANKED, touched(people=[c.actor_id]))
 
     return await apply(backends, actor, conference.id, cid, decide)
 
@@ -210,9 +210,9 @@ async def arrange_report(
     def decide(c: Context) -> Change:
         chosen = report_back.arrange(c.role, _room_ids(c), order)
         plenary_store.change(
-            c.session, conference.id, report_order=json.dumps(chosen), report_room_id=chosen[0]
+            c.session, conference.id, report_order=chosen, report_room_id=chosen[0]
         )
-        return Change(REPORT_CHANGED, payload(["report"], room=chosen[0]))
+        return Change(PlenaryEventType.REPORT_CHANGED, touched(["report"], room=chosen[0]))
 
     return await apply(backends, actor, conference.id, cid, decide)
 
@@ -221,10 +221,10 @@ async def show_report(
     backends: Backends, actor: ParticipantRecord, conference: ConferenceRecord, target: str, cid
 ) -> Applied:
     def decide(c: Context) -> Change:
-        order = json.loads(c.state.report_order or "[]")
+        order = list(c.state.report_order)
         room = report_back.show(c.role, order, c.state.report_room_id, target)
         plenary_store.change(c.session, conference.id, report_room_id=room)
-        return Change(REPORT_CHANGED, payload(["report"], room=room))
+        return Change(PlenaryEventType.REPORT_CHANGED, touched(["report"], room=room))
 
     return await apply(backends, actor, conference.id, cid, decide)
 
@@ -234,8 +234,7 @@ async def show_report(
 
 async def conference_by_id(backends: Backends, conference_id: int) -> ConferenceRecord | None:
     def read(session) -> ConferenceRecord | None:
-        row = session.get(Conference, conference_id)
-        return _conference_record(row) if row is not None else None
+        return find_conference(session, conference_id)
 
     return await backends.database.read(read)
 

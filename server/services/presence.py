@@ -4,13 +4,14 @@ from sqlmodel import Session
 
 from ..domain import rooms
 from ..store import breakouts as breakout_store
-from ..store import events, presence
+from ..store import presence
 from ..store import rooms as room_store
 from ..store.records import ParticipantRecord, RoomRecord
-from ..store.room_updates import MEMBER_JOINED, MEMBER_LEFT
+from ..store.room_events import RoomEventType, effects
 from . import breakouts
 from .access import role_in_room
 from .backends import Backends
+from .change import log_room_event
 
 
 async def enter_room(backends: Backends, participant: ParticipantRecord, room: RoomRecord) -> None:
@@ -31,8 +32,8 @@ async def enter_room(backends: Backends, participant: ParticipantRecord, room: R
         # The plenary's row before the room's, the order every transaction locks them in.
         if plenary_seq is None:
             plenary_seq = breakouts.people_moved(session, participant, room)
-        payload = {"participant_id": participant.id}
-        seq = events.append_event(session, room.id, MEMBER_JOINED, payload, participant.id)
+        joined = effects(participant_id=participant.id)
+        seq = log_room_event(session, room.id, RoomEventType.MEMBER_JOINED, joined, participant.id)
         return seq, plenary_seq
 
     seq, plenary_seq = await backends.database.write(transaction)
@@ -60,8 +61,8 @@ async def leave_room(backends: Backends, participant: ParticipantRecord, room: R
         if presence.remove_connection(session, room.id, participant.id) > 0:
             return None, None
         plenary_seq = breakouts.people_moved(session, participant, room)  # plenary first
-        payload = {"participant_id": participant.id}
-        seq = events.append_event(session, room.id, MEMBER_LEFT, payload, participant.id)
+        left = effects(participant_id=participant.id)
+        seq = log_room_event(session, room.id, RoomEventType.MEMBER_LEFT, left, participant.id)
         return seq, plenary_seq
 
     seq, plenary_seq = await backends.database.write(transaction)

@@ -6,15 +6,15 @@ from ..domain.errors import DomainError
 from ..store import cards, takeaways
 from ..store import clusters as cluster_store
 from ..store.records import ParticipantRecord, RoomRecord
-from ..store.room_updates import TAKEAWAYS_CHANGED, effects
+from ..store.room_events import RoomEventType, effects
 from .backends import Backends
-from .room_change import Applied, Change, Context, Created, apply
+from .change import Applied, Change, Context, Created, apply
 
 
 def _changed(action: str, created: int | None = None, **details) -> Change:
     payload = effects(takeaways_changed=True, action=action, **details)
     made = Created("takeaway", created) if created is not None else None
-    return Change(TAKEAWAYS_CHANGED, payload, created=made)
+    return Change(RoomEventType.TAKEAWAYS_CHANGED, payload, created=made)
 
 
 async def add(

@@ -1,5 +1,6 @@
 """Banners the organiser sends: to everyone, to every room, or to one room."""
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlmodel import Session, or_, select
@@ -24,9 +25,30 @@ def add(session: Session, conference_id: int, author_id: int, announced: Announc
     return row.id
 
 
-def get(session: Session, conference_id: int, announcement_id: int) -> Announcement | None:
+@dataclass(frozen=True, slots=True)
+class BannerFacts:
+    """What ending a banner depends on."""
+
+    target: Target
+    room_id: int | None
+    ended_at: datetime | None
+    expires_at: datetime | None
+
+
+def get(session: Session, conference_id: int, announcement_id: int) -> BannerFacts | None:
     row = session.get(Announcement, announcement_id)
-    return row if row is not None and row.conference_id == conference_id else None
+    if row is None or row.conference_id != conference_id:
+        return None
+    return BannerFacts(
+        Target(row.target), row.room_id, _aware(row.ended_at), _aware(row.expires_at)
+    )
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back the UTC moments it keeps without their zone."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
 
 
 def end(session: Session, announcement_id: int) -> None:

@@ -66,6 +66,10 @@ def restore(session: Session, card_id: int, saved: dict) -> bool:
     return True
 
 
+def ids_in_cluster(session: Session, cluster_id: int) -> list[int]:
+    return list(session.exec(select(Card.id).where(Card.cluster_id == cluster_id)))
+
+
 def change(session: Session, card_ids: Iterable[int], **values) -> None:
     session.execute(update(Card).where(Card.id.in_(list(card_ids))).values(**values))
 

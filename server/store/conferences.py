@@ -50,6 +50,11 @@ def conference_by_slug(session: Session, slug: str) -> ConferenceRecord | None:
     return _conference_record(row) if row else None
 
 
+def conference_by_id(session: Session, conference_id: int) -> ConferenceRecord | None:
+    row = session.get(Conference, conference_id)
+    return _conference_record(row) if row else None
+
+
 def conference_by_code(session: Session, code: str) -> ConferenceRecord | None:
     row = session.exec(select(Conference).where(Conference.code == code.strip().upper())).first()
     return _conference_record(row) if row else None

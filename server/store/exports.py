@@ -27,7 +27,7 @@ from .records import (
     StoredComment,
     StoredEvent,
 )
-from .room_updates import MEMBER_JOINED
+from .room_events import RoomEventType
 from .tables import (
     BoardColumn,
     Card,
@@ -153,7 +153,7 @@ def visitors_of(session: Session, room_id: int) -> list[int]:
     """Who ever entered the room (its log keeps every arrival), in order of first arrival."""
     rows = session.execute(
         select(Event.actor_id)
-        .where(Event.room_id == room_id, Event.type == MEMBER_JOINED)
+        .where(Event.room_id == room_id, Event.type == RoomEventType.MEMBER_JOINED)
         .group_by(Event.actor_id)
         .order_by(func.min(Event.seq))
     )

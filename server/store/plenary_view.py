@@ -4,7 +4,6 @@ Each plenary event's payload names the sections it touched and the people whose 
 part changed, so a batch of events becomes an update without knowing each command.
 """
 
-import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -17,6 +16,8 @@ from ..domain.agenda import minutes_late, next_item
 from . import announcements, breakouts, plenary, presence, questions
 from .boards import load_board
 from .conferences import _conference_record, load_lobby
+from .events import plenary_log
+from .plenary_events import PlenaryEvent
 from .plenary_records import (
     SECTIONS,
     AgendaNow,
@@ -42,19 +43,6 @@ from .tables import (
 )
 
 
-def payload(sections: Iterable[str] = (), people: Iterable[int] = (), **details) -> dict:
-    """A plenary event's payload: the sections to show again and whose own part changed."""
-    result = dict(details)
-    sections = set(sections)
-    if "breakout" in sections:  # the lobby's room tiles show the breakout's places too
-        sections.add("rooms")
-    if sections:
-        result["sections"] = sorted(sections)
-    if people:
-        result["people"] = sorted(set(people))
-    return result
-
-
 def load_plenary_update(
     session: Session,
     conference_id: int,
@@ -65,15 +53,16 @@ def load_plenary_update(
     dashboard: bool = False,
 ) -> PlenaryUpdate:
     events = (
-        plenary.events_after(session, conference_id, after_seq) if after_seq is not None else []
+        [PlenaryEvent.decode(*row) for row in plenary_log.after(session, conference_id, after_seq)]
+        if after_seq is not None
+        else []
     )
-    seq = events[-1].seq if events else plenary.last_seq(session, conference_id)
+    seq = events[-1].seq if events else plenary_log.last_seq(session, conference_id)
     sections: set[str] = set()
     people: set[int] = set(personal_for)
     for event in events:
-        details = json.loads(event.payload)
-        sections.update(details.get("sections", ()))
-        people.update(details.get("people", ()))
+        sections |= event.effects.sections
+        people |= event.effects.people
     wanted = set(SECTIONS) if with_snapshot else sections
     view = load_view(session, conference_id, wanted, dashboard and with_snapshot, seq)
     touched_rooms = [int(t.split(".")[1]) for t in touched_topics if t.startswith("room.")]
@@ -127,10 +116,8 @@ def _agenda(items, state, timezone: str) -> AgendaNow:
     current = next((i for i in items if i.id == state.current_item_id), None)
     late = 0
     if current is not None and state.item_started_at is not None:
-        started = state.item_started_at
-        if started.tzinfo is None:
-            started = started.replace(tzinfo=UTC)
-        late = minutes_late(current.start, started.astimezone(ZoneInfo(timezone)))
+        started = state.item_started_at.astimezone(ZoneInfo(timezone))
+        late = minutes_late(current.start, started)
     return AgendaNow(items, state.current_item_id, following.id if following else None, late)
 
 
@@ -189,7 +176,7 @@ def _people(session: Session, conference_id: int, breakout) -> list[PersonRecord
 
 def _report(session: Session, rooms, state) -> ReportRecord:
     by_id = {room.id: room for room in rooms}
-    order = [by_id[i] for i in json.loads(state.report_order or "[]") if i in by_id]
+    order = [by_id[i] for i in state.report_order if i in by_id]
     current = by_id.get(state.report_room_id)
     if current is None:
         return ReportRecord(order, None)

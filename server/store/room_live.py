@@ -12,21 +12,16 @@ from ..domain.announcements import Target
 from . import announcements, breakouts
 from .plenary_records import AnnouncementRecord
 from .records import RoomUpdate
+from .room_events import PLENARY_TYPES
 from .room_updates import load_room_update
 from .tables import Conference, Event, Room
-
-# Room events the plenary appends (their payloads touch nothing on the board).
-ANNOUNCEMENTS_CHANGED = "announcements_changed"
-BREAKOUT_END_SET = "breakout_end_set"  # the room's breakout got its end, or a new one
-BREAKOUT_ENDED = "breakout_ended"
-PLENARY_TYPES = (ANNOUNCEMENTS_CHANGED, BREAKOUT_END_SET, BREAKOUT_ENDED)
 
 _PLENARY_EVENT = (
     select(Event.seq)
     .where(
         Event.room_id == bindparam("room"),
         Event.seq > bindparam("seq"),
-        Event.type.in_(PLENARY_TYPES),
+        Event.type.in_(sorted(PLENARY_TYPES)),
     )
     .limit(1)
 )

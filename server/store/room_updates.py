@@ -1,85 +1,23 @@
 """Everything the realtime hub needs to bring a room's sockets up to date, in one read.
 
-Each event's payload names what it touched (see `effects`), so turning a batch of events
+Each event says what it touched (`room_events.RoomEffects`), so turning a batch of events
 into an update needs no knowledge of what each command did.
 """
-
-import json
 
 from sqlmodel import Session
 
 from . import clusters, takeaways, votes
 from .boards import cards_by_id, load_board
-from .events import events_after, last_seq
+from .events import room_log
 from .presence import count_present, members_by_id, members_of
 from .records import RoomUpdate
+from .room_events import RoomEffects, RoomEvent, RoomEventType
 from .rooms import room_state
 
-CARD_POSTED = "card_posted"
-CARD_EDITED = "card_edited"
-CARD_DELETED = "card_deleted"
-CARD_HIDDEN = "card_hidden"
-CARD_UNHIDDEN = "card_unhidden"
-CARD_APPROVED = "card_approved"
-CARD_HIGHLIGHTED = "card_highlighted"
-CARD_MOVED = "card_moved"
-CARDS_MERGED = "cards_merged"
-CARDS_CLUSTERED = "cards_clustered"
-CLUSTER_CREATED = "cluster_created"
-CLUSTER_RENAMED = "cluster_renamed"
-CLUSTER_UNGROUPED = "cluster_ungrouped"
-COMMENT_ADDED = "comment_added"
-VOTE_CAST = "vote_cast"
-VOTE_WITHDRAWN = "vote_withdrawn"
-TAKEAWAYS_CHANGED = "takeaways_changed"
-MEMBER_JOINED = "member_joined"
-MEMBER_LEFT = "member_left"
-MEMBER_REMOVED = "member_removed"
-MODERATION_ENDED = "moderation_ended"  # an invite revoked: its holders' pages reload
-PHASE_CHANGED = "phase_changed"
-BOARD_LOCKED = "board_locked"
-TIMER_CHANGED = "timer_changed"
-UNDONE = "undone"
 
-
-def effects(
-    *,
-    cards=(),
-    gone=(),
-    vote_cards=(),
-    voters=(),
-    clusters_new=(),
-    clusters_renamed=(),
-    clusters_gone=(),
-    takeaways_changed=False,
-    members_changed=False,
-    state=False,
-    **details,
-) -> dict:
-    """An event payload: what the change touched, for the hub, plus any details.
-
-    `cards` are shown again as they are now; `gone` cards vanish for everyone;
-    `vote_cards` only had their dots change; `voters` see their own dots change.
-    """
-    payload = dict(details)
-    for key, value in (
-        ("cards", cards),
-        ("gone", gone),
-        ("vote_cards", vote_cards),
-        ("voters", voters),
-        ("clusters_new", clusters_new),
-        ("clusters_renamed", clusters_renamed),
-        ("clusters_gone", clusters_gone),
-    ):
-        if value:
-            payload[key] = sorted(set(value))
-    if takeaways_changed:
-        payload["takeaways"] = True
-    if members_changed:
-        payload["members"] = True
-    if state:
-        payload["state"] = True
-    return payload
+def room_events_after(session: Session, room_id: int, seq: int) -> list[RoomEvent]:
+    """The room's events after `seq`, decoded, in order."""
+    return [RoomEvent.decode(*row) for row in room_log.after(session, room_id, seq)]
 
 
 def load_room_update(
@@ -98,12 +36,12 @@ def load_room_update(
     comes as a snapshot for everyone. `personal_for` adds the dots of those participants
     (sockets that are joining).
     """
-    events = events_after(session, room_id, after_seq) if after_seq is not None else []
-    seq = events[-1].seq if events else last_seq(session, room_id)
+    events = room_events_after(session, room_id, after_seq) if after_seq is not None else []
+    seq = events[-1].seq if events else room_log.last_seq(session, room_id)
     touched = _Touched()
     for event in events:
-        touched.add(event.type, json.loads(event.payload))
-    for_everyone = any(e.type == PHASE_CHANGED for e in events)
+        touched.add(event)
+    for_everyone = any(e.type == RoomEventType.PHASE_CHANGED for e in events)
     snapshot = load_board(session, room_id, seq) if with_snapshot or for_everyone else None
     voters = touched.voters | personal_for
     personal = votes.my_votes_of(session, room_id, voters) if voters else {}
@@ -164,25 +102,26 @@ class _Touched:
         self.demoted: list[int] = []
         self.posted: list[int] = []
 
-    def add(self, type_: str, payload: dict) -> None:
-        self.cards.update(payload.get("cards", ()))
-        self.gone.update(payload.get("gone", ()))
-        self.vote_cards.update(payload.get("vote_cards", ()))
-        self.voters.update(payload.get("voters", ()))
-        self.clusters_new.update(payload.get("clusters_new", ()))
-        self.clusters_renamed.update(payload.get("clusters_renamed", ()))
-        self.clusters_gone.update(payload.get("clusters_gone", ()))
-        self.takeaways |= payload.get("takeaways", False)
-        self.members |= payload.get("members", False)
-        self.state |= payload.get("state", False)
-        if type_ == MEMBER_REMOVED:
-            self.removed.append(payload["participant_id"])
-        if type_ == MODERATION_ENDED:
-            self.demoted.extend(payload["participant_ids"])
-        if type_ == CARD_POSTED:
-            self.posted.extend(payload["cards"])
+    def add(self, event: RoomEvent) -> None:
+        touched: RoomEffects = event.effects
+        self.cards |= touched.cards
+        self.gone |= touched.gone
+        self.vote_cards |= touched.vote_cards
+        self.voters |= touched.voters
+        self.clusters_new |= touched.clusters_new
+        self.clusters_renamed |= touched.clusters_renamed
+        self.clusters_gone |= touched.clusters_gone
+        self.takeaways |= touched.takeaways
+        self.members |= touched.members
+        self.state |= touched.state
+        if event.type == RoomEventType.MEMBER_REMOVED:
+            self.removed.append(touched.participant_id)
+        if event.type == RoomEventType.MODERATION_ENDED:
+            self.demoted.extend(touched.participant_ids)
+        if event.type == RoomEventType.CARD_POSTED:
+            self.posted.extend(sorted(touched.cards))
         # A card that comes back (undo of a merge) is no longer gone.
-        self.gone -= set(payload.get("cards", ()))
+        self.gone -= touched.cards
 
 
 def _newest_posted(shown: list, posted: list[int]):
@@ -193,19 +132,20 @@ def _newest_posted(shown: list, posted: list[int]):
     return None
 
 
-def _presence_changes(events: list) -> tuple[list[int], list[int]]:
+def _presence_changes(events: list[RoomEvent]) -> tuple[list[int], list[int]]:
     """Net effect per participant: someone who left and came back changed nothing.
 
     The first event tells whether they were present before the batch, the last whether
     they are present after it.
     """
+    joining, leaving = RoomEventType.MEMBER_JOINED, RoomEventType.MEMBER_LEFT
     first: dict[int, str] = {}
     last: dict[int, str] = {}
     for event in events:
-        if event.type in (MEMBER_JOINED, MEMBER_LEFT):
-            participant = json.loads(event.payload)["participant_id"]
+        if event.type in (joining, leaving):
+            participant = event.effects.participant_id
             first.setdefault(participant, event.type)
             last[participant] = event.type
-    joined = [p for p in first if first[p] == MEMBER_JOINED and last[p] == MEMBER_JOINED]
-    left = [p for p in first if first[p] == MEMBER_LEFT and last[p] == MEMBER_LEFT]
+    joined = [p for p in first if first[p] == joining and last[p] == joining]
+    left = [p for p in first if first[p] == leaving and last[p] == leaving]
     return joined, left

@@ -3,7 +3,7 @@ everything else is what happens live."""
 
 from datetime import date, datetime, time
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 
@@ -230,6 +230,8 @@ class Event(SQLModel, table=True):
     # Client-generated id of the command, so that a retried command applies once.
     command_id: str | None = None
     at: datetime
+    # A moderator's action taken back (its "undo" data is spent).
+    undone: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 # --- Organiser accounts (issue 4) ---

@@ -15,7 +15,7 @@ from ..domain.errors import DomainError
 from ..domain.permissions import Action, is_allowed
 from ..services import board, conferences, curation, moderation, presence, results
 from ..services.backends import Backends
-from ..services.room_change import Applied
+from ..services.change import Applied
 from ..store.records import ParticipantRecord, RoomRecord
 from . import identity
 from .members import (

@@ -20,7 +20,7 @@ from ..domain.errors import DomainError
 from ..realtime.connection import Connection
 from ..realtime.hub import Stream
 from ..services import conferences
-from ..services.room_change import Applied
+from ..services.change import Applied
 from ..store.records import ParticipantRecord
 from ..views.frames import is_command_id
 from . import identity

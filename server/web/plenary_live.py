@@ -14,7 +14,7 @@ from ..domain.errors import DomainError
 from ..domain.permissions import Action, Role, is_allowed
 from ..services import breakouts, plenary, projectors
 from ..services.backends import Backends
-from ..services.room_change import Applied
+from ..services.change import Applied
 from ..store.records import ConferenceRecord, ParticipantRecord
 from . import identity
 from .members import (
