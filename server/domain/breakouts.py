@@ -22,6 +22,10 @@ from .errors import DomainError
 from .permissions import Action, Role, is_allowed, require
 from .timer import minutes_of
 
+# The phases the organiser sets in every open room at once; a room closes only when its
+# breakout ends.
+CONDUCTED_PHASES = ("collect", "cluster", "vote", "discuss")
+
 
 class Mode(StrEnum):
     SELF = "self"  # everyone picks a room; capacity is enforced

@@ -1,15 +1,17 @@
 """Breakout phases, who is placed where, people's wishes, and who is in the plenary."""
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
-from ..domain.assignment import room_of
+from ..domain.assignment import BreakoutRoom, room_of
 from . import presence
 from .conferences import _room_record
+from .moments import aware
 from .records import RoomRecord
 from .tables import (
     Breakout,
@@ -32,29 +34,130 @@ def rooms_of(session: Session, conference_id: int) -> list[RoomRecord]:
     return [_room_record(row) for row in rows]
 
 
-def newest(session: Session, conference_id: int) -> Breakout | None:
-    return session.exec(
+@dataclass(frozen=True, slots=True)
+class BreakoutPhase:
+    """One breakout phase: how people are placed and until when it runs."""
+
+    id: int
+    conference_id: int
+    mode: str  # domain.breakouts.Mode
+    seed: str
+    plan: str | None
+    opened_at: datetime
+    deadline: datetime | None
+    closed_at: datetime | None
+
+    @property
+    def open(self) -> bool:
+        return self.closed_at is None
+
+
+def _phase(row: Breakout) -> BreakoutPhase:
+    return BreakoutPhase(
+        id=row.id,
+        conference_id=row.conference_id,
+        mode=row.mode,
+        seed=row.seed,
+        plan=row.plan,
+        opened_at=aware(row.opened_at),
+        deadline=aware(row.deadline),
+        closed_at=aware(row.closed_at),
+    )
+
+
+def newest(session: Session, conference_id: int) -> BreakoutPhase | None:
+    row = session.exec(
         select(Breakout)
         .where(Breakout.conference_id == conference_id)
         .order_by(Breakout.id.desc())
         .limit(1)
     ).first()
+    return _phase(row) if row is not None else None
 
 
-def running(session: Session, conference_id: int) -> Breakout | None:
+def running(session: Session, conference_id: int) -> BreakoutPhase | None:
     found = newest(session, conference_id)
-    return found if found is not None and found.closed_at is None else None
+    return found if found is not None and found.open else None
 
 
-def start(session: Session, breakout: Breakout, room_ids: Iterable[int]) -> int:
+@dataclass(frozen=True, slots=True)
+class NewPhase:
+    conference_id: int
+    agenda_item_id: int
+    mode: str
+    seed: str
+    plan: str | None
+    opened_at: datetime
+    deadline: datetime
+
+
+def open_phase(session: Session, new: NewPhase, room_ids: Iterable[int]) -> BreakoutPhase:
     """Every room of the phase ends with the phase until the organiser extends it."""
-    session.add(breakout)
+    row = Breakout(**asdict(new))
+    session.add(row)
     session.flush()
     for room_id in room_ids:
-        session.add(
-            BreakoutRoomState(breakout_id=breakout.id, room_id=room_id, deadline=breakout.deadline)
-        )
-    return breakout.id
+        session.add(BreakoutRoomState(breakout_id=row.id, room_id=room_id, deadline=row.deadline))
+    return _phase(row)
+
+
+def close_phase(session: Session, breakout_id: int, at: datetime) -> None:
+    session.execute(update(Breakout).where(Breakout.id == breakout_id).values(closed_at=at))
+
+
+def move_phase_end(session: Session, breakout_id: int, deadline: datetime) -> None:
+    """The phase ends when its last room does (the plenary shows that end)."""
+    session.execute(update(Breakout).where(Breakout.id == breakout_id).values(deadline=deadline))
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where people go, read once for one decision: the conference's live rooms, the
+    running phase (None: none runs), who is placed where in it, and who moderates which
+    room. People and rooms are ids here; `keyed` and `ids` translate to and from the
+    assignment rules' keys (a participant id as text, a room's slug)."""
+
+    rooms: tuple[RoomRecord, ...]
+    phase: BreakoutPhase | None
+    placed: Mapping[int, int]  # participant id -> room id
+    moderated: Mapping[int, int]  # participant id -> the room id they moderate
+
+    def room(self, room_id: int | None) -> RoomRecord | None:
+        return next((room for room in self.rooms if room.id == room_id), None)
+
+    def room_of(self, participant_id: int) -> RoomRecord | None:
+        """The live room someone goes to: where they were placed, else the one they
+        moderate."""
+        return self.room(room_of(participant_id, self.placed, self.moderated))
+
+    def breakout_rooms(self) -> list[BreakoutRoom]:
+        return [BreakoutRoom(room.slug, room.capacity) for room in self.rooms]
+
+    def keyed(self, by_id: Mapping[int, int]) -> dict[str, str]:
+        """participant id -> room id, as the rules take it (rooms no longer live left out)."""
+        slugs = {room.id: room.slug for room in self.rooms}
+        return {str(pid): slugs[rid] for pid, rid in by_id.items() if rid in slugs}
+
+    def ids(self, keyed: Mapping[str, str]) -> dict[int, int]:
+        """What the rules decided, back to participant id -> room id."""
+        ids = {room.slug: room.id for room in self.rooms}
+        return {int(key): ids[slug] for key, slug in keyed.items()}
+
+    def current(self) -> dict[str, str]:
+        return self.keyed(self.placed)
+
+    def moderating(self) -> dict[str, str]:
+        return self.keyed(self.moderated)
+
+
+def placement(session: Session, conference_id: int, phase: BreakoutPhase | None) -> Placement:
+    """`phase`: the running one, if any (nobody is placed outside a phase)."""
+    return Placement(
+        rooms=tuple(rooms_of(session, conference_id)),
+        phase=phase,
+        placed=assignment(session, phase.id) if phase is not None else {},
+        moderated=presence.moderated_rooms(session, conference_id),
+    )
 
 
 def assignment(session: Session, breakout_id: int) -> dict[int, int]:
@@ -161,7 +264,7 @@ def room_ends(session: Session, breakout_id: int) -> dict[int, datetime]:
             BreakoutRoomState.deadline.is_not(None),
         )
     )
-    return {room_id: _aware(deadline) for room_id, deadline in rows}
+    return {room_id: aware(deadline) for room_id, deadline in rows}
 
 
 def room_end(session: Session, room_id: int) -> datetime | None:
@@ -177,7 +280,7 @@ def room_end(session: Session, room_id: int) -> datetime | None:
         .order_by(BreakoutRoomState.breakout_id.desc())
         .limit(1)
     ).first()
-    return _aware(row)
+    return aware(row)
 
 
 def move_room_end(session: Session, breakout_id: int, room_id: int, deadline: datetime) -> None:
@@ -208,14 +311,8 @@ def due_rooms(session: Session, now: datetime) -> list[tuple[int, int, int]]:
     return [
         (conference_id, breakout_id, room_id)
         for conference_id, breakout_id, room_id, deadline in rows
-        if _aware(deadline) <= now
+        if aware(deadline) <= now
     ]
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)  # SQLite hands back naive datetimes
-    return moment
 
 
 # --- Wishes ---

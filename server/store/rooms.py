@@ -10,6 +10,7 @@ from sqlmodel import Session
 from ..domain.phases import Phase, RoomState
 from ..domain.room_settings import RoomSettings
 from ..domain.timer import Timer
+from .moments import aware
 from .records import InviteRecord
 from .tables import ModeratorGrant, ModeratorInvite, Room, RoomRemoval
 
@@ -23,12 +24,10 @@ _LOCK = select(Room.id).where(Room.id == bindparam("room")).with_for_update()
 def room_state(session: Session, room_id: int) -> RoomState:
     row = session.connection().execute(_STATE, {"room": room_id}).one()
     phase, locked, deadline, remaining, *settings = row
-    if deadline is not None and deadline.tzinfo is None:
-        deadline = deadline.replace(tzinfo=UTC)  # SQLite hands back naive datetimes
     return RoomState(
         phase=Phase(phase),
         locked=locked,
-        timer=Timer(deadline=deadline, remaining=remaining),
+        timer=Timer(deadline=aware(deadline), remaining=remaining),
         settings=RoomSettings(*settings),
     )
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from markupsafe import Markup
 
-from ..domain.breakouts import Mode
+from ..domain.breakouts import CONDUCTED_PHASES, Mode
 from ..domain.errors import DomainError
 from ..domain.timer import MAX_MINUTES, Timer
 from ..realtime.connection import MODERATOR, Audience
@@ -18,7 +18,6 @@ from .frames import delta_header, personal_header, side_header, snapshot_header
 
 ORGANISER = "organiser"  # the organiser's live dashboard
 MODES = [mode.value for mode in Mode]
-CONDUCTED_PHASES = ("collect", "cluster", "vote", "discuss")
 # Sections each audience is shown (the rest it never receives).
 _SHOWN = {
     ORGANISER: ("agenda", "announcements", "breakout", "people", "qa", "report"),

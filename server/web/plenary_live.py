@@ -223,7 +223,7 @@ async def _open_breakout(m: PlenaryMember, c: Command) -> Applied:
         m.participant,
         m.conference,
         c.text("mode"),
-        c.message.get("minutes"),
+        c.text("minutes"),
         c.text("plan") or None,
         c.cid,
     )
@@ -238,8 +238,8 @@ async def _extend(m: PlenaryMember, c: Command) -> Applied:
         m.rt.backends,
         m.participant,
         m.conference,
-        c.message.get("room"),
-        c.message.get("minutes"),
+        c.text("room"),
+        c.text("minutes"),
         c.cid,
     )
 
@@ -253,7 +253,7 @@ async def _conduct(m: PlenaryMember, c: Command) -> Applied:
 async def _move_person(m: PlenaryMember, c: Command) -> Applied:
     person = c.id("person", "unknown_person")
     return await breakouts.move_person(
-        m.rt.backends, m.participant, m.conference, person, c.message.get("room"), c.cid
+        m.rt.backends, m.participant, m.conference, person, c.text("room"), c.cid
     )
 
 
