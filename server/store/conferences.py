@@ -104,7 +104,7 @@ def add_participant(session: Session, conference_id: int, joining: Joining) -> P
 
 def participant_by_id(session: Session, participant_id: int) -> ParticipantRecord | None:
     row = session.get(Participant, participant_id)
-    # A purged participant's session has ended (issue 5): their browser must join anew.
+    # A purged participant's session has ended: their browser must join anew.
     return participant_record(row) if row and row.purged_at is None else None
 
 

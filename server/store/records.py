@@ -181,11 +181,11 @@ class ParticipantRecord:
     conference_id: int
     display_name: str
     organisation: str | None
-    # The organiser's account behind this participant, if any (issue 4).
+    # The organiser's account behind this participant, if any.
     organiser_id: int | None = None
 
 
-# --- Organiser accounts and console (issue 4) ---
+# --- Organiser accounts and console ---
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,8 +223,8 @@ class ConsoleRecord:
     rooms: list[ConsoleRoomRecord]
 
 
-# --- Exports and retention (issue 5): everything as stored; exports/policy.py decides
-# what of it leaves the system. ---
+# --- Exports and retention: everything as stored; exports/policy.py decides what of it
+# leaves the system. ---
 
 
 @dataclass(frozen=True, slots=True)

@@ -143,7 +143,7 @@ def moderates(session: Session, room_id: int, participant_id: int) -> bool:
     return row is not None and row[0] is None
 
 
-# --- The plenary (issue 4) ---
+# --- Moderators in the plenary ---
 
 
 def moderates_any(session: Session, conference_id: int, participant_id: int) -> bool:

@@ -29,7 +29,7 @@ class Conference(SQLModel, table=True):
     language: str
     organiser: str | None = None
     retention_days: int = 90
-    # --- Retention (issue 5): when `plenum purge` pseudonymised its participants ---
+    # Retention: when `plenum purge` pseudonymised its participants.
     purged_at: datetime | None = None
 
 
@@ -124,9 +124,9 @@ class Participant(SQLModel, table=True):
     display_name: str
     organisation: str | None = None
     joined_at: datetime
-    # Set when an organiser's account opened the conference (issue 4): they act as organiser.
+    # Set when an organiser's account opened the conference: they act as organiser.
     organiser_id: int | None = Field(default=None, foreign_key="organiser.id", index=True)
-    # --- Exports and retention (issue 5) ---
+    # --- Exports and retention ---
     # Ticked on the join form: the name may appear in the results documentation.
     name_consent: bool = False
     # Set by `plenum purge`: the name is a pseudonym now and the person's session ended.
@@ -232,7 +232,7 @@ class Event(SQLModel, table=True):
     at: datetime
 
 
-# --- Organiser accounts (issue 4) ---
+# --- Organiser accounts ---
 
 
 class Organiser(SQLModel, table=True):
@@ -248,7 +248,7 @@ class Organiser(SQLModel, table=True):
     password_version: int = 1
 
 
-# --- The plenary and breakout orchestration (issue 4) ---
+# --- The plenary and breakout orchestration ---
 
 
 class Plenary(SQLModel, table=True):
