@@ -36,7 +36,7 @@ class Renderer(Protocol):
     def farewell(self, language: str) -> str: ...
 
 
-# --- Streams (issue 4): one live path for rooms and the plenary ---
+# --- Streams: one live path for rooms and the plenary ---
 
 
 class Update(Protocol):

@@ -5,6 +5,6 @@ def room_topic(room_id: int) -> str:
     return f"room.{room_id}"
 
 
-# --- The plenary (issue 4) ---
+# --- The plenary ---
 def conference_topic(conference_id: int) -> str:
     return f"conference.{conference_id}"

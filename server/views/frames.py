@@ -43,7 +43,7 @@ def personal_header() -> str:
     return "<!--plenum personal-->"
 
 
-# --- The plenary (issue 4) ---
+# --- The plenary ---
 def side_header() -> str:
     """State outside the seq (the dashboard's room summaries): whole replacements."""
     return "<!--plenum summary-->"

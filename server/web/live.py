@@ -103,7 +103,7 @@ class RoomMember:
     rt: Runtime
     connection: Connection
     participant: ParticipantRecord
-    room: RoomRecord | None  # None on the plenary's socket (issue 4)
+    room: RoomRecord | None  # None on the plenary's socket
     commands: ClassVar[dict] = {}  # what this socket understands (set below)
 
     async def serve(self) -> None:

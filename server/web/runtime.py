@@ -23,10 +23,10 @@ class Runtime:
     board_renderer: BoardRenderer
     hub: Hub
     invite_signer: Signer
-    # --- Organiser accounts (issue 4) ---
+    # --- Organiser accounts ---
     passwords: Passwords
     login_throttle: Throttle
-    # --- The plenary (issue 4) ---
+    # --- The plenary ---
     plenary_renderer: PlenaryRenderer
     projector_signer: Signer  # projector links for screens in the hall
 
