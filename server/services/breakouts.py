@@ -49,11 +49,11 @@ def breakout_rooms(session: Session, conference_id: int) -> list[BreakoutRoom]:
 
 
 def _people(session: Session, conference_id: int) -> list[Person]:
-    return [Person(str(pid), name) for pid, name, _ in store.people_here(session, conference_id)]
+    return [Person(pid, name) for pid, name, _ in store.people_here(session, conference_id)]
 
 
 def _method(session: Session, phase: BreakoutPhase, rooms: list[BreakoutRoom]) -> Method | None:
-    rankings = {str(k): v for k, v in store.rankings(session, phase.conference_id).items()}
+    rankings = store.rankings(session, phase.conference_id)
     return breakouts.method(Mode(phase.mode), phase.seed, phase.plan, rankings, rooms)
 
 
@@ -103,8 +103,8 @@ async def open_breakout(
         method = _method(c.session, phase, rooms)
         if method is not None:
             people = _people(c.session, conference.id)
-            keyed = assignment.assign(c.role, rooms, people, method, placement.moderating())
-            store.assign(c.session, phase.id, placement.ids(keyed))
+            placed = assignment.assign(c.role, rooms, people, method, placement.moderating())
+            store.assign(c.session, phase.id, placement.by_id(placed))
         for room in placement.rooms:
             _set_room_phase(c, room.id, phases.Phase.COLLECT.value)
             c.tell_room(room.id, BREAKOUT_END_SET, {"breakout": phase.id})
@@ -259,11 +259,11 @@ async def move_person(
             c.role,
             placement.breakout_rooms(),
             placement.current(),
-            str(person),
+            person,
             target.slug,
             placement.moderating(),
         )
-        if str(person) in moved:
+        if person in moved:
             store.assign(c.session, running.id, {person: target.id})
         else:  # a moderator back in their own room, outside its places
             store.unassign(c.session, running.id, person)
@@ -279,14 +279,14 @@ def _place_late(c: Context, placement: Placement, participant_id: int, name: str
     if method is None:
         return None
     names = store.names(c.session, placement.placed)
-    people = [Person(str(pid), names[pid][0]) for pid in placement.placed]
-    newcomer = Person(str(participant_id), name)
-    keyed = assignment.place_late_joiner(
+    people = [Person(pid, names[pid][0]) for pid in placement.placed]
+    newcomer = Person(participant_id, name)
+    placed = assignment.place_late_joiner(
         rooms, placement.current(), people, newcomer, method, placement.moderating()
     )
-    if newcomer.key not in keyed:
+    if participant_id not in placed:
         return None  # a moderator: they go to the room they moderate
-    room_id = placement.ids({newcomer.key: keyed[newcomer.key]})[participant_id]
+    room_id = placement.by_id(placed)[participant_id]
     store.assign(c.session, placement.phase.id, {participant_id: room_id})
     return room_id
 
@@ -350,7 +350,7 @@ def check_entry(
         BreakoutRoom(room.slug, room.capacity),
         placement.breakout_rooms(),
         placement.current(),
-        str(participant.id),
+        participant.id,
     )
     if not entry.chooses:
         return None

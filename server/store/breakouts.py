@@ -114,8 +114,8 @@ def move_phase_end(session: Session, breakout_id: int, deadline: datetime) -> No
 class Placement:
     """Where people go, read once for one decision: the conference's live rooms, the
     running phase (None: none runs), who is placed where in it, and who moderates which
-    room. People and rooms are ids here; `keyed` and `ids` translate to and from the
-    assignment rules' keys (a participant id as text, a room's slug)."""
+    room. Rooms are ids here; `by_slug` and `by_id` translate to and from the assignment
+    rules, which name rooms by slug."""
 
     rooms: tuple[RoomRecord, ...]
     phase: BreakoutPhase | None
@@ -133,21 +133,21 @@ class Placement:
     def breakout_rooms(self) -> list[BreakoutRoom]:
         return [BreakoutRoom(room.slug, room.capacity) for room in self.rooms]
 
-    def keyed(self, by_id: Mapping[int, int]) -> dict[str, str]:
+    def by_slug(self, rooms: Mapping[int, int]) -> dict[int, str]:
         """participant id -> room id, as the rules take it (rooms no longer live left out)."""
         slugs = {room.id: room.slug for room in self.rooms}
-        return {str(pid): slugs[rid] for pid, rid in by_id.items() if rid in slugs}
+        return {pid: slugs[room_id] for pid, room_id in rooms.items() if room_id in slugs}
 
-    def ids(self, keyed: Mapping[str, str]) -> dict[int, int]:
+    def by_id(self, slugs: Mapping[int, str]) -> dict[int, int]:
         """What the rules decided, back to participant id -> room id."""
         ids = {room.slug: room.id for room in self.rooms}
-        return {int(key): ids[slug] for key, slug in keyed.items()}
+        return {pid: ids[slug] for pid, slug in slugs.items()}
 
-    def current(self) -> dict[str, str]:
-        return self.keyed(self.placed)
+    def current(self) -> dict[int, str]:
+        return self.by_slug(self.placed)
 
-    def moderating(self) -> dict[str, str]:
-        return self.keyed(self.moderated)
+    def moderating(self) -> dict[int, str]:
+        return self.by_slug(self.moderated)
 
 
 def placement(session: Session, conference_id: int, phase: BreakoutPhase | None) -> Placement:
