@@ -26,7 +26,7 @@ from ..store import breakouts as store
 from ..store import plenary as plenary_store
 from ..store import rooms as room_store
 from ..store.breakouts import BreakoutPhase, NewPhase, Placement
-from ..store.conferences import load_lobby
+from ..store.conferences import live_rooms, load_lobby
 from ..store.plenary_view import payload, people_of
 from ..store.records import ConferenceRecord, ParticipantRecord, RoomRecord
 from ..store.room_live import BREAKOUT_END_SET, BREAKOUT_ENDED
@@ -45,7 +45,7 @@ PEOPLE_CHANGED = "people_changed"
 
 
 def breakout_rooms(session: Session, conference_id: int) -> list[BreakoutRoom]:
-    return [BreakoutRoom(r.slug, r.capacity) for r in store.rooms_of(session, conference_id)]
+    return [BreakoutRoom(r.slug, r.capacity) for r in live_rooms(session, conference_id)]
 
 
 def _people(session: Session, conference_id: int) -> list[Person]:

@@ -12,7 +12,7 @@ from itsdangerous import BadSignature, Signer
 from sqlmodel import Session
 
 from ..domain.errors import DomainError
-from ..store import breakouts, conferences, events, rooms
+from ..store import conferences, events, rooms
 from ..store.records import InviteRecord, ParticipantRecord, RoomRecord
 from ..store.room_updates import MODERATION_ENDED, effects
 from .backends import Backends
@@ -43,7 +43,7 @@ def create(
             raise DomainError("unknown_conference", conference=conference_slug)
         room = conferences.room_by_slug(session, conference.id, room_slug)
         if room is None:
-            slugs = ", ".join(r.slug for r in breakouts.rooms_of(session, conference.id))
+            slugs = ", ".join(r.slug for r in conferences.live_rooms(session, conference.id))
             raise DomainError(
                 "room_not_in_conference", room=room_slug, conference=conference_slug, rooms=slugs
             )

@@ -15,7 +15,7 @@ from ..store import announcements as announcement_store
 from ..store import breakouts as breakout_store
 from ..store import plenary as plenary_store
 from ..store import questions as question_store
-from ..store.conferences import _conference_record, load_lobby
+from ..store.conferences import _conference_record, live_rooms, load_lobby
 from ..store.plenary_records import SECTIONS, MyPlenary, PlenaryView
 from ..store.plenary_view import load_view, payload, room_ids_of
 from ..store.plenary_view import mine as my_plenary
@@ -60,7 +60,7 @@ async def move_agenda(
 
 
 def _room_ids(c: Context) -> list[int]:
-    return [room.id for room in breakout_store.rooms_of(c.session, c.conference_id)]
+    return [room.id for room in live_rooms(c.session, c.conference_id)]
 
 
 def _tell_rooms(c: Context, target: Target, room_id: int | None) -> None:

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from ..domain.assignment import BreakoutRoom, room_of
 from . import presence
-from .conferences import _room_record
+from .conferences import live_rooms
 from .moments import aware
 from .records import RoomRecord
 from .tables import (
@@ -23,15 +23,6 @@ from .tables import (
     RoomAssignment,
     TopicRanking,
 )
-
-
-def rooms_of(session: Session, conference_id: int) -> list[RoomRecord]:
-    rows = session.exec(
-        select(Room)
-        .where(Room.conference_id == conference_id, ~Room.archived)
-        .order_by(Room.position)
-    )
-    return [_room_record(row) for row in rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +144,7 @@ class Placement:
 def placement(session: Session, conference_id: int, phase: BreakoutPhase | None) -> Placement:
     """`phase`: the running one, if any (nobody is placed outside a phase)."""
     return Placement(
-        rooms=tuple(rooms_of(session, conference_id)),
+        rooms=tuple(live_rooms(session, conference_id)),
         phase=phase,
         placed=assignment(session, phase.id) if phase is not None else {},
         moderated=presence.moderated_rooms(session, conference_id),

@@ -1,5 +1,6 @@
 """Conferences, their agenda, rooms and participants as read models."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from sqlmodel import Session, select
@@ -61,11 +62,7 @@ def load_lobby(session: Session, conference: ConferenceRecord) -> LobbyRecord:
         .where(AgendaItem.conference_id == conference.id)
         .order_by(AgendaItem.position)
     ).all()
-    rooms = session.exec(
-        select(Room)
-        .where(Room.conference_id == conference.id, ~Room.archived)
-        .order_by(Room.position)
-    ).all()
+    rooms = live_rooms(session, conference.id)
     counts = counts_by_room(session, [r.id for r in rooms])
     return LobbyRecord(
         conference=conference,
@@ -73,8 +70,18 @@ def load_lobby(session: Session, conference: ConferenceRecord) -> LobbyRecord:
             AgendaRecord(a.id, a.start, a.end, a.title, a.kind, a.speaker, a.description)
             for a in agenda
         ],
-        rooms=[_room_record(r, counts.get(r.id, 0)) for r in rooms],
+        rooms=[replace(r, present=counts.get(r.id, 0)) for r in rooms],
     )
+
+
+def live_rooms(session: Session, conference_id: int) -> list[RoomRecord]:
+    """The conference's rooms in their order; a room dropped from its file is not live."""
+    rows = session.exec(
+        select(Room)
+        .where(Room.conference_id == conference_id, ~Room.archived)
+        .order_by(Room.position)
+    )
+    return [_room_record(row) for row in rows]
 
 
 def room_by_slug(session: Session, conference_id: int, slug: str) -> RoomRecord | None:

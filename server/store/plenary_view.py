@@ -16,7 +16,7 @@ from ..domain.agenda import Item as AgendaFacts
 from ..domain.agenda import minutes_late, next_item
 from . import announcements, breakouts, plenary, presence, questions
 from .boards import load_board
-from .conferences import _conference_record, load_lobby
+from .conferences import _conference_record, live_rooms, load_lobby
 from .plenary_records import (
     SECTIONS,
     AgendaNow,
@@ -37,7 +37,6 @@ from .tables import (
     Comment,
     Conference,
     Participant,
-    Room,
     Vote,
 )
 
@@ -227,11 +226,11 @@ def mine(session: Session, conference_id: int, people: Iterable[int]) -> dict[in
     is_open = breakout is not None and breakout.closed_at is None
     going = breakouts.destinations(session, conference_id, breakout.id) if is_open else {}
     moderated = presence.moderated_rooms(session, conference_id) if going else {}
-    rooms = {room.id: room for room in breakouts.rooms_of(session, conference_id)} if going else {}
+    rooms = {room.id: room for room in live_rooms(session, conference_id)} if going else {}
     voted = questions.voted_by(session, conference_id, ids)
     slug = session.get(Conference, conference_id).slug
     # Wishes until breakouts first open, from those who may be placed (not organisers).
-    choices = tuple(breakouts.rooms_of(session, conference_id)) if breakout is None else ()
+    choices = tuple(live_rooms(session, conference_id)) if breakout is None else ()
     organisers = _organisers(session, ids) if choices else set()
     return {
         pid: MyPlenary(
@@ -259,7 +258,7 @@ def _organisers(session: Session, ids: list[int]) -> set[int]:
 
 def summaries(session: Session, conference_id: int, room_ids: list[int]) -> list[RoomSummary]:
     """The dashboard's line for each of these rooms."""
-    rooms = [r for r in breakouts.rooms_of(session, conference_id) if r.id in set(room_ids)]
+    rooms = [r for r in live_rooms(session, conference_id) if r.id in set(room_ids)]
     breakout = breakouts.running(session, conference_id)
     assigned = breakouts.assigned_counts(session, breakout.id) if breakout else {}
     ends = breakouts.room_ends(session, breakout.id) if breakout else {}
@@ -308,11 +307,7 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 
 def room_ids_of(session: Session, conference_id: int) -> list[int]:
-    return list(
-        session.exec(
-            select(Room.id).where(Room.conference_id == conference_id, ~Room.archived)
-        ).all()
-    )
+    return [room.id for room in live_rooms(session, conference_id)]
 
 
 def people_of(session: Session, conference_id: int) -> list[PersonRecord]:
