@@ -24,6 +24,8 @@ from ..domain.errors import DomainError
 from ..domain.permissions import Role
 from ..store import breakouts as store
 from ..store import plenary as plenary_store
+from ..store import plenary_presence as here
+from ..store import rankings
 from ..store import rooms as room_store
 from ..store.breakouts import BreakoutPhase, NewPhase, Placement
 from ..store.conferences import live_rooms, load_lobby
@@ -49,12 +51,12 @@ def breakout_rooms(session: Session, conference_id: int) -> list[BreakoutRoom]:
 
 
 def _people(session: Session, conference_id: int) -> list[Person]:
-    return [Person(pid, name) for pid, name, _ in store.people_here(session, conference_id)]
+    return [Person(pid, name) for pid, name, _ in here.people_here(session, conference_id)]
 
 
 def _method(session: Session, phase: BreakoutPhase, rooms: list[BreakoutRoom]) -> Method | None:
-    rankings = store.rankings(session, phase.conference_id)
-    return breakouts.method(Mode(phase.mode), phase.seed, phase.plan, rankings, rooms)
+    wishes = rankings.rankings(session, phase.conference_id)
+    return breakouts.method(Mode(phase.mode), phase.seed, phase.plan, wishes, rooms)
 
 
 def _set_room_phase(c: Context, room_id: int, phase: str) -> bool:
@@ -108,7 +110,7 @@ async def open_breakout(
         for room in placement.rooms:
             _set_room_phase(c, room.id, phases.Phase.COLLECT.value)
             c.tell_room(room.id, BREAKOUT_END_SET, {"breakout": phase.id})
-        people = [pid for pid, _, _ in store.people_here(c.session, conference.id)]
+        people = [pid for pid, _, _ in here.people_here(c.session, conference.id)]
         sections = ["breakout", "people", "agenda"]
         return Change(BREAKOUT_OPENED, payload(sections, people, mode=opening.mode.value))
 
@@ -131,7 +133,7 @@ def _close_rooms(c: Context, breakout_id: int, room_ids: list[int]) -> None:
 def _finish(c: Context, phase: BreakoutPhase) -> Change:
     store.close_phase(c.session, phase.id, c.now)
     people = set(store.assignment(c.session, phase.id))
-    people |= {pid for pid, _, _ in store.people_here(c.session, c.conference_id)}
+    people |= {pid for pid, _, _ in here.people_here(c.session, c.conference_id)}
     return Change(BREAKOUT_CLOSED, payload(["breakout", "people", "agenda"], people))
 
 
@@ -278,7 +280,7 @@ def _place_late(c: Context, placement: Placement, participant_id: int, name: str
     method = _method(c.session, placement.phase, rooms)
     if method is None:
         return None
-    names = store.names(c.session, placement.placed)
+    names = here.names(c.session, placement.placed)
     people = [Person(pid, names[pid][0]) for pid in placement.placed]
     newcomer = Person(participant_id, name)
     placed = assignment.place_late_joiner(
@@ -296,7 +298,7 @@ async def arrive(backends: Backends, participant: ParticipantRecord, conference_
     is placed by the phase's mode (a returning one keeps their room)."""
 
     def decide(c: Context) -> Change:
-        store.add_connection(c.session, conference_id, participant.id)
+        here.add_connection(c.session, conference_id, participant.id)
         running = store.running(c.session, conference_id)
         late = running is not None and c.role is Role.PARTICIPANT
         placed = None
@@ -316,7 +318,7 @@ async def arrive(backends: Backends, participant: ParticipantRecord, conference_
 
 async def depart(backends: Backends, participant: ParticipantRecord, conference_id: int) -> None:
     def decide(c: Context) -> Change:
-        store.remove_connection(c.session, conference_id, participant.id)
+        here.remove_connection(c.session, conference_id, participant.id)
         return Change(PEOPLE_CHANGED, payload(["people"]))
 
     await apply(backends, participant, conference_id, None, decide)

@@ -12,9 +12,9 @@ from ..domain.breakouts import rank
 from ..domain.errors import DomainError
 from ..domain.permissions import Action, Role, require
 from ..store import announcements as announcement_store
-from ..store import breakouts as breakout_store
 from ..store import plenary as plenary_store
 from ..store import questions as question_store
+from ..store import rankings
 from ..store.conferences import _conference_record, live_rooms, load_lobby
 from ..store.plenary_records import SECTIONS, MyPlenary, PlenaryView
 from ..store.plenary_view import load_view, payload, room_ids_of
@@ -193,7 +193,7 @@ async def rank_topics(
 ) -> Applied:
     def decide(c: Context) -> Change:
         chosen = rank(c.role, ranking, breakout_rooms(c.session, conference.id))
-        breakout_store.save_ranking(c.session, conference.id, c.actor_id, chosen)
+        rankings.save_ranking(c.session, conference.id, c.actor_id, chosen)
         return Change(TOPICS_RANKED, payload(people=[c.actor_id]))
 
     return await apply(backends, actor, conference.id, cid, decide)

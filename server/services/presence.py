@@ -3,8 +3,7 @@
 from sqlmodel import Session
 
 from ..domain import rooms
-from ..store import breakouts as breakout_store
-from ..store import events, presence
+from ..store import events, plenary_presence, presence
 from ..store import rooms as room_store
 from ..store.records import ParticipantRecord, RoomRecord
 from ..store.room_updates import MEMBER_JOINED, MEMBER_LEFT
@@ -74,4 +73,4 @@ async def leave_room(backends: Backends, participant: ParticipantRecord, room: R
 def forget_stale_presence(backends: Backends) -> None:
     """At start-up: connections counted by a previous run of this process are gone."""
     backends.database.run_write(presence.forget_all)
-    backends.database.run_write(breakout_store.forget_presence)
+    backends.database.run_write(plenary_presence.forget_all)

@@ -1,11 +1,10 @@
-"""Breakout phases, who is placed where, people's wishes, and who is in the plenary."""
+"""Breakout phases: their rooms and ends, and who is placed where."""
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from ..domain.assignment import BreakoutRoom, room_of
@@ -16,12 +15,7 @@ from .records import RoomRecord
 from .tables import (
     Breakout,
     BreakoutRoomState,
-    Participant,
-    PlenaryPresence,
-    Presence,
-    Room,
     RoomAssignment,
-    TopicRanking,
 )
 
 
@@ -304,76 +298,3 @@ def due_rooms(session: Session, now: datetime) -> list[tuple[int, int, int]]:
         for conference_id, breakout_id, room_id, deadline in rows
         if aware(deadline) <= now
     ]
-
-
-# --- Wishes ---
-
-
-def rankings(session: Session, conference_id: int) -> dict[int, list[str]]:
-    rows = session.exec(
-        select(TopicRanking.participant_id, TopicRanking.ranking).where(
-            TopicRanking.conference_id == conference_id
-        )
-    )
-    return {pid: json.loads(ranking) for pid, ranking in rows}
-
-
-def ranking_of(session: Session, conference_id: int, participant_id: int) -> list[str]:
-    row = session.get(TopicRanking, (conference_id, participant_id))
-    return json.loads(row.ranking) if row is not None else []
-
-
-def save_ranking(session: Session, conference_id: int, participant_id: int, ranking: list) -> None:
-    row = session.get(TopicRanking, (conference_id, participant_id))
-    if row is None:
-        row = TopicRanking(conference_id=conference_id, participant_id=participant_id, ranking="")
-    row.ranking, row.at = json.dumps(ranking), datetime.now(UTC)
-    session.add(row)
-
-
-# --- Who is here ---
-
-
-def add_connection(session: Session, conference_id: int, participant_id: int) -> int:
-    key = {"conference_id": conference_id, "participant_id": participant_id}
-    return presence.connected(session, PlenaryPresence, **key)
-
-
-def remove_connection(session: Session, conference_id: int, participant_id: int) -> int:
-    key = {"conference_id": conference_id, "participant_id": participant_id}
-    return presence.disconnected(session, PlenaryPresence, **key)
-
-
-def forget_presence(session: Session) -> None:
-    session.execute(delete(PlenaryPresence))
-
-
-def people_here(session: Session, conference_id: int) -> list[tuple[int, str, str | None]]:
-    """Participants (not organisers) in the plenary or in a room now, in order of joining."""
-    in_rooms = select(Presence.participant_id).join(Room, Room.id == Presence.room_id)
-    in_rooms = in_rooms.where(Room.conference_id == conference_id)
-    in_plenary = select(PlenaryPresence.participant_id).where(
-        PlenaryPresence.conference_id == conference_id
-    )
-    rows = session.exec(
-        select(Participant.id, Participant.display_name, Participant.organisation)
-        .where(
-            Participant.conference_id == conference_id,
-            Participant.organiser_id.is_(None),
-            Participant.id.in_(in_rooms) | Participant.id.in_(in_plenary),
-        )
-        .order_by(Participant.id)
-    )
-    return list(rows.all())
-
-
-def names(session: Session, participant_ids: Iterable[int]) -> dict[int, tuple[str, str | None]]:
-    ids = list(participant_ids)
-    if not ids:
-        return {}
-    rows = session.exec(
-        select(Participant.id, Participant.display_name, Participant.organisation).where(
-            Participant.id.in_(ids)
-        )
-    )
-    return {pid: (name, org) for pid, name, org in rows}

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from ..domain.agenda import Item as AgendaFacts
 from ..domain.agenda import minutes_late, next_item
-from . import announcements, breakouts, plenary, presence, questions
+from . import announcements, breakouts, plenary, plenary_presence, presence, questions, rankings
 from .boards import load_board
 from .conferences import _conference_record, live_rooms, load_lobby
 from .plenary_records import (
@@ -153,7 +153,7 @@ def _moderators_in_rooms(session: Session, conference_id: int, breakout_id: int)
     """room id -> names of those who moderate it and go there (not moved elsewhere)."""
     going = breakouts.destinations(session, conference_id, breakout_id)
     moderated = presence.moderated_rooms(session, conference_id)
-    names = breakouts.names(session, moderated)
+    names = plenary_presence.names(session, moderated)
     found: dict[int, list[str]] = {}
     for pid in sorted(moderated):
         if going.get(pid) == moderated[pid]:
@@ -167,10 +167,10 @@ def _people(session: Session, conference_id: int, breakout) -> list[PersonRecord
     going = breakouts.destinations(session, conference_id, breakout.id) if is_open else {}
     placed = breakouts.assignment(session, breakout.id) if is_open else {}
     moderated = presence.moderated_rooms(session, conference_id) if is_open else {}
-    here = breakouts.people_here(session, conference_id)
+    here = plenary_presence.people_here(session, conference_id)
     present = {pid for pid, _, _ in here}
     away = sorted(set(placed) - present)
-    named = breakouts.names(session, away)
+    named = plenary_presence.names(session, away)
     listed = [(pid, name, org, True) for pid, name, org in here]
     listed += [(pid, *named[pid], False) for pid in away]
     return [
@@ -216,7 +216,7 @@ def _top_voted(board, count: int = 5) -> list[TopVoted]:
 def _moderators(session: Session, room_id: int) -> list[str]:
     """Who moderated, by their names in the room (the plenary saw them there)."""
     moderation = presence.moderation_of(session, room_id)
-    names = breakouts.names(session, moderation.participants)
+    names = plenary_presence.names(session, moderation.participants)
     return [names[pid][0] for pid in moderation.participants] or moderation.planned
 
 
@@ -241,7 +241,7 @@ def mine(session: Session, conference_id: int, people: Iterable[int]) -> dict[in
             breakout_mode=breakout.mode if breakout else None,
             room=rooms.get(going.get(pid)),
             voted=frozenset(voted[pid]),
-            ranking=breakouts.ranking_of(session, conference_id, pid),
+            ranking=rankings.ranking_of(session, conference_id, pid),
             choices=() if pid in organisers else choices,
             moderating=pid in moderated and going.get(pid) == moderated[pid],
         )
