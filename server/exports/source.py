@@ -11,8 +11,9 @@ from sqlmodel import Session
 
 from ..store import exports as reads
 from ..store import questions as asked
+from ..store.exports import ConferenceDump, StoredEvent
 from ..store.moments import aware
-from ..store.records import ConferenceDump, ConferenceRecord, RoomRecord, StoredEvent
+from ..store.records import ConferenceRecord, RoomRecord
 from .content import QuestionView, RoomView, question_views, room_view
 from .options import ExportOptions, Labels
 from .policy import Policy

@@ -13,8 +13,9 @@ from sqlmodel import Session
 
 from ..domain.errors import DomainError
 from ..store import conferences, events, rooms
-from ..store.records import InviteRecord, ParticipantRecord, RoomRecord
+from ..store.records import ParticipantRecord, RoomRecord
 from ..store.room_updates import MODERATION_ENDED, effects
+from ..store.rooms import InviteRecord
 from .backends import Backends
 
 SALT = "plenum.moderator-invite"

@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, select, update
@@ -11,7 +12,6 @@ from ..domain.phases import Phase, RoomState
 from ..domain.room_settings import RoomSettings
 from ..domain.timer import Timer
 from .moments import aware
-from .records import InviteRecord
 from .tables import ModeratorGrant, ModeratorInvite, Room, RoomRemoval
 
 _SETTINGS = [getattr(Room, name) for name in RoomSettings.__dataclass_fields__]
@@ -19,6 +19,15 @@ _STATE = select(
     Room.phase, Room.locked, Room.timer_deadline, Room.timer_remaining, *_SETTINGS
 ).where(Room.id == bindparam("room"))
 _LOCK = select(Room.id).where(Room.id == bindparam("room")).with_for_update()
+
+
+@dataclass(frozen=True, slots=True)
+class InviteRecord:
+    id: int
+    room_id: int
+    name: str
+    created_at: datetime
+    revoked_at: datetime | None
 
 
 def room_state(session: Session, room_id: int) -> RoomState:
