@@ -119,7 +119,8 @@ class Placement:
         return [BreakoutRoom(room.slug, room.capacity) for room in self.rooms]
 
     def by_slug(self, rooms: Mapping[int, int]) -> dict[int, str]:
-        """participant id -> room id, as the rules take it (rooms no longer live left out)."""
+        """participant id -> room id, turned into participant id -> room slug as the rules
+        take it (rooms no longer live are left out)."""
         slugs = {room.id: room.slug for room in self.rooms}
         return {pid: slugs[room_id] for pid, room_id in rooms.items() if room_id in slugs}
 
