@@ -39,11 +39,12 @@ STATIC_FILES = {
     "js": "/static/plenum.js",
     "css": "/static/plenum.css",
     "favicon": "/static/favicon.svg",
-    "export_js": "/static/export.js",  # issue 5: the console's export progress
+    "export_js": "/static/export.js",  # the console's export progress
     "console_js": "/static/console.js",  # the console's copy buttons
 }
 
 ROUTES = [
+    # --- Joining and rooms ---
     Route("/", pages.start_get, methods=["GET"]),
     Route("/code", pages.code_post, methods=["POST"]),
     Route("/language", pages.language_post, methods=["POST"]),
@@ -54,7 +55,7 @@ ROUTES = [
     Route("/c/{slug}/moderate/{token}", pages.invite_get, methods=["GET"]),
     Route("/c/{slug}/moderate/{token}", pages.invite_post, methods=["POST"]),
     WebSocketRoute("/ws/rooms/{room_id:int}", live.RoomSocket()),
-    # --- Organiser accounts and console (issue 4) ---
+    # --- Organiser sign-in and console ---
     Route("/login", accounts.login_get, methods=["GET"]),
     Route("/login", accounts.login_post, methods=["POST"]),
     Route("/logout", accounts.logout_post, methods=["POST"]),
@@ -62,6 +63,9 @@ ROUTES = [
     Route("/console/{slug}", console.conference_get, methods=["GET"]),
     Route("/console/{slug}/invites", console.invite_post, methods=["POST"]),
     Route("/console/{slug}/invites/{invite_id:int}/revoke", console.revoke_post, methods=["POST"]),
+    Route("/console/{slug}/exports", console.exports_get, methods=["GET"]),
+    Route("/console/{slug}/exports/download", console.export_download, methods=["GET"]),
+    # --- The plenary, the organiser's dashboard and the projectors ---
     Route("/console/{slug}/live", plenary_pages.dashboard_get, methods=["GET"]),
     Route("/c/{slug}/projector/{key}", plenary_pages.projector_get, methods=["GET"]),
     Route(
@@ -75,10 +79,6 @@ ROUTES = [
         "/ws/conferences/{conference_id:int}/projector", ProjectorSocket(projectors.CONFERENCE)
     ),
     WebSocketRoute("/ws/rooms/{room_id:int}/projector", ProjectorSocket(projectors.ROOM)),
-    # --- end of issue 4 routes ---
-    # --- Exports (issue 5) ---
-    Route("/console/{slug}/exports", console.exports_get, methods=["GET"]),
-    Route("/console/{slug}/exports/download", console.export_download, methods=["GET"]),
     Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
 ]
 

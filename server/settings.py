@@ -25,13 +25,13 @@ class Settings:
     # Bytes queued for one slow socket before it is dropped (it resyncs on reconnect).
     socket_backlog_bytes: int = 1 << 20
     session_days: int = 30
-    # --- Organiser accounts (issue 4) ---
+    # --- Organiser accounts ---
     # An organiser's sign-in ends this long after it began, however active they are.
     organiser_session_hours: float = 12
     # Failed logins allowed per client address and per username within the window.
     login_attempts: int = 5
     login_window_minutes: float = 15
-    # --- The plenary (issue 4) ---
+    # --- Breakouts ---
     # How often each process looks for breakout rooms whose time is up.
     breakout_tick_seconds: float = 2
 
@@ -55,7 +55,7 @@ class Settings:
             socket_backlog_bytes=int(
                 env.get("SOCKET_BACKLOG_BYTES", defaults.socket_backlog_bytes)
             ),
-            # --- Organiser accounts (issue 4) ---
+            # --- Organiser accounts ---
             organiser_session_hours=float(
                 env.get("ORGANISER_SESSION_HOURS", defaults.organiser_session_hours)
             ),
@@ -63,7 +63,7 @@ class Settings:
             login_window_minutes=float(
                 env.get("LOGIN_WINDOW_MINUTES", defaults.login_window_minutes)
             ),
-            # --- The plenary (issue 4) ---
+            # --- Breakouts ---
             breakout_tick_seconds=float(
                 env.get("BREAKOUT_TICK_SECONDS", defaults.breakout_tick_seconds)
             ),

@@ -436,7 +436,7 @@
     applyFilters();
     updateSelection();
     tickTimer();
-    plenary(); // issue 4
+    plenary();
   }
 
   function markMine() {
@@ -706,7 +706,7 @@
   });
 
 
-  // --- The plenary (issue 4): own votes, banners, the way to one's room and back ------------
+  // --- The plenary: own votes, banners, the way to one's room and back ---------------------
 
   var initialEnded = null; // the breakout end this room page was opened with
   var IDLE_MINUTES = 5;

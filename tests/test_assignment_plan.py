@@ -74,40 +74,40 @@ def test_a_plan_without_lines_is_refused(text):
 def test_planned_people_go_to_their_rooms_and_the_rest_are_balanced_around_them():
     plan = parse_plan("Anna;narrative\nBen;narrative\n#3;netzwerke\n", ROOMS)
     persons = [
-        Person("1", "anna"),
-        Person("2", "Ben"),
-        Person("3", "Carla"),
-        Person("4", "Dora"),
-        Person("5", "Emil"),
+        Person(1, "anna"),
+        Person(2, "Ben"),
+        Person(3, "Carla"),
+        Person(4, "Dora"),
+        Person(5, "Emil"),
     ]
     placed = assign(Role.ORGANISER, ROOMS, persons, FromPlan(plan, random.Random(1)))
-    assert (placed["1"], placed["2"], placed["3"]) == ("narrative", "narrative", "netzwerke")
-    assert {placed["4"], placed["5"]} <= {"strategie", "netzwerke"}
+    assert (placed[1], placed[2], placed[3]) == ("narrative", "narrative", "netzwerke")
+    assert {placed[4], placed[5]} <= {"strategie", "netzwerke"}
     assert all(count <= 2 for count in occupancy(ROOMS, placed).values())
 
 
 def test_places_are_held_for_planned_people_who_come_later():
     plan = parse_plan("Anna;netzwerke\nBen;netzwerke\n", ROOMS)
     method = FromPlan(plan, random.Random(1))
-    early = [Person(str(n), f"Person {n}") for n in range(4)]
+    early = [Person(n, f"Person {n}") for n in range(4)]
     placed = method.place(ROOMS, {}, early)
     assert "netzwerke" not in placed.values()
 
-    anna = Person("9", "Anna")
+    anna = Person(9, "Anna")
     later = place_late_joiner(ROOMS, placed, early, anna, method)
-    assert later == {**placed, "9": "netzwerke"}
+    assert later == {**placed, 9: "netzwerke"}
 
 
 def test_held_places_are_given_up_when_everyone_present_would_not_fit_otherwise():
     plan = parse_plan("Anna;netzwerke\nBen;netzwerke\n", ROOMS)
-    persons = [Person(str(n), f"Person {n}") for n in range(6)]
+    persons = [Person(n, f"Person {n}") for n in range(6)]
     placed = FromPlan(plan, random.Random(1)).place(ROOMS, {}, persons)
     assert occupancy(ROOMS, placed) == {"narrative": 2, "strategie": 2, "netzwerke": 2}
 
 
 def test_a_name_two_people_share_must_be_given_by_key():
     plan = parse_plan("Anna;narrative\n", ROOMS)
-    persons = [Person("1", "Anna"), Person("2", "Anna")]
+    persons = [Person(1, "Anna"), Person(2, "Anna")]
     with pytest.raises(PlanError) as refused:
         FromPlan(plan, random.Random(1)).place(ROOMS, {}, persons)
     (problem,) = refused.value.problems
@@ -116,20 +116,20 @@ def test_a_name_two_people_share_must_be_given_by_key():
         1,
         2,
     )
-    by_key = parse_plan("#2;narrative\n", ROOMS)
-    assert FromPlan(by_key, random.Random(1)).place(ROOMS, {}, persons)["2"] == "narrative"
+    by_id = parse_plan("#2;narrative\n", ROOMS)
+    assert FromPlan(by_id, random.Random(1)).place(ROOMS, {}, persons)[2] == "narrative"
 
 
 def test_a_person_named_twice_by_name_and_key_is_refused():
     plan = parse_plan("Anna;narrative\n#1;strategie\n", ROOMS)
     with pytest.raises(PlanError) as refused:
-        FromPlan(plan, random.Random(1)).place(ROOMS, {}, [Person("1", "Anna")])
+        FromPlan(plan, random.Random(1)).place(ROOMS, {}, [Person(1, "Anna")])
     assert [p.params["line"] for p in refused.value.problems] == [2]
 
 
 def test_a_planned_room_filled_meanwhile_is_named():
     plan = parse_plan("Anna;netzwerke\n", ROOMS)
-    fixed = {"7": "netzwerke", "8": "netzwerke"}
+    fixed = {7: "netzwerke", 8: "netzwerke"}
     with pytest.raises(PlanError) as refused:
-        place_late_joiner(ROOMS, fixed, [], Person("1", "Anna"), FromPlan(plan, random.Random(1)))
+        place_late_joiner(ROOMS, fixed, [], Person(1, "Anna"), FromPlan(plan, random.Random(1)))
     assert refused.value.problems[0].code == "plan_room_full_now"

@@ -229,9 +229,7 @@ def test_the_organiser_moves_a_rooms_breakout_end_from_itself_or_from_now():
 def test_participants_enter_their_own_room_while_breakouts_run():
     room_a = ROOMS[0]
     assert (
-        breakouts.enter(
-            Role.PARTICIPANT, breakouts.Mode.RANDOM, "a", room_a, ROOMS, {"1": "a"}, "1"
-        )
+        breakouts.enter(Role.PARTICIPANT, breakouts.Mode.RANDOM, "a", room_a, ROOMS, {1: "a"}, 1)
         == breakouts.Entry()
     )
     _refused(
@@ -242,8 +240,8 @@ def test_participants_enter_their_own_room_while_breakouts_run():
         "b",
         room_a,
         ROOMS,
-        {"1": "b"},
-        "1",
+        {1: "b"},
+        1,
     )
     _refused(
         "not_assigned_yet",
@@ -254,18 +252,18 @@ def test_participants_enter_their_own_room_while_breakouts_run():
         room_a,
         ROOMS,
         {},
-        "1",
+        1,
     )
     assert (
-        breakouts.enter(Role.MODERATOR, breakouts.Mode.RANDOM, "b", room_a, ROOMS, {}, "1")
+        breakouts.enter(Role.MODERATOR, breakouts.Mode.RANDOM, "b", room_a, ROOMS, {}, 1)
         == breakouts.Entry()
     )
-    assert breakouts.enter(Role.PARTICIPANT, None, "b", room_a, ROOMS, {}, "1") == breakouts.Entry()
+    assert breakouts.enter(Role.PARTICIPANT, None, "b", room_a, ROOMS, {}, 1) == breakouts.Entry()
 
 
 def test_in_self_selection_entering_chooses_the_room_within_capacity():
     room_b = ROOMS[1]
-    entry = breakouts.enter(Role.PARTICIPANT, breakouts.Mode.SELF, None, room_b, ROOMS, {}, "1")
+    entry = breakouts.enter(Role.PARTICIPANT, breakouts.Mode.SELF, None, room_b, ROOMS, {}, 1)
     assert entry.chooses
     _refused(
         "room_full",
@@ -275,17 +273,17 @@ def test_in_self_selection_entering_chooses_the_room_within_capacity():
         None,
         room_b,
         ROOMS,
-        {"2": "b"},
-        "1",
+        {2: "b"},
+        1,
     )
 
 
 def test_a_preference_method_uses_the_rankings_and_ignores_unknown_rooms():
-    method = breakouts.method(breakouts.Mode.PREFERENCE, "s", None, {"1": ["b", "gone"]}, ROOMS)
+    method = breakouts.method(breakouts.Mode.PREFERENCE, "s", None, {1: ["b", "gone"]}, ROOMS)
     from server.domain.assignment import Person, assign
 
-    placed = assign(Role.ORGANISER, ROOMS, [Person("1", "Anna"), Person("2", "Ben")], method)
-    assert placed["1"] == "b"
+    placed = assign(Role.ORGANISER, ROOMS, [Person(1, "Anna"), Person(2, "Ben")], method)
+    assert placed[1] == "b"
     assert breakouts.method(breakouts.Mode.SELF, "s", None, {}, ROOMS) is None
 
 

@@ -48,7 +48,7 @@ def test_a_database_made_before_migrations_is_adopted_and_keeps_its_rows(databas
     assert schema.current_revision(database.engine) == schema.head_revision()
     assert (
         database.run_read(
-            lambda s: s.connection().exec_driver_sql("SELECT value FROM appsecret").one()
+            lambda s: s.connection().exec_driver_sql("SELECT value FROM app_secret").one()
         )[0]
         == "kept"
     )

@@ -1,9 +1,9 @@
 """Breakout assignment: who goes into which room. Pure rules, no I/O.
 
-An assignment maps a person's key to a room's slug. Every function returns a new
+An assignment maps a participant's id to a room's slug. Every function returns a new
 mapping and never places more people in a room than its capacity.
 
-Moderators: whoever moderates a room (`Moderating`: person key -> the room's slug, given
+Moderators: whoever moderates a room (`Moderating`: participant id -> the room's slug, given
 as data) goes to that room in every mode, outside its capacity, and is never placed or
 moved by a method: `assign` and `place_late_joiner` leave them out, `room_of` says where
 someone goes. Only the organiser's `move` may put a moderator elsewhere on purpose (then
@@ -57,10 +57,9 @@ from typing import Protocol, TypeVar
 from .errors import DomainError
 from .permissions import Action, Role, require
 
-Assignment = dict[str, str]  # person key -> room slug
-Moderating = Mapping[str, str]  # person key -> the slug of the room they moderate
+Assignment = dict[int, str]  # participant id -> room slug
+Moderating = Mapping[int, str]  # participant id -> the slug of the room they moderate
 NO_MODERATORS: Moderating = MappingProxyType({})
-K = TypeVar("K")  # a person (key or id)
 R = TypeVar("R")  # a room (slug or id)
 
 
@@ -72,13 +71,13 @@ class BreakoutRoom:
 
 @dataclass(frozen=True)
 class Person:
-    key: str  # stable and unique (a participant id as text)
+    id: int  # the participant's
     name: str  # the display name, for plans and messages
 
 
 class Method(Protocol):
     def place(
-        self, rooms: Sequence[BreakoutRoom], fixed: Mapping[str, str], people: Sequence[Person]
+        self, rooms: Sequence[BreakoutRoom], fixed: Mapping[int, str], people: Sequence[Person]
     ) -> Assignment: ...
 
 
@@ -98,14 +97,14 @@ def check_rooms(rooms: Sequence[BreakoutRoom]) -> None:
 
 
 def check_people(people: Sequence[Person]) -> None:
-    seen: set[str] = set()
+    seen: set[int] = set()
     for person in people:
-        if person.key in seen:
+        if person.id in seen:
             raise DomainError("person_duplicate", name=person.name)
-        seen.add(person.key)
+        seen.add(person.id)
 
 
-def occupancy(rooms: Sequence[BreakoutRoom], assignment: Mapping[str, str]) -> dict[str, int]:
+def occupancy(rooms: Sequence[BreakoutRoom], assignment: Mapping[int, str]) -> dict[str, int]:
     counts = {room.slug: 0 for room in rooms}
     for slug in assignment.values():
         if slug not in counts:
@@ -114,20 +113,20 @@ def occupancy(rooms: Sequence[BreakoutRoom], assignment: Mapping[str, str]) -> d
     return counts
 
 
-def free_places(rooms: Sequence[BreakoutRoom], assignment: Mapping[str, str]) -> dict[str, int]:
+def free_places(rooms: Sequence[BreakoutRoom], assignment: Mapping[int, str]) -> dict[str, int]:
     """Places left per room (never below 0, even if a capacity was lowered since)."""
     counts = occupancy(rooms, assignment)
     return {room.slug: max(0, room.capacity - counts[room.slug]) for room in rooms}
 
 
 def people_to_place(
-    rooms: Sequence[BreakoutRoom], fixed: Mapping[str, str], people: Sequence[Person]
+    rooms: Sequence[BreakoutRoom], fixed: Mapping[int, str], people: Sequence[Person]
 ) -> tuple[list[Person], dict[str, int]]:
     """Validate, and return who still needs a place and the places left per room."""
     check_rooms(rooms)
     check_people(people)
     free = free_places(rooms, fixed)
-    waiting = [person for person in people if person.key not in fixed]
+    waiting = [person for person in people if person.id not in fixed]
     if len(waiting) > sum(free.values()):
         raise DomainError("not_enough_places", people=len(waiting), places=sum(free.values()))
     return waiting, free
@@ -139,51 +138,51 @@ def people_to_place(
 def choose_room(
     role: Role,
     rooms: Sequence[BreakoutRoom],
-    assignment: Mapping[str, str],
-    person_key: str,
+    assignment: Mapping[int, str],
+    person_id: int,
     room_slug: str,
 ) -> Assignment:
     """Self-selection: a person picks a room; a full room says so."""
     require(role, Action.ENTER_ROOM)
-    return _put(rooms, assignment, person_key, room_slug)
+    return _put(rooms, assignment, person_id, room_slug)
 
 
 def move(
     role: Role,
     rooms: Sequence[BreakoutRoom],
-    assignment: Mapping[str, str],
-    person_key: str,
+    assignment: Mapping[int, str],
+    person_id: int,
     room_slug: str,
     moderating: Moderating = NO_MODERATORS,
 ) -> Assignment:
     """Manual: the organiser puts someone (placed or not yet) into a room with space. A
     moderator moved into the room they moderate is back outside its capacity."""
     require(role, Action.ASSIGN_ROOMS)
-    if moderating.get(person_key) == room_slug:
-        if room_of(person_key, assignment, moderating) == room_slug:
+    if moderating.get(person_id) == room_slug:
+        if room_of(person_id, assignment, moderating) == room_slug:
             raise DomainError("already_in_room", room=room_slug)
-        return {key: slug for key, slug in assignment.items() if key != person_key}
-    return _put(rooms, assignment, person_key, room_slug)
+        return {pid: slug for pid, slug in assignment.items() if pid != person_id}
+    return _put(rooms, assignment, person_id, room_slug)
 
 
-def room_of(person: K, assignment: Mapping[K, R], moderating: Mapping[K, R]) -> R | None:
-    """Where someone goes: where they were placed, else the room they moderate (by slug
-    here; the store asks the same by ids)."""
-    return assignment.get(person, moderating.get(person))
+def room_of(person_id: int, assignment: Mapping[int, R], moderating: Mapping[int, R]) -> R | None:
+    """Where someone goes: where they were placed, else the room they moderate (rooms by
+    slug here; the store asks the same by room ids)."""
+    return assignment.get(person_id, moderating.get(person_id))
 
 
 def _put(
-    rooms: Sequence[BreakoutRoom], assignment: Mapping[str, str], key: str, slug: str
+    rooms: Sequence[BreakoutRoom], assignment: Mapping[int, str], person_id: int, slug: str
 ) -> Assignment:
     check_rooms(rooms)
     capacity = {room.slug: room.capacity for room in rooms}
     if slug not in capacity:
         raise DomainError("unknown_room", room=slug)
-    if assignment.get(key) == slug:
+    if assignment.get(person_id) == slug:
         raise DomainError("already_in_room", room=slug)
     if occupancy(rooms, assignment)[slug] >= capacity[slug]:
         raise DomainError("room_full", capacity=capacity[slug])
-    return {**assignment, key: slug}
+    return {**assignment, person_id: slug}
 
 
 # --- Whole groups ---
@@ -199,12 +198,12 @@ def assign(
     """Place everyone afresh by the method the organiser chose; moderators are not placed
     (they go to the room they moderate, see `room_of`)."""
     require(role, Action.ASSIGN_ROOMS)
-    return method.place(rooms, {}, [p for p in people if p.key not in moderating])
+    return method.place(rooms, {}, [p for p in people if p.id not in moderating])
 
 
 def place_late_joiner(
     rooms: Sequence[BreakoutRoom],
-    assignment: Mapping[str, str],
+    assignment: Mapping[int, str],
     people: Sequence[Person],
     newcomer: Person,
     method: Method,
@@ -215,28 +214,28 @@ def place_late_joiner(
     `people` are those placed so far (plans match names against them). Someone who is
     already placed (a reconnect) stays where they are; a moderator is not placed.
     """
-    if newcomer.key in assignment or newcomer.key in moderating:
+    if newcomer.id in assignment or newcomer.id in moderating:
         return dict(assignment)
     placed = method.place(rooms, assignment, [*people, newcomer])
-    return {**assignment, newcomer.key: placed[newcomer.key]}
+    return {**assignment, newcomer.id: placed[newcomer.id]}
 
 
 def balance(
     rooms: Sequence[BreakoutRoom],
-    fixed: Mapping[str, str],
-    keys: Sequence[str],
+    fixed: Mapping[int, str],
+    ids: Sequence[int],
     free: Mapping[str, int],
     rng: random.Random,
 ) -> Assignment:
-    """Each key in turn into a room with the fewest people of those with a free place."""
+    """Each person in turn into a room with the fewest people of those with a free place."""
     counts = occupancy(rooms, fixed)
     left = dict(free)
     placed: Assignment = {}
-    for key in keys:
+    for person_id in ids:
         open_rooms = [slug for slug, places in left.items() if places > 0]
         fewest = min(counts[slug] for slug in open_rooms)
         slug = rng.choice([s for s in open_rooms if counts[s] == fewest])
-        placed[key] = slug
+        placed[person_id] = slug
         counts[slug] += 1
         left[slug] -= 1
     return placed
@@ -247,28 +246,28 @@ class RandomBalanced:
     rng: random.Random
 
     def place(
-        self, rooms: Sequence[BreakoutRoom], fixed: Mapping[str, str], people: Sequence[Person]
+        self, rooms: Sequence[BreakoutRoom], fixed: Mapping[int, str], people: Sequence[Person]
     ) -> Assignment:
         waiting, free = people_to_place(rooms, fixed, people)
-        keys = [person.key for person in waiting]
-        self.rng.shuffle(keys)
-        return {**fixed, **balance(rooms, fixed, keys, free, self.rng)}
+        ids = [person.id for person in waiting]
+        self.rng.shuffle(ids)
+        return {**fixed, **balance(rooms, fixed, ids, free, self.rng)}
 
 
 @dataclass(frozen=True)
 class ByPreference:
-    """`rankings`: person key -> room slugs, best first (any length, may be missing)."""
+    """`rankings`: participant id -> room slugs, best first (any length, may be missing)."""
 
-    rankings: Mapping[str, Sequence[str]]
+    rankings: Mapping[int, Sequence[str]]
     rng: random.Random
 
     def place(
-        self, rooms: Sequence[BreakoutRoom], fixed: Mapping[str, str], people: Sequence[Person]
+        self, rooms: Sequence[BreakoutRoom], fixed: Mapping[int, str], people: Sequence[Person]
     ) -> Assignment:
         waiting, free = people_to_place(rooms, fixed, people)
         for person in waiting:
-            check_ranking(rooms, person, self.rankings.get(person.key, ()))
-        order = [person.key for person in waiting]
+            check_ranking(rooms, person, self.rankings.get(person.id, ()))
+        order = [person.id for person in waiting]
         self.rng.shuffle(order)
         counts = occupancy(rooms, fixed)
         costs = _costs(rooms, counts, order, self.rankings)
@@ -287,12 +286,12 @@ def check_ranking(rooms: Sequence[BreakoutRoom], person: Person, ranking: Sequen
 
 
 def rank_profile(
-    assignment: Mapping[str, str], rankings: Mapping[str, Sequence[str]], depth: int
+    assignment: Mapping[int, str], rankings: Mapping[int, Sequence[str]], depth: int
 ) -> tuple[int, ...]:
     """How many people got their 1st, 2nd, ... choice (`depth` ranks; the best is first)."""
     profile = [0] * depth
-    for key, slug in assignment.items():
-        ranking = list(rankings.get(key, ()))
+    for pid, slug in assignment.items():
+        ranking = list(rankings.get(pid, ()))
         if slug in ranking and ranking.index(slug) < depth:
             profile[ranking.index(slug)] += 1
     return tuple(profile)
@@ -301,27 +300,27 @@ def rank_profile(
 def _costs(
     rooms: Sequence[BreakoutRoom],
     fixed_counts: Mapping[str, int],
-    order: Sequence[str],
-    rankings: Mapping[str, Sequence[str]],
-) -> dict[str, dict[str, int]]:
+    order: Sequence[int],
+    rankings: Mapping[int, Sequence[str]],
+) -> dict[int, dict[str, int]]:
     """Cost of each room for each person (see the module docstring)."""
     n = len(order)
-    depth = max((len(rankings.get(key, ())) for key in order), default=0)
+    depth = max((len(rankings.get(pid, ())) for pid in order), default=0)
     seats = max((fixed_counts[room.slug] + n for room in rooms), default=0)
     unit = n * seats + 1  # above any total of the per-seat tie-break costs
     weights = [unit * (n + 1) ** (depth - 1 - r) for r in range(depth)]
-    costs: dict[str, dict[str, int]] = {}
-    for key in order:
-        ranked = {slug: -weights[r] for r, slug in enumerate(rankings.get(key, ()))}
-        costs[key] = {room.slug: ranked.get(room.slug, 0) for room in rooms}
+    costs: dict[int, dict[str, int]] = {}
+    for pid in order:
+        ranked = {slug: -weights[r] for r, slug in enumerate(rankings.get(pid, ()))}
+        costs[pid] = {room.slug: ranked.get(room.slug, 0) for room in rooms}
     return costs
 
 
 def _cheapest(
     free: Mapping[str, int],
     fixed_counts: Mapping[str, int],
-    order: Sequence[str],
-    cost: Mapping[str, Mapping[str, int]],
+    order: Sequence[int],
+    cost: Mapping[int, Mapping[str, int]],
 ) -> Assignment:
     """Successive cheapest augmenting paths over a graph of rooms (module docstring)."""
     slugs = list(free)
@@ -329,33 +328,33 @@ def _cheapest(
     added = dict.fromkeys(slugs, 0)
     # movers[a][b][delta]: people in a whose move to b changes the total cost by delta
     # (a dict used as an ordered set, so that results never depend on hashing).
-    movers: dict[str, dict[str, dict[int, dict[str, None]]]] = {
+    movers: dict[str, dict[str, dict[int, dict[int, None]]]] = {
         a: {b: {} for b in slugs if b != a} for a in slugs
     }
 
-    def enter(key: str, room: str) -> None:
-        placed[key] = room
+    def enter(pid: int, room: str) -> None:
+        placed[pid] = room
         added[room] += 1
         for b, by_delta in movers[room].items():
-            by_delta.setdefault(cost[key][b] - cost[key][room], {})[key] = None
+            by_delta.setdefault(cost[pid][b] - cost[pid][room], {})[pid] = None
 
-    def leave(key: str) -> None:
-        room = placed.pop(key)
+    def leave(pid: int) -> None:
+        room = placed.pop(pid)
         added[room] -= 1
         for b, by_delta in movers[room].items():
-            delta = cost[key][b] - cost[key][room]
-            del by_delta[delta][key]
+            delta = cost[pid][b] - cost[pid][room]
+            del by_delta[delta][pid]
             if not by_delta[delta]:
                 del by_delta[delta]
 
-    for key in order:
-        path = _cheapest_path(slugs, cost[key], movers, free, added, fixed_counts)
+    for pid in order:
+        path = _cheapest_path(slugs, cost[pid], movers, free, added, fixed_counts)
         for a, b in reversed(list(pairwise(path))):
             # From the far end back, so each room gives up someone who was there before.
             mover = next(iter(movers[a][b][min(movers[a][b])]))
             leave(mover)
             enter(mover, b)
-        enter(key, path[0])
+        enter(pid, path[0])
     return placed
 
 

@@ -1,7 +1,7 @@
 """Pre-assignment from a CSV plan: "who; room" per line, checked line by line.
 
 The file has two columns: a person (their display name, or `#` and their participant
-key, e.g. `#17`, when two people share a name) and a room's slug. Separators `;`
+id, e.g. `#17`, when two people share a name) and a room's slug. Separators `;`
 (German Excel) and `,` both work; an optional first line `Name;Raum` or `name,room` is
 skipped, as are blank lines and a byte-order mark. Every problem is reported at once,
 each naming its line.
@@ -109,41 +109,42 @@ class FromPlan:
     rng: random.Random
 
     def place(
-        self, rooms: Sequence[BreakoutRoom], fixed: Mapping[str, str], people: Sequence[Person]
+        self, rooms: Sequence[BreakoutRoom], fixed: Mapping[int, str], people: Sequence[Person]
     ) -> Assignment:
         waiting, free = people_to_place(rooms, fixed, people)
         matched, absent = self._match(people)
         placed: Assignment = {}
         problems: list[DomainError] = []
         for person in waiting:
-            line = matched.get(person.key)
+            line = matched.get(person.id)
             if line is None:
                 continue
             if free[line.room] == 0:
                 problems.append(DomainError("plan_room_full_now", line=line.line, room=line.room))
                 continue
-            placed[person.key] = line.room
+            placed[person.id] = line.room
             free[line.room] -= 1
         if problems:
             raise PlanError(problems)
-        others = [person.key for person in waiting if person.key not in placed]
+        others = [person.id for person in waiting if person.id not in placed]
         self.rng.shuffle(others)
         held = _hold_places(free, absent, len(others))
         fixed_and_planned = {**fixed, **placed}
         return {**fixed_and_planned, **balance(rooms, fixed_and_planned, others, held, self.rng)}
 
-    def _match(self, people: Sequence[Person]) -> tuple[dict[str, PlanLine], list[PlanLine]]:
-        """Plan lines of people who are here (by key), and of those not here yet."""
-        by_key = {person.key: person for person in people}
+    def _match(self, people: Sequence[Person]) -> tuple[dict[int, PlanLine], list[PlanLine]]:
+        """Plan lines of people who are here (by id), and of those not here yet."""
+        by_id = {person.id: person for person in people}
         by_name: dict[str, list[Person]] = {}
         for person in people:
             by_name.setdefault(_same_person(person.name), []).append(person)
-        matched: dict[str, PlanLine] = {}
+        matched: dict[int, PlanLine] = {}
         absent: list[PlanLine] = []
         problems: list[DomainError] = []
         for line in self.lines:
             if line.who.startswith("#"):
-                found = [by_key[line.who[1:]]] if line.who[1:] in by_key else []
+                number = line.who[1:]
+                found = [by_id[int(number)]] if number.isdecimal() and int(number) in by_id else []
             else:
                 found = by_name.get(_same_person(line.who), [])
             if len(found) > 1:
@@ -154,13 +155,13 @@ class FromPlan:
                 )
             elif not found:
                 absent.append(line)
-            elif found[0].key in matched:
-                first = matched[found[0].key].line
+            elif found[0].id in matched:
+                first = matched[found[0].id].line
                 problems.append(
                     DomainError("plan_duplicate", line=line.line, name=line.who, first=first)
                 )
             else:
-                matched[found[0].key] = line
+                matched[found[0].id] = line
         if problems:
             raise PlanError(problems)
         return matched, absent

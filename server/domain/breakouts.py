@@ -22,6 +22,10 @@ from .errors import DomainError
 from .permissions import Action, Role, is_allowed, require
 from .timer import minutes_of
 
+# The phases the organiser sets in every open room at once; a room closes only when its
+# breakout ends.
+CONDUCTED_PHASES = ("collect", "cluster", "vote", "discuss")
+
 
 class Mode(StrEnum):
     SELF = "self"  # everyone picks a room; capacity is enforced
@@ -72,7 +76,7 @@ def extend_end(role: Role, end: datetime, minutes: object, now: datetime) -> dat
 
 
 def method(
-    mode: Mode, seed: str, plan: str | None, rankings: Mapping[str, Sequence[str]], rooms
+    mode: Mode, seed: str, plan: str | None, rankings: Mapping[int, Sequence[str]], rooms
 ) -> Method | None:
     """The group method of a mode (None: nobody is placed automatically)."""
     rng = random.Random(seed)
@@ -80,7 +84,7 @@ def method(
         return RandomBalanced(rng)
     if mode is Mode.PREFERENCE:
         known = {room.slug for room in rooms}
-        usable = {key: [s for s in ranking if s in known] for key, ranking in rankings.items()}
+        usable = {pid: [s for s in ranking if s in known] for pid, ranking in rankings.items()}
         return ByPreference(usable, rng)
     if mode is Mode.PLAN:
         return FromPlan(parse_plan(plan or "", rooms), rng)
@@ -106,8 +110,8 @@ def enter(
     assigned_to: str | None,
     room: BreakoutRoom,
     rooms: Sequence[BreakoutRoom],
-    assignment: Mapping[str, str],
-    person_key: str,
+    assignment: Mapping[int, str],
+    person_id: int,
 ) -> Entry:
     """While breakouts run, participants go to their own room. In self-selection, going
     into a room with space is the choice; moderators and organisers go anywhere."""
@@ -118,7 +122,7 @@ def enter(
             raise DomainError("assigned_elsewhere")
         return Entry()
     if mode is Mode.SELF:
-        choose_room(role, rooms, assignment, person_key, room.slug)
+        choose_room(role, rooms, assignment, person_id, room.slug)
         return Entry(chooses=True)
     raise DomainError("not_assigned_yet")
 

@@ -13,7 +13,7 @@ MAX_ORGANISATION_LENGTH = 100
 class Joining:
     display_name: str
     organisation: str | None
-    # May the name appear in the conference's results documentation? (issue 5)
+    # May the name appear in the conference's results documentation?
     name_consent: bool = False
 
 

@@ -31,16 +31,16 @@ class Action(StrEnum):
     WRITE_RESULTS = "write_results"
     REMOVE_PARTICIPANT = "remove_participant"
 
-    # --- Organiser's console and breakout assignment (issue 4) ---
+    # --- Organiser's console and breakout assignment ---
     VIEW_CONSOLE = "view_console"
     INVITE_MODERATOR = "invite_moderator"
     REVOKE_INVITE = "revoke_invite"
     ASSIGN_ROOMS = "assign_rooms"
 
-    # --- Exports and retention (issue 5) ---
+    # --- Exports and retention ---
     EXPORT_RESULTS = "export_results"  # every card a room kept, hidden ones on request
     PURGE_DATA = "purge_data"  # pseudonymise the people of conferences past retention
-    # --- The plenary and breakout orchestration (issue 4) ---
+    # --- The plenary and breakout orchestration ---
     ASK_QUESTION = "ask_question"
     VOTE_QUESTION = "vote_question"  # one vote per question, withdrawable
     RANK_TOPICS = "rank_topics"  # a participant's wishes for the breakout rooms
@@ -68,15 +68,15 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.CLUSTER_CARDS: _MODERATORS,
     Action.WRITE_RESULTS: _MODERATORS,
     Action.REMOVE_PARTICIPANT: _MODERATORS,
-    # --- Organiser's console and breakout assignment (issue 4) ---
+    # --- Organiser's console and breakout assignment ---
     Action.VIEW_CONSOLE: _ORGANISERS,
     Action.INVITE_MODERATOR: _ORGANISERS,
     Action.REVOKE_INVITE: _ORGANISERS,
     Action.ASSIGN_ROOMS: _ORGANISERS,
-    # --- Exports and retention (issue 5) ---
+    # --- Exports and retention ---
     Action.EXPORT_RESULTS: _ORGANISERS,
     Action.PURGE_DATA: _ORGANISERS,
-    # --- The plenary and breakout orchestration (issue 4) ---
+    # --- The plenary and breakout orchestration ---
     # In the plenary, MODERATOR means a moderator of any room of the conference: they
     # moderate the panel's Q&A (docs/architecture.md, "The plenary").
     Action.ASK_QUESTION: _EVERYONE_JOINED,

@@ -7,13 +7,11 @@ from datetime import datetime
 
 from ..domain.board import CardStatus
 from ..domain.questions import Status as QuestionStatus
+from ..store.exports import RoomDump, StoredCard, StoredCluster
 from ..store.plenary_records import QuestionRecord
 from ..store.records import (
     ColumnRecord,
     Moderation,
-    RoomDump,
-    StoredCard,
-    StoredCluster,
     TakeawayRecord,
 )
 from .policy import Policy

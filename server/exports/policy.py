@@ -13,7 +13,7 @@
 
 from ..domain.board import CardStatus
 from ..domain.questions import Status as QuestionStatus
-from ..store.records import PersonRecord, StoredCard, StoredCluster
+from ..store.exports import PersonRecord, StoredCard, StoredCluster
 from ..store.room_events import RoomEventType
 from .options import Authors, ExportOptions, Labels
 

@@ -37,11 +37,6 @@ def title_lines(source: Source) -> list[str]:
     return lines
 
 
-def item_time(source: Source, item: AgendaRecord) -> str:
-    labels = source.labels
-    return f"{labels.time(item.start)}–{labels.time(item.end)}"
-
-
 def votes(source: Source, count: int) -> str:
     return source.labels.plural("export.report.votes", count)
 

@@ -4,14 +4,16 @@ read one at a time while the export is written, so memory stays at one room's wo
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from ..store import exports as reads
 from ..store import questions as asked
-from ..store.records import ConferenceDump, ConferenceRecord, RoomRecord, StoredEvent
+from ..store.exports import ConferenceDump, StoredEvent
+from ..store.moments import aware
+from ..store.records import ConferenceRecord, RoomRecord
 from .content import QuestionView, RoomView, question_views, room_view
 from .options import ExportOptions, Labels
 from .policy import Policy
@@ -76,12 +78,8 @@ class Source:
         )
 
     def local(self, moment: datetime | None) -> datetime | None:
-        """Stored times are UTC (SQLite hands them back without a zone)."""
-        if moment is None:
-            return None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        return moment.astimezone(self.zone)
+        moment = aware(moment)
+        return moment.astimezone(self.zone) if moment is not None else None
 
     def stamp(self, moment: datetime | None) -> str:
         """A local time spreadsheets read as one: 2022-03-22 11:52."""

@@ -27,7 +27,7 @@ def role_in_console(organiser: OrganiserRecord | None) -> Role:
     return Role.ORGANISER if organiser is not None else Role.STRANGER
 
 
-# --- The plenary (issue 4) ---
+# --- The plenary ---
 
 
 def role_in_plenary(

@@ -16,7 +16,7 @@ class Backends:
         """Tell every process that `room_id` has changed up to `seq` (after the commit)."""
         await self.broadcast.publish(room_topic(room_id), str(seq))
 
-    # --- The plenary (issue 4) ---
+    # --- The plenary ---
     async def announce_plenary(self, conference_id: int, seq: int) -> None:
         """Tell every process that the conference's plenary has changed up to `seq`."""
         await self.broadcast.publish(conference_topic(conference_id), str(seq))

@@ -18,49 +18,38 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session
 
 from ..domain import assignment, breakouts, phases, timer
-from ..domain.assignment import BreakoutRoom, Person
-from ..domain.breakouts import Mode
+from ..domain.assignment import BreakoutRoom, Method, Person
+from ..domain.breakouts import CONDUCTED_PHASES, Mode
 from ..domain.errors import DomainError
 from ..domain.permissions import Role
 from ..store import breakouts as store
-from ..store import presence
+from ..store import plenary_presence as here
+from ..store import rankings
 from ..store import rooms as room_store
-from ..store.conferences import load_lobby
+from ..store.breakouts import BreakoutPhase, NewPhase, Placement
+from ..store.conferences import live_rooms, load_lobby
 from ..store.plenary_events import PlenaryEventType, touched
 from ..store.plenary_view import people_of
 from ..store.records import ConferenceRecord, ParticipantRecord, RoomRecord
 from ..store.room_events import RoomEventType, effects
-from ..store.tables import Breakout
 from .backends import Backends
 from .change import Applied, Change, Context, apply, log_plenary_event
 
 log = logging.getLogger(__name__)
 
-CONDUCTED_PHASES = ("collect", "cluster", "vote", "discuss")
 
 
 def breakout_rooms(session: Session, conference_id: int) -> list[BreakoutRoom]:
-    return [BreakoutRoom(r.slug, r.capacity) for r in store.rooms_of(session, conference_id)]
+    return [BreakoutRoom(r.slug, r.capacity) for r in live_rooms(session, conference_id)]
 
 
 def _people(session: Session, conference_id: int) -> list[Person]:
-    return [Person(str(pid), name) for pid, name, _ in store.people_here(session, conference_id)]
+    return [Person(pid, name) for pid, name, _ in here.people_here(session, conference_id)]
 
 
-def _moderating(session: Session, conference_id: int) -> dict[str, str]:
-    """Who moderates which room, as the assignment rules take it (key -> slug)."""
-    slugs = {room.id: room.slug for room in store.rooms_of(session, conference_id)}
-    moderated = presence.moderated_rooms(session, conference_id)
-    return {str(pid): slugs[room_id] for pid, room_id in moderated.items() if room_id in slugs}
-
-
-def _method(session: Session, row: Breakout, rooms: list[BreakoutRoom]):
-    rankings = {str(k): v for k, v in store.rankings(session, row.conference_id).items()}
-    return breakouts.method(Mode(row.mode), row.seed, row.plan, rankings, rooms)
-
-
-def _by_slug(session: Session, conference_id: int) -> dict[str, RoomRecord]:
-    return {room.slug: room for room in store.rooms_of(session, conference_id)}
+def _method(session: Session, phase: BreakoutPhase, rooms: list[BreakoutRoom]) -> Method | None:
+    wishes = rankings.rankings(session, phase.conference_id)
+    return breakouts.method(Mode(phase.mode), phase.seed, phase.plan, wishes, rooms)
 
 
 def _set_room_phase(c: Context, room_id: int, phase: str) -> bool:
@@ -83,19 +72,22 @@ async def open_breakout(
     actor: ParticipantRecord,
     conference: ConferenceRecord,
     mode: str,
-    minutes: object,
+    minutes: str,
     plan: str | None,
-    cid,
+    cid: str | None,
 ) -> Applied:
+    """`minutes` and `plan` as the organiser typed them."""
+
     def decide(c: Context) -> Change:
         items = {i.id: i for i in load_lobby(c.session, conference).agenda}
         item = items.get(c.state.current_item_id)
-        rooms = breakout_rooms(c.session, conference.id)
-        running = store.running(c.session, conference.id) is not None
+        running = store.running(c.session, conference.id)
+        placement = store.placement(c.session, conference.id, running)
+        rooms = placement.breakout_rooms()
         opening = breakouts.open_phase(
-            c.role, item.kind if item else None, running, mode, minutes, plan, rooms
+            c.role, item.kind if item else None, running is not None, mode, minutes, plan, rooms
         )
-        row = Breakout(
+        new = NewPhase(
             conference_id=conference.id,
             agenda_item_id=item.id,
             mode=opening.mode.value,
@@ -104,20 +96,16 @@ async def open_breakout(
             opened_at=c.now,
             deadline=c.now + timedelta(minutes=opening.minutes),
         )
-        by_slug = _by_slug(c.session, conference.id)
-        breakout_id = store.start(c.session, row, [room.id for room in by_slug.values()])
-        method = _method(c.session, row, rooms)
-        placed = {}
+        phase = store.open_phase(c.session, new, [room.id for room in placement.rooms])
+        method = _method(c.session, phase, rooms)
         if method is not None:
             people = _people(c.session, conference.id)
-            moderating = _moderating(c.session, conference.id)
-            slugs = assignment.assign(c.role, rooms, people, method, moderating)
-            placed = {int(key): by_slug[slug].id for key, slug in slugs.items()}
-            store.assign(c.session, breakout_id, placed)
-        for room in by_slug.values():
+            placed = assignment.assign(c.role, rooms, people, method, placement.moderating())
+            store.assign(c.session, phase.id, placement.by_id(placed))
+        for room in placement.rooms:
             _set_room_phase(c, room.id, phases.Phase.COLLECT.value)
-            c.tell_room(room.id, RoomEventType.BREAKOUT_END_SET, effects(breakout=breakout_id))
-        people = [pid for pid, _, _ in store.people_here(c.session, conference.id)]
+            c.tell_room(room.id, RoomEventType.BREAKOUT_END_SET, effects(breakout=phase.id))
+        people = [pid for pid, _, _ in here.people_here(c.session, conference.id)]
         sections = ["breakout", "people", "agenda"]
         return Change(
             PlenaryEventType.BREAKOUT_OPENED, touched(sections, people, mode=opening.mode.value)
@@ -139,26 +127,25 @@ def _close_rooms(c: Context, breakout_id: int, room_ids: list[int]) -> None:
         c.tell_room(room_id, RoomEventType.BREAKOUT_ENDED, effects(breakout=breakout_id))
 
 
-def _finish(c: Context, row: Breakout) -> Change:
-    row.closed_at = c.now
-    c.session.add(row)
-    people = set(store.assignment(c.session, row.id))
-    people |= {pid for pid, _, _ in store.people_here(c.session, c.conference_id)}
+def _finish(c: Context, phase: BreakoutPhase) -> Change:
+    store.close_phase(c.session, phase.id, c.now)
+    people = set(store.assignment(c.session, phase.id))
+    people |= {pid for pid, _, _ in here.people_here(c.session, c.conference_id)}
     return Change(
         PlenaryEventType.BREAKOUT_CLOSED, touched(["breakout", "people", "agenda"], people)
     )
 
 
 async def close_breakout(
-    backends: Backends, actor: ParticipantRecord | None, conference_id: int, cid
+    backends: Backends, actor: ParticipantRecord | None, conference_id: int, cid: str | None
 ) -> Applied:
     """Every room closes (read-only) and everyone is sent back to the plenary."""
 
     def decide(c: Context) -> Change:
-        row = store.running(c.session, conference_id)
-        breakouts.require_open(c.role, row is not None)
-        _close_rooms(c, row.id, store.open_room_ids(c.session, row.id))
-        return _finish(c, row)
+        phase = store.running(c.session, conference_id)
+        breakouts.require_open(c.role, phase is not None)
+        _close_rooms(c, phase.id, store.open_room_ids(c.session, phase.id))
+        return _finish(c, phase)
 
     return await apply(backends, actor, conference_id, cid, decide)
 
@@ -192,52 +179,55 @@ async def extend(
     backends: Backends,
     actor: ParticipantRecord,
     conference: ConferenceRecord,
-    room: object,
-    minutes: object,
-    cid,
+    room: str,
+    minutes: str,
+    cid: str | None,
 ) -> Applied:
-    """More time for one room (its id) or for every open room (room empty). The phase's
-    end, which the plenary shows, is when its last room ends."""
+    """More time for one room (its id, as sent) or for every open room (room "" or "all").
+    The phase's end, which the plenary shows, is when its last room ends."""
 
     def decide(c: Context) -> Change:
-        row = store.running(c.session, conference.id)
-        breakouts.require_open(c.role, row is not None)
-        ends = store.room_ends(c.session, row.id)
-        targets = list(ends) if room in (None, "", "all") else [_room_id(room, list(ends))]
+        phase = store.running(c.session, conference.id)
+        breakouts.require_open(c.role, phase is not None)
+        ends = store.room_ends(c.session, phase.id)
+        targets = list(ends) if room in ("", "all") else [_open_room_id(room, list(ends))]
         for room_id in targets:
             ends[room_id] = breakouts.extend_end(c.role, ends[room_id], minutes, c.now)
-            store.move_room_end(c.session, row.id, room_id, ends[room_id])
-            c.tell_room(room_id, RoomEventType.BREAKOUT_END_SET, effects(breakout=row.id))
-        row.deadline = max(ends.values())
-        c.session.add(row)
+            store.move_room_end(c.session, phase.id, room_id, ends[room_id])
+            c.tell_room(room_id, RoomEventType.BREAKOUT_END_SET, effects(breakout=phase.id))
+        store.move_phase_end(c.session, phase.id, max(ends.values()))
         return Change(PlenaryEventType.BREAKOUT_CHANGED, touched(["breakout"], extended=targets))
 
     return await apply(backends, actor, conference.id, cid, decide)
 
 
-def _room_id(value: object, allowed: list[int]) -> int:
+def _open_room_id(sent: str, open_rooms: list[int]) -> int:
     try:
-        room_id = int(value)
-    except (TypeError, ValueError):
+        room_id = int(sent)
+    except ValueError:
         raise DomainError("breakout_room_closed") from None
-    if room_id not in allowed:
+    if room_id not in open_rooms:
         raise DomainError("breakout_room_closed")
     return room_id
 
 
 async def conduct(
-    backends: Backends, actor: ParticipantRecord, conference: ConferenceRecord, phase: str, cid
+    backends: Backends,
+    actor: ParticipantRecord,
+    conference: ConferenceRecord,
+    phase: str,
+    cid: str | None,
 ) -> Applied:
     """The global phase conductor: every open room of the phase to `phase` at once."""
 
     def decide(c: Context) -> Change:
-        row = store.running(c.session, conference.id)
-        breakouts.require_open(c.role, row is not None)
+        running = store.running(c.session, conference.id)
+        breakouts.require_open(c.role, running is not None)
         if phase not in CONDUCTED_PHASES:
             raise DomainError("unknown_phase")
         changed = [
             room_id
-            for room_id in store.open_room_ids(c.session, row.id)
+            for room_id in store.open_room_ids(c.session, running.id)
             if _set_room_phase(c, room_id, phase)
         ]
         if not changed:
@@ -254,30 +244,34 @@ async def move_person(
     actor: ParticipantRecord,
     conference: ConferenceRecord,
     person: int,
-    room: object,
-    cid,
+    room: str,
+    cid: str | None,
 ) -> Applied:
-    """Manual placement: the organiser puts someone (placed or not) into a room."""
+    """Manual placement: the organiser puts someone (placed or not) into a room (its id,
+    as sent)."""
 
     def decide(c: Context) -> Change:
-        row = store.running(c.session, conference.id)
-        breakouts.require_open(c.role, row is not None)
-        rooms = breakout_rooms(c.session, conference.id)
-        by_id = {r.id: r for r in store.rooms_of(c.session, conference.id)}
-        by_slug = {r.slug: r for r in by_id.values()}
-        target = by_id.get(int(room)) if str(room).isdigit() else None
+        running = store.running(c.session, conference.id)
+        breakouts.require_open(c.role, running is not None)
+        placement = store.placement(c.session, conference.id, running)
+        target = placement.room(int(room)) if room.isdecimal() else None
         known = {p.participant_id for p in people_of(c.session, conference.id)}
         if target is None:
-            raise DomainError("unknown_room", room=str(room))
+            raise DomainError("unknown_room", room=room)
         if person not in known:
             raise DomainError("unknown_person")
-        current = {str(k): by_id[v].slug for k, v in store.assignment(c.session, row.id).items()}
-        moderating = _moderating(c.session, conference.id)
-        moved = assignment.move(c.role, rooms, current, str(person), target.slug, moderating)
-        if str(person) in moved:
-            store.assign(c.session, row.id, {person: by_slug[moved[str(person)]].id})
+        moved = assignment.move(
+            c.role,
+            placement.breakout_rooms(),
+            placement.current(),
+            person,
+            target.slug,
+            placement.moderating(),
+        )
+        if person in moved:
+            store.assign(c.session, running.id, {person: target.id})
         else:  # a moderator back in their own room, outside its places
-            store.unassign(c.session, row.id, person)
+            store.unassign(c.session, running.id, person)
         return Change(
             PlenaryEventType.PERSON_PLACED,
             touched(["breakout", "people"], [person], room=target.id),
@@ -286,25 +280,22 @@ async def move_person(
     return await apply(backends, actor, conference.id, cid, decide)
 
 
-def _place_late(c: Context, row: Breakout, participant_id: int, name: str) -> int | None:
+def _place_late(c: Context, placement: Placement, participant_id: int, name: str) -> int | None:
     """Place one newcomer by the phase's own method; nobody else moves."""
-    rooms = breakout_rooms(c.session, c.conference_id)
-    method = _method(c.session, row, rooms)
+    rooms = placement.breakout_rooms()
+    method = _method(c.session, placement.phase, rooms)
     if method is None:
         return None
-    by_id = {r.id: r for r in store.rooms_of(c.session, c.conference_id)}
-    by_slug = {r.slug: r for r in by_id.values()}
-    placed_ids = store.assignment(c.session, row.id)
-    current = {str(k): by_id[v].slug for k, v in placed_ids.items()}
-    names = store.names(c.session, placed_ids)
-    people = [Person(str(pid), names[pid][0]) for pid in placed_ids]
-    newcomer = Person(str(participant_id), name)
-    moderating = _moderating(c.session, c.conference_id)
-    result = assignment.place_late_joiner(rooms, current, people, newcomer, method, moderating)
-    if newcomer.key not in result:
+    names = here.names(c.session, placement.placed)
+    people = [Person(pid, names[pid][0]) for pid in placement.placed]
+    newcomer = Person(participant_id, name)
+    placed = assignment.place_late_joiner(
+        rooms, placement.current(), people, newcomer, method, placement.moderating()
+    )
+    if participant_id not in placed:
         return None  # a moderator: they go to the room they moderate
-    room_id = by_slug[result[newcomer.key]].id
-    store.assign(c.session, row.id, {participant_id: room_id})
+    room_id = placement.by_id(placed)[participant_id]
+    store.assign(c.session, placement.phase.id, {participant_id: room_id})
     return room_id
 
 
@@ -313,17 +304,18 @@ async def arrive(backends: Backends, participant: ParticipantRecord, conference_
     is placed by the phase's mode (a returning one keeps their room)."""
 
     def decide(c: Context) -> Change:
-        store.add_connection(c.session, conference_id, participant.id)
-        row = store.running(c.session, conference_id)
-        late = row is not None and c.role is Role.PARTICIPANT
+        here.add_connection(c.session, conference_id, participant.id)
+        running = store.running(c.session, conference_id)
+        late = running is not None and c.role is Role.PARTICIPANT
         placed = None
-        if late and store.assigned_room(c.session, row.id, participant.id) is None:
+        if late and store.assigned_room(c.session, running.id, participant.id) is None:
+            placement = store.placement(c.session, conference_id, running)
             try:
-                placed = _place_late(c, row, participant.id, participant.display_name)
+                placed = _place_late(c, placement, participant.id, participant.display_name)
             except DomainError as refused:  # no place left: they wait in the plenary
                 log.info("late joiner %s not placed: %s", participant.id, refused.code)
         # A newcomer takes a place; a moderator (perhaps just invited) shows in their room.
-        shown = placed is not None or (row is not None and c.role is Role.MODERATOR)
+        shown = placed is not None or (running is not None and c.role is Role.MODERATOR)
         sections = ["people", "breakout"] if shown else ["people"]
         return Change(PlenaryEventType.PEOPLE_CHANGED, touched(sections, [participant.id]))
 
@@ -332,7 +324,7 @@ async def arrive(backends: Backends, participant: ParticipantRecord, conference_
 
 async def depart(backends: Backends, participant: ParticipantRecord, conference_id: int) -> None:
     def decide(c: Context) -> Change:
-        store.remove_connection(c.session, conference_id, participant.id)
+        here.remove_connection(c.session, conference_id, participant.id)
         return Change(PlenaryEventType.PEOPLE_CHANGED, touched(["people"]))
 
     await apply(backends, participant, conference_id, None, decide)
@@ -352,29 +344,29 @@ def people_moved(session: Session, participant: ParticipantRecord, room: RoomRec
     )
 
 
-def check_entry(session: Session, participant: ParticipantRecord, room: RoomRecord, role: Role):
+def check_entry(
+    session: Session, participant: ParticipantRecord, room: RoomRecord, role: Role
+) -> int | None:
     """Called in the transaction of entering a room: while breakouts run, participants go
     to their own room; in self-selection, entering a room with space chooses it. Returns
     a plenary seq to announce when the choice changed the plenary."""
-    row = store.running(session, room.conference_id)
-    if row is None or room.id in store.closed_rooms(session, row.id):
+    running = store.running(session, room.conference_id)
+    if running is None or room.id in store.closed_rooms(session, running.id):
         return None
-    by_id = {r.id: r for r in store.rooms_of(session, room.conference_id)}
-    placed = store.assignment(session, row.id)
-    current = {str(k): by_id[v].slug for k, v in placed.items() if v in by_id}
-    mine = store.destinations(session, room.conference_id, row.id).get(participant.id)
+    placement = store.placement(session, room.conference_id, running)
+    mine = placement.room_of(participant.id)
     entry = breakouts.enter(
         role,
-        Mode(row.mode),
-        by_id[mine].slug if mine in by_id else None,
+        Mode(running.mode),
+        mine.slug if mine is not None else None,
         BreakoutRoom(room.slug, room.capacity),
-        [BreakoutRoom(r.slug, r.capacity) for r in by_id.values()],
-        current,
-        str(participant.id),
+        placement.breakout_rooms(),
+        placement.current(),
+        participant.id,
     )
     if not entry.chooses:
         return None
-    store.assign(session, row.id, {participant.id: room.id})
+    store.assign(session, running.id, {participant.id: room.id})
     return log_plenary_event(
         session,
         room.conference_id,
@@ -388,10 +380,10 @@ async def assigned_room_of(
     backends: Backends, participant: ParticipantRecord, conference_id: int
 ) -> RoomRecord | None:
     def read(session: Session) -> RoomRecord | None:
-        row = store.running(session, conference_id)
-        going = store.destinations(session, conference_id, row.id) if row else {}
-        room_id = going.get(participant.id)
-        return next((r for r in store.rooms_of(session, conference_id) if r.id == room_id), None)
+        running = store.running(session, conference_id)
+        if running is None:
+            return None
+        return store.placement(session, conference_id, running).room_of(participant.id)
 
     return await backends.database.read(read)
 

@@ -7,7 +7,8 @@ from ..domain import participants
 from ..domain.errors import DomainError
 from ..domain.permissions import Action, Role, require
 from ..store import conferences, console
-from ..store.records import ConferenceRecord, ConsoleRecord, RoomRecord
+from ..store.console import ConsoleRecord
+from ..store.records import ConferenceRecord, RoomRecord
 from . import invites
 from .backends import Backends
 

@@ -12,9 +12,10 @@ from itsdangerous import BadSignature, Signer
 from sqlmodel import Session
 
 from ..domain.errors import DomainError
-from ..store import breakouts, conferences, rooms
-from ..store.records import InviteRecord, ParticipantRecord, RoomRecord
+from ..store import conferences, rooms
+from ..store.records import ParticipantRecord, RoomRecord
 from ..store.room_events import RoomEventType, effects
+from ..store.rooms import InviteRecord
 from .backends import Backends
 from .change import log_room_event
 
@@ -44,7 +45,7 @@ def create(
             raise DomainError("unknown_conference", conference=conference_slug)
         room = conferences.room_by_slug(session, conference.id, room_slug)
         if room is None:
-            slugs = ", ".join(r.slug for r in breakouts.rooms_of(session, conference.id))
+            slugs = ", ".join(r.slug for r in conferences.live_rooms(session, conference.id))
             raise DomainError(
                 "room_not_in_conference", room=room_slug, conference=conference_slug, rooms=slugs
             )

@@ -1,8 +1,12 @@
 """What a room's moderator changes for the whole room: phase, lock, timer, membership."""
 
+from collections.abc import Callable
+from datetime import datetime
+
 from ..domain import phases, rooms, timer
 from ..domain.errors import DomainError
 from ..domain.permissions import Role
+from ..domain.timer import Timer
 from ..store import presence
 from ..store import rooms as room_store
 from ..store.records import ParticipantRecord, RoomRecord
@@ -47,7 +51,14 @@ async def lock_board(
     return await apply(backends, moderator, room, command_id, decide)
 
 
-TIMER_ACTIONS = ("start", "pause", "resume", "extend", "stop")
+# How each of the moderator's timer buttons changes the room's timer.
+TIMER_ACTIONS: dict[str, Callable[[Role, Timer, object, datetime], Timer]] = {
+    "start": lambda role, current, minutes, now: timer.start(role, minutes, now),
+    "pause": lambda role, current, minutes, now: timer.pause(role, current, now),
+    "resume": lambda role, current, minutes, now: timer.resume(role, current, now),
+    "extend": lambda role, current, minutes, now: timer.extend(role, current, minutes, now),
+    "stop": lambda role, current, minutes, now: timer.stop(role, current),
+}
 
 
 async def set_timer(
@@ -60,21 +71,11 @@ async def set_timer(
 ) -> Applied:
     def decide(c: Context) -> Change:
         state = room_store.room_state(c.session, c.room_id)
-        current = state.timer
         if action != "stop":
             phases.require_board_open(c.role, state, c.now)  # a closed room times nothing
-        if action == "start":
-            changed = timer.start(c.role, minutes, c.now)
-        elif action == "pause":
-            changed = timer.pause(c.role, current, c.now)
-        elif action == "resume":
-            changed = timer.resume(c.role, current, c.now)
-        elif action == "extend":
-            changed = timer.extend(c.role, current, minutes, c.now)
-        elif action == "stop":
-            changed = timer.stop(c.role, current)
-        else:
+        if action not in TIMER_ACTIONS:
             raise DomainError("bad_command")
+        changed = TIMER_ACTIONS[action](c.role, state.timer, minutes, c.now)
         room_store.set_timer(c.session, c.room_id, changed)
         return Change(RoomEventType.TIMER_CHANGED, effects(state=True, action=action))
 

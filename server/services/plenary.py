@@ -10,11 +10,11 @@ from ..domain.breakouts import rank
 from ..domain.errors import DomainError
 from ..domain.permissions import Action, Role, require
 from ..store import announcements as announcement_store
-from ..store import breakouts as breakout_store
 from ..store import plenary as plenary_store
 from ..store import questions as question_store
+from ..store import rankings
 from ..store.conferences import conference_by_id as find_conference
-from ..store.conferences import load_lobby
+from ..store.conferences import live_rooms, load_lobby
 from ..store.plenary_events import PlenaryEventType, touched
 from ..store.plenary_records import SECTIONS, MyPlenary, PlenaryView
 from ..store.plenary_view import load_view, room_ids_of
@@ -51,7 +51,7 @@ async def move_agenda(
 
 
 def _room_ids(c: Context) -> list[int]:
-    return [room.id for room in breakout_store.rooms_of(c.session, c.conference_id)]
+    return [room.id for room in live_rooms(c.session, c.conference_id)]
 
 
 def _tell_rooms(c: Context, target: Target, room_id: int | None) -> None:
@@ -193,7 +193,7 @@ async def rank_topics(
 ) -> Applied:
     def decide(c: Context) -> Change:
         chosen = rank(c.role, ranking, breakout_rooms(c.session, conference.id))
-        breakout_store.save_ranking(c.session, conference.id, c.actor_id, chosen)
+        rankings.save_ranking(c.session, conference.id, c.actor_id, chosen)
         return Change(PlenaryEventType.TOPICS_RANKED, touched(people=[c.actor_id]))
 
     return await apply(backends, actor, conference.id, cid, decide)

@@ -3,8 +3,7 @@
 from sqlmodel import Session
 
 from ..domain import rooms
-from ..store import breakouts as breakout_store
-from ..store import presence
+from ..store import plenary_presence, presence
 from ..store import rooms as room_store
 from ..store.records import ParticipantRecord, RoomRecord
 from ..store.room_events import RoomEventType, effects
@@ -26,7 +25,7 @@ async def enter_room(backends: Backends, participant: ParticipantRecord, room: R
             already_present=presence.is_present(session, room.id, participant.id),
             removed=room_store.is_removed(session, room.id, participant.id),
         )
-        plenary_seq = breakouts.check_entry(session, participant, room, role)  # issue 4
+        plenary_seq = breakouts.check_entry(session, participant, room, role)
         if presence.add_connection(session, room.id, participant.id) > 1:
             return None, plenary_seq
         # The plenary's row before the room's, the order every transaction locks them in.
@@ -75,4 +74,4 @@ async def leave_room(backends: Backends, participant: ParticipantRecord, room: R
 def forget_stale_presence(backends: Backends) -> None:
     """At start-up: connections counted by a previous run of this process are gone."""
     backends.database.run_write(presence.forget_all)
-    backends.database.run_write(breakout_store.forget_presence)  # issue 4
+    backends.database.run_write(plenary_presence.forget_all)

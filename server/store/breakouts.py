@@ -1,60 +1,149 @@
-"""Breakout phases, who is placed where, people's wishes, and who is in the plenary."""
+"""Breakout phases: their rooms and ends, and who is placed where."""
 
-import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from ..domain.assignment import room_of
+from ..domain.assignment import BreakoutRoom, room_of
 from . import presence
-from .conferences import _room_record
+from .conferences import live_rooms
+from .moments import aware
 from .records import RoomRecord
 from .tables import (
     Breakout,
     BreakoutRoomState,
-    Participant,
-    PlenaryPresence,
-    Presence,
-    Room,
     RoomAssignment,
-    TopicRanking,
 )
 
 
-def rooms_of(session: Session, conference_id: int) -> list[RoomRecord]:
-    rows = session.exec(
-        select(Room)
-        .where(Room.conference_id == conference_id, ~Room.archived)
-        .order_by(Room.position)
+@dataclass(frozen=True, slots=True)
+class BreakoutPhase:
+    """One breakout phase: how people are placed and until when it runs."""
+
+    id: int
+    conference_id: int
+    mode: str  # domain.breakouts.Mode
+    seed: str
+    plan: str | None
+    opened_at: datetime
+    deadline: datetime | None
+    closed_at: datetime | None
+
+    @property
+    def open(self) -> bool:
+        return self.closed_at is None
+
+
+def _phase(row: Breakout) -> BreakoutPhase:
+    return BreakoutPhase(
+        id=row.id,
+        conference_id=row.conference_id,
+        mode=row.mode,
+        seed=row.seed,
+        plan=row.plan,
+        opened_at=aware(row.opened_at),
+        deadline=aware(row.deadline),
+        closed_at=aware(row.closed_at),
     )
-    return [_room_record(row) for row in rows]
 
 
-def newest(session: Session, conference_id: int) -> Breakout | None:
-    return session.exec(
+def newest(session: Session, conference_id: int) -> BreakoutPhase | None:
+    row = session.exec(
         select(Breakout)
         .where(Breakout.conference_id == conference_id)
         .order_by(Breakout.id.desc())
         .limit(1)
     ).first()
+    return _phase(row) if row is not None else None
 
 
-def running(session: Session, conference_id: int) -> Breakout | None:
+def running(session: Session, conference_id: int) -> BreakoutPhase | None:
     found = newest(session, conference_id)
-    return found if found is not None and found.closed_at is None else None
+    return found if found is not None and found.open else None
 
 
-def start(session: Session, breakout: Breakout, room_ids: Iterable[int]) -> int:
+@dataclass(frozen=True, slots=True)
+class NewPhase:
+    conference_id: int
+    agenda_item_id: int
+    mode: str
+    seed: str
+    plan: str | None
+    opened_at: datetime
+    deadline: datetime
+
+
+def open_phase(session: Session, new: NewPhase, room_ids: Iterable[int]) -> BreakoutPhase:
     """Every room of the phase ends with the phase until the organiser extends it."""
-    session.add(breakout)
+    row = Breakout(**asdict(new))
+    session.add(row)
     session.flush()
     for room_id in room_ids:
-        session.add(
-            BreakoutRoomState(breakout_id=breakout.id, room_id=room_id, deadline=breakout.deadline)
-        )
-    return breakout.id
+        session.add(BreakoutRoomState(breakout_id=row.id, room_id=room_id, deadline=row.deadline))
+    return _phase(row)
+
+
+def close_phase(session: Session, breakout_id: int, at: datetime) -> None:
+    session.execute(update(Breakout).where(Breakout.id == breakout_id).values(closed_at=at))
+
+
+def move_phase_end(session: Session, breakout_id: int, deadline: datetime) -> None:
+    """The phase ends when its last room does (the plenary shows that end)."""
+    session.execute(update(Breakout).where(Breakout.id == breakout_id).values(deadline=deadline))
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where people go, read once for one decision: the conference's live rooms, the
+    running phase (None: none runs), who is placed where in it, and who moderates which
+    room. Rooms are ids here; `by_slug` and `by_id` translate to and from the assignment
+    rules, which name rooms by slug."""
+
+    rooms: tuple[RoomRecord, ...]
+    phase: BreakoutPhase | None
+    placed: Mapping[int, int]  # participant id -> room id
+    moderated: Mapping[int, int]  # participant id -> the room id they moderate
+
+    def room(self, room_id: int | None) -> RoomRecord | None:
+        return next((room for room in self.rooms if room.id == room_id), None)
+
+    def room_of(self, participant_id: int) -> RoomRecord | None:
+        """The live room someone goes to: where they were placed, else the one they
+        moderate."""
+        return self.room(room_of(participant_id, self.placed, self.moderated))
+
+    def breakout_rooms(self) -> list[BreakoutRoom]:
+        return [BreakoutRoom(room.slug, room.capacity) for room in self.rooms]
+
+    def by_slug(self, rooms: Mapping[int, int]) -> dict[int, str]:
+        """participant id -> room id, turned into participant id -> room slug as the rules
+        take it (rooms no longer live are left out)."""
+        slugs = {room.id: room.slug for room in self.rooms}
+        return {pid: slugs[room_id] for pid, room_id in rooms.items() if room_id in slugs}
+
+    def by_id(self, slugs: Mapping[int, str]) -> dict[int, int]:
+        """What the rules decided, back to participant id -> room id."""
+        ids = {room.slug: room.id for room in self.rooms}
+        return {pid: ids[slug] for pid, slug in slugs.items()}
+
+    def current(self) -> dict[int, str]:
+        return self.by_slug(self.placed)
+
+    def moderating(self) -> dict[int, str]:
+        return self.by_slug(self.moderated)
+
+
+def placement(session: Session, conference_id: int, phase: BreakoutPhase | None) -> Placement:
+    """`phase`: the running one, if any (nobody is placed outside a phase)."""
+    return Placement(
+        rooms=tuple(live_rooms(session, conference_id)),
+        phase=phase,
+        placed=assignment(session, phase.id) if phase is not None else {},
+        moderated=presence.moderated_rooms(session, conference_id),
+    )
 
 
 def assignment(session: Session, breakout_id: int) -> dict[int, int]:
@@ -161,7 +250,7 @@ def room_ends(session: Session, breakout_id: int) -> dict[int, datetime]:
             BreakoutRoomState.deadline.is_not(None),
         )
     )
-    return {room_id: _aware(deadline) for room_id, deadline in rows}
+    return {room_id: aware(deadline) for room_id, deadline in rows}
 
 
 def room_end(session: Session, room_id: int) -> datetime | None:
@@ -177,7 +266,7 @@ def room_end(session: Session, room_id: int) -> datetime | None:
         .order_by(BreakoutRoomState.breakout_id.desc())
         .limit(1)
     ).first()
-    return _aware(row)
+    return aware(row)
 
 
 def move_room_end(session: Session, breakout_id: int, room_id: int, deadline: datetime) -> None:
@@ -208,84 +297,5 @@ def due_rooms(session: Session, now: datetime) -> list[tuple[int, int, int]]:
     return [
         (conference_id, breakout_id, room_id)
         for conference_id, breakout_id, room_id, deadline in rows
-        if _aware(deadline) <= now
+        if aware(deadline) <= now
     ]
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)  # SQLite hands back naive datetimes
-    return moment
-
-
-# --- Wishes ---
-
-
-def rankings(session: Session, conference_id: int) -> dict[int, list[str]]:
-    rows = session.exec(
-        select(TopicRanking.participant_id, TopicRanking.ranking).where(
-            TopicRanking.conference_id == conference_id
-        )
-    )
-    return {pid: json.loads(ranking) for pid, ranking in rows}
-
-
-def ranking_of(session: Session, conference_id: int, participant_id: int) -> list[str]:
-    row = session.get(TopicRanking, (conference_id, participant_id))
-    return json.loads(row.ranking) if row is not None else []
-
-
-def save_ranking(session: Session, conference_id: int, participant_id: int, ranking: list) -> None:
-    row = session.get(TopicRanking, (conference_id, participant_id))
-    if row is None:
-        row = TopicRanking(conference_id=conference_id, participant_id=participant_id, ranking="")
-    row.ranking, row.at = json.dumps(ranking), datetime.now(UTC)
-    session.add(row)
-
-
-# --- Who is here ---
-
-
-def add_connection(session: Session, conference_id: int, participant_id: int) -> int:
-    key = {"conference_id": conference_id, "participant_id": participant_id}
-    return presence.connected(session, PlenaryPresence, **key)
-
-
-def remove_connection(session: Session, conference_id: int, participant_id: int) -> int:
-    key = {"conference_id": conference_id, "participant_id": participant_id}
-    return presence.disconnected(session, PlenaryPresence, **key)
-
-
-def forget_presence(session: Session) -> None:
-    session.execute(delete(PlenaryPresence))
-
-
-def people_here(session: Session, conference_id: int) -> list[tuple[int, str, str | None]]:
-    """Participants (not organisers) in the plenary or in a room now, in order of joining."""
-    in_rooms = select(Presence.participant_id).join(Room, Room.id == Presence.room_id)
-    in_rooms = in_rooms.where(Room.conference_id == conference_id)
-    in_plenary = select(PlenaryPresence.participant_id).where(
-        PlenaryPresence.conference_id == conference_id
-    )
-    rows = session.exec(
-        select(Participant.id, Participant.display_name, Participant.organisation)
-        .where(
-            Participant.conference_id == conference_id,
-            Participant.organiser_id.is_(None),
-            Participant.id.in_(in_rooms) | Participant.id.in_(in_plenary),
-        )
-        .order_by(Participant.id)
-    )
-    return list(rows.all())
-
-
-def names(session: Session, participant_ids: Iterable[int]) -> dict[int, tuple[str, str | None]]:
-    ids = list(participant_ids)
-    if not ids:
-        return {}
-    rows = session.exec(
-        select(Participant.id, Participant.display_name, Participant.organisation).where(
-            Participant.id.in_(ids)
-        )
-    )
-    return {pid: (name, org) for pid, name, org in rows}

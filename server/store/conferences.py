@@ -1,5 +1,6 @@
 """Conferences, their agenda, rooms and participants as read models."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from sqlmodel import Session, select
@@ -66,11 +67,7 @@ def load_lobby(session: Session, conference: ConferenceRecord) -> LobbyRecord:
         .where(AgendaItem.conference_id == conference.id)
         .order_by(AgendaItem.position)
     ).all()
-    rooms = session.exec(
-        select(Room)
-        .where(Room.conference_id == conference.id, ~Room.archived)
-        .order_by(Room.position)
-    ).all()
+    rooms = live_rooms(session, conference.id)
     counts = counts_by_room(session, [r.id for r in rooms])
     return LobbyRecord(
         conference=conference,
@@ -78,8 +75,18 @@ def load_lobby(session: Session, conference: ConferenceRecord) -> LobbyRecord:
             AgendaRecord(a.id, a.start, a.end, a.title, a.kind, a.speaker, a.description)
             for a in agenda
         ],
-        rooms=[_room_record(r, counts.get(r.id, 0)) for r in rooms],
+        rooms=[replace(r, present=counts.get(r.id, 0)) for r in rooms],
     )
+
+
+def live_rooms(session: Session, conference_id: int) -> list[RoomRecord]:
+    """The conference's rooms in their order; a room dropped from its file is not live."""
+    rows = session.exec(
+        select(Room)
+        .where(Room.conference_id == conference_id, ~Room.archived)
+        .order_by(Room.position)
+    )
+    return [_room_record(row) for row in rows]
 
 
 def room_by_slug(session: Session, conference_id: int, slug: str) -> RoomRecord | None:
@@ -109,7 +116,7 @@ def add_participant(session: Session, conference_id: int, joining: Joining) -> P
 
 def participant_by_id(session: Session, participant_id: int) -> ParticipantRecord | None:
     row = session.get(Participant, participant_id)
-    # A purged participant's session has ended (issue 5): their browser must join anew.
+    # A purged participant's session has ended: their browser must join anew.
     return participant_record(row) if row and row.purged_at is None else None
 
 

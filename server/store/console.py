@@ -1,13 +1,32 @@
 """What the organiser's console shows: every conference, and one conference at a glance."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
 from .conferences import _conference_record, load_lobby
 from .presence import members_of
-from .records import ConferenceRecord, ConsoleRecord, ConsoleRoomRecord, InviteRecord
+from .records import AgendaRecord, ConferenceRecord, MemberRecord, RoomRecord
+from .rooms import InviteRecord
 from .tables import Conference, ModeratorInvite, Room, RoomModerator
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleRoomRecord:
+    """A room as the organiser sees it: who is in it, who should moderate, which links."""
+
+    room: RoomRecord
+    members: list[MemberRecord]
+    named_moderators: list[str]
+    invites: list[InviteRecord]
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleRecord:
+    conference: ConferenceRecord
+    agenda: list[AgendaRecord]
+    rooms: list[ConsoleRoomRecord]
 
 
 def all_conferences(session: Session) -> list[ConferenceRecord]:

@@ -7,6 +7,8 @@ one place that decides what of it may leave the system.
 import json
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -16,16 +18,12 @@ from . import takeaways
 from .conferences import _conference_record, _room_record, load_lobby
 from .presence import moderation_of
 from .records import (
+    AgendaRecord,
     ColumnRecord,
-    ConferenceDump,
     ConferenceRecord,
-    PersonRecord,
-    RoomDump,
+    Moderation,
     RoomRecord,
-    StoredCard,
-    StoredCluster,
-    StoredComment,
-    StoredEvent,
+    TakeawayRecord,
 )
 from .room_events import RoomEventType
 from .tables import (
@@ -41,6 +39,94 @@ from .tables import (
 )
 
 EVENT_BATCH = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecord:
+    """A participant as exports need them: `number` is their place in the order of
+    joining this conference, from which their stable pseudonym is made."""
+
+    id: int
+    number: int
+    display_name: str
+    organisation: str | None
+    name_consent: bool
+    purged: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StoredComment:
+    id: int
+    card_id: int
+    author_id: int
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCard:
+    """A card in any status (deleted ones too), with its dots and comments."""
+
+    id: int
+    column_id: int
+    cluster_id: int | None
+    author_id: int
+    text: str
+    status: CardStatus
+    highlighted: bool
+    merged_into: int | None
+    created_at: datetime
+    edited_at: datetime | None
+    edited_by_moderator: bool
+    votes: list[datetime] = field(default_factory=list)  # when each dot was cast
+    comments: list[StoredComment] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCluster:
+    id: int
+    column_id: int
+    name: str
+    removed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RoomDump:
+    """One room's board and results, read in one go so that exports can stream room
+    by room instead of holding a whole conference."""
+
+    room: RoomRecord
+    phase: str
+    moderation: Moderation
+    columns: list[ColumnRecord]  # without cards; in board order
+    clusters: list[StoredCluster]
+    cards: list[StoredCard]
+    takeaways: list[TakeawayRecord]
+    visitors: list[int]  # participants who entered the room, in order of first arrival
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    room_id: int
+    seq: int
+    type: str
+    payload: dict
+    actor_id: int | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ConferenceDump:
+    """A conference's structure and people; the rooms come one at a time."""
+
+    conference: ConferenceRecord
+    timezone: str
+    organiser: str | None
+    retention_days: int
+    purged_at: datetime | None
+    agenda: list[AgendaRecord]
+    rooms: list[RoomRecord]
+    people: dict[int, PersonRecord]
 
 
 def people_of(session: Session, conference_id: int) -> dict[int, PersonRecord]:

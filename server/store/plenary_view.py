@@ -13,9 +13,9 @@ from sqlmodel import Session, select
 
 from ..domain.agenda import Item as AgendaFacts
 from ..domain.agenda import minutes_late, next_item
-from . import announcements, breakouts, plenary, presence, questions
+from . import announcements, breakouts, plenary, plenary_presence, presence, questions, rankings
 from .boards import load_board
-from .conferences import _conference_record, load_lobby
+from .conferences import _conference_record, live_rooms, load_lobby
 from .events import plenary_log
 from .plenary_events import PlenaryEvent
 from .plenary_records import (
@@ -38,7 +38,6 @@ from .tables import (
     Comment,
     Conference,
     Participant,
-    Room,
     Vote,
 )
 
@@ -141,7 +140,7 @@ def _moderators_in_rooms(session: Session, conference_id: int, breakout_id: int)
     """room id -> names of those who moderate it and go there (not moved elsewhere)."""
     going = breakouts.destinations(session, conference_id, breakout_id)
     moderated = presence.moderated_rooms(session, conference_id)
-    names = breakouts.names(session, moderated)
+    names = plenary_presence.names(session, moderated)
     found: dict[int, list[str]] = {}
     for pid in sorted(moderated):
         if going.get(pid) == moderated[pid]:
@@ -155,10 +154,10 @@ def _people(session: Session, conference_id: int, breakout) -> list[PersonRecord
     going = breakouts.destinations(session, conference_id, breakout.id) if is_open else {}
     placed = breakouts.assignment(session, breakout.id) if is_open else {}
     moderated = presence.moderated_rooms(session, conference_id) if is_open else {}
-    here = breakouts.people_here(session, conference_id)
+    here = plenary_presence.people_here(session, conference_id)
     present = {pid for pid, _, _ in here}
     away = sorted(set(placed) - present)
-    named = breakouts.names(session, away)
+    named = plenary_presence.names(session, away)
     listed = [(pid, name, org, True) for pid, name, org in here]
     listed += [(pid, *named[pid], False) for pid in away]
     return [
@@ -204,7 +203,7 @@ def _top_voted(board, count: int = 5) -> list[TopVoted]:
 def _moderators(session: Session, room_id: int) -> list[str]:
     """Who moderated, by their names in the room (the plenary saw them there)."""
     moderation = presence.moderation_of(session, room_id)
-    names = breakouts.names(session, moderation.participants)
+    names = plenary_presence.names(session, moderation.participants)
     return [names[pid][0] for pid in moderation.participants] or moderation.planned
 
 
@@ -214,11 +213,11 @@ def mine(session: Session, conference_id: int, people: Iterable[int]) -> dict[in
     is_open = breakout is not None and breakout.closed_at is None
     going = breakouts.destinations(session, conference_id, breakout.id) if is_open else {}
     moderated = presence.moderated_rooms(session, conference_id) if going else {}
-    rooms = {room.id: room for room in breakouts.rooms_of(session, conference_id)} if going else {}
+    rooms = {room.id: room for room in live_rooms(session, conference_id)} if going else {}
     voted = questions.voted_by(session, conference_id, ids)
     slug = session.get(Conference, conference_id).slug
     # Wishes until breakouts first open, from those who may be placed (not organisers).
-    choices = tuple(breakouts.rooms_of(session, conference_id)) if breakout is None else ()
+    choices = tuple(live_rooms(session, conference_id)) if breakout is None else ()
     organisers = _organisers(session, ids) if choices else set()
     return {
         pid: MyPlenary(
@@ -229,7 +228,7 @@ def mine(session: Session, conference_id: int, people: Iterable[int]) -> dict[in
             breakout_mode=breakout.mode if breakout else None,
             room=rooms.get(going.get(pid)),
             voted=frozenset(voted[pid]),
-            ranking=breakouts.ranking_of(session, conference_id, pid),
+            ranking=rankings.ranking_of(session, conference_id, pid),
             choices=() if pid in organisers else choices,
             moderating=pid in moderated and going.get(pid) == moderated[pid],
         )
@@ -246,7 +245,7 @@ def _organisers(session: Session, ids: list[int]) -> set[int]:
 
 def summaries(session: Session, conference_id: int, room_ids: list[int]) -> list[RoomSummary]:
     """The dashboard's line for each of these rooms."""
-    rooms = [r for r in breakouts.rooms_of(session, conference_id) if r.id in set(room_ids)]
+    rooms = [r for r in live_rooms(session, conference_id) if r.id in set(room_ids)]
     breakout = breakouts.running(session, conference_id)
     assigned = breakouts.assigned_counts(session, breakout.id) if breakout else {}
     ends = breakouts.room_ends(session, breakout.id) if breakout else {}
@@ -295,11 +294,7 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 
 def room_ids_of(session: Session, conference_id: int) -> list[int]:
-    return list(
-        session.exec(
-            select(Room.id).where(Room.conference_id == conference_id, ~Room.archived)
-        ).all()
-    )
+    return [room.id for room in live_rooms(session, conference_id)]
 
 
 def people_of(session: Session, conference_id: int) -> list[PersonRecord]:

@@ -1,4 +1,6 @@
-"""Plain read models handed from the store to services, realtime and views."""
+"""Plain read models used across subjects: a conference, its agenda, rooms and people,
+and a room's board. A record only one subject reads lives beside its reader (exports in
+store/exports.py, the console in store/console.py, invites in store/rooms.py)."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -181,11 +183,11 @@ class ParticipantRecord:
     conference_id: int
     display_name: str
     organisation: str | None
-    # The organiser's account behind this participant, if any (issue 4).
+    # The organiser's account behind this participant, if any.
     organiser_id: int | None = None
 
 
-# --- Organiser accounts and console (issue 4) ---
+# --- Organiser accounts ---
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,127 +200,9 @@ class OrganiserRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class InviteRecord:
-    id: int
-    room_id: int
-    name: str
-    created_at: datetime
-    revoked_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class ConsoleRoomRecord:
-    """A room as the organiser sees it: who is in it, who should moderate, which links."""
-
-    room: RoomRecord
-    members: list[MemberRecord]
-    named_moderators: list[str]
-    invites: list[InviteRecord]
-
-
-@dataclass(frozen=True, slots=True)
-class ConsoleRecord:
-    conference: ConferenceRecord
-    agenda: list[AgendaRecord]
-    rooms: list[ConsoleRoomRecord]
-
-
-# --- Exports and retention (issue 5): everything as stored; exports/policy.py decides
-# what of it leaves the system. ---
-
-
-@dataclass(frozen=True, slots=True)
-class PersonRecord:
-    """A participant as exports need them: `number` is their place in the order of
-    joining this conference, from which their stable pseudonym is made."""
-
-    id: int
-    number: int
-    display_name: str
-    organisation: str | None
-    name_consent: bool
-    purged: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class StoredComment:
-    id: int
-    card_id: int
-    author_id: int
-    text: str
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class StoredCard:
-    """A card in any status (deleted ones too), with its dots and comments."""
-
-    id: int
-    column_id: int
-    cluster_id: int | None
-    author_id: int
-    text: str
-    status: CardStatus
-    highlighted: bool
-    merged_into: int | None
-    created_at: datetime
-    edited_at: datetime | None
-    edited_by_moderator: bool
-    votes: list[datetime] = field(default_factory=list)  # when each dot was cast
-    comments: list[StoredComment] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class StoredCluster:
-    id: int
-    column_id: int
-    name: str
-    removed: bool
-
-
-@dataclass(frozen=True, slots=True)
 class Moderation:
     """Who moderated a room: those who accepted an invite for it (not revoked), in the
     order they joined; else the names sessions_config plans (nobody accepted one)."""
 
     participants: list[int]
     planned: list[str]
-
-
-@dataclass(frozen=True, slots=True)
-class RoomDump:
-    """One room's board and results, read in one go so that exports can stream room
-    by room instead of holding a whole conference."""
-
-    room: RoomRecord
-    phase: str
-    moderation: Moderation
-    columns: list[ColumnRecord]  # without cards; in board order
-    clusters: list[StoredCluster]
-    cards: list[StoredCard]
-    takeaways: list[TakeawayRecord]
-    visitors: list[int]  # participants who entered the room, in order of first arrival
-
-
-@dataclass(frozen=True, slots=True)
-class StoredEvent:
-    room_id: int
-    seq: int
-    type: str
-    payload: dict
-    actor_id: int | None
-    at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class ConferenceDump:
-    """A conference's structure and people; the rooms come one at a time."""
-
-    conference: ConferenceRecord
-    timezone: str
-    organiser: str | None
-    retention_days: int
-    purged_at: datetime | None
-    agenda: list[AgendaRecord]
-    rooms: list[RoomRecord]
-    people: dict[int, PersonRecord]

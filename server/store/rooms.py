@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, select, update
@@ -10,7 +11,7 @@ from sqlmodel import Session
 from ..domain.phases import Phase, RoomState
 from ..domain.room_settings import RoomSettings
 from ..domain.timer import Timer
-from .records import InviteRecord
+from .moments import aware
 from .tables import ModeratorGrant, ModeratorInvite, Room, RoomRemoval
 
 _SETTINGS = [getattr(Room, name) for name in RoomSettings.__dataclass_fields__]
@@ -20,15 +21,22 @@ _STATE = select(
 _LOCK = select(Room.id).where(Room.id == bindparam("room")).with_for_update()
 
 
+@dataclass(frozen=True, slots=True)
+class InviteRecord:
+    id: int
+    room_id: int
+    name: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
 def room_state(session: Session, room_id: int) -> RoomState:
     row = session.connection().execute(_STATE, {"room": room_id}).one()
     phase, locked, deadline, remaining, *settings = row
-    if deadline is not None and deadline.tzinfo is None:
-        deadline = deadline.replace(tzinfo=UTC)  # SQLite hands back naive datetimes
     return RoomState(
         phase=Phase(phase),
         locked=locked,
-        timer=Timer(deadline=deadline, remaining=remaining),
+        timer=Timer(deadline=aware(deadline), remaining=remaining),
         settings=RoomSettings(*settings),
     )
 
@@ -144,7 +152,7 @@ def moderates(session: Session, room_id: int, participant_id: int) -> bool:
     return row is not None and row[0] is None
 
 
-# --- The plenary (issue 4) ---
+# --- Moderators in the plenary ---
 
 
 def moderates_any(session: Session, conference_id: int, participant_id: int) -> bool:

@@ -10,6 +10,8 @@ from sqlmodel import Field, SQLModel
 class AppSecret(SQLModel, table=True):
     """Key for signing session cookies, kept so identities survive a restart."""
 
+    __tablename__ = "app_secret"
+
     id: int = Field(default=1, primary_key=True)
     value: str
 
@@ -29,11 +31,13 @@ class Conference(SQLModel, table=True):
     language: str
     organiser: str | None = None
     retention_days: int = 90
-    # --- Retention (issue 5): when `plenum purge` pseudonymised its participants ---
+    # Retention: when `plenum purge` pseudonymised its participants.
     purged_at: datetime | None = None
 
 
 class AgendaItem(SQLModel, table=True):
+    __tablename__ = "agenda_item"
+
     id: int | None = Field(default=None, primary_key=True)
     conference_id: int = Field(foreign_key="conference.id", index=True)
     position: int
@@ -90,6 +94,8 @@ class BoardColumn(SQLModel, table=True):
 class RoomModerator(SQLModel, table=True):
     """A moderator named in sessions_config, to be invited to their room."""
 
+    __tablename__ = "room_moderator"
+
     id: int | None = Field(default=None, primary_key=True)
     room_id: int = Field(foreign_key="room.id", index=True)
     name: str
@@ -102,6 +108,8 @@ class ModeratorInvite(SQLModel, table=True):
     Only a hash of the link's secret is kept, so the link is shown once, when made.
     """
 
+    __tablename__ = "moderator_invite"
+
     id: int | None = Field(default=None, primary_key=True)
     room_id: int = Field(foreign_key="room.id", index=True)
     name: str
@@ -113,9 +121,11 @@ class ModeratorInvite(SQLModel, table=True):
 class ModeratorGrant(SQLModel, table=True):
     """A participant who redeemed an invite moderates that room (until it is revoked)."""
 
+    __tablename__ = "moderator_grant"
+
     room_id: int = Field(foreign_key="room.id", primary_key=True)
     participant_id: int = Field(foreign_key="participant.id", primary_key=True)
-    invite_id: int = Field(foreign_key="moderatorinvite.id")
+    invite_id: int = Field(foreign_key="moderator_invite.id")
 
 
 class Participant(SQLModel, table=True):
@@ -124,9 +134,9 @@ class Participant(SQLModel, table=True):
     display_name: str
     organisation: str | None = None
     joined_at: datetime
-    # Set when an organiser's account opened the conference (issue 4): they act as organiser.
+    # Set when an organiser's account opened the conference: they act as organiser.
     organiser_id: int | None = Field(default=None, foreign_key="organiser.id", index=True)
-    # --- Exports and retention (issue 5) ---
+    # --- Exports and retention ---
     # Ticked on the join form: the name may appear in the results documentation.
     name_consent: bool = False
     # Set by `plenum purge`: the name is a pseudonym now and the person's session ended.
@@ -198,6 +208,8 @@ class Takeaway(SQLModel, table=True):
 class RoomRemoval(SQLModel, table=True):
     """A participant a moderator removed from a room; they cannot come back in."""
 
+    __tablename__ = "room_removal"
+
     room_id: int = Field(foreign_key="room.id", primary_key=True)
     participant_id: int = Field(foreign_key="participant.id", primary_key=True)
     removed_by: int = Field(foreign_key="participant.id")
@@ -234,7 +246,7 @@ class Event(SQLModel, table=True):
     undone: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
-# --- Organiser accounts (issue 4) ---
+# --- Organiser accounts ---
 
 
 class Organiser(SQLModel, table=True):
@@ -250,7 +262,7 @@ class Organiser(SQLModel, table=True):
     password_version: int = 1
 
 
-# --- The plenary and breakout orchestration (issue 4) ---
+# --- The plenary and breakout orchestration ---
 
 
 class Plenary(SQLModel, table=True):
@@ -258,7 +270,7 @@ class Plenary(SQLModel, table=True):
 
     conference_id: int = Field(foreign_key="conference.id", primary_key=True)
     last_seq: int = 0
-    current_item_id: int | None = Field(default=None, foreign_key="agendaitem.id")
+    current_item_id: int | None = Field(default=None, foreign_key="agenda_item.id")
     item_started_at: datetime | None = None
     qa_pre_moderation: bool = False
     pinned_question_id: int | None = None
@@ -303,7 +315,7 @@ class Breakout(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     conference_id: int = Field(foreign_key="conference.id", index=True)
-    agenda_item_id: int | None = Field(default=None, foreign_key="agendaitem.id")
+    agenda_item_id: int | None = Field(default=None, foreign_key="agenda_item.id")
     mode: str  # domain.breakouts.Mode
     seed: str
     plan: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from markupsafe import Markup
 
 from ..domain.audience import MODERATOR, ORGANISER, PROJECTOR, Audience
-from ..domain.breakouts import Mode
+from ..domain.breakouts import CONDUCTED_PHASES, Mode
 from ..domain.timer import MAX_MINUTES, Timer
 from ..store.plenary_records import AgendaNow, MyPlenary, PlenaryUpdate, PlenaryView
 from .board import RoomRenderer
@@ -15,7 +15,6 @@ from .environment import Views
 from .frames import delta_header, personal_header, side_header, snapshot_header
 
 MODES = [mode.value for mode in Mode]
-CONDUCTED_PHASES = ("collect", "cluster", "vote", "discuss")
 # Sections each audience is shown (the rest it never receives).
 _SHOWN = {
     ORGANISER: ("agenda", "announcements", "breakout", "people", "qa", "report"),

@@ -137,7 +137,7 @@ async def revoke_post(request: Request, organiser: OrganiserRecord) -> Response:
     return RedirectResponse(f"/console/{conference.slug}?revoked={invite_id}", status_code=303)
 
 
-# --- Exports (issue 5) ---
+# --- Exports ---
 
 
 @organisers_only

@@ -34,7 +34,7 @@ def set_language(connection: HTTPConnection, value: str) -> None:
     connection.session["language"] = pick_language(value)
 
 
-# --- Organiser sign-in (issue 4) ---
+# --- Organiser sign-in ---
 # The organiser's participants live inside the sign-in, so signing out (or its expiry)
 # also ends their organiser role in every room; their own joins as a participant stay.
 

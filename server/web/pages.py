@@ -56,7 +56,7 @@ async def _conference(request: Request) -> ConferenceRecord:
 
 
 async def _participant(request: Request, conference: ConferenceRecord):
-    as_organiser = await signin.organiser_participant(request, conference)  # issue 4
+    as_organiser = await signin.organiser_participant(request, conference)
     if as_organiser is not None:
         return as_organiser
     pid = identity.participant_id(request, conference.id)
@@ -103,7 +103,7 @@ async def join_post(request: Request) -> Response:
     conference = await _conference(request)
     form = await request.form()
     name, organisation = str(form.get("display_name", "")), str(form.get("organisation", ""))
-    name_consent = form.get("name_consent") == "yes"  # issue 5: an unticked box sends nothing
+    name_consent = form.get("name_consent") == "yes"  # an unticked box sends nothing
     next_path = _local_path(str(form.get("next", "")), f"/c/{conference.slug}")
     try:
         participant = await conferences.join(
@@ -135,7 +135,7 @@ async def room_get(request: Request) -> Response:
     if participant is None:
         return RedirectResponse(f"/c/{conference.slug}?next={request.url.path}", status_code=303)
     elsewhere = await plenary_parts.room_redirect(request, conference, participant, room)
-    if elsewhere is not None:  # issue 4: breakouts send people to their own room
+    if elsewhere is not None:  # breakouts send people to their own room
         return elsewhere
     try:  # whom a moderator removed does not see the board either
         await presence.watch_room(backends, participant, room)

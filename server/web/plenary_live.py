@@ -184,7 +184,7 @@ async def _open_breakout(a: PlenaryActor, c: Command) -> Applied:
     return await a.run(
         breakouts.open_breakout,
         c.text("mode"),
-        c.message.get("minutes"),
+        c.text("minutes"),
         c.text("plan") or None,
         c.cid,
     )
@@ -197,8 +197,8 @@ async def _close_breakout(a: PlenaryActor, c: Command) -> Applied:
 async def _extend(a: PlenaryActor, c: Command) -> Applied:
     return await a.run(
         breakouts.extend,
-        c.message.get("room"),
-        c.message.get("minutes"),
+        c.text("room"),
+        c.text("minutes"),
         c.cid,
     )
 
@@ -209,7 +209,7 @@ async def _conduct(a: PlenaryActor, c: Command) -> Applied:
 
 async def _move_person(a: PlenaryActor, c: Command) -> Applied:
     person = c.id("person", "unknown_person")
-    return await a.run(breakouts.move_person, person, c.message.get("room"), c.cid)
+    return await a.run(breakouts.move_person, person, c.text("room"), c.cid)
 
 
 async def _arrange_report(a: PlenaryActor, c: Command) -> Applied:
