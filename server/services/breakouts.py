@@ -38,7 +38,6 @@ from .change import Applied, Change, Context, apply, log_plenary_event
 log = logging.getLogger(__name__)
 
 
-
 def breakout_rooms(session: Session, conference_id: int) -> list[BreakoutRoom]:
     return [BreakoutRoom(r.slug, r.capacity) for r in live_rooms(session, conference_id)]
 
