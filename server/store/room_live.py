@@ -1,11 +1,10 @@
 """A room's live update plus what the plenary puts into rooms: banners, the breakout's
-end (its countdown, and the end itself that sends everyone back). Extends
-`room_updates.load_room_update` so the board's own path stays as it is."""
+end (its countdown, and the end itself that sends everyone back). Reads the
+same events as `room_updates.load_room_update`, so the board's own path stays as it is."""
 
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
 from sqlmodel import Session
 
 from ..domain.announcements import Target
@@ -13,18 +12,8 @@ from . import announcements, breakouts
 from .plenary_records import AnnouncementRecord
 from .records import RoomUpdate
 from .room_events import PLENARY_TYPES
-from .room_updates import load_room_update
-from .tables import Conference, Event, Room
-
-_PLENARY_EVENT = (
-    select(Event.seq)
-    .where(
-        Event.room_id == bindparam("room"),
-        Event.seq > bindparam("seq"),
-        Event.type.in_(sorted(PLENARY_TYPES)),
-    )
-    .limit(1)
-)
+from .room_updates import room_events_after, update_of
+from .tables import Conference, Room
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,16 +52,9 @@ def load_room_live(
     with_snapshot: bool,
     personal_for: frozenset[int] = frozenset(),
 ) -> RoomLiveUpdate:
-    update = load_room_update(session, room_id, after_seq, with_snapshot, personal_for)
-    # Only new events can be the plenary's: a catch-up that found none asks nothing more.
-    changed = (
-        after_seq is not None
-        and update.seq > after_seq
-        and session.connection()
-        .execute(_PLENARY_EVENT, {"room": room_id, "seq": after_seq})
-        .first()
-        is not None
-    )
+    events = room_events_after(session, room_id, after_seq) if after_seq is not None else []
+    update = update_of(session, room_id, events, with_snapshot, personal_for)
+    changed = any(event.type in PLENARY_TYPES for event in events)
     extras = extras_of(session, room_id) if update.snapshot is not None or changed else None
     board = {name: getattr(update, name) for name in _BOARD_FIELDS}
     return RoomLiveUpdate(**board, extras=extras)

@@ -37,6 +37,17 @@ def load_room_update(
     (sockets that are joining).
     """
     events = room_events_after(session, room_id, after_seq) if after_seq is not None else []
+    return update_of(session, room_id, events, with_snapshot, personal_for)
+
+
+def update_of(
+    session: Session,
+    room_id: int,
+    events: list[RoomEvent],
+    with_snapshot: bool,
+    personal_for: frozenset[int] = frozenset(),
+) -> RoomUpdate:
+    """`load_room_update` for events already read (a stream that reads more from them)."""
     seq = events[-1].seq if events else room_log.last_seq(session, room_id)
     touched = _Touched()
     for event in events:
