@@ -13,7 +13,7 @@ from starlette.staticfiles import StaticFiles
 from .domain.throttle import Throttle
 from .realtime.broadcast import broadcast_from_url
 from .realtime.hub import Hub
-from .services import invites, projectors
+from .services import installation, invites, projectors
 from .services.backends import Backends
 from .services.breakouts import BreakoutClock
 from .services.config_files import load_into
@@ -21,7 +21,6 @@ from .services.passwords import Passwords
 from .services.presence import forget_stale_presence
 from .settings import PROJECT_ROOT, Settings
 from .store.database import Database
-from .store.secrets import signing_key
 from .views.board import RoomRenderer
 from .views.environment import Views
 from .views.plenary import PlenaryRenderer
@@ -85,16 +84,16 @@ ROUTES = [
 
 def create_app(settings: Settings) -> Starlette:
     database = Database(settings.database_url)
-    database.migrate()
-    secret = settings.secret_key or database.run_write(signing_key)
+    backends = Backends(database, broadcast_from_url(settings.broadcast_url))
+    installation.migrate(backends)
+    secret = installation.secret_key(backends, settings)
     views = Views(static_files=STATIC_FILES)
     room_renderer = RoomRenderer(views)
     plenary_renderer = PlenaryRenderer(views, room_renderer)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
-        broadcast = broadcast_from_url(settings.broadcast_url)
-        backends = Backends(database, broadcast)
+        broadcast = backends.broadcast
         load_into(backends, list(settings.sessions_config))
         await broadcast.connect()
         if settings.broadcast_url.startswith("memory:"):
