@@ -9,13 +9,25 @@ ORM-processing them per call cost more than SQLite's own work.
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from enum import StrEnum
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from .tables import Event, Plenary, PlenaryEvent, Room
+
+Kind = TypeVar("Kind", bound=StrEnum)
+
+
+def type_of(kinds: type[Kind], name: str) -> Kind | str:
+    """An event's type as its log declares it; a name this version no longer writes stays
+    a string, so old rows still load."""
+    try:
+        return kinds(name)
+    except ValueError:
+        return name
 
 
 class AppliedCommand(NamedTuple):

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from .events import type_of
+
 
 class PlenaryEventType(StrEnum):
     AGENDA_MOVED = "agenda_moved"
@@ -70,8 +72,6 @@ class PlenaryEvent:
 
     @classmethod
     def decode(cls, seq: int, type_: str, payload: str) -> "PlenaryEvent":
-        try:
-            known: PlenaryEventType | str = PlenaryEventType(type_)
-        except ValueError:
-            known = type_
-        return cls(seq, known, PlenaryEffects.from_payload(json.loads(payload)))
+        return cls(
+            seq, type_of(PlenaryEventType, type_), PlenaryEffects.from_payload(json.loads(payload))
+        )

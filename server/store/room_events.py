@@ -13,6 +13,7 @@ from enum import StrEnum
 from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
+from .events import type_of
 from .tables import Event
 from .undo import Undo
 
@@ -187,11 +188,9 @@ class RoomEvent:
 
     @classmethod
     def decode(cls, seq: int, type_: str, payload: str) -> "RoomEvent":
-        try:
-            known: RoomEventType | str = RoomEventType(type_)
-        except ValueError:
-            known = type_
-        return cls(seq, known, RoomEffects.from_payload(json.loads(payload)))
+        return cls(
+            seq, type_of(RoomEventType, type_), RoomEffects.from_payload(json.loads(payload))
+        )
 
 
 # --- Taking actions back ---
