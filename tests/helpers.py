@@ -3,10 +3,13 @@ in, moderators by a real invite link, the conference's ids, a breakout's end, an
 a socket that can be told to stall."""
 
 import asyncio
-from collections.abc import Callable
-from datetime import datetime
+import contextlib
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
 
 import httpx2
+import pytest
 from sqlalchemy import update
 from sqlmodel import select
 from starlette.testclient import TestClient
@@ -14,7 +17,7 @@ from starlette.testclient import TestClient
 from server.domain.permissions import Role
 from server.exports import ExportOptions, Format
 from server.realtime.broadcast import MemoryBroadcast
-from server.services import exports, invites, organisers, projectors
+from server.services import change, exports, invites, organisers, projectors
 from server.services.backends import Backends
 from server.store import conferences
 from server.store.database import Database
@@ -29,6 +32,23 @@ PASSWORD = "ein-langes-passwort"
 
 
 # --- The conference as stored ---
+
+
+@contextlib.contextmanager
+def at_noon_in_berlin() -> Iterator[None]:
+    """Changes the server applies meanwhile happen today at 12:00 in the conference's time
+    zone: an agenda item started then is late by its planned time of day, whenever the
+    test runs (around midnight an item planned for 09:30 would start early)."""
+    noon = datetime.combine(datetime.now(UTC).date(), time(12), ZoneInfo("Europe/Berlin"))
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return noon.astimezone(tz)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(change, "datetime", Clock)
+        yield
 
 
 def backends_of(database: Database) -> Backends:

@@ -7,7 +7,7 @@ import httpx2
 from lxml import html as lxml_html
 
 from .bot import Member
-from .helpers import MYK, agenda, conference_id, organiser, text_of
+from .helpers import MYK, agenda, at_noon_in_berlin, conference_id, organiser, text_of
 
 
 async def lobby_parts(live, member: Member) -> list[str]:
@@ -111,8 +111,9 @@ async def test_only_organisers_read_how_late_the_programme_runs(live):
     await olga.attend(cid, "dashboard")
     anna = await Member.join(live.base, MYK, "Anna")
     await anna.attend(cid)
-    # The conference was planned for a day long past: whatever starts now starts late.
-    assert await olga.act("move_agenda", target="next") is None
+    # At noon, the welcome planned for 09:30 starts late.
+    with at_noon_in_berlin():
+        assert await olga.act("move_agenda", target="next") is None
     await anna.until(lambda m: "Jetzt" in text_of(m, "agenda-now"))
     await olga.until(lambda m: "Jetzt" in text_of(m, "agenda-now"))
     assert "später als geplant" in text_of(olga, "agenda-now")
