@@ -19,6 +19,7 @@ from .services.breakouts import BreakoutClock
 from .services.config_files import load_into
 from .services.passwords import Passwords
 from .services.presence import forget_stale_presence
+from .services.rate_limits import RateLimits
 from .settings import PROJECT_ROOT, Settings
 from .store.database import Database
 from .views.board import RoomRenderer
@@ -105,6 +106,7 @@ def create_app(settings: Settings) -> Starlette:
         clock.start()
         passwords = Passwords()
         throttle = Throttle(settings.login_attempts, settings.login_window_minutes * 60)
+        limits = RateLimits(settings.broadcast_url, settings.rate_limits)
         # On SIGTERM the CLI's server calls this before uvicorn closes sockets itself.
         app.state.before_shutdown = hub.say_goodbye
         try:
@@ -119,10 +121,12 @@ def create_app(settings: Settings) -> Starlette:
                 throttle,
                 plenary_renderer,
                 projectors.signer(secret),
+                limits,
             )
             yield {"runtime": runtime}
         finally:
             await clock.stop()
+            await limits.close()
             passwords.close()
             await hub.close()
             await broadcast.disconnect()

@@ -22,11 +22,15 @@ from .settings import Settings
 from .views.i18n import Translator
 
 
-def uvicorn_config(app, host: str, port: int, log_level: str = "info") -> uvicorn.Config:
+def uvicorn_config(
+    app, host: str, port: int, log_level: str = "info", trusted_proxies: tuple[str, ...] = ()
+) -> uvicorn.Config:
     """The server options every entry point shares (the benchmark and tests use them too).
 
     websockets-sansio writes a frame straight to the socket when it has room, which the
     hub relies on; compression costs CPU and memory per connection, so it stays off.
+    The client's address (which rate limits count) comes from X-Forwarded-For only when
+    the request comes from one of `trusted_proxies`.
     """
     return uvicorn.Config(
         app,
@@ -36,7 +40,8 @@ def uvicorn_config(app, host: str, port: int, log_level: str = "info") -> uvicor
         ws="websockets-sansio",
         ws_per_message_deflate=False,
         lifespan="on",
-        proxy_headers=True,
+        proxy_headers=bool(trusted_proxies),
+        forwarded_allow_ips=list(trusted_proxies),
     )
 
 
@@ -312,7 +317,9 @@ def cmd_serve(args, settings: Settings) -> int:
         "  (code MYK2022)",
         flush=True,
     )
-    Server(uvicorn_config(app, args.host, args.port), app).run()
+    Server(
+        uvicorn_config(app, args.host, args.port, trusted_proxies=settings.trusted_proxies), app
+    ).run()
     return 0
 
 

@@ -5,7 +5,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from limits import parse_many
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+# How often one participant, address or account may do something (docs/security.md), in
+# the `limits` notation: "10 per 20 seconds", several joined by ";". Each can be set with
+# an environment variable LIMIT_<NAME>, e.g. LIMIT_JOIN="200 per minute".
+RATE_LIMITS = {
+    # Per participant: a card, comment, question or result (what the board stores).
+    "post": "10 per 20 seconds",
+    # Per participant: every other command on a socket (votes, moves, phases, ...).
+    "command": "60 per 10 seconds",
+    # Per client address: joining a conference as a new participant.
+    "join": "60 per minute;600 per hour",
+}
 
 
 @dataclass(frozen=True)
@@ -34,12 +48,19 @@ class Settings:
     # --- Breakouts ---
     # How often each process looks for breakout rooms whose time is up.
     breakout_tick_seconds: float = 2
+    # --- Limits (docs/security.md) ---
+    rate_limits: Mapping[str, str] = field(default_factory=lambda: dict(RATE_LIMITS))
+    # Open sockets one participant may have in one room (tabs, a phone, reconnects).
+    sockets_per_room: int = 8
+    # Addresses of proxies whose X-Forwarded-For names the client (comma-separated).
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
         defaults = cls()
         paths = env.get("SESSIONS_CONFIG")
         origins = env.get("ALLOWED_ORIGINS", "")
+        proxies = env.get("TRUSTED_PROXIES")
         return cls(
             database_url=env.get("DATABASE_URL", defaults.database_url),
             broadcast_url=env.get("BROADCAST_URL", defaults.broadcast_url),
@@ -67,4 +88,28 @@ class Settings:
             breakout_tick_seconds=float(
                 env.get("BREAKOUT_TICK_SECONDS", defaults.breakout_tick_seconds)
             ),
+            # --- Limits ---
+            rate_limits={
+                name: _rule(env, f"LIMIT_{name.upper()}", rule)
+                for name, rule in defaults.rate_limits.items()
+            },
+            sockets_per_room=int(env.get("SOCKETS_PER_ROOM", defaults.sockets_per_room)),
+            trusted_proxies=(
+                tuple(p.strip() for p in proxies.split(",") if p.strip())
+                if proxies is not None
+                else defaults.trusted_proxies
+            ),
         )
+
+
+def _rule(env: Mapping[str, str], name: str, default: str) -> str:
+    """A rate limit from the environment, refused at start-up when it does not parse."""
+    rule = env.get(name, default)
+    try:
+        parse_many(rule)
+    except ValueError:
+        raise ValueError(
+            f'{name}={rule!r} is not a rate limit; write it like "10 per 20 seconds" '
+            '(several joined by ";")'
+        ) from None
+    return rule

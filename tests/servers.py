@@ -46,7 +46,10 @@ class ServerThread:
         return f"127.0.0.1:{self.port}"
 
     def start(self) -> str:
-        config = uvicorn_config(create_app(self.settings), "127.0.0.1", self.port, "warning")
+        app = create_app(self.settings)
+        config = uvicorn_config(
+            app, "127.0.0.1", self.port, "warning", trusted_proxies=self.settings.trusted_proxies
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()

@@ -84,7 +84,7 @@ class RedisBroadcast:
     CONFIRM_S = 2.0  # how long `subscribe` waits for Redis to confirm
 
     def __init__(self, url: str) -> None:
-        self._url, self._prefix = _split_prefix(url)
+        self._url, self._prefix = split_channel_prefix(url)
         self._control = self._prefix + "_control"
         self._sender = uuid.uuid4().hex[:12]
         self._listeners: dict[str, list[Listener]] = defaultdict(list)
@@ -244,7 +244,7 @@ async def _close_quietly(pubsub: "redis.client.PubSub") -> None:
         await pubsub.aclose()
 
 
-def _split_prefix(url: str) -> tuple[str, str]:
+def split_channel_prefix(url: str) -> tuple[str, str]:
     """Take our `channel_prefix` out of the URL (redis-py refuses unknown parameters).
 
     The prefix lets several installations (or test runs) share one Redis: pub/sub

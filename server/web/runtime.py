@@ -7,6 +7,7 @@ from ..domain.throttle import Throttle
 from ..realtime.hub import Hub
 from ..services.backends import Backends
 from ..services.passwords import Passwords
+from ..services.rate_limits import RateLimits
 from ..settings import Settings
 from ..views.board import RoomRenderer
 from ..views.environment import Views
@@ -27,6 +28,7 @@ class Runtime:
     login_throttle: Throttle
     plenary_renderer: PlenaryRenderer
     projector_signer: Signer  # projector links for screens in the hall
+    limits: RateLimits  # how often a participant, address or account may act
 
 
 def runtime(connection: HTTPConnection) -> Runtime:

@@ -1,0 +1,55 @@
+"""Rate limits count per rule and key, in this process or in Redis beside the bus."""
+
+import pytest
+
+from server.domain.errors import DomainError
+from server.services.rate_limits import RateLimits
+from server.settings import Settings
+
+from .services import redis_url
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def limits(request: pytest.FixtureRequest):
+    url = "memory://" if request.param == "memory" else redis_url()
+    limits = RateLimits(url, {"post": "3 per minute", "join": "2 per minute;3 per hour"})
+    await limits.clear("post", "p", 1)
+    await limits.clear("join", "a", "10.0.0.1")
+    try:
+        yield limits
+    finally:
+        await limits.close()
+
+
+async def test_actions_within_the_limit_go_ahead_and_the_next_waits(limits: RateLimits):
+    for _ in range(3):
+        assert (await limits.hit("post", "p", 1)).allowed
+    verdict = await limits.hit("post", "p", 1)
+    assert not verdict.allowed
+    assert 0 < verdict.retry_after <= 60
+    with pytest.raises(DomainError) as refused:
+        verdict.raise_if_refused()
+    assert refused.value.code == "rate_limited"
+    assert 1 <= refused.value.params["seconds"] <= 60
+
+
+async def test_each_key_has_its_own_count(limits: RateLimits):
+    for _ in range(3):
+        await limits.hit("post", "p", 1)
+    await limits.clear("post", "p", 2)
+    assert (await limits.hit("post", "p", 2)).allowed
+
+
+async def test_a_refused_action_is_not_counted_and_every_rule_of_a_name_holds(limits):
+    assert (await limits.hit("join", "a", "10.0.0.1")).allowed
+    assert (await limits.hit("join", "a", "10.0.0.1")).allowed
+    assert not (await limits.hit("join", "a", "10.0.0.1")).allowed
+    assert not (await limits.check("join", "a", "10.0.0.1")).allowed
+    await limits.clear("join", "a", "10.0.0.1")
+    assert (await limits.check("join", "a", "10.0.0.1")).allowed
+
+
+def test_a_rule_that_does_not_parse_is_refused_at_start_up_with_its_name():
+    with pytest.raises(ValueError, match="LIMIT_JOIN='many'"):
+        Settings.from_env({"LIMIT_JOIN": "many"})
+    assert Settings.from_env({"LIMIT_JOIN": "5 per minute"}).rate_limits["join"] == "5 per minute"
