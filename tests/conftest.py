@@ -11,7 +11,7 @@ from server.store.database import Database
 
 from .helpers import backends_of
 from .servers import ServerThread
-from .services import postgres_schema, redis_url
+from .services import fill_with_newest_schema, postgres_schema, redis_url
 
 DATABASES = ("sqlite", "postgres")
 
@@ -61,10 +61,12 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def settings(database_url: str, migrated_sqlite: Path) -> Settings:
-    """The app's settings on the test's database (a SQLite one starts at the newest schema)."""
+    """The app's settings on the test's database, which starts at the newest schema."""
     path = Path(database_url.removeprefix("sqlite:///"))
     if database_url.startswith("sqlite:///") and not path.exists():
         shutil.copyfile(migrated_sqlite, path)
+    elif database_url.startswith("postgresql"):
+        fill_with_newest_schema(database_url)
     return Settings(
         database_url=database_url,
         sessions_config=(PROJECT_ROOT / "sessions_config",),
