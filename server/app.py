@@ -9,6 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from .domain.throttle import Throttle
 from .realtime.broadcast import broadcast_from_url
@@ -26,6 +27,7 @@ from .views.board import RoomRenderer
 from .views.environment import Views
 from .views.plenary import PlenaryRenderer
 from .web import accounts, console, live, pages, plenary_pages
+from .web.headers import SecurityHeaders
 from .web.origin import OriginCheck
 from .web.plenary_live import PlenarySocket, ProjectorSocket
 from .web.runtime import Runtime
@@ -81,6 +83,12 @@ ROUTES = [
     WebSocketRoute("/ws/rooms/{room_id:int}/projector", ProjectorSocket(projectors.ROOM)),
     Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
 ]
+
+
+class Plenum(Starlette):
+    def build_middleware_stack(self) -> ASGIApp:
+        # Around Starlette's own error handling, so that its 500s carry the headers too.
+        return SecurityHeaders(super().build_middleware_stack())
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -143,7 +151,7 @@ def create_app(settings: Settings) -> Starlette:
         ),
         Middleware(OriginCheck, allowed=settings.allowed_origins),
     ]
-    return Starlette(
+    return Plenum(
         routes=ROUTES,
         middleware=middleware,
         lifespan=lifespan,

@@ -40,6 +40,7 @@ def uvicorn_config(
         ws="websockets-sansio",
         ws_per_message_deflate=False,
         lifespan="on",
+        server_header=False,  # what runs here is nobody's business
         proxy_headers=bool(trusted_proxies),
         forwarded_allow_ips=list(trusted_proxies),
     )
