@@ -8,7 +8,7 @@ import re
 # A path segment after these words, or the value of these query parameters.
 _IN_PATH = re.compile(r"(/(?:moderate|projector)/)[^/?#\s\"]+")
 _IN_QUERY = re.compile(r"([?&](?:key|token)=)[^&#\s\"]+")
-MASK = "…"
+MASK = "***"  # ASCII, like the rest of a quoted path: any log stream can write it
 # uvicorn's lines: requests on "uvicorn.access", socket handshakes on "uvicorn.error".
 LOGGERS = ("uvicorn.access", "uvicorn.error")
 
