@@ -1,4 +1,4 @@
-"""Organiser accounts, and the participant each organiser is in a conference."""
+"""Organiser accounts, their sign-ins, and the participant each organiser is in a conference."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
