@@ -11,7 +11,6 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
-from .domain.throttle import Throttle
 from .realtime.broadcast import broadcast_from_url
 from .realtime.hub import Hub
 from .services import installation, invites, projectors
@@ -61,6 +60,7 @@ ROUTES = [
     Route("/login", accounts.login_get, methods=["GET"]),
     Route("/login", accounts.login_post, methods=["POST"]),
     Route("/logout", accounts.logout_post, methods=["POST"]),
+    Route("/logout/everywhere", accounts.logout_everywhere_post, methods=["POST"]),
     Route("/console", console.console_get, methods=["GET"]),
     Route("/console/{slug}", console.conference_get, methods=["GET"]),
     Route("/console/{slug}/invites", console.invite_post, methods=["POST"]),
@@ -113,7 +113,6 @@ def create_app(settings: Settings) -> Starlette:
         clock = BreakoutClock(backends, settings.breakout_tick_seconds)
         clock.start()
         passwords = Passwords()
-        throttle = Throttle(settings.login_attempts, settings.login_window_minutes * 60)
         limits = RateLimits(settings.broadcast_url, settings.rate_limits)
         # On SIGTERM the CLI's server calls this before uvicorn closes sockets itself.
         app.state.before_shutdown = hub.say_goodbye
@@ -126,7 +125,6 @@ def create_app(settings: Settings) -> Starlette:
                 hub,
                 invites.signer(secret),
                 passwords,
-                throttle,
                 plenary_renderer,
                 projectors.signer(secret),
                 limits,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import uvicorn
 
+from .access_log import mask_secrets
 from .conference_files import ConfigError, load_conference_dir, load_conference_file
 from .domain.errors import DomainError
 from .domain.permissions import Role
@@ -30,9 +31,10 @@ def uvicorn_config(
     websockets-sansio writes a frame straight to the socket when it has room, which the
     hub relies on; compression costs CPU and memory per connection, so it stays off.
     The client's address (which rate limits count) comes from X-Forwarded-For only when
-    the request comes from one of `trusted_proxies`.
+    the request comes from one of `trusted_proxies`. Secrets in links are masked in its
+    log lines.
     """
-    return uvicorn.Config(
+    config = uvicorn.Config(
         app,
         host=host,
         port=port,
@@ -44,6 +46,8 @@ def uvicorn_config(
         proxy_headers=bool(trusted_proxies),
         forwarded_allow_ips=list(trusted_proxies),
     )
+    mask_secrets()  # after the Config: making it configures uvicorn's logging
+    return config
 
 
 class Server(uvicorn.Server):

@@ -19,6 +19,13 @@ RATE_LIMITS = {
     "command": "60 per 10 seconds",
     # Per client address: joining a conference as a new participant.
     "join": "60 per minute;600 per hour",
+    # Organiser sign-in attempts per client address, whatever the username: then 429.
+    "sign_in_address": "30 per 15 minutes",
+    # Per username from one client address: then 429 (a success forgives the count).
+    "sign_in_username_address": "5 per 15 minutes",
+    # Per username from anywhere: never refused, so an attacker cannot lock the owner out;
+    # past it each attempt waits before its password is checked, 1 s doubling to 10 s.
+    "sign_in_username": "5 per 15 minutes",
 }
 
 
@@ -42,9 +49,6 @@ class Settings:
     # --- Organiser accounts ---
     # An organiser's sign-in ends this long after it began, however active they are.
     organiser_session_hours: float = 12
-    # Failed logins allowed per client address and per username within the window.
-    login_attempts: int = 5
-    login_window_minutes: float = 15
     # --- Breakouts ---
     # How often each process looks for breakout rooms whose time is up.
     breakout_tick_seconds: float = 2
@@ -58,6 +62,7 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
         defaults = cls()
+        _refuse_replaced(env)
         paths = env.get("SESSIONS_CONFIG")
         origins = env.get("ALLOWED_ORIGINS", "")
         proxies = env.get("TRUSTED_PROXIES")
@@ -80,10 +85,6 @@ class Settings:
             organiser_session_hours=float(
                 env.get("ORGANISER_SESSION_HOURS", defaults.organiser_session_hours)
             ),
-            login_attempts=int(env.get("LOGIN_ATTEMPTS", defaults.login_attempts)),
-            login_window_minutes=float(
-                env.get("LOGIN_WINDOW_MINUTES", defaults.login_window_minutes)
-            ),
             # --- Breakouts ---
             breakout_tick_seconds=float(
                 env.get("BREAKOUT_TICK_SECONDS", defaults.breakout_tick_seconds)
@@ -100,6 +101,17 @@ class Settings:
                 else defaults.trusted_proxies
             ),
         )
+
+
+def _refuse_replaced(env: Mapping[str, str]) -> None:
+    """Settings that are no longer read stop the start, rather than silently doing nothing."""
+    for name in ("LOGIN_ATTEMPTS", "LOGIN_WINDOW_MINUTES"):
+        if name in env:
+            raise ValueError(
+                f"{name} is no longer read: set LIMIT_SIGN_IN_ADDRESS, "
+                "LIMIT_SIGN_IN_USERNAME_ADDRESS and LIMIT_SIGN_IN_USERNAME instead "
+                '(e.g. "5 per 15 minutes")'
+            )
 
 
 def _rule(env: Mapping[str, str], name: str, default: str) -> str:

@@ -1,10 +1,11 @@
-"""Pure rules for organiser accounts and for slowing down password guessing."""
+"""Pure rules for organiser accounts, their sign-ins, and slowing down password guessing."""
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from server.domain import organisers
 from server.domain.errors import DomainError
-from server.domain.throttle import Throttle
 
 
 @pytest.mark.parametrize("username", ["mia", "Mia.Orga", " team-2022_a "])
@@ -37,36 +38,19 @@ def test_a_twelve_character_password_of_any_kind_is_enough():
     organisers.check_new_password("zwölf zeiche")
 
 
-def test_sign_in_expiry_is_absolute_and_distrusts_a_clock_gone_backwards():
-    hours = 12 * 3600
-    assert not organisers.session_expired(1000, 1000 + hours - 1, hours)
-    assert organisers.session_expired(1000, 1000 + hours, hours)
-    assert organisers.session_expired(1000, 999, hours)
+def test_a_sign_in_lasts_until_it_ends_or_its_hours_are_over():
+    start, hours = datetime(2026, 3, 22, 9, tzinfo=UTC), timedelta(hours=12)
+    assert organisers.sign_in_lasts(start, None, start + hours - timedelta(seconds=1), hours)
+    assert not organisers.sign_in_lasts(start, None, start + hours, hours)
+    assert not organisers.sign_in_lasts(start, start + timedelta(hours=1), start, hours)
 
 
-def test_throttle_lets_a_key_try_again_once_its_oldest_failure_is_old_enough():
-    throttle = Throttle(limit=3, window=60)
-    for t in (0, 10, 20):
-        assert throttle.wait_seconds("a", t) == 0
-        throttle.failed("a", t)
-    assert throttle.wait_seconds("a", 30) == 30
-    assert throttle.wait_seconds("b", 30) == 0
-    assert throttle.wait_seconds("a", 60) == 0
+def test_a_sign_in_from_the_future_does_not_last():
+    start, hours = datetime(2026, 3, 22, 9, tzinfo=UTC), timedelta(hours=12)
+    assert not organisers.sign_in_lasts(start, None, start - timedelta(seconds=1), hours)
 
 
-def test_throttle_forgets_a_key_after_a_success():
-    throttle = Throttle(limit=1, window=60)
-    throttle.failed("a", 0)
-    assert throttle.wait_seconds("a", 1) > 0
-    throttle.succeeded("a")
-    assert throttle.wait_seconds("a", 1) == 0
-
-
-def test_throttle_memory_stays_bounded_under_a_flood_of_keys():
-    throttle = Throttle(limit=2, window=60, max_keys=100)
-    for n in range(1000):
-        throttle.failed(f"key-{n}", 0)
-        throttle.failed(f"key-{n}", 0)
-    assert len(throttle._failures) == 100
-    assert throttle.wait_seconds("key-999", 1) > 0
-    assert throttle.wait_seconds("key-0", 1) == 0
+def test_attempts_beyond_the_limit_wait_longer_each_time_up_to_ten_seconds():
+    delays = [organisers.sign_in_delay(beyond) for beyond in range(7)]
+    assert delays == [0, 1, 2, 4, 8, 10, 10]
+    assert organisers.MAX_SIGN_IN_DELAY_SECONDS == 10

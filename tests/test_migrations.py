@@ -4,9 +4,11 @@ from alembic import command
 from sqlalchemy import inspect
 
 from server.cli import main
+from server.services import organisers
 from server.services.config_files import load_into
 from server.settings import PROJECT_ROOT, Settings
-from server.store import schema
+from server.store import conferences, schema
+from server.store import organisers as store_organisers
 from server.store.database import Database
 
 from .helpers import MYK, backends_of
@@ -91,4 +93,26 @@ def test_actions_taken_back_before_the_undone_mark_are_marked(database_url):
     with database.engine.connect() as connection:
         marks = connection.exec_driver_sql("SELECT seq, undone FROM event ORDER BY seq").all()
     assert [(seq, bool(undone)) for seq, undone in marks] == [(1, False), (2, True), (3, False)]
+    database.close()
+
+
+def test_organiser_accounts_and_their_participants_outlive_the_sign_in_table(database_url):
+    database = Database(database_url)
+    database.migrate()
+    backends = backends_of(database)
+    load_into(backends, [MYK_FILE])
+    account = organisers.create(backends, "mia", "Mia Orga", "ein-langes-passwort")
+    conference = database.run_read(lambda s: conferences.conference_by_slug(s, MYK))
+    participant = database.run_write(
+        lambda s: store_organisers.participant_for(s, conference.id, account)
+    )
+    with database.engine.begin() as connection:
+        command.downgrade(schema.alembic_config(connection), "0007")
+
+    database.migrate()  # 0008: the sign-in table; the password version leaves `organiser`
+
+    assert schema.differences(database.engine) == []
+    assert [a.username for a in organisers.all_accounts(backends)] == ["mia"]
+    kept = database.run_read(lambda s: conferences.participant_by_id(s, participant.id))
+    assert kept.organiser_id == account.id
     database.close()

@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
@@ -14,7 +15,6 @@ from server.services.access import role_in_room
 from server.store import conferences
 from server.store.database import Database
 from server.store.tables import Participant
-from server.web import identity
 
 from .helpers import MYK, backends_of, join, make_organiser, sign_in
 
@@ -62,7 +62,8 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(client, organiser):
 
 
 def test_repeated_failures_are_throttled_even_for_the_right_password(settings):
-    settings = replace(settings, login_attempts=2)
+    rules = {**settings.rate_limits, "sign_in_username_address": "2 per 15 minutes"}
+    settings = replace(settings, rate_limits=rules)
     make_organiser(settings)
     with TestClient(create_app(settings)) as client:
         assert sign_in(client, password="falsch-1-xxxxxx").status_code == 422
@@ -74,17 +75,18 @@ def test_repeated_failures_are_throttled_even_for_the_right_password(settings):
 
 
 def test_a_sign_in_expires_after_the_configured_hours(client, organiser, monkeypatch):
-    signed_in_at = identity.now()
     sign_in(client)
+    signed_in_at = organisers.now()  # after the sign-in began, however long it took
     assert client.get("/console").status_code == 200
 
-    monkeypatch.setattr(identity, "now", lambda: signed_in_at + 12 * 3600 + 1)
+    later = signed_in_at + timedelta(hours=12, seconds=1)
+    monkeypatch.setattr(organisers, "now", lambda: later)
     answer = client.get(f"/console/{MYK}", follow_redirects=False)
     assert answer.status_code == 303
     assert answer.headers["location"] == f"/login?reason=expired&next=/console/{MYK}"
     assert "abgelaufen" in client.get(answer.headers["location"]).text
 
-    monkeypatch.setattr(identity, "now", lambda: signed_in_at)  # the cookie forgot it for good
+    monkeypatch.setattr(organisers, "now", lambda: signed_in_at)  # the cookie forgot it for good
     assert client.get("/console", follow_redirects=False).status_code == 303
 
 

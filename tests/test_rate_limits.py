@@ -14,6 +14,7 @@ async def limits(request: pytest.FixtureRequest):
     url = "memory://" if request.param == "memory" else redis_url()
     limits = RateLimits(url, {"post": "3 per minute", "join": "2 per minute;3 per hour"})
     await limits.clear("post", "p", 1)
+    await limits.clear("post", "p", 2)
     await limits.clear("join", "a", "10.0.0.1")
     try:
         yield limits
@@ -47,6 +48,19 @@ async def test_a_refused_action_is_not_counted_and_every_rule_of_a_name_holds(li
     assert not (await limits.check("join", "a", "10.0.0.1")).allowed
     await limits.clear("join", "a", "10.0.0.1")
     assert (await limits.check("join", "a", "10.0.0.1")).allowed
+
+
+async def test_a_count_says_how_many_actions_the_window_holds(limits: RateLimits):
+    assert await limits.count("post", "p", 1) == 0
+    for _ in range(4):  # the fourth is refused, so not counted
+        await limits.hit("post", "p", 1)
+    assert await limits.count("post", "p", 1) == 3
+    assert await limits.count("post", "p", 2) == 0
+
+
+def test_the_sign_in_settings_that_were_replaced_stop_the_start_with_their_successors():
+    with pytest.raises(ValueError, match="LOGIN_ATTEMPTS is no longer read.*LIMIT_SIGN_IN_"):
+        Settings.from_env({"LOGIN_ATTEMPTS": "5"})
 
 
 def test_a_rule_that_does_not_parse_is_refused_at_start_up_with_its_name():

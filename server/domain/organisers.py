@@ -6,6 +6,7 @@ the login form applies the same username normalisation, so "Mia" and "mia" are o
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from .errors import DomainError
 from .text import clean_text
@@ -14,6 +15,8 @@ MAX_DISPLAY_NAME_LENGTH = 60
 MIN_PASSWORD_LENGTH = 12
 # Hashing cost hardly depends on length, but an unbounded field invites abuse.
 MAX_PASSWORD_LENGTH = 1024
+# The longest an attempt for a username under attack waits before its password is checked.
+MAX_SIGN_IN_DELAY_SECONDS = 10
 
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,39}")
 
@@ -51,9 +54,27 @@ def check_new_password(password: str) -> None:
         raise DomainError("password_too_short", min=MIN_PASSWORD_LENGTH)
 
 
-def session_expired(signed_in_at: float, now: float, max_age_seconds: float) -> bool:
-    """Absolute expiry: activity does not extend an organiser's session.
+def sign_in_lasts(
+    started_at: datetime, ended_at: datetime | None, now: datetime, max_age: timedelta
+) -> bool:
+    """Whether a sign-in still opens the console: not ended (signed out, here or
+    everywhere, or a new password), and younger than `max_age`.
 
-    A clock that went backwards (a signed-in time in the future) counts as expired too.
+    Expiry is absolute: activity does not extend it. A sign-in that began in the future
+    (a clock gone backwards) does not last either.
     """
-    return not (0 <= now - signed_in_at < max_age_seconds)
+    return ended_at is None and timedelta(0) <= now - started_at < max_age
+
+
+def sign_in_delay(attempts_beyond: int) -> float:
+    """Seconds an attempt waits before its password is checked, once a username had more
+    attempts from anywhere than its limit allows: 1 s for the first beyond it, doubling
+    with each further one, at most MAX_SIGN_IN_DELAY_SECONDS.
+
+    A delay, never a refusal: whoever knows the password still gets in, only slower.
+    It slows a guesser who tries one password after another; one who sends many at
+    once is held by the limits per address instead.
+    """
+    if attempts_beyond <= 0:
+        return 0.0
+    return float(min(MAX_SIGN_IN_DELAY_SECONDS, 2 ** (attempts_beyond - 1)))

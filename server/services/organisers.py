@@ -1,4 +1,7 @@
-"""Organiser accounts: made, listed and removed on the command line; signing in."""
+"""Organiser accounts: made, listed and removed on the command line; signing in and out."""
+
+import secrets
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
@@ -8,6 +11,11 @@ from ..store import organisers
 from ..store.records import ConferenceRecord, OrganiserRecord, ParticipantRecord
 from .backends import Backends
 from .passwords import Passwords, hash_password, needs_rehash
+
+
+def now() -> datetime:
+    """The one clock for sign-ins (tests move it instead of waiting)."""
+    return datetime.now(UTC)
 
 
 def create(backends: Backends, username: str, display_name: str, password: str) -> OrganiserRecord:
@@ -24,6 +32,7 @@ def create(backends: Backends, username: str, display_name: str, password: str) 
 
 
 def set_password(backends: Backends, username: str, password: str) -> None:
+    """A new password ends every sign-in made with the old one."""
     rules.check_new_password(password)
     password_hash = hash_password(password)
 
@@ -31,7 +40,8 @@ def set_password(backends: Backends, username: str, password: str) -> None:
         found = organisers.by_username(session, rules.normalise_username(username))
         if found is None:
             raise DomainError("organiser_unknown", username=username)
-        organisers.set_password_hash(session, found.id, password_hash, new=True)
+        organisers.set_password_hash(session, found.id, password_hash)
+        organisers.end_sign_ins(session, found.id, now())
 
     backends.database.run_write(transaction)
 
@@ -45,7 +55,7 @@ def all_accounts(backends: Backends) -> list[OrganiserRecord]:
     return backends.database.run_read(organisers.all_organisers)
 
 
-async def sign_in(
+async def check_password(
     backends: Backends, passwords: Passwords, username: str, password: str
 ) -> OrganiserRecord | None:
     """The account when the password matches; None otherwise, whichever part was wrong."""
@@ -57,21 +67,46 @@ async def sign_in(
     if not await passwords.verify(password_hash, password) or account is None:
         return None
     if needs_rehash(password_hash):
+        # The same password with stronger parameters: its sign-ins stay.
         stronger = await passwords.hash(password)
         await backends.database.write(
-            lambda s: organisers.set_password_hash(s, account.id, stronger, new=False)
+            lambda s: organisers.set_password_hash(s, account.id, stronger)
         )
     return account
 
 
+# --- Sign-ins: each one a record the session cookie names, ended on the server ---
+
+
+async def start_sign_in(backends: Backends, organiser: OrganiserRecord, max_age: timedelta) -> str:
+    """A new sign-in's id, for the cookie: random, so it cannot be guessed or made up."""
+    sign_in_id = secrets.token_urlsafe(32)
+    started = now()
+    await backends.database.write(
+        lambda s: organisers.add_sign_in(s, sign_in_id, organiser.id, started, started - max_age)
+    )
+    return sign_in_id
+
+
 async def signed_in(
-    backends: Backends, organiser_id: int, password_version: int
+    backends: Backends, sign_in_id: str, max_age: timedelta
 ) -> OrganiserRecord | None:
-    """The account behind a session, unless it was deleted or its password changed since."""
-    account = await backends.database.read(lambda s: organisers.by_id(s, organiser_id))
-    if account is None or account.password_version != password_version:
+    """The account behind a sign-in while it lasts: not ended, not expired, not deleted."""
+    found = await backends.database.read(lambda s: organisers.sign_in(s, sign_in_id))
+    if found is None or not rules.sign_in_lasts(found.started_at, found.ended_at, now(), max_age):
         return None
-    return account
+    return found.organiser
+
+
+async def sign_out(backends: Backends, sign_in_id: str) -> None:
+    ended = now()
+    await backends.database.write(lambda s: organisers.end_sign_in(s, sign_in_id, ended))
+
+
+async def sign_out_everywhere(backends: Backends, organiser: OrganiserRecord) -> None:
+    """End every sign-in of the account: other browsers, a copied cookie, this one."""
+    ended = now()
+    await backends.database.write(lambda s: organisers.end_sign_ins(s, organiser.id, ended))
 
 
 async def participant_in(

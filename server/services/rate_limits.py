@@ -74,6 +74,13 @@ class RateLimits:
                 return Verdict(False, await self._wait(item, identifiers))
         return Verdict(True)
 
+    async def count(self, rule: str, *key: str | int) -> int:
+        """How many actions the first limit of `rule` counts for `key` now (at most its
+        amount: refused actions are not counted)."""
+        item = self.rules[rule][0]
+        stats = await self.limiter.get_window_stats(item, *[str(part) for part in key])
+        return item.amount - stats.remaining
+
     async def clear(self, rule: str, *key: str | int) -> None:
         identifiers = [str(part) for part in key]
         for item in self.rules[rule]:

@@ -196,7 +196,6 @@ class OrganiserRecord:
     username: str
     display_name: str
     created_at: datetime
-    password_version: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -258,8 +258,19 @@ class Organiser(SQLModel, table=True):
     # argon2id, in the PHC string format (parameters and salt included).
     password_hash: str
     created_at: datetime
-    # Bumped with every new password: sessions signed in with an older one end.
-    password_version: int = 1
+
+
+class OrganiserSignIn(SQLModel, table=True):
+    """One sign-in of an organiser, named by their session cookie. Signing out (in this
+    browser or everywhere) and a new password end it; a copy of the cookie then opens
+    nothing."""
+
+    __tablename__ = "organiser_sign_in"
+
+    id: str = Field(primary_key=True)  # random, unguessable: the cookie names it
+    organiser_id: int = Field(foreign_key="organiser.id", index=True)
+    started_at: datetime
+    ended_at: datetime | None = None
 
 
 # --- The plenary and breakout orchestration ---

@@ -195,6 +195,7 @@ CHOSEN_AT_RUN_TIME = (
     N_("login.reason_expired"),
     N_("login.reason_required"),
     N_("login.reason_signed_out"),
+    N_("login.reason_signed_out_everywhere"),
     # Exports: formats, languages, CSV columns, card and question states, groups of questions.
     N_("export.csv.author"),
     N_("export.csv.card"),

@@ -1,20 +1,23 @@
 """Organisers sign in and out. Failures say only that the pair did not match."""
 
+import asyncio
 import math
-import time
+from datetime import timedelta
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from ..domain.organisers import normalise_username
-from ..services import organisers
+from ..domain.errors import DomainError
+from ..services import organisers, sign_in_limits
 from . import identity, signin
 from .pages import _local_path, render
 from .runtime import runtime
 
 CONSOLE = "/console"
 # Why someone is sent to the login page; anything else in the query is ignored.
-REASONS = ("required", "expired", "signed_out")
+REASONS = ("required", "expired", "signed_out", "signed_out_everywhere")
+# How an attempt waits out its delay (tests replace it, to count instead of sleeping).
+wait = asyncio.sleep
 
 
 def _login_page(request: Request, status: int = 200, **context) -> Response:
@@ -38,30 +41,42 @@ async def login_post(request: Request) -> Response:
     rt = runtime(request)
     form = await request.form()
     username, password = str(form.get("username", "")), str(form.get("password", ""))
-    next_path = str(form.get("next", ""))
-    keys = (f"address:{request.client.host if request.client else '-'}",)
-    keys += (f"username:{normalise_username(username)}",)
-    now = time.monotonic()
-    wait = max(rt.login_throttle.wait_seconds(key, now) for key in keys)
-    if wait > 0:
-        minutes = max(1, math.ceil(wait / 60))
+    page = {"username": username, "next_path": str(form.get("next", ""))}
+    address = request.client.host if request.client else "-"
+    try:
+        delay = await sign_in_limits.count_attempt(rt.limits, username, address)
+    except DomainError as refused:
+        minutes = max(1, math.ceil(refused.params["seconds"] / 60))
         error = _translate(request, "login.throttled", minutes=minutes)
-        return _login_page(request, 429, username=username, next_path=next_path, errors=[error])
-    organiser = await organisers.sign_in(rt.backends, rt.passwords, username, password)
+        return _login_page(request, 429, errors=[error], **page)
+    await wait(delay)
+    organiser = await organisers.check_password(rt.backends, rt.passwords, username, password)
     if organiser is None:
-        for key in keys:
-            rt.login_throttle.failed(key, now)
-        error = _translate(request, "login.failed")
-        return _login_page(request, 422, username=username, next_path=next_path, errors=[error])
-    for key in keys:
-        rt.login_throttle.succeeded(key)
-    identity.sign_in_organiser(request, organiser)
-    return RedirectResponse(_local_path(next_path, CONSOLE), status_code=303)
+        return _login_page(request, 422, errors=[_translate(request, "login.failed")], **page)
+    await sign_in_limits.signed_in(rt.limits, username, address)
+    max_age = timedelta(hours=rt.settings.organiser_session_hours)
+    sign_in_id = await organisers.start_sign_in(rt.backends, organiser, max_age)
+    identity.sign_in_organiser(request, sign_in_id)
+    return RedirectResponse(_local_path(page["next_path"], CONSOLE), status_code=303)
 
 
 async def logout_post(request: Request) -> Response:
+    """Ends this browser's sign-in on the server, so a copy of its cookie opens nothing."""
+    sign_in = identity.organiser_sign_in(request)
+    if sign_in is not None:
+        await organisers.sign_out(runtime(request).backends, sign_in.id)
     identity.sign_out_organiser(request)
     return RedirectResponse("/login?reason=signed_out", status_code=303)
+
+
+async def logout_everywhere_post(request: Request) -> Response:
+    """Ends every sign-in of the account (other browsers, a lost laptop), this one too."""
+    organiser = await signin.signed_in_organiser(request)
+    if organiser is None:  # an ended sign-in may not end others
+        return RedirectResponse("/login?reason=expired", status_code=303)
+    await organisers.sign_out_everywhere(runtime(request).backends, organiser)
+    identity.sign_out_organiser(request)
+    return RedirectResponse("/login?reason=signed_out_everywhere", status_code=303)
 
 
 def _translate(request: Request, key: str, **params) -> str:

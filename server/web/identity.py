@@ -1,21 +1,15 @@
-"""Who is asking: the signed session cookie holds a participant id per conference,
-and, for an organiser, their sign-in."""
+"""Who is asking, as the signed session cookie says: a participant id per conference,
+and, for an organiser, the id of their sign-in (which web/signin.py checks on the server)."""
 
-import time
 from dataclasses import dataclass
 
 from starlette.requests import HTTPConnection
 
-from ..domain.organisers import session_expired
-from ..store.records import OrganiserRecord
 from ..views.i18n import pick_language
-from .runtime import runtime
 
 
 def participant_id(connection: HTTPConnection, conference_id: int) -> int | None:
-    signed_in = organiser_sign_in(connection)
-    if signed_in and not signed_in.expired and str(conference_id) in signed_in.participants:
-        return signed_in.participants[str(conference_id)]
+    """The participant this browser joined as (an organiser's own: web/signin.py)."""
     value = connection.session.get("participants", {}).get(str(conference_id))
     return int(value) if value is not None else None
 
@@ -35,45 +29,29 @@ def set_language(connection: HTTPConnection, value: str) -> None:
 
 
 # --- Organiser sign-in ---
-# The organiser's participants live inside the sign-in, so signing out (or its expiry)
-# also ends their organiser role in every room; their own joins as a participant stay.
+# The organiser's participants live inside the sign-in, so signing out (or its end on the
+# server) also ends their organiser role in every room; their own joins as a participant
+# stay.
 
 
 @dataclass(frozen=True)
 class OrganiserSignIn:
-    organiser_id: int
-    password_version: int
-    signed_in_at: float
+    id: str
     participants: dict[str, int]
-    expired: bool
-
-
-def now() -> float:
-    """The one clock for sign-ins (tests move it instead of waiting)."""
-    return time.time()
 
 
 def organiser_sign_in(connection: HTTPConnection) -> OrganiserSignIn | None:
+    """The sign-in the cookie names, whether or not it still lasts (a cookie from before
+    sign-ins were kept on the server names none)."""
     data = connection.session.get("organiser")
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not isinstance(data.get("sign_in"), str):
         return None
-    max_age = runtime(connection).settings.organiser_session_hours * 3600
-    return OrganiserSignIn(
-        organiser_id=int(data["id"]),
-        password_version=int(data["version"]),
-        signed_in_at=float(data["since"]),
-        participants={k: int(v) for k, v in data.get("participants", {}).items()},
-        expired=session_expired(float(data["since"]), now(), max_age),
-    )
+    participants = {k: int(v) for k, v in data.get("participants", {}).items()}
+    return OrganiserSignIn(data["sign_in"], participants)
 
 
-def sign_in_organiser(connection: HTTPConnection, organiser: OrganiserRecord) -> None:
-    connection.session["organiser"] = {
-        "id": organiser.id,
-        "version": organiser.password_version,
-        "since": now(),
-        "participants": {},
-    }
+def sign_in_organiser(connection: HTTPConnection, sign_in_id: str) -> None:
+    connection.session["organiser"] = {"sign_in": sign_in_id, "participants": {}}
 
 
 def sign_out_organiser(connection: HTTPConnection) -> None:

@@ -23,7 +23,7 @@ from ..services import conferences
 from ..services.change import Applied
 from ..store.records import ParticipantRecord
 from ..views.frames import is_command_id
-from . import identity
+from . import signin
 from .runtime import Runtime, runtime
 
 log = logging.getLogger(__name__)
@@ -105,7 +105,7 @@ async def participant_of(
     websocket: WebSocket, rt: Runtime, conference_id: int
 ) -> ParticipantRecord:
     """Who this socket's cookie names in this conference (4401 for nobody)."""
-    pid = identity.participant_id(websocket, conference_id)
+    pid = await signin.participant_id(websocket, conference_id)
     participant = await conferences.participant(rt.backends, pid) if pid else None
     if participant is None:
         raise Refused(CLOSE_NOT_JOINED)

@@ -3,7 +3,6 @@ from dataclasses import dataclass
 from itsdangerous import Signer
 from starlette.requests import HTTPConnection
 
-from ..domain.throttle import Throttle
 from ..realtime.hub import Hub
 from ..services.backends import Backends
 from ..services.passwords import Passwords
@@ -25,7 +24,6 @@ class Runtime:
     hub: Hub
     invite_signer: Signer
     passwords: Passwords
-    login_throttle: Throttle
     plenary_renderer: PlenaryRenderer
     projector_signer: Signer  # projector links for screens in the hall
     limits: RateLimits  # how often a participant, address or account may act

@@ -1,6 +1,9 @@
-"""The organiser behind a request, and the participant they are in a conference."""
+"""The organiser behind a request or socket, and the participant they are in a
+conference: only while their sign-in lasts on the server (not ended, not expired)."""
 
-from starlette.requests import Request
+from datetime import timedelta
+
+from starlette.requests import HTTPConnection, Request
 
 from ..services import conferences, organisers
 from ..store.records import ConferenceRecord, OrganiserRecord, ParticipantRecord
@@ -8,22 +11,33 @@ from . import identity
 from .runtime import runtime
 
 
-async def signed_in_organiser(request: Request) -> OrganiserRecord | None:
-    """The organiser, while the sign-in lasts and the account and its password are the same.
-
-    A sign-in that ended is removed from the cookie, so it cannot come back.
-    """
-    sign_in = identity.organiser_sign_in(request)
+async def active_organiser(connection: HTTPConnection) -> OrganiserRecord | None:
+    """The organiser whose sign-in the cookie names, while it lasts; for pages and sockets."""
+    sign_in = identity.organiser_sign_in(connection)
     if sign_in is None:
         return None
-    if not sign_in.expired:
-        organiser = await organisers.signed_in(
-            runtime(request).backends, sign_in.organiser_id, sign_in.password_version
-        )
-        if organiser is not None:
-            return organiser
-    identity.sign_out_organiser(request)
-    return None
+    rt = runtime(connection)
+    max_age = timedelta(hours=rt.settings.organiser_session_hours)
+    return await organisers.signed_in(rt.backends, sign_in.id, max_age)
+
+
+async def signed_in_organiser(request: Request) -> OrganiserRecord | None:
+    """The organiser, while the sign-in lasts. One that ended is also removed from the
+    cookie, so this browser is a stranger (or a participant) again."""
+    organiser = await active_organiser(request)
+    if organiser is None:
+        identity.sign_out_organiser(request)
+    return organiser
+
+
+async def participant_id(connection: HTTPConnection, conference_id: int) -> int | None:
+    """Who the browser is in a conference: the organiser's participant while their sign-in
+    lasts, else the participant it joined as."""
+    sign_in = identity.organiser_sign_in(connection)
+    known = sign_in.participants.get(str(conference_id)) if sign_in else None
+    if known is not None and await active_organiser(connection) is not None:
+        return known
+    return identity.participant_id(connection, conference_id)
 
 
 async def organiser_participant(
@@ -34,7 +48,8 @@ async def organiser_participant(
     if organiser is None:
         return None
     backends = runtime(request).backends
-    known = identity.participant_id(request, conference.id)
+    sign_in = identity.organiser_sign_in(request)
+    known = sign_in.participants.get(str(conference.id)) if sign_in else None
     participant = await conferences.participant(backends, known) if known else None
     if participant is None or participant.organiser_id != organiser.id:
         participant = await organisers.participant_in(backends, organiser, conference)

@@ -56,7 +56,7 @@ def test_organiser_signs_in_and_makes_a_link_that_a_moderator_opens(
     expect(moderator.locator("#live")).not_to_have_class(re.compile("as-moderator"))
     expect(moderator.locator("#live")).to_have_attribute("data-live", "connected")
 
-    page.get_by_role("button", name="Abmelden").click()
+    page.get_by_role("button", name="Abmelden", exact=True).click()
     expect(page.get_by_text("Sie sind abgemeldet.")).to_be_visible()
     assert errors == []
 
