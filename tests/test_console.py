@@ -130,3 +130,14 @@ def test_the_conference_page_leads_to_the_live_overview(client, settings):
     page = lxml_html.fromstring(client.get(f"/console/{MYK}", headers={"cookie": organiser}).text)
     links = {" ".join(a.text_content().split()): a.get("href") for a in page.iter("a")}
     assert links["Live-Übersicht"] == f"/console/{MYK}/live"
+
+
+def test_the_conference_page_is_titled_by_its_conference_and_loads_its_script_once(
+    client, settings
+):
+    organiser = organiser_cookie(client, settings)
+    page = lxml_html.fromstring(client.get(f"/console/{MYK}", headers={"cookie": organiser}).text)
+    assert "<" not in page.findtext(".//title")
+    assert "Regionalkonferenz" in page.findtext(".//title")
+    scripts = [s.get("src") for s in page.iter("script") if "console" in (s.get("src") or "")]
+    assert len(scripts) == 1
