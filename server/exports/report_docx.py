@@ -1,7 +1,10 @@
 """The Ergebnisprotokoll as a Word document, for offices that edit it further.
 
 python-docx builds the document in memory (a .docx is a zip written at the end); it is
-made room by room from the same outline as the HTML report.
+made room by room from the same outline as the HTML report. Every text goes in through
+the helpers below, which drop what XML cannot hold (lxml refuses a string with U+FFFF or
+a control character, and the whole download would stop): rows stored before the input
+rule existed may still have such characters.
 """
 
 import io
@@ -10,6 +13,7 @@ from docx import Document
 from docx.enum.text import WD_BREAK
 from docx.shared import Pt, RGBColor
 
+from ..domain.text import remove_unsafe_characters as _safe
 from .content import CardView, RoomView
 from .report import (
     card_line,
@@ -28,7 +32,8 @@ _MUTED = RGBColor(0x55, 0x5D, 0x66)
 def write(source: Source) -> bytes:
     labels = source.labels
     document = Document()
-    document.core_properties.title = f"{labels('export.report.title')} – {source.conference.title}"
+    title = f"{labels('export.report.title')} – {source.conference.title}"
+    document.core_properties.title = _safe(title)
     document.core_properties.language = labels.language
     _title_page(document, source)
     rooms = source.room_views()
@@ -36,18 +41,18 @@ def write(source: Source) -> bytes:
     for section in outline:
         if section.item:
             item = section.item
-            document.add_heading(item.title, level=1)
+            _heading(document, item.title, 1)
             meta = f"{labels.time(item.start)}–{labels.time(item.end)}"
             meta += f" · {labels('agenda_kind.' + item.kind)}"
             if item.speaker:
                 meta += f" · {item.speaker}"
-            meta_line = document.add_paragraph()
+            meta_line = _paragraph(document)
             meta_line.paragraph_format.keep_with_next = True  # never alone at a page's end
             _muted(meta_line, meta)
             if item.description:
-                document.add_paragraph(item.description)
+                _paragraph(document, item.description)
         else:
-            document.add_heading(labels("export.report.rooms"), level=1)
+            _heading(document, labels("export.report.rooms"), 1)
         if section.has_rooms:
             for view in rooms:
                 _room(document, source, view)
@@ -67,7 +72,7 @@ def _table(document, *headings: str):
     table = document.add_table(rows=1, cols=len(headings))
     table.style = "Table Grid"
     for cell, heading in zip(table.rows[0].cells, headings, strict=True):
-        cell.paragraphs[0].add_run(heading).bold = True
+        cell.paragraphs[0].add_run(_safe(heading)).bold = True
     return table
 
 
@@ -75,64 +80,79 @@ def _styled(document, style_id: str, text: str):
     """A paragraph in one of the template's list styles, set by its id: python-docx looks
     up the default style on every assignment by name (4 ms each), which made a
     conference of thousands of cards take 80 % longer than everything else together."""
-    paragraph = document.add_paragraph(text)
+    paragraph = _paragraph(document, text)
     paragraph._p.get_or_add_pPr().style = style_id
     return paragraph
 
 
+def _paragraph(document, text: str = ""):
+    return document.add_paragraph(_safe(text))
+
+
+def _heading(document, text: str, level: int) -> None:
+    document.add_heading(_safe(text), level=level)
+
+
+def _cells(row, *texts: str) -> None:
+    for cell, text in zip(row.cells, texts, strict=True):
+        cell.text = _safe(text)
+
+
 def _page_break(document) -> None:
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    _paragraph(document).add_run().add_break(WD_BREAK.PAGE)
 
 
 def _muted(paragraph, text: str, size: float = 9.5) -> None:
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(_safe(text))
     run.font.color.rgb = _MUTED
     run.font.size = Pt(size)
 
 
 def _title_page(document, source: Source) -> None:
     labels = source.labels
-    _muted(document.add_paragraph(), labels("export.report.title"), 11)
-    document.add_heading(source.conference.title, level=0)
+    _muted(_paragraph(document), labels("export.report.title"), 11)
+    _heading(document, source.conference.title, 0)
     if source.conference.subtitle:
-        document.add_paragraph(source.conference.subtitle)
+        _paragraph(document, source.conference.subtitle)
     for line in title_lines(source):
-        document.add_paragraph(line)
-    document.add_heading(labels("export.report.programme"), level=1)
+        _paragraph(document, line)
+    _heading(document, labels("export.report.programme"), 1)
     table = _table(document, labels("export.report.time"), labels("export.report.item"))
     for item in source.dump.agenda:
-        cells = table.add_row().cells
-        cells[0].text = f"{labels.time(item.start)}–{labels.time(item.end)}"
-        cells[1].text = item.title + (f"\n{item.speaker}" if item.speaker else "")
+        _cells(
+            table.add_row(),
+            f"{labels.time(item.start)}–{labels.time(item.end)}",
+            item.title + (f"\n{item.speaker}" if item.speaker else ""),
+        )
     _page_break(document)
 
 
 def _room(document, source: Source, view: RoomView) -> None:
     labels = source.labels
     _page_break(document)
-    document.add_heading(labels("export.report.room", title=view.room.title), level=2)
+    _heading(document, labels("export.report.room", title=view.room.title), 2)
     if view.room.description:
-        document.add_paragraph(view.room.description)
+        _paragraph(document, view.room.description)
     meta = labels.plural("export.report.ideas", view.card_count())
     if view.moderators:
         names = ", ".join(view.moderators)
         meta = f"{labels('export.report.moderation', names=names)} · {meta}"
-    _muted(document.add_paragraph(), meta)
-    document.add_heading(labels("export.report.results"), level=3)
+    _muted(_paragraph(document), meta)
+    _heading(document, labels("export.report.results"), 3)
     if not view.takeaways:
-        _muted(document.add_paragraph(), labels("export.report.no_results"))
+        _muted(_paragraph(document), labels("export.report.no_results"))
     for takeaway in view.takeaways:
         _styled(document, "ListNumber", takeaway.text).runs[0].bold = True
     for column in view.columns:
-        document.add_heading(column.column.title, level=3)
+        _heading(document, column.column.title, 3)
         if not column.cards():
-            _muted(document.add_paragraph(), labels("export.report.no_cards"))
+            _muted(_paragraph(document), labels("export.report.no_cards"))
         for group in column.clusters:
-            document.add_heading(f"{group.cluster.name} ({votes(source, group.votes)})", level=4)
+            _heading(document, f"{group.cluster.name} ({votes(source, group.votes)})", 4)
             _cards(document, source, group.cards)
         if column.loose:
             if column.clusters:
-                document.add_heading(labels("export.report.unclustered"), level=4)
+                _heading(document, labels("export.report.unclustered"), 4)
             _cards(document, source, column.loose)
 
 
@@ -150,9 +170,9 @@ def _questions(document, source: Source) -> bool:
     """The plenary's Q&A, if there was any; says whether it wrote something."""
     groups = question_groups(source)
     if groups:
-        document.add_heading(source.labels("export.report.questions"), level=1)
+        _heading(document, source.labels("export.report.questions"), 1)
     for heading, questions in groups:
-        document.add_heading(heading, level=2)
+        _heading(document, heading, 2)
         for question in questions:
             paragraph = _styled(document, "ListBullet", question.text)
             paragraph.add_run().add_break()
@@ -163,18 +183,17 @@ def _questions(document, source: Source) -> bool:
 def _attendance(document, source: Source) -> None:
     labels = source.labels
     attendance = source.attendance()
-    document.add_heading(labels("export.report.attendance"), level=1)
-    document.add_paragraph(labels.plural("export.report.people", attendance.people))
+    _heading(document, labels("export.report.attendance"), 1)
+    _paragraph(document, labels.plural("export.report.people", attendance.people))
     table = _table(
         document, labels("export.report.room_column"), labels("export.report.participants_column")
     )
     for room, count in attendance.rooms:
-        cells = table.add_row().cells
-        cells[0].text, cells[1].text = room.title, str(count)
-    document.add_heading(labels("export.report.organisations"), level=2)
+        _cells(table.add_row(), room.title, str(count))
+    _heading(document, labels("export.report.organisations"), 2)
     if not attendance.organisations:
-        _muted(document.add_paragraph(), labels("export.report.no_organisations"))
+        _muted(_paragraph(document), labels("export.report.no_organisations"))
     for name, count in attendance.organisations:
         _styled(document, "ListBullet", f"{name} ({count})")
-    _muted(document.add_paragraph(), labels("export.report.organisations_note"))
-    _muted(document.add_paragraph(), labels("export.report.generated_by"))
+    _muted(_paragraph(document), labels("export.report.organisations_note"))
+    _muted(_paragraph(document), labels("export.report.generated_by"))

@@ -27,6 +27,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from ..domain.text import remove_unsafe_characters as _safe
 from .content import CardView, RoomView
 from .report import (
     card_line,
@@ -94,7 +95,13 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _p(text: str, style: str, **kwargs) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), _styles()[style], **kwargs)
+    """Every text goes in here: escaped for ReportLab's markup, without the characters
+    rows stored before the input rule may hold."""
+    return Paragraph(_markup(text), _styles()[style], **kwargs)
+
+
+def _markup(text: str) -> str:
+    return escape(_safe(text)).replace("\n", "<br/>")
 
 
 def write(source: Source) -> bytes:
@@ -121,7 +128,7 @@ def write(source: Source) -> bytes:
         story.append(PageBreak())
     story += _attendance(source)
     buffer = io.BytesIO()
-    title = f"{labels('export.report.title')} – {source.conference.title}"
+    title = _safe(f"{labels('export.report.title')} – {source.conference.title}")
     document = SimpleDocTemplate(
         buffer,
         pagesize=A4,
@@ -162,8 +169,8 @@ def _title_page(source: Source) -> list:
     story.append(_p(labels("export.report.programme"), "h1"))
     rows = [[_p(labels("export.report.time"), "h4"), _p(labels("export.report.item"), "h4")]]
     for item in source.dump.agenda:
-        text = escape(item.title) + (
-            f"<br/><font size=9>{escape(item.speaker)}</font>" if item.speaker else ""
+        text = _markup(item.title) + (
+            f"<br/><font size=9>{_markup(item.speaker)}</font>" if item.speaker else ""
         )
         rows.append(
             [

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from itsdangerous import BadSignature, Signer
 from sqlmodel import Session
 
+from ..domain import participants
 from ..domain.errors import DomainError
 from ..store import conferences, rooms
 from ..store.records import ParticipantRecord, RoomRecord
@@ -37,6 +38,8 @@ def create(
     backends: Backends, signing: Signer, conference_slug: str, room_slug: str, name: str
 ) -> str:
     """Make an invite; returns the token for the link (it cannot be shown again)."""
+    # The name is the display name suggested to the moderator, so the join rules apply.
+    name = participants.join(name, None).display_name
     secret = secrets.token_urlsafe(24)
 
     def transaction(session: Session) -> int:
