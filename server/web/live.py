@@ -65,12 +65,12 @@ async def room_door(websocket: WebSocket, rt: Runtime) -> Admitted[RoomActor]:
         raise Refused(CLOSE_UNKNOWN_ROOM)
     participant = await participant_of(websocket, rt, room.conference_id)
     language = identity.language(websocket)
-    role = await moderation.role(rt.backends, participant, room)
     stream = room_stream(room.id, rt.room_renderer)
     limit = rt.settings.sockets_per_room
     try:
-        release = rt.hub.hold(stream.key, participant.id, limit)
+        release = rt.hub.hold(stream.key, participant.id, limit)  # before any more reads
         try:
+            role = await moderation.role(rt.backends, participant, room)
             await presence.enter_room(rt.backends, participant, room, socket_limit=limit)
         except BaseException:
             release()
