@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import contextlib
+import ctypes
 import getpass
 import logging
 import sys
@@ -309,8 +310,30 @@ def _add_export_commands(commands) -> None:
 EXPORT_COMMANDS = {"export": cmd_export, "purge": cmd_purge}
 
 
+def return_big_blocks_to_the_system() -> None:
+    """Serve big frames from mmap, so their memory goes back to the system when freed.
+
+    A snapshot of a big board is a few megabytes, encoded once more per socket when
+    sent. glibc's malloc serves blocks above a threshold (128 KiB) with mmap, but raises
+    that threshold each time such a block is freed, up to 32 MiB: after the first few
+    snapshots, the copies come from the heap, which keeps what it once held. A pile of
+    sockets that closed then left the server hundreds of MB bigger for good (see
+    bench/README.md, "abuse.py"). A fixed threshold turns the adjustment off.
+    """
+    if sys.platform != "linux":
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(M_MMAP_THRESHOLD, 256 * 1024)
+
+
+M_MMAP_THRESHOLD = -3  # glibc's malloc.h
+
+
 def cmd_serve(args, settings: Settings) -> int:
     from .app import create_app
+
+    return_big_blocks_to_the_system()
 
     if args.paths:
         settings = replace(settings, sessions_config=tuple(Path(p) for p in args.paths))

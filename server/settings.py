@@ -54,7 +54,8 @@ class Settings:
     breakout_tick_seconds: float = 2
     # --- Limits (docs/security.md) ---
     rate_limits: Mapping[str, str] = field(default_factory=lambda: dict(RATE_LIMITS))
-    # Open sockets one participant may have in one room (tabs, a phone, reconnects).
+    # Open sockets one participant may have in one room, and on one conference's plenary
+    # (tabs, a phone, reconnects); the next is refused with close code 4429.
     sockets_per_room: int = 8
     # Addresses of proxies whose X-Forwarded-For names the client (comma-separated).
     trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")

@@ -79,3 +79,55 @@ async def test_a_socket_that_fails_is_dropped():
     connection = Connection(broken, 1, AUDIENCE)
     connection.deliver("a")
     assert connection.dropped
+
+
+async def test_a_big_frame_the_client_never_takes_counts_toward_the_limit():
+    # The snapshot went straight into the transport; the client stopped reading, so the
+    # next send waits. The snapshot still sits there: with it, the socket is past the
+    # limit, and the grace (none here) runs out.
+    socket = FakeSocket()
+    connection = Connection(socket.send, 1, AUDIENCE, backlog_limit=100, grace=0)
+    connection.deliver("s" * 90)
+    socket.gate = asyncio.Event()
+
+    connection.deliver("delta-1")
+    connection.deliver("delta-2")
+    await asyncio.sleep(0.001)  # the grace's timer fires
+
+    assert connection.dropped
+    assert socket.received == ["s" * 90]
+
+
+async def test_a_client_that_takes_a_big_frame_within_the_grace_is_kept():
+    socket = FakeSocket()
+    connection = Connection(socket.send, 1, AUDIENCE, backlog_limit=100)
+    connection.deliver("s" * 90)
+    socket.gate = asyncio.Event()
+    connection.deliver("delta-1")
+    connection.deliver("delta-2")
+
+    socket.gate.set()  # the client read the snapshot: the deltas follow
+    await socket.until(lambda: len(socket.received) == 3)
+    await asyncio.sleep(0)
+
+    assert not connection.dropped
+    connection.deliver("delta-3")
+    assert socket.received[-1] == "delta-3"
+
+
+async def test_frames_the_client_took_no_longer_count():
+    socket = FakeSocket()
+    connection = Connection(socket.send, 1, AUDIENCE, backlog_limit=100, grace=0)
+    socket.gate = asyncio.Event()
+    connection.deliver("s" * 60)  # waits, then goes into the transport
+    socket.gate.set()
+    await socket.until(lambda: len(socket.received) == 1)
+    socket.gate.clear()
+
+    for n in range(5):  # each waits; the one before it has left the transport
+        connection.deliver(f"d{n}" + "x" * 30)
+        socket.gate.set()
+        await socket.until(lambda n=n: len(socket.received) == n + 2)
+        socket.gate.clear()
+
+    assert not connection.dropped

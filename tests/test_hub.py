@@ -141,6 +141,23 @@ async def test_each_audience_gets_its_own_rendering_made_once_for_all_its_member
     await room.hub.close()
 
 
+async def test_joiners_at_the_same_seq_share_one_snapshot_and_a_change_renews_it():
+    room = Room()
+    await room.change("a")
+    anna, _ = await room.member(1)
+    renders = room.renderer.renders
+    ben, _ = await room.member(2)  # a catch-up of its own, at the same seq
+
+    assert ben.received[0] is anna.received[0]
+    assert room.renderer.renders == renders
+
+    await room.change("b")
+    await anna.until(lambda: last(anna).startswith("delta"))
+    cleo, _ = await room.member(3)
+    assert cleo.received[0] == "snapshot 2 participant: a,b"
+    await room.hub.close()
+
+
 async def test_missed_bus_messages_are_caught_up_from_the_last_delivered_seq():
     room = Room()
     anna, _ = await room.member(1)

@@ -221,7 +221,7 @@ async def test_the_report_back_shows_the_rooms_in_order_and_the_current_one(day)
 
 async def test_people_arriving_show_in_the_people_section(day):
     seen = day.seq()
-    await breakouts.arrive(day.backends, day.anna, day.conference.id)
+    await breakouts.arrive(day.backends, day.anna, day.conference.id, socket_limit=8)
 
     update = day.update_after(seen)
     assert "people" in update.sections
@@ -231,7 +231,7 @@ async def test_people_arriving_show_in_the_people_section(day):
 
 
 async def test_an_opened_breakout_places_people_and_tells_its_rooms(day):
-    await breakouts.arrive(day.backends, day.anna, day.conference.id)
+    await breakouts.arrive(day.backends, day.anna, day.conference.id, socket_limit=8)
     await day.to_breakout_item()
     seen, room_seen = day.seq(), day.room_seq(day.room_ids[0])
     await breakouts.open_breakout(day.backends, day.olga, day.conference, "random", 20, None, None)
@@ -246,7 +246,7 @@ async def test_an_opened_breakout_places_people_and_tells_its_rooms(day):
 
 
 async def test_a_closed_breakout_sends_its_rooms_back(day):
-    await breakouts.arrive(day.backends, day.anna, day.conference.id)
+    await breakouts.arrive(day.backends, day.anna, day.conference.id, socket_limit=8)
     await day.to_breakout_item()
     await breakouts.open_breakout(day.backends, day.olga, day.conference, "random", 20, None, None)
     seen, room_seen = day.seq(), day.room_seq(day.room_ids[0])

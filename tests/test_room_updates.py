@@ -337,8 +337,8 @@ async def test_a_locked_board_and_a_timer_show_the_new_state(day):
 
 async def test_members_who_join_and_leave_are_counted(day):
     seen = day.seq()
-    await presence.enter_room(day.backends, day.anna, day.room)
-    await presence.enter_room(day.backends, day.ben, day.room)
+    await presence.enter_room(day.backends, day.anna, day.room, socket_limit=8)
+    await presence.enter_room(day.backends, day.ben, day.room, socket_limit=8)
 
     update = day.update_after(seen)
     assert sorted(m.participant_id for m in update.joined) == sorted([day.anna.id, day.ben.id])
@@ -351,7 +351,7 @@ async def test_members_who_join_and_leave_are_counted(day):
 
 
 async def test_a_removed_member_is_named_and_undo_lets_them_back(day):
-    await presence.enter_room(day.backends, day.ben, day.room)
+    await presence.enter_room(day.backends, day.ben, day.room, socket_limit=8)
     seen = day.seq()
     await moderation.remove_member(day.backends, day.moderator, day.room, day.ben)
 

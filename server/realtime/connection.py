@@ -5,6 +5,16 @@ socket's buffer has room) is done inline, with no task or queue. A send that wou
 block parks this connection: further frames go to a small backlog drained by one task,
 and past `backlog_limit` bytes the connection is dropped; the browser reconnects and
 gets a fresh snapshot.
+
+The last frame handed to the server's transport counts too. A send completes once its
+frame is written to the transport, which keeps whatever the client has not read yet: a
+private copy per socket, often the snapshot, megabytes on a big board. A send that may
+start means the transport had drained all but a few KiB, so only the last frame handed
+over can still sit there. A client that is reading takes that frame at network speed,
+while one that stopped reading never will; so when the frame in the transport and the
+backlog together pass the limit, the socket has `grace` seconds to take the frame, or is
+dropped. A non-reading socket thus holds at most one frame and the limit, for seconds,
+whatever the board's size.
 """
 
 import asyncio
@@ -24,6 +34,9 @@ RESTARTING = (1012, "server restarting")  # "service restart": reconnect, maybe 
 REMOVED = (4403, "removed from the room")  # by its moderator: final, no reconnect
 DEMOTED = (4012, "moderation ended")  # the page reloads itself, as a participant's
 
+# Long enough for a slow phone line to take a big board's snapshot (2 MB at 2 Mbit/s).
+GRACE_SECONDS = 10.0
+
 
 class Connection:
     # One per open socket: slots keep the thousand of a big room small.
@@ -33,8 +46,11 @@ class Connection:
         "participant_id",
         "audience",
         "_backlog_limit",
+        "_grace",
         "_backlog",
-        "_backlog_bytes",
+        "_waiting_bytes",
+        "_in_transport",
+        "_deadline",
         "_drainer",
         "dropped",
         "close_with",
@@ -47,14 +63,18 @@ class Connection:
         participant_id: int,
         audience: Audience,
         backlog_limit: int = 1 << 20,
+        grace: float = GRACE_SECONDS,
     ) -> None:
         self._send = send
         self.stream: str | None = None  # the hub's channel key, set when it joins one
         self.participant_id = participant_id
         self.audience = audience
         self._backlog_limit = backlog_limit
+        self._grace = grace
         self._backlog: deque[str] | None = None  # None: caught up, write directly
-        self._backlog_bytes = 0
+        self._waiting_bytes = 0  # frames not yet in the transport (the blocked one too)
+        self._in_transport = 0  # size of the last frame handed over; it may be unread
+        self._deadline: asyncio.TimerHandle | None = None  # set while over the limit
         self._drainer: asyncio.Task | None = None
         self.dropped = False  # True once this socket can no longer be served
         self.close_with = TOO_SLOW  # the close code and reason its owner then sends
@@ -65,18 +85,24 @@ class Connection:
         if self.dropped:
             return
         if self._backlog is not None:
-            self._queue(frame)
+            self._wait(frame)
+            if self._backlog is not None:
+                self._backlog.append(frame)
             return
         coroutine = self._send(frame)
         try:
             blocker = coroutine.send(None)
         except StopIteration:
+            self._in_transport = len(frame)
             return
         except Exception:
             self.drop()
             return
         self._backlog = deque()
-        self._drainer = asyncio.get_running_loop().create_task(self._drain(coroutine, blocker))
+        self._drainer = asyncio.get_running_loop().create_task(
+            self._drain(coroutine, blocker, len(frame))
+        )
+        self._wait(frame)
 
     def drop(self, close_with: tuple[int, str] = TOO_SLOW) -> None:
         if self.dropped:
@@ -85,23 +111,41 @@ class Connection:
         self.close_with = close_with
         if self._drainer is not None and self._drainer is not asyncio.current_task():
             self._drainer.cancel()
+        if self._deadline is not None:
+            self._deadline.cancel()
         self._backlog = None
         if self.on_drop is not None:
             self.on_drop()
 
-    def _queue(self, frame: str) -> None:
-        self._backlog.append(frame)
-        self._backlog_bytes += len(frame)
-        if self._backlog_bytes > self._backlog_limit:
+    def _wait(self, frame: str) -> None:
+        """A frame waits for the socket: past the limit on its own, the backlog is
+        dropped at once; past it with the frame in the transport, after the grace."""
+        self._waiting_bytes += len(frame)
+        if self._waiting_bytes > self._backlog_limit:
             self.drop()
+        elif self._deadline is None and self._held() > self._backlog_limit:
+            self._deadline = asyncio.get_running_loop().call_later(self._grace, self.drop)
 
-    async def _drain(self, coroutine: Coroutine, blocker: Any) -> None:
+    def _held(self) -> int:
+        return self._in_transport + self._waiting_bytes
+
+    def _handed_over(self, size: int) -> None:
+        """A frame went into the transport: the one before it had left (the send could
+        start), this one may not have."""
+        self._waiting_bytes -= size
+        self._in_transport = size
+        if self._deadline is not None and self._held() <= self._backlog_limit:
+            self._deadline.cancel()
+            self._deadline = None
+
+    async def _drain(self, coroutine: Coroutine, blocker: Any, size: int) -> None:
         try:
             await _finish(coroutine, blocker)
+            self._handed_over(size)
             while self._backlog:
-                frame = self._backlog.popleft()
-                self._backlog_bytes -= len(frame)
+                frame = self._backlog.popleft()  # still counted until handed over
                 await self._send(frame)
+                self._handed_over(len(frame))
             self._backlog = None
         except asyncio.CancelledError:
             raise

@@ -11,11 +11,12 @@ as anything delivered to others afterwards: nothing falls into the gap.
 import asyncio
 import logging
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
+from ..domain import sockets
 from ..domain.audience import MODERATOR, Audience
 from ..store.database import Database
 from .broadcast import Broadcast
@@ -92,6 +93,11 @@ class Channel(Generic[U]):
         self.wake = asyncio.Event()
         self.task: asyncio.Task | None = None
         self._last_flush = 0.0
+        # The snapshot of each audience at `_snapshots_seq`: joiners who arrive in
+        # different catch-ups at the same seq (a storm of reconnects) get the same str,
+        # rendered once, rather than a copy each.
+        self._snapshots: dict[Audience, str] = {}
+        self._snapshots_seq: int | None = None
 
     def on_message(self, message: str) -> None:
         if self.last_seq is None or int(message) > self.last_seq:
@@ -141,6 +147,9 @@ class Channel(Generic[U]):
             self.touched |= touched
             raise
         self._last_flush = time.monotonic()
+        if update.seq != self._snapshots_seq or touched:
+            # Moved on, or state outside the seq changed: the cached snapshots are old.
+            self._snapshots, self._snapshots_seq = {}, update.seq
         if after is not None and update.seq > after:
             self._deliver(update)
         if touched and after is not None:
@@ -160,7 +169,7 @@ class Channel(Generic[U]):
         for audience, connections in self.members.items():
             if connections:
                 if update.for_everyone:
-                    frame = renderer.snapshot(update, audience)
+                    frame = self._snapshot(update, audience)
                 else:
                     frame = renderer.delta(update, audience)
                 for connection in list(connections):
@@ -185,15 +194,18 @@ class Channel(Generic[U]):
                     frames[key] = self.renderer.personal(votes, key[1])
                 connection.deliver(frames[key])
 
+    def _snapshot(self, update: U, audience: Audience) -> str:
+        frame = self._snapshots.get(audience)
+        if frame is None:
+            frame = self._snapshots[audience] = self.renderer.snapshot(update, audience)
+        return frame
+
     def _welcome(self, joiners: list[Connection], update: U) -> None:
-        frames: dict[Audience, str] = {}
         welcomed: dict[int, set[Connection]] = defaultdict(set)
         for connection in joiners:
             if connection.dropped:
                 continue
-            if connection.audience not in frames:
-                frames[connection.audience] = self.renderer.snapshot(update, connection.audience)
-            connection.deliver(frames[connection.audience])
+            connection.deliver(self._snapshot(update, connection.audience))
             self.members[connection.audience].add(connection)
             self.by_participant[connection.participant_id].add(connection)
             welcomed[connection.participant_id].add(connection)
@@ -218,7 +230,30 @@ class Hub:
         self.tick = tick
         self.channels: dict[str, Channel] = {}
         self._listeners: dict[str, list[tuple[str, Callable[[str], None]]]] = {}
+        self._held: Counter[tuple[str, int]] = Counter()  # (stream key, participant): sockets
         broadcast.on_reconnect(self.catch_up_all)
+
+    def hold(self, key: str, participant_id: int, limit: int) -> Callable[[], None]:
+        """Count a socket of a participant on a stream in this process, from its door
+        until it leaves; returns what lets it go. Refused (DomainError) when this process
+        already holds `limit` of theirs there: a pile of sockets from one person is then
+        turned away without touching the database, whose count (presence) is the one
+        that holds across processes."""
+        held = (key, participant_id)
+        sockets.open_another(self._held[held], limit)
+        self._held[held] += 1
+
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:
+                released = True
+                self._held[held] -= 1
+                if self._held[held] <= 0:
+                    del self._held[held]
+
+        return release
 
     def catch_up_all(self) -> None:
         """The bus may have lost messages (it was away): every channel reads what it missed.

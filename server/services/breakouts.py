@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
-from ..domain import assignment, breakouts, phases, timer
+from ..domain import assignment, breakouts, phases, sockets, timer
 from ..domain.assignment import BreakoutRoom, Method, Person
 from ..domain.breakouts import CONDUCTED_PHASES, Mode
 from ..domain.errors import DomainError
@@ -298,11 +298,17 @@ def _place_late(c: Context, placement: Placement, participant_id: int, name: str
     return room_id
 
 
-async def arrive(backends: Backends, participant: ParticipantRecord, conference_id: int) -> None:
-    """Someone opened the plenary: count them present; while breakouts run, a late joiner
-    is placed by the phase's mode (a returning one keeps their room)."""
+async def arrive(
+    backends: Backends, participant: ParticipantRecord, conference_id: int, *, socket_limit: int
+) -> None:
+    """Someone opened the plenary: count them present (refused past `socket_limit` open
+    plenary sockets of theirs); while breakouts run, a late joiner is placed by the
+    phase's mode (a returning one keeps their room)."""
 
     def decide(c: Context) -> Change:
+        sockets.open_another(
+            here.connections(c.session, conference_id, participant.id), socket_limit
+        )
         here.add_connection(c.session, conference_id, participant.id)
         running = store.running(c.session, conference_id)
         late = running is not None and c.role is Role.PARTICIPANT

@@ -2,7 +2,7 @@
 
 from sqlmodel import Session
 
-from ..domain import rooms
+from ..domain import rooms, sockets
 from ..store import plenary_presence, presence
 from ..store import rooms as room_store
 from ..store.records import ParticipantRecord, RoomRecord
@@ -13,8 +13,12 @@ from .backends import Backends
 from .change import log_room_event
 
 
-async def enter_room(backends: Backends, participant: ParticipantRecord, room: RoomRecord) -> None:
-    """Count a new connection; the first one makes the participant appear in the room."""
+async def enter_room(
+    backends: Backends, participant: ParticipantRecord, room: RoomRecord, *, socket_limit: int
+) -> None:
+    """Count a new connection; the first one makes the participant appear in the room.
+    A participant holding `socket_limit` open there already is refused (counted in the
+    database, so the limit holds across every worker)."""
 
     def transaction(session: Session) -> tuple[int | None, int | None]:
         role = role_in_room(session, participant, room)
@@ -25,6 +29,7 @@ async def enter_room(backends: Backends, participant: ParticipantRecord, room: R
             already_present=presence.is_present(session, room.id, participant.id),
             removed=room_store.is_removed(session, room.id, participant.id),
         )
+        sockets.open_another(presence.connections(session, room.id, participant.id), socket_limit)
         plenary_seq = breakouts.check_entry(session, participant, room, role)
         if presence.add_connection(session, room.id, participant.id) > 1:
             return None, plenary_seq

@@ -15,6 +15,11 @@ def add_connection(session: Session, conference_id: int, participant_id: int) ->
     return presence.connected(session, PlenaryPresence, **key)
 
 
+def connections(session: Session, conference_id: int, participant_id: int) -> int:
+    key = {"conference_id": conference_id, "participant_id": participant_id}
+    return presence.open_connections(session, PlenaryPresence, **key)
+
+
 def remove_connection(session: Session, conference_id: int, participant_id: int) -> int:
     key = {"conference_id": conference_id, "participant_id": participant_id}
     return presence.disconnected(session, PlenaryPresence, **key)

@@ -21,6 +21,12 @@ def connected(session: Session, table: type, **key: int) -> int:
     return row.connections
 
 
+def open_connections(session: Session, table: type, **key: int) -> int:
+    """How many connections the participant has open there now."""
+    row = session.get(table, key)
+    return row.connections if row is not None else 0
+
+
 def disconnected(session: Session, table: type, **key: int) -> int:
     """Count one connection less; return how many are left (0: the row is gone)."""
     row = session.get(table, key)
@@ -37,6 +43,10 @@ def disconnected(session: Session, table: type, **key: int) -> int:
 
 def add_connection(session: Session, room_id: int, participant_id: int) -> int:
     return connected(session, Presence, room_id=room_id, participant_id=participant_id)
+
+
+def connections(session: Session, room_id: int, participant_id: int) -> int:
+    return open_connections(session, Presence, room_id=room_id, participant_id=participant_id)
 
 
 def remove_connection(session: Session, room_id: int, participant_id: int) -> int:

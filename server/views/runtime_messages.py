@@ -121,6 +121,7 @@ CHOSEN_AT_RUN_TIME = (
     N_("errors.timer_not_paused"),
     N_("errors.timer_not_running"),
     N_("errors.timer_not_set"),
+    N_("errors.too_many_sockets"),
     N_("errors.unknown_announcement"),
     N_("errors.unknown_card"),
     N_("errors.unknown_cluster"),

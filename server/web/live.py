@@ -20,6 +20,7 @@ from ..store.records import ParticipantRecord, RoomRecord
 from . import identity
 from .members import (
     CLOSE_ROOM_FULL,
+    CLOSE_TOO_MANY_SOCKETS,
     CLOSE_UNKNOWN_ROOM,
     Admitted,
     Command,
@@ -57,25 +58,34 @@ class RoomActor:
 
 async def room_door(websocket: WebSocket, rt: Runtime) -> Admitted[RoomActor]:
     """A participant of the room's conference enters it (counted as present), as a
-    moderator if they moderate it."""
+    moderator if they moderate it; with `sockets_per_room` sockets of theirs open there
+    already, they are refused (4429)."""
     room = await conferences.room_by_id(rt.backends, int(websocket.path_params["room_id"]))
     if room is None:
         raise Refused(CLOSE_UNKNOWN_ROOM)
     participant = await participant_of(websocket, rt, room.conference_id)
     language = identity.language(websocket)
+    stream = room_stream(room.id, rt.room_renderer)
+    limit = rt.settings.sockets_per_room
     try:
-        await presence.enter_room(rt.backends, participant, room)
+        release = rt.hub.hold(stream.key, participant.id, limit)  # before any more reads
+        try:
+            role = await moderation.role(rt.backends, participant, room)
+            await presence.enter_room(rt.backends, participant, room, socket_limit=limit)
+        except BaseException:
+            release()
+            raise
     except DomainError as error:
-        raise Refused(CLOSE_ROOM_FULL, rt.room_renderer.reply("enter", error, language)) from None
-    role = await moderation.role(rt.backends, participant, room)
+        code = CLOSE_TOO_MANY_SOCKETS if error.code == "too_many_sockets" else CLOSE_ROOM_FULL
+        raise Refused(code, rt.room_renderer.reply("enter", error, language)) from None
     view = MODERATOR if is_allowed(role, Action.MODERATE_ROOM) else PARTICIPANT
 
     async def leave() -> None:
+        release()
         await presence.leave_room(rt.backends, participant, room)
 
     actor = RoomActor(rt.backends, participant, room)
     audience = Audience(view, language)
-    stream = room_stream(room.id, rt.room_renderer)
     return Admitted(stream, audience, participant.id, actor, COMMANDS, leave)
 
 

@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 CLOSE_UNKNOWN_ROOM = 4404  # also: an unknown conference
 CLOSE_NOT_JOINED = 4401  # also: a projector key that does not open this
 CLOSE_ROOM_FULL = 4409  # also: removed from the room by its moderator
+CLOSE_TOO_MANY_SOCKETS = 4429  # this participant holds Settings.sockets_per_room open there
 
 A = TypeVar("A")  # who acts on a socket: a room's member, a plenary's, or nobody
 

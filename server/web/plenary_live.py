@@ -19,6 +19,7 @@ from ..store.records import ConferenceRecord, ParticipantRecord
 from . import identity
 from .members import (
     CLOSE_NOT_JOINED,
+    CLOSE_TOO_MANY_SOCKETS,
     CLOSE_UNKNOWN_ROOM,
     Admitted,
     Command,
@@ -70,16 +71,30 @@ async def _plenary_entry(websocket: WebSocket, rt: Runtime) -> tuple[PlenaryActo
 
 
 async def plenary_door(websocket: WebSocket, rt: Runtime) -> Admitted[PlenaryActor]:
-    """Everyone joined to the conference; counted as in the plenary while connected."""
+    """Everyone joined to the conference; counted as in the plenary while connected, up
+    to `sockets_per_room` sockets each (4429 past that)."""
     actor, role, language = await _plenary_entry(websocket, rt)
     participant, conference = actor.participant, actor.conference
-    await breakouts.arrive(rt.backends, participant, conference.id)
+    stream = plenary_stream(conference.id, rt.plenary_renderer)
+    limit = rt.settings.sockets_per_room
+    try:
+        release = rt.hub.hold(stream.key, participant.id, limit)
+        try:
+            await breakouts.arrive(rt.backends, participant, conference.id, socket_limit=limit)
+        except BaseException:
+            release()
+            raise
+    except DomainError as error:
+        if error.code != "too_many_sockets":
+            raise
+        reply = rt.room_renderer.reply("enter", error, language)
+        raise Refused(CLOSE_TOO_MANY_SOCKETS, reply) from None
 
     async def leave() -> None:
+        release()
         await breakouts.depart(rt.backends, participant, conference.id)
 
     audience = Audience(_plenary_view(role), language)
-    stream = plenary_stream(conference.id, rt.plenary_renderer)
     return Admitted(stream, audience, participant.id, actor, PLENARY_COMMANDS, leave)
 
 

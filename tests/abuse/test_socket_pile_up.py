@@ -1,0 +1,143 @@
+"""One participant piles up sockets: past the limit they are refused (4429, final), the
+count holds across server processes and frees up as sockets close, a socket that stops
+reading on a big board is let go rather than held, and everyone else still gets in."""
+
+import asyncio
+import socket
+from dataclasses import replace
+
+import pytest
+import websockets
+from sqlmodel import select
+
+from server.store.boards import insert_card
+from server.store.database import Database
+from server.store.tables import Participant
+
+from ..bot import Member
+from ..helpers import MYK, conference_id
+from ..servers import ServerThread
+
+ROOM = "narrative-der-smart-city"
+LIMIT = 3
+BACKLOG = 16 * 1024  # a board of a few dozen long cards is bigger than this
+
+
+def seed_board(database_url: str, room_id: int, column_id: int, cards: int) -> None:
+    """A flood's cards, put in through the store (posting them would take long)."""
+    database = Database(database_url)
+
+    def insert(session) -> None:
+        author = session.exec(select(Participant.id)).first()
+        for n in range(cards):
+            insert_card(session, room_id, column_id, author, f"Flut {n} " + "x" * 480)
+
+    database.run_write(insert)
+    database.close()
+
+
+@pytest.fixture
+def settings(settings):
+    return replace(settings, sockets_per_room=LIMIT, socket_backlog_bytes=BACKLOG)
+
+
+async def same_person(member: Member, count: int) -> list[Member]:
+    """`count` more tabs of one person (the same cookie)."""
+    return [Member(member.base, member.cookie, f"{member.name} {n}") for n in range(count)]
+
+
+async def refused(member: Member, path: str) -> None:
+    with pytest.raises(websockets.ConnectionClosed):
+        await member.open(path)
+    assert member.closed_with == 4429
+    assert member.codes == {"enter": "too_many_sockets"}
+
+
+@pytest.mark.parametrize("path", ["room", "plenary"])
+async def test_sockets_past_the_limit_are_refused_until_one_closes(live, path):
+    path = (
+        f"/ws/rooms/{live.rooms()[ROOM]}"
+        if path == "room"
+        else f"/ws/conferences/{conference_id(live)}"
+    )
+    anna = await Member.join(live.base, MYK, "Anna")
+    tabs = await same_person(anna, LIMIT + 1)
+    for tab in tabs[:LIMIT]:
+        await tab.open(path)
+
+    await refused(tabs[LIMIT], path)
+    ben = await Member.join(live.base, MYK, "Ben")
+    await ben.open(path)  # everyone else still gets in
+
+    await tabs[0].leave()
+    again = (await same_person(anna, 1))[0]
+    await asyncio.wait_for(_open_when_let_go(again, path), 10)
+    assert again.seq is not None
+
+
+async def _open_when_let_go(member: Member, path: str) -> None:
+    """The server counts a closed socket off once it has seen it close: retry until then."""
+    while True:
+        try:
+            await member.open(path)
+            return
+        except websockets.ConnectionClosed:
+            assert member.closed_with == 4429
+            member.codes.clear()
+            await asyncio.sleep(0.05)
+
+
+async def test_the_limit_holds_across_server_processes(live):
+    other = ServerThread(live.settings)  # a second worker on the same database
+    await asyncio.to_thread(other.start)
+    try:
+        room = live.rooms()[ROOM]
+        anna = await Member.join(live.base, MYK, "Anna")
+        here, there, extra = await same_person(anna, LIMIT), [], None
+        for tab in here[:2]:
+            await tab.enter(room)
+        there = Member(other.base, anna.cookie, "Anna elsewhere")
+        await there.enter(room)
+        extra = Member(other.base, anna.cookie, "Anna again")  # the second worker holds one
+        await refused(extra, f"/ws/rooms/{room}")
+    finally:
+        await asyncio.to_thread(other.stop)
+
+
+async def test_a_socket_that_stops_reading_on_a_big_board_is_let_go(live):
+    room = live.rooms()[ROOM]
+    column = live.columns(room)[0]
+    anna = await Member.join(live.base, MYK, "Anna")
+    # Megabytes of board: more than the kernel's buffers on 127.0.0.1 take in, so most of
+    # the snapshot stays with the server; far more than the backlog may hold.
+    await asyncio.to_thread(seed_board, live.settings.database_url, room, column, 800)
+    await anna.enter(room, max_size=None)
+
+    slow = await Member.join(live.base, MYK, "Langsam")
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect(("127.0.0.1", live.port))
+    stalled = await websockets.connect(
+        f"ws://{live.base}/ws/rooms/{room}",
+        sock=sock,
+        additional_headers={"Cookie": slow.cookie},
+        compression=None,
+        max_queue=1,
+    )  # and never read
+
+    def langsam_here(member: Member) -> bool:
+        return any("Langsam" in name for name in member.members.values())
+
+    await anna.until(langsam_here)
+    for n in range(200):  # bounded: the drop comes after a few dozen cards
+        await anna.act("post_card", column=column, text=f"Mehr {n} " + "y" * 480)
+        if not langsam_here(anna):
+            break
+    assert not langsam_here(anna), "the stalled socket was held, not let go"
+
+    cleo = await Member.join(live.base, MYK, "Cleo")
+    await cleo.enter(room, max_size=None)  # a new member gets in, with the whole board
+    await anna.until(lambda m: m.card_ids() == cleo.card_ids())
+    stalled.transport.abort()
+    again = Member(live.base, slow.cookie, "Langsam again")
+    await again.enter(room, max_size=None)  # and the one let go may come back
