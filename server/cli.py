@@ -21,6 +21,7 @@ from .services import conferences, installation, invites, organisers
 from .services.backends import Backends
 from .services.config_files import load_into
 from .settings import Settings
+from .socket_protocol import WebSocketProtocol
 from .views.i18n import Translator
 
 
@@ -29,18 +30,18 @@ def uvicorn_config(
 ) -> uvicorn.Config:
     """The server options every entry point shares (the benchmark and tests use them too).
 
-    websockets-sansio writes a frame straight to the socket when it has room, which the
-    hub relies on; compression costs CPU and memory per connection, so it stays off.
-    The client's address (which rate limits count) comes from X-Forwarded-For only when
-    the request comes from one of `trusted_proxies`. Secrets in links are masked in its
-    log lines.
+    websockets-sansio (server/socket_protocol.py) writes a frame straight to the socket
+    when it has room, which the hub relies on; compression costs CPU and memory per
+    connection, so it stays off. The client's address (which rate limits count) comes
+    from X-Forwarded-For only when the request comes from one of `trusted_proxies`.
+    Secrets in links are masked in its log lines.
     """
     config = uvicorn.Config(
         app,
         host=host,
         port=port,
         log_level=log_level,
-        ws="websockets-sansio",
+        ws=WebSocketProtocol,
         ws_per_message_deflate=False,
         lifespan="on",
         server_header=False,  # what runs here is nobody's business
