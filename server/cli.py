@@ -21,6 +21,11 @@ from .services.config_files import load_into
 from .settings import Settings
 from .views.i18n import Translator
 
+# The largest message a socket takes; a larger one closes it with 1009. The largest a
+# person sends is an organiser's breakout plan (a CSV line per participant, thousands
+# fit); uvicorn's default of 16 MiB would let every socket make the server hold that much.
+MAX_MESSAGE_BYTES = 256 * 1024
+
 
 def uvicorn_config(
     app, host: str, port: int, log_level: str = "info", trusted_proxies: tuple[str, ...] = ()
@@ -39,6 +44,7 @@ def uvicorn_config(
         log_level=log_level,
         ws="websockets-sansio",
         ws_per_message_deflate=False,
+        ws_max_size=MAX_MESSAGE_BYTES,
         lifespan="on",
         proxy_headers=bool(trusted_proxies),
         forwarded_allow_ips=list(trusted_proxies),

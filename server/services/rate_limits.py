@@ -50,6 +50,7 @@ class RateLimits:
                 implementation="redispy",
                 key_prefix=f"{prefix}limits",
                 connection_pool=self._pool,
+                wrap_exceptions=True,  # Redis away: limits.errors.StorageError
             )
         self.limiter = MovingWindowRateLimiter(storage)
         self.rules: dict[str, list[RateLimitItem]] = {
