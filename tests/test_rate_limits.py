@@ -1,5 +1,7 @@
 """Rate limits count per rule and key, in this process or in Redis beside the bus."""
 
+import asyncio
+
 import pytest
 
 from server.domain.errors import DomainError
@@ -31,6 +33,11 @@ async def test_actions_within_the_limit_go_ahead_and_the_next_waits(limits: Rate
         verdict.raise_if_refused()
     assert refused.value.code == "rate_limited"
     assert 1 <= refused.value.params["seconds"] <= 60
+
+
+async def test_actions_at_the_same_moment_are_counted_one_by_one(limits: RateLimits):
+    verdicts = await asyncio.gather(*(limits.hit("post", "p", 1) for _ in range(10)))
+    assert sum(verdict.allowed for verdict in verdicts) == 3
 
 
 async def test_each_key_has_its_own_count(limits: RateLimits):

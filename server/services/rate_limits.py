@@ -64,7 +64,10 @@ class RateLimits:
             if not await self.limiter.test(item, *identifiers):
                 return Verdict(False, await self._wait(item, identifiers))
         for item in self.rules[rule]:
-            await self.limiter.hit(item, *identifiers)
+            # The hit itself is atomic (in Redis too): of requests that passed the test
+            # together, only those that still fit are let through.
+            if not await self.limiter.hit(item, *identifiers):
+                return Verdict(False, await self._wait(item, identifiers))
         return Verdict(True)
 
     async def check(self, rule: str, *key: str | int) -> Verdict:
