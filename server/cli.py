@@ -27,6 +27,19 @@ from .views.i18n import Translator
 MAX_MESSAGE_BYTES = 256 * 1024
 
 
+class _OneLineForBadText(logging.Filter):
+    """uvicorn logs a text frame that is not UTF-8 with a traceback of its own before it
+    closes the socket with 1007: a client's mistake, worth one line, not a traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.getMessage().startswith("Invalid UTF-8"):
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+_ONE_LINE_FOR_BAD_TEXT = _OneLineForBadText()
+
+
 def uvicorn_config(
     app, host: str, port: int, log_level: str = "info", trusted_proxies: tuple[str, ...] = ()
 ) -> uvicorn.Config:
@@ -37,7 +50,7 @@ def uvicorn_config(
     The client's address (which rate limits count) comes from X-Forwarded-For only when
     the request comes from one of `trusted_proxies`.
     """
-    return uvicorn.Config(
+    config = uvicorn.Config(
         app,
         host=host,
         port=port,
@@ -49,6 +62,8 @@ def uvicorn_config(
         proxy_headers=bool(trusted_proxies),
         forwarded_allow_ips=list(trusted_proxies),
     )
+    logging.getLogger("uvicorn.error").addFilter(_ONE_LINE_FOR_BAD_TEXT)  # set up just now
+    return config
 
 
 class Server(uvicorn.Server):

@@ -36,10 +36,10 @@ CLOSE_NOT_JOINED = 4401  # also: a projector key that does not open this
 CLOSE_ROOM_FULL = 4409  # also: removed from the room by its moderator
 # A frame the server does not read closes the socket with the WebSocket code that says
 # why, and one line in the log. Binary frames are ours to refuse; a message past
-# ws_max_size (1009) or a text frame that is not UTF-8 (1007) the WebSocket layer closes
-# before we see it.
+# ws_max_size the WebSocket layer closes with 1009 before we see it (we log it), a text
+# frame that is not UTF-8 with 1007 (uvicorn logs it).
 CLOSE_NOT_TEXT = 1003
-CLOSED_BELOW_US = {1007: "not UTF-8", 1009: "message too big"}
+CLOSE_TOO_BIG = 1009
 
 # The rate limits (Settings.rate_limits) a message counts under.
 POST = "post"  # a participant's command that stores new text
@@ -57,28 +57,39 @@ class Command:
     cid: str | None
 
     def text(self, key: str = "text") -> str:
-        return str(self.message.get(key, ""))
+        """A form field's text; a value no form sends (a list, an object) counts as none."""
+        value = self.message.get(key, "")
+        return str(value) if isinstance(value, str | int | float) else ""
 
     def id(self, key: str, error_code: str) -> int:
-        try:
-            return int(self.message.get(key))
-        except (TypeError, ValueError):
-            raise DomainError(error_code) from None
+        found = _id(self.message.get(key))
+        if found is None:
+            raise DomainError(error_code)
+        return found
 
     def ids(self, key: str = "cards") -> list[int]:
         """Card ids, as a list or a comma-separated string (the moderator's selection)."""
         value = self.message.get(key)
-        parts = value if isinstance(value, list) else str(value or "").split(",")
-        try:
-            ids = [int(part) for part in parts if str(part).strip()]
-        except (TypeError, ValueError):
-            raise DomainError("unknown_card") from None
+        parts = value if isinstance(value, list) else self.text(key).split(",")
+        ids = [_id(part) for part in parts if not isinstance(part, str) or part.strip()]
+        if None in ids:
+            raise DomainError("unknown_card")
         if not ids:
             raise DomainError("no_cards_selected")
         return list(dict.fromkeys(ids))[:200]
 
     def flag(self, key: str) -> bool:
         return self.message.get(key) in ("yes", True, "true", "on")
+
+
+def _id(value: object) -> int | None:
+    """An id as the element ids carry it (`card-42`: 42 or "42"); None for anything else,
+    numbers past what the database holds included."""
+    if isinstance(value, str) and value.strip().isdecimal():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**63:
+        return None
+    return value
 
 
 Handler = Callable[[A, Command], Awaitable[Applied | None]]
@@ -206,7 +217,7 @@ class Member(Generic[A]):
                 await self.handle(text)
                 busy = False
         except WebSocketDisconnect as gone:
-            if gone.code in CLOSED_BELOW_US:
+            if gone.code == CLOSE_TOO_BIG:
                 log.warning("%s: closed %d, %s", self.connection.stream, gone.code, gone.reason)
             return
         except Unreadable as unreadable:

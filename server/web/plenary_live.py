@@ -222,7 +222,7 @@ async def _arrange_report(a: PlenaryActor, c: Command) -> Applied:
             if key.startswith("position-") and str(position).strip():
                 try:
                     positions.append((int(position), key.removeprefix("position-")))
-                except ValueError:
+                except (TypeError, ValueError):
                     raise DomainError("report_unknown_room") from None
         order = [room for _, room in sorted(positions)]
     return await a.run(plenary.arrange_report, order, c.cid)

@@ -3,8 +3,9 @@ wait, keeps everything accepted before, and holds nobody else back; whatever the
 a board holds only so much."""
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import insert
@@ -15,7 +16,7 @@ from server.domain.participants import Joining
 from server.services import board
 from server.services.backends import Backends
 from server.services.config_files import load_into
-from server.settings import PROJECT_ROOT, RATE_LIMITS, Settings
+from server.settings import PROJECT_ROOT, Settings
 from server.store import boards, conferences
 from server.store.database import Database
 from server.store.records import ParticipantRecord, RoomRecord
@@ -23,14 +24,14 @@ from server.store.tables import Card, Comment
 
 from ..bot import Member
 from ..helpers import MYK, NARRATIVE, backends_of, moderator
+from .settings import with_limits
 
 WAIT = re.compile(r"in (\d+) s noch einmal")
 
 
 @pytest.fixture
-def settings(settings: Settings) -> Settings:
-    limits = {**RATE_LIMITS, "post": "3 per minute", "command": "5 per minute"}
-    return replace(settings, rate_limits=limits)
+def settings(tmp_path: Path) -> Settings:
+    return with_limits(tmp_path, post="3 per minute", command="5 per minute")
 
 
 async def _replies(member: Member, cids: list[str]) -> list[str | None]:

@@ -2,22 +2,23 @@
 with 429, a Retry-After and the form as it was typed; other addresses still join."""
 
 import asyncio
-from dataclasses import replace
+from pathlib import Path
 
 import httpx2
 import pytest
 from lxml import html
 
-from server.settings import RATE_LIMITS, Settings
+from server.settings import Settings
 
 from ..helpers import MYK
+from .settings import with_limits
 
 LIMIT = 3
 
 
 @pytest.fixture
-def settings(settings: Settings) -> Settings:
-    return replace(settings, rate_limits={**RATE_LIMITS, "join": f"{LIMIT} per minute"})
+def settings(tmp_path: Path) -> Settings:
+    return with_limits(tmp_path, join=f"{LIMIT} per minute")
 
 
 async def _join(client: httpx2.AsyncClient, address: str, name: str) -> httpx2.Response:
