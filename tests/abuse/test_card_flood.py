@@ -23,7 +23,8 @@ from server.store.records import ParticipantRecord, RoomRecord
 from server.store.tables import Card, Comment
 
 from ..bot import Member
-from ..helpers import MYK, NARRATIVE, backends_of, moderator
+from ..helpers import MYK, NARRATIVE, backends_of, column_ids, moderator, room_ids
+from ..servers import ServerProcess
 from .settings import with_limits
 
 WAIT = re.compile(r"in (\d+) s noch einmal")
@@ -58,6 +59,34 @@ async def test_a_flood_of_cards_is_refused_past_the_limit_and_nothing_accepted_i
     expected = ["Flut 0", "Flut 1", "Flut 2", "Bens Idee"]
     await ben.until(lambda m: m.texts(column) == expected)
     await anna.until(lambda m: m.texts(column) == expected)
+
+
+async def test_the_limit_holds_across_server_processes(scaleout_env, tmp_path):
+    """One person on two workers behind one Redis: one count."""
+    env = {**scaleout_env, "LIMIT_POST": "3 per minute"}
+    servers = [ServerProcess(env, tmp_path) for _ in range(2)]
+    for server in servers:
+        server.launch()
+    try:
+        for server in servers:
+            server.wait_ready()
+        room_id = room_ids(Settings(database_url=env["DATABASE_URL"]))[NARRATIVE]
+        column = column_ids(Settings(database_url=env["DATABASE_URL"]), room_id)[0]
+        here = await Member.join(servers[0].base, MYK, "Anna")
+        there = Member(servers[1].base, here.cookie, "Anna")
+        for tab in (here, there):
+            await tab.enter(room_id)
+
+        tabs = [here, there] * 3
+        sent = [(tab, await tab.post(column, f"Idee {n}")) for n, tab in enumerate(tabs)]
+        codes = [(await _replies(tab, [cid]))[0] for tab, cid in sent]
+        for tab in (here, there):
+            await tab.leave()
+    finally:
+        for server in servers:
+            server.terminate()
+
+    assert sorted(codes, key=str) == [None] * 3 + ["rate_limited"] * 3
 
 
 async def test_comments_share_the_posting_limit_and_other_messages_have_their_own(live):
