@@ -301,11 +301,18 @@ async def measure(
     }
 
 
+# Every member joins from 127.0.0.1 and the poster posts faster than a person: this
+# measures fan-out, not the rate limits (bench/abuse.py and tests/abuse do those).
+UNLIMITED = {
+    f"LIMIT_{name}": "1000000 per minute" for name in ("JOIN", "POST", "COMMAND", "MODERATE")
+}
+
+
 async def run_plenum(args: argparse.Namespace, folder: Path, workers: int = 1) -> dict:
     """Plenum with `workers` server processes on one database and bus, each on its port."""
     ports = [free_port() for _ in range(workers)]
     conference = write_conference(folder, capacity=args.clients + 10)
-    env = {**os.environ, "BROADCAST_URL": BACKENDS[args.backend]}
+    env = {**os.environ, "BROADCAST_URL": BACKENDS[args.backend], **UNLIMITED}
     env.pop("SESSIONS_CONFIG", None)  # the path argument below is the only conference
     with contextlib.ExitStack() as stack:
         env["DATABASE_URL"] = stack.enter_context(empty_database(args.database_url, folder))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import uvicorn
 
-from .access_log import mask_secrets
+from . import log_filters
 from .conference_files import ConfigError, load_conference_dir, load_conference_file
 from .domain.errors import DomainError
 from .domain.permissions import Role
@@ -23,6 +23,11 @@ from .services.config_files import load_into
 from .settings import Settings
 from .socket_protocol import WebSocketProtocol
 from .views.i18n import Translator
+
+# The largest message a socket takes; a larger one closes it with 1009. The largest a
+# person sends is an organiser's breakout plan (a CSV line per participant, thousands
+# fit); uvicorn's default of 16 MiB would let every socket make the server hold that much.
+MAX_MESSAGE_BYTES = 256 * 1024
 
 
 def uvicorn_config(
@@ -43,12 +48,13 @@ def uvicorn_config(
         log_level=log_level,
         ws=WebSocketProtocol,
         ws_per_message_deflate=False,
+        ws_max_size=MAX_MESSAGE_BYTES,
         lifespan="on",
         server_header=False,  # what runs here is nobody's business
         proxy_headers=bool(trusted_proxies),
         forwarded_allow_ips=list(trusted_proxies),
     )
-    mask_secrets()  # after the Config: making it configures uvicorn's logging
+    log_filters.install()  # after the Config: making it configures uvicorn's logging
     return config
 
 

@@ -15,8 +15,12 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RATE_LIMITS = {
     # Per participant: a card, comment, question or result (what the board stores).
     "post": "10 per 20 seconds",
-    # Per participant: every other command on a socket (votes, moves, phases, ...).
+    # Per participant: every other message on a socket (votes, resync, ...); a projector's
+    # per address.
     "command": "60 per 10 seconds",
+    # Per moderator or organiser: every message on their sockets. Curating comes in
+    # bursts (select, group, move, merge); this only stops a script.
+    "moderate": "300 per 10 seconds",
     # Per client address: joining a conference as a new participant.
     "join": "60 per minute;600 per hour",
     # Organiser sign-in attempts per client address, whatever the username: then 429.

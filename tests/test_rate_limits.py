@@ -1,11 +1,15 @@
 """Rate limits count per rule and key, in this process or in Redis beside the bus."""
 
+import asyncio
+
 import pytest
+from limits.errors import StorageError
 
 from server.domain.errors import DomainError
 from server.services.rate_limits import RateLimits
 from server.settings import Settings
 
+from .servers import free_port
 from .services import redis_url
 
 
@@ -32,6 +36,11 @@ async def test_actions_within_the_limit_go_ahead_and_the_next_waits(limits: Rate
         verdict.raise_if_refused()
     assert refused.value.code == "rate_limited"
     assert 1 <= refused.value.params["seconds"] <= 60
+
+
+async def test_actions_at_the_same_moment_are_counted_one_by_one(limits: RateLimits):
+    verdicts = await asyncio.gather(*(limits.hit("post", "p", 1) for _ in range(10)))
+    assert sum(verdict.allowed for verdict in verdicts) == 3
 
 
 async def test_each_key_has_its_own_count(limits: RateLimits):
@@ -67,3 +76,13 @@ def test_a_rule_that_does_not_parse_is_refused_at_start_up_with_its_name():
     with pytest.raises(ValueError, match="LIMIT_JOIN='many'"):
         Settings.from_env({"LIMIT_JOIN": "many"})
     assert Settings.from_env({"LIMIT_JOIN": "5 per minute"}).rate_limits["join"] == "5 per minute"
+
+
+async def test_with_redis_away_a_hit_says_so_in_one_kind_of_error():
+    """Members let messages through on it rather than stop the conference (members.py)."""
+    limits = RateLimits(f"redis://127.0.0.1:{free_port()}/0", {"post": "3 per minute"})
+    try:
+        with pytest.raises(StorageError):
+            await limits.hit("post", "p", 1)
+    finally:
+        await limits.close()

@@ -12,6 +12,16 @@ from .text import clean_text
 MAX_CARD_LENGTH = 500
 MAX_COMMENT_LENGTH = 500
 
+# What one board can hold, however long the day: rate limits slow a flood down, these
+# end it. Far above what a room of people writes (a lively room of 30 posts ~150 ideas),
+# and the same for every installation, like the lengths above. Every card and comment
+# stored counts, whatever became of it: deleted and merged ones stay in the history.
+MAX_CARDS_PER_PERSON = 200  # in one room
+MAX_CARDS_PER_ROOM = 2000
+MAX_COMMENTS_PER_PERSON = 500  # in one room
+MAX_COMMENTS_PER_CARD = 100  # a card is sent whole, comments and all, on every change
+MAX_COMMENTS_PER_ROOM = 5000
+
 
 class CardStatus(StrEnum):
     VISIBLE = "visible"
@@ -44,6 +54,18 @@ class CardFacts:
     status: CardStatus
     highlighted: bool = False
     cluster_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Stored:
+    """How much a room's board holds: cards and comments in the room, by the person who
+    acts, and (for a comment) on the card commented on."""
+
+    cards: int = 0
+    my_cards: int = 0
+    comments: int = 0
+    my_comments: int = 0
+    on_card: int = 0
 
 
 @dataclass(frozen=True)
@@ -83,6 +105,24 @@ def post_card(
     waits = board.room.settings.pre_moderation and not moderator
     status = CardStatus.PENDING if waits else CardStatus.VISIBLE
     return CardPosted(column_id=column_id, text=card_text(text), status=status)
+
+
+def require_room_for_card(stored: Stored) -> None:
+    """A new card fits on the board and within its author's share."""
+    if stored.my_cards >= MAX_CARDS_PER_PERSON:
+        raise DomainError("cards_per_person", max=MAX_CARDS_PER_PERSON)
+    if stored.cards >= MAX_CARDS_PER_ROOM:
+        raise DomainError("cards_per_room", max=MAX_CARDS_PER_ROOM)
+
+
+def require_room_for_comment(stored: Stored) -> None:
+    """A new comment fits on its card, on the board and within its author's share."""
+    if stored.my_comments >= MAX_COMMENTS_PER_PERSON:
+        raise DomainError("comments_per_person", max=MAX_COMMENTS_PER_PERSON)
+    if stored.on_card >= MAX_COMMENTS_PER_CARD:
+        raise DomainError("comments_per_card", max=MAX_COMMENTS_PER_CARD)
+    if stored.comments >= MAX_COMMENTS_PER_ROOM:
+        raise DomainError("comments_per_room", max=MAX_COMMENTS_PER_ROOM)
 
 
 def _require_live(card: CardFacts | None) -> CardFacts:

@@ -26,6 +26,7 @@ async def post_card(
         posted = board.post_card(
             boards.board_state(c.session, c.room_id), c.role, column_id, text, c.now
         )
+        board.require_room_for_card(boards.stored_cards(c.session, c.room_id, c.actor_id))
         card_id = boards.insert_card(
             c.session, c.room_id, posted.column_id, c.actor_id, posted.text, posted.status
         )
@@ -91,6 +92,8 @@ async def add_comment(
     def decide(c: Context) -> Change:
         card = cards.one(c.session, c.room_id, card_id)
         cleaned = board.comment(boards.board_state(c.session, c.room_id), c.role, card, text, c.now)
+        stored = boards.stored_comments(c.session, c.room_id, c.actor_id, card_id)
+        board.require_room_for_comment(stored)
         comment_id = cards.add_comment(c.session, c.room_id, card_id, c.actor_id, cleaned)
         payload = effects(cards=[card_id], comment_id=comment_id)
         return Change(RoomEventType.COMMENT_ADDED, payload, created=Created("comment", comment_id))

@@ -7,6 +7,7 @@ from ..domain.errors import DomainError
 from ..store import conferences
 from ..store.records import ConferenceRecord, LobbyRecord, ParticipantRecord, RoomRecord
 from .backends import Backends
+from .rate_limits import RateLimits
 
 
 async def find_by_slug(backends: Backends, slug: str) -> ConferenceRecord | None:
@@ -34,9 +35,14 @@ async def join(
     conference: ConferenceRecord,
     display_name: str,
     organisation: str | None,
-    name_consent: bool = False,
+    name_consent: bool,
+    limits: RateLimits,
+    address: str,
 ) -> ParticipantRecord:
+    """A new participant; each one counts against the client address's "join" limit
+    (what was refused for its own reasons does not count)."""
     joining = participants.join(display_name, organisation, name_consent)
+    (await limits.hit("join", "address", address)).raise_if_refused()
 
     def transaction(session: Session) -> ParticipantRecord:
         return conferences.add_participant(session, conference.id, joining)

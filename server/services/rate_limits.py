@@ -50,6 +50,7 @@ class RateLimits:
                 implementation="redispy",
                 key_prefix=f"{prefix}limits",
                 connection_pool=self._pool,
+                wrap_exceptions=True,  # Redis away: limits.errors.StorageError
             )
         self.limiter = MovingWindowRateLimiter(storage)
         self.rules: dict[str, list[RateLimitItem]] = {
@@ -63,7 +64,10 @@ class RateLimits:
             if not await self.limiter.test(item, *identifiers):
                 return Verdict(False, await self._wait(item, identifiers))
         for item in self.rules[rule]:
-            await self.limiter.hit(item, *identifiers)
+            # The hit itself is atomic (in Redis too): of requests that passed the test
+            # together, only those that still fit are let through.
+            if not await self.limiter.hit(item, *identifiers):
+                return Verdict(False, await self._wait(item, identifiers))
         return Verdict(True)
 
     async def check(self, rule: str, *key: str | int) -> Verdict:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import bindparam, func, insert
 from sqlmodel import Session, select
 
-from ..domain.board import LIVE, BoardState, CardStatus
+from ..domain.board import LIVE, BoardState, CardStatus, Stored
 from . import clusters, takeaways
 from .presence import members_of
 from .records import BoardRecord, CardRecord, ColumnRecord, CommentRecord, MergedRecord
@@ -45,6 +45,37 @@ def insert_card(
         "status": status.value,
     }
     return session.connection().execute(_INSERT_CARD, values).scalar_one()
+
+
+_AUTHOR = bindparam("author")
+_CARD_COUNTS = select(func.count(), func.count().filter(Card.author_id == _AUTHOR)).where(
+    Card.room_id == bindparam("room")
+)
+# Through the card: its room_id is indexed, the comment's is not.
+_COMMENT_COUNTS = (
+    select(
+        func.count(),
+        func.count().filter(Comment.author_id == _AUTHOR),
+        func.count().filter(Comment.card_id == bindparam("card")),
+    )
+    .select_from(Comment)
+    .join(Card, Card.id == Comment.card_id)
+    .where(Card.room_id == bindparam("room"))
+)
+
+
+def stored_cards(session: Session, room_id: int, author_id: int) -> Stored:
+    """The room's cards, and the author's, in every status (all are kept)."""
+    values = {"room": room_id, "author": author_id}
+    cards, mine = session.connection().execute(_CARD_COUNTS, values).one()
+    return Stored(cards=cards, my_cards=mine)
+
+
+def stored_comments(session: Session, room_id: int, author_id: int, card_id: int) -> Stored:
+    """The room's comments, the author's, and those on the card."""
+    values = {"room": room_id, "author": author_id, "card": card_id}
+    comments, mine, on_card = session.connection().execute(_COMMENT_COUNTS, values).one()
+    return Stored(comments=comments, my_comments=mine, on_card=on_card)
 
 
 _LIVE_STATUSES = [status.value for status in LIVE]

@@ -13,9 +13,10 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from limits.errors import StorageError
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from ..domain.audience import Audience
+from ..domain.audience import MODERATOR, ORGANISER, PROJECTOR, Audience
 from ..domain.errors import DomainError
 from ..realtime.connection import Connection
 from ..realtime.hub import Stream
@@ -34,6 +35,17 @@ CLOSE_UNKNOWN_ROOM = 4404  # also: an unknown conference
 CLOSE_NOT_JOINED = 4401  # also: a projector key that does not open this
 CLOSE_ROOM_FULL = 4409  # also: removed from the room by its moderator
 CLOSE_TOO_MANY_SOCKETS = 4429  # this participant holds Settings.sockets_per_room open there
+# A frame the server does not read closes the socket with the WebSocket code that says
+# why, and one line in the log. Binary frames are ours to refuse; a message past
+# ws_max_size the WebSocket layer closes with 1009 before we see it (we log it), a text
+# frame that is not UTF-8 with 1007 (uvicorn logs it).
+CLOSE_NOT_TEXT = 1003
+CLOSE_TOO_BIG = 1009
+
+# The rate limits (Settings.rate_limits) a message counts under.
+POST = "post"  # a participant's command that stores new text
+COMMAND = "command"  # any other message of a participant or a projector
+MODERATE = "moderate"  # every message of a moderator or organiser
 
 A = TypeVar("A")  # who acts on a socket: a room's member, a plenary's, or nobody
 
@@ -46,22 +58,23 @@ class Command:
     cid: str | None
 
     def text(self, key: str = "text") -> str:
-        return str(self.message.get(key, ""))
+        """A form field's text; a value no form sends (a list, an object) counts as none."""
+        value = self.message.get(key, "")
+        return str(value) if isinstance(value, str | int | float) else ""
 
     def id(self, key: str, error_code: str) -> int:
-        try:
-            return int(self.message.get(key))
-        except (TypeError, ValueError):
-            raise DomainError(error_code) from None
+        found = _id(self.message.get(key))
+        if found is None:
+            raise DomainError(error_code)
+        return found
 
     def ids(self, key: str = "cards") -> list[int]:
         """Card ids, as a list or a comma-separated string (the moderator's selection)."""
         value = self.message.get(key)
-        parts = value if isinstance(value, list) else str(value or "").split(",")
-        try:
-            ids = [int(part) for part in parts if str(part).strip()]
-        except ValueError:
-            raise DomainError("unknown_card") from None
+        parts = value if isinstance(value, list) else self.text(key).split(",")
+        ids = [_id(part) for part in parts if not isinstance(part, str) or part.strip()]
+        if None in ids:
+            raise DomainError("unknown_card")
         if not ids:
             raise DomainError("no_cards_selected")
         return list(dict.fromkeys(ids))[:200]
@@ -70,7 +83,29 @@ class Command:
         return self.message.get(key) in ("yes", True, "true", "on")
 
 
+def _id(value: object) -> int | None:
+    """An id as the element ids carry it (`card-42`: 42 or "42"); None for anything else,
+    numbers past what the database holds included."""
+    if isinstance(value, str) and value.strip().isdecimal():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**63:
+        return None
+    return value
+
+
 Handler = Callable[[A, Command], Awaitable[Applied | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Commands(Generic[A]):
+    """What a socket kind understands: a handler per command, and which of them store new
+    text (cards, comments, questions, ...): those count under the "post" rate limit."""
+
+    handlers: Mapping[str, Handler[A]]
+    posts: frozenset[str] = frozenset()
+
+    def rule(self, command: object) -> str:
+        return POST if isinstance(command, str) and command in self.posts else COMMAND
 
 
 async def _nothing() -> None:
@@ -86,7 +121,7 @@ class Admitted(Generic[A]):
     audience: Audience
     participant_id: int
     actor: A
-    commands: Mapping[str, Handler[A]]
+    commands: Commands[A]
     leave: Callable[[], Awaitable[None]] = field(default=_nothing)
 
 
@@ -159,7 +194,7 @@ class Member(Generic[A]):
     rt: Runtime
     connection: Connection
     actor: A
-    commands: Mapping[str, Handler[A]]
+    commands: Commands[A]
 
     async def serve(self) -> None:
         """Receive until the browser leaves, or until the hub drops the socket (too slow,
@@ -182,7 +217,15 @@ class Member(Generic[A]):
                 busy = True
                 await self.handle(text)
                 busy = False
-        except WebSocketDisconnect:
+        except WebSocketDisconnect as gone:
+            if gone.code == CLOSE_TOO_BIG:
+                log.warning("%s: closed %d, %s", self.connection.stream, gone.code, gone.reason)
+            return
+        except Unreadable as unreadable:
+            code, reason = unreadable.args
+            log.warning("%s: closed %d, %s", self.connection.stream, code, reason)
+            with suppress(Exception):
+                await self.websocket.close(code, reason)
             return
         except asyncio.CancelledError:
             if not self.connection.dropped:
@@ -194,13 +237,14 @@ class Member(Generic[A]):
             code, reason = self.connection.close_with  # too slow, or the server restarts
             await asyncio.wait_for(self.websocket.close(code, reason), timeout=1)
 
-    async def handle(self, text: str | None) -> None:
+    async def handle(self, text: str) -> None:
         """Apply one message and answer it: every message gets exactly one reply."""
         message = _read(text)
         cid = message.get("cid") if message is not None else None
         command_id = cid if is_command_id(cid) else None
         applied, error = None, None
         try:
+            await self.count(message)
             if message is None or (cid not in (None, "") and command_id is None):
                 raise DomainError("bad_command")  # no command id to answer: not applied
             applied = await self.apply(message, command_id)
@@ -222,24 +266,57 @@ class Member(Generic[A]):
             # Its reply goes out now; the socket's next numbered frame is the snapshot.
             self.rt.hub.resync(self.connection)
             return None
-        handler = self.commands.get(command) if isinstance(command, str) else None
+        handler = self.commands.handlers.get(command) if isinstance(command, str) else None
         if handler is None:
             raise DomainError("bad_command")
         return await handler(self.actor, Command(message, command_id))
 
+    async def count(self, message: dict | None) -> None:
+        """Every message counts against its sender's rate limit, resync and unreadable
+        ones too; past it, the message is refused with the wait and nothing is applied.
 
-async def _receive(websocket: WebSocket) -> str | None:
-    """The next message's text; None for a binary message (answered as not understood)."""
+        Moderators and organisers have a rule of their own, far above what curating in a
+        hurry takes. A projector has no person behind it: its address counts instead.
+        """
+        view = self.connection.audience.view
+        if view in (MODERATOR, ORGANISER):
+            rule = MODERATE
+        else:
+            rule = self.commands.rule(message.get("command") if message is not None else None)
+        if view == PROJECTOR:
+            key = ("address", self.websocket.client.host if self.websocket.client else "")
+        else:
+            key = ("participant", self.connection.participant_id)
+        try:
+            verdict = await self.rt.limits.hit(rule, *key)
+        except StorageError as error:
+            # Redis away: refusing every command would stop the whole conference, and
+            # the database takes them as before; the counts resume when Redis is back.
+            log.warning("%s: rate limits not counted: %s", self.connection.stream, error)
+            return
+        verdict.raise_if_refused()
+
+
+class Unreadable(Exception):
+    """A frame this server does not read: the socket closes with (code, reason)."""
+
+
+async def _receive(websocket: WebSocket) -> str:
+    """The next message's text."""
     message = await websocket.receive()
     if message["type"] == "websocket.disconnect":
         raise WebSocketDisconnect(message["code"], message.get("reason"))
-    return message.get("text")
+    text = message.get("text")
+    if text is None:
+        raise Unreadable(CLOSE_NOT_TEXT, "text frames only")
+    return text
 
 
-def _read(text: str | None) -> dict | None:
-    """A message is a JSON object; anything else is answered as not understood."""
+def _read(text: str) -> dict | None:
+    """A message is a JSON object; anything else (nested past the parser's depth too)
+    is answered as not understood."""
     try:
-        message = json.loads(text) if text is not None else None
-    except ValueError:
+        message = json.loads(text)
+    except (ValueError, RecursionError):
         return None
     return message if isinstance(message, dict) else None

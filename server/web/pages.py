@@ -105,15 +105,16 @@ async def join_post(request: Request) -> Response:
     name, organisation = str(form.get("display_name", "")), str(form.get("organisation", ""))
     name_consent = form.get("name_consent") == "yes"  # an unticked box sends nothing
     next_path = _local_path(str(form.get("next", "")), f"/c/{conference.slug}")
+    rt = runtime(request)
     try:
         participant = await conferences.join(
-            runtime(request).backends, conference, name, organisation, name_consent
+            rt.backends, conference, name, organisation, name_consent, rt.limits, _address(request)
         )
     except DomainError as error:
-        return render(
+        page = render(
             request,
             "join.html",
-            422,
+            _status(error),
             conference=conference,
             next_path=next_path,
             display_name=name,
@@ -121,6 +122,7 @@ async def join_post(request: Request) -> Response:
             name_consent=name_consent,
             errors=[_error_text(request, error)],
         )
+        return _with_retry_after(page, error)
     identity.remember_participant(request, conference.id, participant.id)
     return RedirectResponse(next_path, status_code=303)
 
@@ -196,16 +198,34 @@ async def invite_post(request: Request) -> Response:
         if participant is None:
             form = await request.form()
             name = str(form.get("display_name", ""))
-            participant = await conferences.join(rt.backends, conference, name, None)
+            participant = await conferences.join(
+                rt.backends, conference, name, None, False, rt.limits, _address(request)
+            )
             identity.remember_participant(request, conference.id, participant.id)
         room = await invites.redeem(rt.backends, rt.invite_signer, token, participant)
     except DomainError as error:
-        return _refused(request, error, 422 if error.code != "invite_invalid" else 404)
+        status = 404 if error.code == "invite_invalid" else _status(error)
+        return _with_retry_after(_refused(request, error, status), error)
     return RedirectResponse(f"/c/{conference.slug}/rooms/{room.slug}", status_code=303)
 
 
 def _refused(request: Request, error: DomainError, status: int) -> Response:
     return _error_page(request, _error_text(request, error), status)
+
+
+def _address(request: Request) -> str:
+    """The client's address: uvicorn takes it from X-Forwarded-For of trusted proxies."""
+    return request.client.host if request.client else ""
+
+
+def _status(error: DomainError) -> int:
+    return 429 if error.code == "rate_limited" else 422
+
+
+def _with_retry_after(response: Response, error: DomainError) -> Response:
+    if error.code == "rate_limited":
+        response.headers["Retry-After"] = str(error.params["seconds"])
+    return response
 
 
 async def language_post(request: Request) -> Response:

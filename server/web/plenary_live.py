@@ -23,7 +23,7 @@ from .members import (
     CLOSE_UNKNOWN_ROOM,
     Admitted,
     Command,
-    Handler,
+    Commands,
     Refused,
     live_socket,
     participant_of,
@@ -139,7 +139,7 @@ class ProjectorSocket:
         return Admitted(stream, audience, SCREEN, None, READ_ONLY)
 
 
-READ_ONLY: dict[str, Handler[None]] = {}  # only "resync", which every socket understands
+READ_ONLY: Commands[None] = Commands({})  # only "resync", which every socket understands
 
 
 # --- Commands of the plenary socket ---
@@ -237,7 +237,7 @@ async def _arrange_report(a: PlenaryActor, c: Command) -> Applied:
             if key.startswith("position-") and str(position).strip():
                 try:
                     positions.append((int(position), key.removeprefix("position-")))
-                except ValueError:
+                except (TypeError, ValueError):
                     raise DomainError("report_unknown_room") from None
         order = [room for _, room in sorted(positions)]
     return await a.run(plenary.arrange_report, order, c.cid)
@@ -248,21 +248,25 @@ async def _show_report(a: PlenaryActor, c: Command) -> Applied:
     return await a.run(plenary.show_report, target, c.cid)
 
 
-PLENARY_COMMANDS: dict[str, Handler[PlenaryActor]] = {
-    "move_agenda": _move_agenda,
-    "announce": _announce,
-    "end_announcement": _end_announcement,
-    "ask": _ask,
-    "vote_question": _vote(False),
-    "unvote_question": _vote(True),
-    "moderate_question": _moderate_question,
-    "qa_pre_moderation": _pre_moderation,
-    "rank_topics": _rank,
-    "open_breakout": _open_breakout,
-    "close_breakout": _close_breakout,
-    "extend_breakout": _extend,
-    "conduct": _conduct,
-    "move_person": _move_person,
-    "arrange_report": _arrange_report,
-    "show_report": _show_report,
-}
+# Those that store new text count under the "post" rate limit.
+PLENARY_COMMANDS: Commands[PlenaryActor] = Commands(
+    {
+        "move_agenda": _move_agenda,
+        "announce": _announce,
+        "end_announcement": _end_announcement,
+        "ask": _ask,
+        "vote_question": _vote(False),
+        "unvote_question": _vote(True),
+        "moderate_question": _moderate_question,
+        "qa_pre_moderation": _pre_moderation,
+        "rank_topics": _rank,
+        "open_breakout": _open_breakout,
+        "close_breakout": _close_breakout,
+        "extend_breakout": _extend,
+        "conduct": _conduct,
+        "move_person": _move_person,
+        "arrange_report": _arrange_report,
+        "show_report": _show_report,
+    },
+    posts=frozenset({"ask", "announce"}),
+)

@@ -9,7 +9,7 @@ import httpx2
 import pytest
 import websockets
 
-from server.access_log import masked
+from server.log_filters import masked
 from server.services import invites, projectors
 from server.settings import Settings
 from server.store.database import Database

@@ -10,6 +10,9 @@ from ..servers import ServerProcess
 from .client import Participant
 
 FIGURES: list[dict] = []
+# These members post and edit as fast as scripts do, not as people: the rate limits have
+# tests of their own (tests/abuse).
+SCRIPTED = {"LIMIT_POST": "10000 per minute", "LIMIT_COMMAND": "10000 per minute"}
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
@@ -31,6 +34,7 @@ def start_servers(tmp_path):
     started: list[ServerProcess] = []
 
     def start(env: dict[str, str], count: int = 1) -> list[ServerProcess]:
+        env = {**SCRIPTED, **env}
         batch = [ServerProcess(env, tmp_path) for _ in range(count)]
         started.extend(batch)
         for server in batch:
