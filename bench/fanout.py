@@ -304,7 +304,8 @@ async def measure(
 # Every member joins from 127.0.0.1 and the poster posts faster than a person: this
 # measures fan-out, not the rate limits (bench/abuse.py and tests/abuse do those).
 UNLIMITED = {
-    f"LIMIT_{name}": "1000000 per minute" for name in ("JOIN", "POST", "COMMAND", "MODERATE")
+    f"LIMIT_{name}": "1000000 per minute"
+    for name in ("JOIN", "POST", "COMMAND", "MODERATE", "SOCKET")
 }
 
 

@@ -21,6 +21,8 @@ RATE_LIMITS = {
     # Per moderator or organiser: every message on their sockets. Curating comes in
     # bursts (select, group, move, merge); this only stops a script.
     "moderate": "300 per 10 seconds",
+    # Per participant: opening a room or plenary socket (tabs, reloads, reconnects).
+    "socket": "30 per minute",
     # Per client address: joining a conference as a new participant.
     "join": "60 per minute;600 per hour",
     # Organiser sign-in attempts per client address, whatever the username: then 429.

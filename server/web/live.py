@@ -27,8 +27,8 @@ from .members import (
     Commands,
     Handler,
     Refused,
+    let_in,
     live_socket,
-    participant_of,
 )
 from .runtime import Runtime
 from .streams import room_stream
@@ -59,26 +59,24 @@ class RoomActor:
 
 async def room_door(websocket: WebSocket, rt: Runtime) -> Admitted[RoomActor]:
     """A participant of the room's conference enters it (counted as present), as a
-    moderator if they moderate it; with `sockets_per_room` sockets of theirs open there
-    already, they are refused (4429)."""
+    moderator if they moderate it; refused (4429) when they open sockets too fast or hold
+    `sockets_per_room` open there already (members.let_in)."""
     room = await conferences.room_by_id(rt.backends, int(websocket.path_params["room_id"]))
     if room is None:
         raise Refused(CLOSE_UNKNOWN_ROOM)
-    participant = await participant_of(websocket, rt, room.conference_id)
-    language = identity.language(websocket)
     stream = room_stream(room.id, rt.room_renderer)
+    participant, release = await let_in(websocket, rt, room.conference_id, stream.key)
     limit = rt.settings.sockets_per_room
     try:
-        release = rt.hub.hold(stream.key, participant.id, limit)  # before any more reads
-        try:
-            role = await moderation.role(rt.backends, participant, room)
-            await presence.enter_room(rt.backends, participant, room, socket_limit=limit)
-        except BaseException:
-            release()
+        role = await moderation.role(rt.backends, participant, room)
+        await presence.enter_room(rt.backends, participant, room, socket_limit=limit)
+    except BaseException as error:
+        release()
+        if not isinstance(error, DomainError):
             raise
-    except DomainError as error:
         code = CLOSE_TOO_MANY_SOCKETS if error.code == "too_many_sockets" else CLOSE_ROOM_FULL
-        raise Refused(code, rt.room_renderer.reply("enter", error, language)) from None
+        reply = rt.room_renderer.reply("enter", error, identity.language(websocket))
+        raise Refused(code, reply) from None
     view = MODERATOR if is_allowed(role, Action.MODERATE_ROOM) else PARTICIPANT
 
     async def leave() -> None:
@@ -86,7 +84,7 @@ async def room_door(websocket: WebSocket, rt: Runtime) -> Admitted[RoomActor]:
         await presence.leave_room(rt.backends, participant, room)
 
     actor = RoomActor(rt.backends, participant, room)
-    audience = Audience(view, language)
+    audience = Audience(view, identity.language(websocket))
     return Admitted(stream, audience, participant.id, actor, COMMANDS, leave)
 
 

@@ -24,7 +24,7 @@ from ..services import conferences
 from ..services.change import Applied
 from ..store.records import ParticipantRecord
 from ..views.frames import is_command_id
-from . import signin
+from . import identity, signin
 from .runtime import Runtime, runtime
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,7 @@ CLOSE_TOO_BIG = 1009
 POST = "post"  # a participant's command that stores new text
 COMMAND = "command"  # any other message of a participant or a projector
 MODERATE = "moderate"  # every message of a moderator or organiser
+SOCKET = "socket"  # a participant opening a room or plenary socket
 
 A = TypeVar("A")  # who acts on a socket: a room's member, a plenary's, or nobody
 
@@ -146,6 +147,41 @@ async def participant_of(
     if participant is None:
         raise Refused(CLOSE_NOT_JOINED)
     return participant
+
+
+async def let_in(
+    websocket: WebSocket, rt: Runtime, conference_id: int, stream_key: str
+) -> tuple[ParticipantRecord, Callable[[], None]]:
+    """Who this socket's cookie names in the conference (4401 for nobody), holding one of
+    their sockets on the stream; `release` lets it go again.
+
+    Refused (4429) when they open sockets faster than the "socket" rate limit allows or
+    already hold `sockets_per_room` here: both are checked before the database is asked
+    anything about them, so a pile of sockets from one person costs a handshake each.
+    """
+    pid = await signin.participant_id(websocket, conference_id)
+    if pid is None:
+        raise Refused(CLOSE_NOT_JOINED)
+    try:
+        await _count_socket(rt, pid)
+        release = rt.hub.hold(stream_key, pid, rt.settings.sockets_per_room)
+    except DomainError as error:
+        reply = rt.room_renderer.reply("enter", error, identity.language(websocket))
+        raise Refused(CLOSE_TOO_MANY_SOCKETS, reply) from None
+    participant = await conferences.participant(rt.backends, pid)
+    if participant is None:
+        release()
+        raise Refused(CLOSE_NOT_JOINED)
+    return participant, release
+
+
+async def _count_socket(rt: Runtime, participant_id: int) -> None:
+    try:
+        verdict = await rt.limits.hit(SOCKET, "participant", participant_id)
+    except StorageError as error:  # Redis away: as for commands (Member.count)
+        log.warning("sockets of participant %s not counted: %s", participant_id, error)
+        return
+    verdict.raise_if_refused()
 
 
 async def admit(websocket: WebSocket, rt: Runtime, door: Door) -> Admitted | None:

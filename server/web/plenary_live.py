@@ -25,6 +25,7 @@ from .members import (
     Command,
     Commands,
     Refused,
+    let_in,
     live_socket,
     participant_of,
 )
@@ -71,21 +72,24 @@ async def _plenary_entry(websocket: WebSocket, rt: Runtime) -> tuple[PlenaryActo
 
 
 async def plenary_door(websocket: WebSocket, rt: Runtime) -> Admitted[PlenaryActor]:
-    """Everyone joined to the conference; counted as in the plenary while connected, up
-    to `sockets_per_room` sockets each (4429 past that)."""
-    actor, role, language = await _plenary_entry(websocket, rt)
-    participant, conference = actor.participant, actor.conference
+    """Everyone joined to the conference; counted as in the plenary while connected;
+    refused (4429) when they open sockets too fast or hold `sockets_per_room` open here
+    already (members.let_in)."""
+    conference = await plenary.conference_by_id(
+        rt.backends, int(websocket.path_params["conference_id"])
+    )
+    if conference is None:
+        raise Refused(CLOSE_UNKNOWN_ROOM)
     stream = plenary_stream(conference.id, rt.plenary_renderer)
+    participant, release = await let_in(websocket, rt, conference.id, stream.key)
+    language = identity.language(websocket)
     limit = rt.settings.sockets_per_room
     try:
-        release = rt.hub.hold(stream.key, participant.id, limit)
-        try:
-            await breakouts.arrive(rt.backends, participant, conference.id, socket_limit=limit)
-        except BaseException:
-            release()
-            raise
-    except DomainError as error:
-        if error.code != "too_many_sockets":
+        role = await plenary.role(rt.backends, participant, conference.id)
+        await breakouts.arrive(rt.backends, participant, conference.id, socket_limit=limit)
+    except BaseException as error:
+        release()
+        if not isinstance(error, DomainError) or error.code != "too_many_sockets":
             raise
         reply = rt.room_renderer.reply("enter", error, language)
         raise Refused(CLOSE_TOO_MANY_SOCKETS, reply) from None
@@ -94,6 +98,7 @@ async def plenary_door(websocket: WebSocket, rt: Runtime) -> Admitted[PlenaryAct
         release()
         await breakouts.depart(rt.backends, participant, conference.id)
 
+    actor = PlenaryActor(rt.backends, participant, conference)
     audience = Audience(_plenary_view(role), language)
     return Admitted(stream, audience, participant.id, actor, PLENARY_COMMANDS, leave)
 

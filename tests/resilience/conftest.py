@@ -12,7 +12,11 @@ from .client import Participant
 FIGURES: list[dict] = []
 # These members post and edit as fast as scripts do, not as people: the rate limits have
 # tests of their own (tests/abuse).
-SCRIPTED = {"LIMIT_POST": "10000 per minute", "LIMIT_COMMAND": "10000 per minute"}
+SCRIPTED = {
+    "LIMIT_POST": "10000 per minute",
+    "LIMIT_COMMAND": "10000 per minute",
+    "LIMIT_SOCKET": "10000 per minute",
+}
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
