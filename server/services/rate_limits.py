@@ -6,18 +6,23 @@ rules are strings in the `limits` library's notation ("10 per 20 seconds", sever
 by ";"), one per kind of action, configured in Settings.
 """
 
+import logging
 import math
 import time
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 
 from limits import RateLimitItem, parse_many
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
 from redis.asyncio import ConnectionPool
 
 from ..domain.errors import DomainError
 from ..realtime.broadcast import split_channel_prefix
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +63,19 @@ class RateLimits:
         }
 
     async def hit(self, rule: str, *key: str | int) -> Verdict:
-        """Count one action under `rule` for `key`, unless one of its limits is reached."""
-        identifiers = [str(part) for part in key]
+        """Count one action under `rule` for `key`, unless one of its limits is reached.
+
+        With Redis away the action is let through (one log line): refusing everything
+        would stop the whole conference, while the database takes it as before; the
+        counts resume when Redis is back.
+        """
+        try:
+            return await self._hit(rule, [str(part) for part in key])
+        except StorageError as error:
+            log.warning("rate limit %r not counted for %s: %s", rule, key, error)
+            return Verdict(True)
+
+    async def _hit(self, rule: str, identifiers: list[str]) -> Verdict:
         for item in self.rules[rule]:
             if not await self.limiter.test(item, *identifiers):
                 return Verdict(False, await self._wait(item, identifiers))
@@ -70,25 +86,21 @@ class RateLimits:
                 return Verdict(False, await self._wait(item, identifiers))
         return Verdict(True)
 
-    async def check(self, rule: str, *key: str | int) -> Verdict:
-        """Whether an action would be allowed now, without counting it."""
-        identifiers = [str(part) for part in key]
-        for item in self.rules[rule]:
-            if not await self.limiter.test(item, *identifiers):
-                return Verdict(False, await self._wait(item, identifiers))
-        return Verdict(True)
-
     async def count(self, rule: str, *key: str | int) -> int:
         """How many actions the first limit of `rule` counts for `key` now (at most its
-        amount: refused actions are not counted)."""
+        amount: refused actions are not counted); none while Redis is away."""
         item = self.rules[rule][0]
-        stats = await self.limiter.get_window_stats(item, *[str(part) for part in key])
+        try:
+            stats = await self.limiter.get_window_stats(item, *[str(part) for part in key])
+        except StorageError:
+            return 0
         return item.amount - stats.remaining
 
     async def clear(self, rule: str, *key: str | int) -> None:
         identifiers = [str(part) for part in key]
-        for item in self.rules[rule]:
-            await self.limiter.clear(item, *identifiers)
+        with suppress(StorageError):  # Redis away: its counts run out by themselves
+            for item in self.rules[rule]:
+                await self.limiter.clear(item, *identifiers)
 
     async def _wait(self, item: RateLimitItem, identifiers: list[str]) -> float:
         stats = await self.limiter.get_window_stats(item, *identifiers)

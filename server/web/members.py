@@ -13,7 +13,6 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from limits.errors import StorageError
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ..domain.audience import MODERATOR, ORGANISER, PROJECTOR, Audience
@@ -163,7 +162,7 @@ async def let_in(
     if pid is None:
         raise Refused(CLOSE_NOT_JOINED)
     try:
-        await _count_socket(rt, pid)
+        (await rt.limits.hit(SOCKET, "participant", pid)).raise_if_refused()
         release = rt.hub.hold(stream_key, pid, rt.settings.sockets_per_room)
     except DomainError as error:
         reply = rt.room_renderer.reply("enter", error, identity.language(websocket))
@@ -173,15 +172,6 @@ async def let_in(
         release()
         raise Refused(CLOSE_NOT_JOINED)
     return participant, release
-
-
-async def _count_socket(rt: Runtime, participant_id: int) -> None:
-    try:
-        verdict = await rt.limits.hit(SOCKET, "participant", participant_id)
-    except StorageError as error:  # Redis away: as for commands (Member.count)
-        log.warning("sockets of participant %s not counted: %s", participant_id, error)
-        return
-    verdict.raise_if_refused()
 
 
 async def admit(websocket: WebSocket, rt: Runtime, door: Door) -> Admitted | None:
@@ -323,14 +313,7 @@ class Member(Generic[A]):
             key = ("address", self.websocket.client.host if self.websocket.client else "")
         else:
             key = ("participant", self.connection.participant_id)
-        try:
-            verdict = await self.rt.limits.hit(rule, *key)
-        except StorageError as error:
-            # Redis away: refusing every command would stop the whole conference, and
-            # the database takes them as before; the counts resume when Redis is back.
-            log.warning("%s: rate limits not counted: %s", self.connection.stream, error)
-            return
-        verdict.raise_if_refused()
+        (await self.rt.limits.hit(rule, *key)).raise_if_refused()
 
 
 class Unreadable(Exception):
