@@ -2,6 +2,7 @@
 with 429, a Retry-After and the form as it was typed; other addresses still join."""
 
 import asyncio
+import dataclasses
 from pathlib import Path
 
 import httpx2
@@ -11,6 +12,7 @@ from lxml import html
 from server.settings import Settings
 
 from ..helpers import MYK
+from ..servers import ServerThread
 from .settings import with_limits
 
 LIMIT = 3
@@ -60,3 +62,15 @@ async def test_only_joins_that_make_a_participant_count(live):
     assert joined.status_code == 303
     assert {response.status_code for response in lobby} == {200}
     assert [response.status_code for response in more] == [303] * (LIMIT - 1) + [429]
+
+
+async def test_a_client_that_is_no_trusted_proxy_cannot_pose_as_many_addresses(settings):
+    server = ServerThread(dataclasses.replace(settings, trusted_proxies=()))
+    await asyncio.to_thread(server.start)
+    try:
+        async with httpx2.AsyncClient(base_url=f"http://{server.base}") as client:
+            posing = [await _join(client, f"10.0.1.{n}", f"Bot {n}") for n in range(LIMIT + 2)]
+    finally:
+        await asyncio.to_thread(server.stop)
+    statuses = [response.status_code for response in posing]
+    assert statuses == [303] * LIMIT + [429] * 2  # all counted as 127.0.0.1
