@@ -1,6 +1,7 @@
 """docs/protocol.md against the server: a client that follows the doc (tests/bot.py) keeps
 an exact copy of the board, in order, and every message gets the reply the doc promises."""
 
+import dataclasses
 import re
 
 import pytest
@@ -13,6 +14,16 @@ from server.views.i18n import catalogue_path
 
 from .bot import HEADER, Member
 from .helpers import MYK, conference_id, moderator, organiser
+
+
+@pytest.fixture
+def settings(settings):
+    """The checks open a fresh tab for every step, more often than a person opens one (the
+    socket limit has tests of its own, tests/abuse)."""
+    return dataclasses.replace(
+        settings, rate_limits={**settings.rate_limits, "socket": "1000 per minute"}
+    )
+
 
 ROOM = "narrative-der-smart-city"
 DOC = PROJECT_ROOT / "docs" / "protocol.md"
