@@ -135,7 +135,7 @@ def never_reading_socket(live, room: int, cookie: str) -> socket.socket:
     return sock
 
 
-async def test_a_socket_that_stops_reading_on_a_big_board_is_let_go(live, monkeypatch):
+async def test_a_socket_that_stops_reading_on_a_big_board_is_let_go(live, monkeypatch, request):
     monkeypatch.setattr(socket_protocol, "ABORT_AFTER_SECONDS", 0.2)
     room = live.rooms()[ROOM]
     column = live.columns(room)[0]
@@ -148,6 +148,7 @@ async def test_a_socket_that_stops_reading_on_a_big_board_is_let_go(live, monkey
 
     slow = await Member.join(live.base, MYK, "Langsam")
     stalled = await asyncio.to_thread(never_reading_socket, live, room, slow.cookie)
+    request.addfinalizer(stalled.close)
     stalled_port = stalled.getsockname()[1]
 
     def langsam_here(member: Member) -> bool:
@@ -168,7 +169,6 @@ async def test_a_socket_that_stops_reading_on_a_big_board_is_let_go(live, monkey
 
     # The server cuts the connection itself, with whatever it still held for it, though
     # the client never reads nor closes.
-
     def still_held() -> bool:
         connections = list(live.server.server_state.connections)
         return any(c.client and c.client[1] == stalled_port for c in connections)
@@ -176,7 +176,6 @@ async def test_a_socket_that_stops_reading_on_a_big_board_is_let_go(live, monkey
     async with asyncio.timeout(10):
         while still_held():
             await asyncio.sleep(0.05)
-    stalled.close()
     again = Member(live.base, slow.cookie, "Langsam again")
     await again.enter(room, max_size=None)  # and the one let go may come back
 
