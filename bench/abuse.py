@@ -76,7 +76,7 @@ agenda:
 rooms:
   - slug: {ROOM_SLUG}
     title: Benchmark hall
-    capacity: 20
+    capacity: 100
     prompts:
       - {{key: ideas, title: Ideas}}
 """,
@@ -217,7 +217,7 @@ async def open_raw(port: int, path: str, cookie: str) -> tuple[str, asyncio.Stre
     )
     await reader.readuntil(b"\r\n\r\n")
     first = await reader.read(80)
-    if b"too_many_sockets" in first:
+    if b"too_many_sockets" in first or b"rate_limited" in first:
         return "refused", writer
     return ("open" if b"snapshot" in first else "closed"), writer
 

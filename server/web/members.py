@@ -46,6 +46,8 @@ POST = "post"  # a participant's command that stores new text
 COMMAND = "command"  # any other message of a participant or a projector
 MODERATE = "moderate"  # every message of a moderator or organiser
 SOCKET = "socket"  # a participant opening a room or plenary socket
+# How long a socket is not read after a message was refused for its rate limit.
+PAUSE_WHEN_LIMITED_SECONDS = 0.25
 
 A = TypeVar("A")  # who acts on a socket: a room's member, a plenary's, or nobody
 
@@ -241,8 +243,13 @@ class Member(Generic[A]):
             while not self.connection.dropped:
                 text = await _receive(self.websocket)
                 busy = True
-                await self.handle(text)
+                limited = await self.handle(text)
                 busy = False
+                if limited:
+                    # Not read for a moment: a script flooding refused messages then
+                    # waits in its own buffers and costs the server a few replies a
+                    # second, not thousands; a person's next message waits unnoticed.
+                    await asyncio.sleep(PAUSE_WHEN_LIMITED_SECONDS)
         except WebSocketDisconnect as gone:
             if gone.code == CLOSE_TOO_BIG:
                 log.warning("%s: closed %d, %s", self.connection.stream, gone.code, gone.reason)
@@ -263,8 +270,9 @@ class Member(Generic[A]):
             code, reason = self.connection.close_with  # too slow, or the server restarts
             await asyncio.wait_for(self.websocket.close(code, reason), timeout=1)
 
-    async def handle(self, text: str) -> None:
-        """Apply one message and answer it: every message gets exactly one reply."""
+    async def handle(self, text: str) -> bool:
+        """Apply one message and answer it: every message gets exactly one reply. True
+        when it was refused for its sender's rate limit."""
         message = _read(text)
         cid = message.get("cid") if message is not None else None
         command_id = cid if is_command_id(cid) else None
@@ -285,6 +293,7 @@ class Member(Generic[A]):
         notice = applied.notice if applied is not None else None
         created = applied.created if applied is not None else None
         self.connection.deliver(renderer.reply(command_id, error, language, notice, created))
+        return error is not None and error.code == "rate_limited"
 
     async def apply(self, message: dict, command_id: str | None) -> Applied | None:
         command = message.get("command")

@@ -37,7 +37,9 @@ def settings(tmp_path: Path) -> Settings:
 
 async def _replies(member: Member, cids: list[str]) -> list[str | None]:
     """The code each command was refused with, None for applied, in the order sent."""
-    await member.until(lambda m: all(cid in m.replies for cid in cids))
+    # A socket is not read for a moment after each refusal (members.py): the replies to a
+    # flood come a few a second.
+    await member.until(lambda m: all(cid in m.replies for cid in cids), timeout=15)
     return [member.codes.get(cid) for cid in cids]
 
 
