@@ -31,9 +31,7 @@ from pathlib import Path
 
 import psutil
 import websockets
-from fanout import (  # the conference's slugs too: join() and room_ids() read its pages
-    ROOM_SLUG,
-    SLUG,
+from fanout import (  # its conference, and how to join it and find its room
     free_port,
     join,
     percentile,
@@ -41,6 +39,7 @@ from fanout import (  # the conference's slugs too: join() and room_ids() read i
     rounded,
     running,
     wait_for_http,
+    write_conference,
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -58,31 +57,6 @@ MiB = 1 << 20
 
 def log(message: str) -> None:
     print(f"[abuse] {message}", file=sys.stderr, flush=True)
-
-
-def write_conference(folder: Path) -> Path:
-    path = folder / f"{SLUG}.yaml"
-    path.write_text(
-        f"""slug: {SLUG}
-code: BENCHFAN
-title: Abuse benchmark
-date: "2022-03-22"
-start: "09:00"
-end: "17:00"
-place: 127.0.0.1
-format: virtual
-agenda:
-  - {{start: "09:00", end: "17:00", title: Breakout, kind: breakout}}
-rooms:
-  - slug: {ROOM_SLUG}
-    title: Benchmark hall
-    capacity: 100
-    prompts:
-      - {{key: ideas, title: Ideas}}
-""",
-        encoding="utf-8",
-    )
-    return path
 
 
 def seed_board(database_url: str, room_id: int, column_id: int, cards: int, size: int) -> None:
@@ -247,7 +221,7 @@ async def sample_rss(process: psutil.Process, stop: asyncio.Event, peak: list[in
 
 
 async def measure(args: argparse.Namespace, folder: Path) -> dict:
-    port, conference = free_port(), write_conference(folder)
+    port, conference = free_port(), write_conference(folder, capacity=args.others + 10)
     database_url = f"sqlite:///{folder / 'bench.db'}"
     env = {**os.environ, "DATABASE_URL": database_url, "SOCKETS_PER_ROOM": str(args.limit)}
     env.pop("SESSIONS_CONFIG", None)
