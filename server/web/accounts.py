@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from ..domain.errors import DomainError
 from ..services import organisers, sign_in_limits
 from . import identity, signin
-from .pages import _local_path, render
+from .pages import _local_path, client_address, render
 from .runtime import runtime
 
 CONSOLE = "/console"
@@ -42,7 +42,7 @@ async def login_post(request: Request) -> Response:
     form = await request.form()
     username, password = str(form.get("username", "")), str(form.get("password", ""))
     page = {"username": username, "next_path": str(form.get("next", ""))}
-    address = request.client.host if request.client else "-"
+    address = client_address(request)
     try:
         delay = await sign_in_limits.count_attempt(rt.limits, username, address)
     except DomainError as refused:

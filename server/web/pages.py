@@ -105,10 +105,10 @@ async def join_post(request: Request) -> Response:
     name, organisation = str(form.get("display_name", "")), str(form.get("organisation", ""))
     name_consent = form.get("name_consent") == "yes"  # an unticked box sends nothing
     next_path = _local_path(str(form.get("next", "")), f"/c/{conference.slug}")
-    rt = runtime(request)
+    rt, address = runtime(request), client_address(request)
     try:
         participant = await conferences.join(
-            rt.backends, conference, name, organisation, name_consent, rt.limits, _address(request)
+            rt.backends, conference, name, organisation, name_consent, rt.limits, address
         )
     except DomainError as error:
         page = render(
@@ -199,7 +199,7 @@ async def invite_post(request: Request) -> Response:
             form = await request.form()
             name = str(form.get("display_name", ""))
             participant = await conferences.join(
-                rt.backends, conference, name, None, False, rt.limits, _address(request)
+                rt.backends, conference, name, None, False, rt.limits, client_address(request)
             )
             identity.remember_participant(request, conference.id, participant.id)
         room = await invites.redeem(rt.backends, rt.invite_signer, token, participant)
@@ -213,7 +213,7 @@ def _refused(request: Request, error: DomainError, status: int) -> Response:
     return _error_page(request, _error_text(request, error), status)
 
 
-def _address(request: Request) -> str:
+def client_address(request: Request) -> str:
     """The client's address: uvicorn takes it from X-Forwarded-For of trusted proxies."""
     return request.client.host if request.client else ""
 
