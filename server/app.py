@@ -109,7 +109,9 @@ def create_app(settings: Settings) -> Starlette:
             # One process by definition: connections counted before are gone. With a bus,
             # other processes' connections are live and must not be forgotten.
             forget_stale_presence(backends)
-        hub = Hub(database, broadcast, tick=settings.coalesce_ms / 1000)
+        # What a joiner is sent after a cached snapshot stays a quarter of its backlog.
+        replay = settings.socket_backlog_bytes // 4
+        hub = Hub(database, broadcast, settings.coalesce_ms / 1000, replay)
         clock = BreakoutClock(backends, settings.breakout_tick_seconds)
         clock.start()
         passwords = Passwords()

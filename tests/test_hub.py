@@ -59,9 +59,11 @@ class Renderer:
 
     def __init__(self) -> None:
         self.renders = 0
+        self.snapshots = 0
 
     def snapshot(self, update: Update, audience: Audience) -> str:
         self.renders += 1
+        self.snapshots += 1
         return f"snapshot {update.seq} {audience.view}: {','.join(update.snapshot)}"
 
     def delta(self, update: Update, audience: Audience) -> str:
@@ -141,7 +143,7 @@ async def test_each_audience_gets_its_own_rendering_made_once_for_all_its_member
     await room.hub.close()
 
 
-async def test_joiners_at_the_same_seq_share_one_snapshot_and_a_change_renews_it():
+async def test_joiners_share_one_snapshot_and_get_the_deltas_since_until_they_outweigh_it():
     room = Room()
     await room.change("a")
     anna, _ = await room.member(1)
@@ -151,10 +153,20 @@ async def test_joiners_at_the_same_seq_share_one_snapshot_and_a_change_renews_it
     assert ben.received[0] is anna.received[0]
     assert room.renderer.renders == renders
 
+    snapshots = room.renderer.snapshots
     await room.change("b")
     await anna.until(lambda: last(anna).startswith("delta"))
-    cleo, _ = await room.member(3)
-    assert cleo.received[0] == "snapshot 2 participant: a,b"
+    cleo, _ = await room.member(3)  # at a later seq: the same snapshot, then what came
+    assert cleo.received[:2] == ["snapshot 1 participant: a", "delta 2-2 participant: b"]
+    assert cleo.received[0] is anna.received[0]
+    assert room.renderer.snapshots == snapshots
+
+    for text in ("c", "d"):  # the deltas since now outweigh the snapshot
+        await room.change(text)
+        await anna.until(lambda text=text: last(anna).endswith(text))
+    dora, _ = await room.member(4)
+    assert dora.received[0] == "snapshot 4 participant: a,b,c,d"
+    assert room.renderer.snapshots == snapshots + 1
     await room.hub.close()
 
 
@@ -181,18 +193,22 @@ async def test_after_the_bus_was_away_every_channel_reads_what_it_missed():
     await room.hub.close()
 
 
-async def test_a_member_who_saw_a_gap_gets_a_fresh_snapshot_and_the_others_nothing():
+async def test_a_member_who_saw_a_gap_is_brought_up_from_a_snapshot_and_the_others_get_nothing():
     room = Room()
     anna, anna_connection = await room.member(1)
     ben, _ = await room.member(2)
     await room.change("a")
     await ben.until(lambda: last(ben).startswith("delta"))
-    seen_by_ben = len(ben.received)
+    seen_by_ben, seen_by_anna = len(ben.received), len(anna.received)
 
     room.hub.resync(anna_connection)
-    await anna.until(lambda: "snapshot 1 participant: a" in anna.received)
-    await asyncio.sleep(0.01)
-    assert anna.received[-2:] == ["snapshot 1 participant: a", "personal nothing yet"]
+    await anna.until(lambda: last(anna) == "personal nothing yet")
+    snapshot = anna.received[0]  # the one she joined with, and the change since
+    assert anna.received[seen_by_anna:] == [
+        snapshot,
+        "delta 1-1 participant: a",
+        "personal nothing yet",
+    ]
     assert len(ben.received) == seen_by_ben
     await room.hub.close()
 

@@ -1,6 +1,7 @@
 """docs/protocol.md against the server: a client that follows the doc (tests/bot.py) keeps
 an exact copy of the board, in order, and every message gets the reply the doc promises."""
 
+import asyncio
 import dataclasses
 import re
 
@@ -14,6 +15,7 @@ from server.views.i18n import catalogue_path
 
 from .bot import HEADER, Member
 from .helpers import MYK, conference_id, moderator, organiser
+from .servers import ServerThread
 
 
 @pytest.fixture
@@ -31,10 +33,14 @@ DOC = PROJECT_ROOT / "docs" / "protocol.md"
 
 class Board:
     """A room where Mia moderates and Anna and Ben take part; Anna's and Mia's copies
-    follow every delta, and `check` compares them with fresh snapshots of their audience."""
+    follow every delta, and `check` compares them with fresh snapshots of their audience.
 
-    def __init__(self, live, room_id: int, mia: Member, anna: Member, ben: Member) -> None:
-        self.live, self.room_id = live, room_id
+    The fresh snapshots come from a second server on the same database: the first one
+    serves a new socket its cached snapshot and the deltas since (realtime/hub.py), which
+    is what is being checked."""
+
+    def __init__(self, live, fresh, room_id: int, mia: Member, anna: Member, ben: Member) -> None:
+        self.live, self.fresh, self.room_id = live, fresh, room_id
         self.mia, self.anna, self.ben = mia, anna, ben
         self.columns = live.columns(room_id)
 
@@ -52,24 +58,38 @@ class Board:
 
     async def check(self, step: str) -> None:
         """A second tab of the follower gets a fresh snapshot (a second tab changes nobody's
-        presence); the follower, once at the same seq, has the same lists in the same order."""
+        presence); the follower, once at the same seq, has the same lists in the same order,
+        and so has a third tab on the follower's server (its cached snapshot and deltas)."""
         for follower in (self.anna, self.mia):
-            probe = Member(follower.base, follower.cookie, f"{follower.name} (fresh)")
+            probe = Member(self.fresh.base, follower.cookie, f"{follower.name} (fresh)")
+            joiner = Member(self.live.base, follower.cookie, f"{follower.name} (joins)")
             await probe.enter(self.room_id)
-            await follower.until(lambda m, seq=probe.seq: m.seq == seq)
-            assert follower.lists() == probe.lists(), (step, follower.name)
-            assert list(follower.members) == list(probe.members), (step, follower.name)
+            await joiner.enter(self.room_id)
+            for copy in (follower, joiner):
+                await copy.until(lambda m, seq=probe.seq: m.seq == seq)
+                assert copy.lists() == probe.lists(), (step, copy.name)
+                assert list(copy.members) == list(probe.members), (step, copy.name)
             await probe.leave()
+            await joiner.leave()
 
 
 async def test_a_client_that_follows_the_deltas_has_the_order_of_a_fresh_snapshot(live):
+    fresh = ServerThread(live.settings)
+    await asyncio.to_thread(fresh.start)
+    try:
+        await _follow_the_deltas(live, fresh)
+    finally:
+        await asyncio.to_thread(fresh.stop)
+
+
+async def _follow_the_deltas(live, fresh) -> None:
     room_id = live.rooms()[ROOM]
     mia = await moderator(live)
     anna = await Member.join(live.base, MYK, "Anna", "Stadt Mayen")
     ben = await Member.join(live.base, MYK, "Ben")
     for member in (mia, anna, ben):
         await member.enter(room_id)
-    board = Board(live, room_id, mia, anna, ben)
+    board = Board(live, fresh, room_id, mia, anna, ben)
 
     a1 = await board.post(anna, "Offene Daten")
     a2 = await board.post(anna, "Datenportal")

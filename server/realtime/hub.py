@@ -77,6 +77,57 @@ class Stream(Generic[U]):
     watches: tuple[str, ...] = field(default=())
 
 
+class Snapshots:
+    """Each audience's latest whole snapshot and the deltas its members got since.
+
+    A joiner gets those frames, which bring it to the current seq the way the members
+    were brought there: a reconnect storm, or someone opening socket after socket while
+    others post, costs one rendering of the whole board per audience, not one per seq.
+    Once the deltas since add up to more than the snapshot itself, or to `replay_bytes`
+    (a joiner gets them all at once, and they must stay well within what a socket may
+    have waiting), or to `MAX_DELTAS` frames, the next joiner's snapshot is rendered anew.
+    """
+
+    MAX_DELTAS = 200
+
+    def __init__(self, replay_bytes: int) -> None:
+        self.replay_bytes = replay_bytes
+        self.seq: int | None = None  # the seq every cached audience is at
+        self._frames: dict[Audience, list[str]] = {}
+        self._sizes: dict[Audience, int] = {}  # the deltas' characters, per audience
+
+    def has(self, audience: Audience) -> bool:
+        return audience in self._frames
+
+    def frames(self, audience: Audience) -> list[str]:
+        return self._frames.get(audience, [])
+
+    def clear(self, seq: int) -> None:
+        self.seq, self._frames, self._sizes = seq, {}, {}
+
+    def store(self, audience: Audience, seq: int, snapshot: str) -> None:
+        """A snapshot rendered at `seq`: kept while the cache is at that seq."""
+        if seq == self.seq:
+            self._frames[audience], self._sizes[audience] = [snapshot], 0
+
+    def follow(self, seq: int, deltas: dict[Audience, str]) -> None:
+        """The members of each audience got `deltas[audience]`, which brought them to
+        `seq`; an audience that got none (nobody of it is here) falls out."""
+        for audience in list(self._frames):
+            frames, delta = self._frames[audience], deltas.get(audience)
+            if delta is not None:
+                self._sizes[audience] += len(delta)
+            if (
+                delta is None
+                or len(frames) > self.MAX_DELTAS
+                or self._sizes[audience] > min(len(frames[0]), self.replay_bytes)
+            ):
+                del self._frames[audience], self._sizes[audience]
+            else:
+                frames.append(delta)
+        self.seq = seq
+
+
 class Channel(Generic[U]):
     """The sockets of this process that follow one stream, and the task that keeps them
     up to date."""
@@ -93,11 +144,7 @@ class Channel(Generic[U]):
         self.wake = asyncio.Event()
         self.task: asyncio.Task | None = None
         self._last_flush = 0.0
-        # The snapshot of each audience at `_snapshots_seq`: joiners who arrive in
-        # different catch-ups at the same seq (a storm of reconnects) get the same str,
-        # rendered once, rather than a copy each.
-        self._snapshots: dict[Audience, str] = {}
-        self._snapshots_seq: int | None = None
+        self.snapshots = Snapshots(hub.replay_bytes)
 
     def on_message(self, message: str) -> None:
         if self.last_seq is None or int(message) > self.last_seq:
@@ -137,7 +184,10 @@ class Channel(Generic[U]):
         touched, self.touched = frozenset(self.touched), set()
         after = self.last_seq
         personal_for = frozenset(c.participant_id for c in joiners)
-        snapshot = bool(joiners) or after is None
+        # Joiners are served from the cache when it holds their audience; a change
+        # outside the seq makes it old.
+        cached = not touched and all(self.snapshots.has(c.audience) for c in joiners)
+        snapshot = after is None or not cached
         try:
             update = await self.hub.database.read(
                 lambda s: self.stream.load(s, after, snapshot, personal_for, touched)
@@ -147,13 +197,12 @@ class Channel(Generic[U]):
             self.touched |= touched
             raise
         self._last_flush = time.monotonic()
-        if update.seq != self._snapshots_seq or touched:
-            # Moved on, or state outside the seq changed: the cached snapshots are old.
-            self._snapshots, self._snapshots_seq = {}, update.seq
         if after is not None and update.seq > after:
             self._deliver(update)
         if touched and after is not None:
             self._deliver_side(update)
+        if touched or self.snapshots.seq != update.seq:
+            self.snapshots.clear(update.seq)  # old, or it missed what this update brought
         self.last_seq = update.seq
         self._welcome(joiners, update)
 
@@ -166,14 +215,19 @@ class Channel(Generic[U]):
 
     def _deliver(self, update: U) -> None:
         renderer = self.renderer
+        if update.for_everyone:
+            self.snapshots.clear(update.seq)
+        deltas: dict[Audience, str] = {}
         for audience, connections in self.members.items():
             if connections:
                 if update.for_everyone:
                     frame = self._snapshot(update, audience)
                 else:
-                    frame = renderer.delta(update, audience)
+                    frame = deltas[audience] = renderer.delta(update, audience)
                 for connection in list(connections):
                     connection.deliver(frame)
+        if not update.for_everyone:
+            self.snapshots.follow(update.seq, deltas)
         self._deliver_personal(update, self.by_participant)
         for participant_id in update.removed:
             for connection in list(self.by_participant.get(participant_id, ())):
@@ -195,9 +249,8 @@ class Channel(Generic[U]):
                 connection.deliver(frames[key])
 
     def _snapshot(self, update: U, audience: Audience) -> str:
-        frame = self._snapshots.get(audience)
-        if frame is None:
-            frame = self._snapshots[audience] = self.renderer.snapshot(update, audience)
+        frame = self.renderer.snapshot(update, audience)
+        self.snapshots.store(audience, update.seq, frame)
         return frame
 
     def _welcome(self, joiners: list[Connection], update: U) -> None:
@@ -205,7 +258,15 @@ class Channel(Generic[U]):
         for connection in joiners:
             if connection.dropped:
                 continue
-            connection.deliver(self._snapshot(update, connection.audience))
+            frames = self.snapshots.frames(connection.audience)
+            if not frames and update.snapshot is None:
+                # Its audience fell out of the cache in this very update: read the
+                # board for it next time.
+                self.joining.append(connection)
+                self.wake.set()
+                continue
+            for frame in frames or (self._snapshot(update, connection.audience),):
+                connection.deliver(frame)
             self.members[connection.audience].add(connection)
             self.by_participant[connection.participant_id].add(connection)
             welcomed[connection.participant_id].add(connection)
@@ -222,12 +283,20 @@ class Channel(Generic[U]):
 
 class Hub:
     """Every channel of this process; `tick` is the shortest time between two frames of
-    one channel (changes that come faster are gathered into one frame)."""
+    one channel (changes that come faster are gathered into one frame); a joiner is sent
+    at most `replay_bytes` of deltas after a cached snapshot (see `Snapshots`)."""
 
-    def __init__(self, database: Database, broadcast: Broadcast, tick: float = 0.02) -> None:
+    def __init__(
+        self,
+        database: Database,
+        broadcast: Broadcast,
+        tick: float = 0.02,
+        replay_bytes: int = 256 * 1024,
+    ) -> None:
         self.database = database
         self.broadcast = broadcast
         self.tick = tick
+        self.replay_bytes = replay_bytes
         self.channels: dict[str, Channel] = {}
         self._listeners: dict[str, list[tuple[str, Callable[[str], None]]]] = {}
         self._held: Counter[tuple[str, int]] = Counter()  # (stream key, participant): sockets

@@ -1,4 +1,4 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..realtime.broadcast import Broadcast
 from ..realtime.topics import conference_topic, room_topic
@@ -11,6 +11,8 @@ class Backends:
 
     database: Database
     broadcast: Broadcast
+    # Which conference each room belongs to, which never changes: read once per process.
+    room_conferences: dict[int, int] = field(default_factory=dict, compare=False)
 
     async def announce(self, room_id: int, seq: int) -> None:
         """Tell every process that `room_id` has changed up to `seq` (after the commit)."""

@@ -59,4 +59,17 @@ async def room(backends: Backends, conference: ConferenceRecord, slug: str) -> R
 
 
 async def room_by_id(backends: Backends, room_id: int) -> RoomRecord | None:
-    return await backends.database.read(lambda s: conferences.room_by_id(s, room_id))
+    room = await backends.database.read(lambda s: conferences.room_by_id(s, room_id))
+    if room is not None:
+        backends.room_conferences[room.id] = room.conference_id
+    return room
+
+
+async def conference_of_room(backends: Backends, room_id: int) -> int | None:
+    """The conference of a room (None for no such room), from memory once it was read:
+    a pile of socket handshakes then costs no database reads before they are refused."""
+    known = backends.room_conferences.get(room_id)
+    if known is not None:
+        return known
+    room = await room_by_id(backends, room_id)
+    return room.conference_id if room is not None else None

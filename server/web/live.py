@@ -61,13 +61,17 @@ async def room_door(websocket: WebSocket, rt: Runtime) -> Admitted[RoomActor]:
     """A participant of the room's conference enters it (counted as present), as a
     moderator if they moderate it; refused (4429) when they open sockets too fast or hold
     `sockets_per_room` open there already (members.let_in)."""
-    room = await conferences.room_by_id(rt.backends, int(websocket.path_params["room_id"]))
-    if room is None:
+    room_id = int(websocket.path_params["room_id"])
+    conference_id = await conferences.conference_of_room(rt.backends, room_id)
+    if conference_id is None:
         raise Refused(CLOSE_UNKNOWN_ROOM)
-    stream = room_stream(room.id, rt.room_renderer)
-    participant, release = await let_in(websocket, rt, room.conference_id, stream.key)
+    stream = room_stream(room_id, rt.room_renderer)
+    participant, release = await let_in(websocket, rt, conference_id, stream.key)
     limit = rt.settings.sockets_per_room
     try:
+        room = await conferences.room_by_id(rt.backends, room_id)  # as it is now
+        if room is None:
+            raise Refused(CLOSE_UNKNOWN_ROOM)
         role = await moderation.role(rt.backends, participant, room)
         await presence.enter_room(rt.backends, participant, room, socket_limit=limit)
     except BaseException as error:

@@ -75,16 +75,16 @@ async def plenary_door(websocket: WebSocket, rt: Runtime) -> Admitted[PlenaryAct
     """Everyone joined to the conference; counted as in the plenary while connected;
     refused (4429) when they open sockets too fast or hold `sockets_per_room` open here
     already (members.let_in)."""
-    conference = await plenary.conference_by_id(
-        rt.backends, int(websocket.path_params["conference_id"])
-    )
-    if conference is None:
-        raise Refused(CLOSE_UNKNOWN_ROOM)
-    stream = plenary_stream(conference.id, rt.plenary_renderer)
-    participant, release = await let_in(websocket, rt, conference.id, stream.key)
+    conference_id = int(websocket.path_params["conference_id"])
+    stream = plenary_stream(conference_id, rt.plenary_renderer)
+    # No reads before the door: a cookie names a participant only in a real conference.
+    participant, release = await let_in(websocket, rt, conference_id, stream.key)
     language = identity.language(websocket)
     limit = rt.settings.sockets_per_room
     try:
+        conference = await plenary.conference_by_id(rt.backends, conference_id)
+        if conference is None:
+            raise Refused(CLOSE_UNKNOWN_ROOM)
         role = await plenary.role(rt.backends, participant, conference.id)
         await breakouts.arrive(rt.backends, participant, conference.id, socket_limit=limit)
     except BaseException as error:

@@ -165,7 +165,7 @@ async def test_a_socket_that_stops_reading_on_a_big_board_is_let_go(live, monkey
 
     cleo = await Member.join(live.base, MYK, "Cleo")
     await cleo.enter(room, max_size=None)  # a new member gets in, with the whole board
-    await anna.until(lambda m: m.card_ids() == cleo.card_ids())
+    await cleo.until(lambda m: m.card_ids() == anna.card_ids())
 
     # The server cuts the connection itself, with whatever it still held for it, though
     # the client never reads nor closes.
