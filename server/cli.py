@@ -389,7 +389,11 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     # Alembic narrates every step; store/schema.py logs the one line that matters.
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    settings = settings or Settings.from_env()
+    try:
+        settings = settings or Settings.from_env()
+    except ValueError as error:  # a setting that does not parse, named in the message
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     handler = {
         "check": cmd_check,
         "load": cmd_load,

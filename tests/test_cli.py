@@ -202,3 +202,11 @@ def test_create_organiser_refuses_bad_input_with_a_reason(tmp_path, capsys, monk
     _stdin(monkeypatch, "ein-langes-passwort\n")
     assert main(["set-password", "nobody", "--password-stdin"], settings) == 2
     assert "There is no account with the username “nobody”." in capsys.readouterr().err
+
+
+def test_a_limit_that_does_not_parse_stops_the_start_with_one_line_naming_it(monkeypatch, capsys):
+    monkeypatch.setenv("LIMIT_JOIN", "lots")
+    assert main(["serve"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("error: LIMIT_JOIN='lots' is not a rate limit")
+    assert "Traceback" not in error and len(error.splitlines()) == 1
