@@ -14,6 +14,11 @@ from .permissions import Action, Role, is_allowed, require
 from .text import clean_text
 
 MAX_LENGTH = 300
+# What one conference's Q&A can hold, however long the day (rate limits slow a flood,
+# these end it); far above what a panel's audience asks. Hidden and answered questions
+# count: they stay stored.
+MAX_QUESTIONS_PER_PERSON = 50
+MAX_QUESTIONS_PER_CONFERENCE = 1000
 
 
 class Status(StrEnum):
@@ -41,6 +46,14 @@ def ask(role: Role, text: str, pre_moderation: bool) -> tuple[str, Status]:
         raise DomainError("question_too_long", max=MAX_LENGTH, length=len(cleaned))
     waits = pre_moderation and not is_allowed(role, Action.MODERATE_QUESTIONS)
     return cleaned, Status.PENDING if waits else Status.VISIBLE
+
+
+def require_room_for_question(asked: int, mine: int) -> None:
+    """A new question fits in the conference's Q&A and within its author's share."""
+    if mine >= MAX_QUESTIONS_PER_PERSON:
+        raise DomainError("questions_per_person", max=MAX_QUESTIONS_PER_PERSON)
+    if asked >= MAX_QUESTIONS_PER_CONFERENCE:
+        raise DomainError("questions_per_conference", max=MAX_QUESTIONS_PER_CONFERENCE)
 
 
 def vote(role: Role, question: Question | None, already: bool) -> None:

@@ -118,6 +118,9 @@ async def ask(
 ) -> Applied:
     def decide(c: Context) -> Change:
         cleaned, status = questions.ask(c.role, text, c.state.qa_pre_moderation)
+        questions.require_room_for_question(
+            *question_store.asked(c.session, conference.id, c.actor_id)
+        )
         question_id = question_store.add(c.session, conference.id, c.actor_id, cleaned, status)
         notice = "question_waits" if status is questions.Status.PENDING else None
         created = Created("question", question_id)

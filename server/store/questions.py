@@ -25,6 +25,12 @@ def add(session: Session, conference_id: int, author_id: int, text: str, status:
     return row.id
 
 
+def asked(session: Session, conference_id: int, author_id: int) -> tuple[int, int]:
+    """How many questions the conference holds, and how many of them the author asked."""
+    counts = select(func.count(), func.count().filter(Question.author_id == author_id))
+    return tuple(session.exec(counts.where(Question.conference_id == conference_id)).one())
+
+
 def facts(session: Session, conference_id: int, question_id: int) -> QuestionFacts | None:
     row = session.get(Question, question_id)
     if row is None or row.conference_id != conference_id:

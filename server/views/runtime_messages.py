@@ -100,6 +100,8 @@ CHOSEN_AT_RUN_TIME = (
     N_("errors.question_not_voted"),
     N_("errors.question_pinned"),
     N_("errors.question_too_long"),
+    N_("errors.questions_per_conference"),
+    N_("errors.questions_per_person"),
     N_("errors.question_voted"),
     N_("errors.rate_limited"),
     N_("errors.ranking_duplicate_room"),

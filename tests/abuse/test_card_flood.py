@@ -11,16 +11,18 @@ import pytest
 from sqlalchemy import insert
 
 from server.domain import board as rules
+from server.domain import questions as qa_rules
 from server.domain.errors import DomainError
 from server.domain.participants import Joining
-from server.services import board
+from server.services import board, plenary
+from server.services import conferences as conferences_service
 from server.services.backends import Backends
 from server.services.config_files import load_into
 from server.settings import PROJECT_ROOT, Settings
 from server.store import boards, conferences
 from server.store.database import Database
 from server.store.records import ParticipantRecord, RoomRecord
-from server.store.tables import Card, Comment
+from server.store.tables import Card, Comment, Question
 
 from ..bot import Member
 from ..helpers import MYK, NARRATIVE, backends_of, column_ids, moderator, room_ids
@@ -243,3 +245,30 @@ def test_the_caps_say_how_many_and_only_refuse_what_is_past_them():
     with pytest.raises(DomainError) as refused:
         rules.require_room_for_comment(rules.Stored(comments=10, my_comments=1, on_card=100))
     assert (refused.value.code, refused.value.params) == ("comments_per_card", {"max": 100})
+
+
+async def test_the_qa_holds_at_most_its_questions_per_person_and_per_conference(room_board):
+    backends = room_board.backends
+    conference = await conferences_service.find_by_slug(backends, MYK)
+
+    async def ask(author: ParticipantRecord) -> str | int:
+        try:
+            applied = await plenary.ask(backends, author, conference, "Noch eine Frage?", None)
+        except DomainError as refused:
+            return refused.code
+        return applied.created.id
+
+    def questions(count: int) -> list[dict]:
+        row = {"conference_id": conference.id, "author_id": room_board.ben.id}
+        row |= {"created_at": datetime.now(UTC), "status": "hidden"}  # hidden ones count too
+        return [{**row, "text": f"Alt {n}"} for n in range(count)]
+
+    room_board.seed(Question, questions(qa_rules.MAX_QUESTIONS_PER_PERSON))
+    assert await ask(room_board.ben) == "questions_per_person"
+    assert isinstance(await ask(room_board.anna), int)
+
+    room_board.seed(
+        Question,
+        questions(qa_rules.MAX_QUESTIONS_PER_CONFERENCE - qa_rules.MAX_QUESTIONS_PER_PERSON - 1),
+    )
+    assert await ask(room_board.anna) == "questions_per_conference"
