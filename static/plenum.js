@@ -114,6 +114,15 @@
 
   // --- Receiving -------------------------------------------------------------------------
 
+  // After a gap the page asks for a snapshot, and asks again while deltas keep coming
+  // without one: the first request may have been refused (too many messages at once).
+  var resyncAskedAt = 0;
+  function askForSnapshot(socketWrapper) {
+    if (Date.now() - resyncAskedAt < 5000) return;
+    resyncAskedAt = Date.now();
+    socketWrapper.sendImmediately(JSON.stringify({ command: "resync" }));
+  }
+
   document.addEventListener("htmx:wsBeforeMessage", function (event) {
     focused = describeFocus();
     var match = HEADER.exec(event.detail.message);
@@ -125,13 +134,16 @@
     } else if (kind === "delta") {
       var first = Number(match[2]);
       var last = Number(match[3]);
-      if (lastSeq === null || last <= lastSeq) { event.preventDefault(); return; }
-      if (first !== lastSeq + 1) {
+      if (lastSeq !== null && first !== lastSeq + 1 && last > lastSeq) {
+        lastSeq = null; // a gap: what follows waits for a snapshot
+        resyncAskedAt = 0;
+      }
+      if (lastSeq === null) {
         event.preventDefault();
-        lastSeq = null;
-        event.detail.socketWrapper.sendImmediately(JSON.stringify({ command: "resync" }));
+        askForSnapshot(event.detail.socketWrapper);
         return;
       }
+      if (last <= lastSeq) { event.preventDefault(); return; }
       lastSeq = last;
     } else if (kind === "reply") {
       settle(match[2], match[3] === "ok");

@@ -61,8 +61,13 @@ def organiser_page(browser: Browser, base: str) -> Page:
     return page
 
 
-def join_and_enter(browser: Browser, base: str, name: str, room_title: str) -> Page:
+def join_and_enter(
+    browser: Browser, base: str, name: str, room_title: str, prepare=lambda page: None
+) -> Page:
+    """A new browser that joins and enters the room; `prepare(page)` runs first (to route
+    its sockets, say)."""
     page = browser.new_context(locale="de-DE").new_page()
+    prepare(page)
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))

@@ -1,6 +1,6 @@
 """What people do in a real browser: join, enter a room, post, see each other live."""
 
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, WebSocketRoute, expect
 
 from .helpers import join_and_enter
 
@@ -58,3 +58,56 @@ def test_a_card_sent_while_the_server_restarts_arrives_once(browser: Browser, se
         expect(page.locator(".card-text")).to_have_text(["Netzwerke brauchen Kümmerer"])
     anna.reload()
     expect(anna.locator(".card-text")).to_have_text(["Netzwerke brauchen Kümmerer"])
+
+
+def test_a_page_that_missed_a_frame_asks_again_until_it_has_the_whole_board(
+    browser: Browser, server_url: str
+):
+    """A gap makes the page ask for a snapshot; when that request goes unanswered (a
+    refused resync, here swallowed on the way), the page asks again a few seconds later."""
+    seen = {"drop_next_delta": False, "resyncs": []}
+
+    def route(ws: WebSocketRoute) -> None:
+        server = ws.connect_to_server()
+
+        def to_page(message) -> None:
+            if seen["drop_next_delta"] and str(message).startswith("<!--plenum delta"):
+                seen["drop_next_delta"] = False  # lost on the way: a gap
+                return
+            ws.send(message)
+
+        def to_server(message) -> None:
+            if '"resync"' in str(message):
+                seen["resyncs"].append(message)
+                if len(seen["resyncs"]) == 1:
+                    return  # the first request goes unanswered
+            server.send(message)
+
+        server.on_message(to_page)
+        ws.on_message(to_server)
+
+    anna = join_and_enter(browser, server_url, "Anna", "Narrative der Smart City")
+    ben = join_and_enter(
+        browser,
+        server_url,
+        "Ben",
+        "Narrative der Smart City",
+        lambda page: page.route_web_socket("**/ws/rooms/*", route),
+    )
+
+    def post(text: str) -> None:
+        anna.locator("textarea").first.fill(text)
+        anna.get_by_role("button", name="Idee posten").first.click()
+        expect(anna.locator(".card-text").last).to_have_text(text)
+
+    seen["drop_next_delta"] = True
+    post("Erste")  # lost
+    post("Zweite")  # shows the gap: Ben's page asks, and hears nothing
+    post("Dritte")
+    assert len(seen["resyncs"]) == 1  # not again at once, on every frame
+    texts = ["Erste", "Zweite", "Dritte", "Vierte"]
+    ben.wait_for_timeout(5_000)  # the page asks again after a pause, not on every frame
+    post("Vierte")
+    expect(ben.locator(".card-text")).to_have_text(texts, timeout=10_000)
+    assert len(seen["resyncs"]) == 2
+    assert ben.console_errors == []
