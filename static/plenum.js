@@ -210,8 +210,63 @@
     // Open or closed as the person left it (the programme opens for organisers, say).
     all("details[id]", old).forEach(function (details) {
       var twin = fresh.querySelector("#" + CSS.escape(details.id));
-      if (twin) twin.open = details.open;
+      if (!twin) return;
+      twin.open = details.open;
+      if (details.open) keepCardForms(details, twin);
     });
+  }
+
+  // --- A card's comment and edit forms ---------------------------------------------------
+  // A card is sent without forms: a board of 600 cards would carry 1,800 of them to every
+  // member. Opening a card's comments or its edit panel clones the page's form into it
+  // (templates/_card_controls.html); its buttons (vote, hide, ...) submit the page's forms.
+  var CARD_FORMS = { comments: "comment-form", "card-edit": "edit-form" };
+
+  function cardFormTemplate(details) {
+    var names = Object.keys(CARD_FORMS).filter(function (name) { return details.classList.contains(name); });
+    return names.length ? byId(CARD_FORMS[names[0]]) : null;
+  }
+
+  function addCardForms(details) {
+    var template = cardFormTemplate(details);
+    var card = details.closest("li.card");
+    if (!template || !card || details.querySelector(":scope > form")) return;
+    var id = card.id.slice(5);
+    var forms = template.content.cloneNode(true);
+    all("[name=card]", forms).forEach(function (field) { field.value = id; });
+    all("[id]", forms).forEach(function (field) { field.id += id; });
+    all("label[for]", forms).forEach(function (label) { label.htmlFor += id; });
+    details.appendChild(forms);
+    takeCardText(details, card);
+    htmx.process(details);
+  }
+
+  // The edit field starts from the card's text, and follows it while nobody typed in it.
+  function takeCardText(details, card) {
+    var text = card.querySelector(".card-text");
+    all("textarea[data-keep]", details).forEach(function (field) {
+      if (text) field.defaultValue = text.textContent;
+    });
+  }
+
+  // On the click that opens it (Enter and Space click too), so the form is there for the
+  // Tab that follows at once; "toggle" comes a task later, and for opening by script.
+  document.addEventListener("click", function (event) {
+    var summary = event.target.closest && event.target.closest("details > summary");
+    if (summary) addCardForms(summary.parentElement);
+  }, true);
+  document.addEventListener("toggle", function (event) {
+    if (event.target.tagName === "DETAILS" && event.target.open) addCardForms(event.target);
+  }, true);
+
+  // A live update re-renders the card someone is writing a comment in: the form itself,
+  // with what was typed and its place in htmx, moves into the new card.
+  function keepCardForms(details, twin) {
+    var forms = all(":scope > form", details);
+    if (!forms.length || !cardFormTemplate(details)) return;
+    forms.forEach(function (form) { twin.appendChild(form); });
+    var card = twin.closest("li.card");
+    if (card) takeCardText(twin, card);
   }
 
   document.addEventListener("htmx:wsAfterMessage", function () {
@@ -469,8 +524,8 @@
       card.dataset.myVotes = count;
       var label = card.querySelector(".my-dots");
       if (label) label.textContent = count ? (mine.dataset.textMine || "").replace("{count}", count) : "";
-      var plus = card.querySelector(".vote-form:not(.unvote-form) button");
-      var minus = card.querySelector(".unvote-form button");
+      var plus = card.querySelector(".vote-button:not(.unvote)");
+      var minus = card.querySelector(".vote-button.unvote");
       if (plus) plus.disabled = left <= 0 || count >= maxPerCard || (own && !ownVotes);
       if (minus) minus.disabled = count <= 0;
     });
@@ -614,6 +669,13 @@
   function dropZone(target) {
     return target.closest && (target.closest("li.cluster") || target.closest("li.card") || target.closest("section.column"));
   }
+
+  // The handle's tooltip is the page's, set on first hover: each card would repeat it.
+  document.addEventListener("mouseover", function (event) {
+    var handle = event.target.closest && event.target.closest(".drag-handle:not([title])");
+    var live = byId("live");
+    if (handle && live) handle.title = live.dataset.textDrag || "";
+  });
 
   document.addEventListener("dragstart", function (event) {
     var handle = event.target.closest && event.target.closest(".drag-handle");

@@ -88,7 +88,7 @@ def test_a_room_with_the_keyboard_alone_keeps_focus_where_people_are(
 
     # Mia clusters: tick both cards with Space, back to the name, Enter on the button.
     for text in ("Offene Daten", "Ein Datenportal für den Landkreis"):
-        _tab_to(mia, mia.get_by_label(f"Karte auswählen: {text}"))
+        _tab_to(mia, mia.get_by_role("checkbox", name=f"Karte auswählen: {text}"))
         mia.keyboard.press("Space")
     expect(mia.locator(".selection-count")).to_have_text("Ausgewählt: 2")
     _tab_to(mia, mia.get_by_label("Name des neuen Clusters"), backwards=True)
@@ -198,7 +198,7 @@ def test_focus_survives_cards_moved_or_taken_away_by_someone_else(
     # stays where she was, on the card after it (focus does not jump across the page).
     toggle = _card(anna, "Ein Datenportal").locator("summary", has_text="Kommentare")
     _tab_to(anna, toggle)
-    mia.get_by_label("Karte auswählen: Ein Datenportal für den Landkreis").check()
+    mia.get_by_role("checkbox", name="Karte auswählen: Ein Datenportal für den Landkreis").check()
     mia.get_by_label("Spalte", exact=True).last.select_option(label=SECOND_COLUMN)
     mia.get_by_role("button", name="Verschieben").click()
     moved = anna.locator("section.column").nth(1).locator("li.card", has_text="Ein Datenportal")
@@ -210,7 +210,7 @@ def test_focus_survives_cards_moved_or_taken_away_by_someone_else(
     anna.keyboard.press("Enter")
     anna.keyboard.press("Tab")
     anna.keyboard.type("Wer pflegt das Portal?")
-    mia.get_by_label("Karte auswählen: Ein Datenportal für den Landkreis").check()
+    mia.get_by_role("checkbox", name="Karte auswählen: Ein Datenportal für den Landkreis").check()
     mia.get_by_label("Spalte", exact=True).last.select_option(label=FIRST_COLUMN)
     mia.get_by_role("button", name="Verschieben").click()
     back = anna.locator("section.column").first.locator("li.card", has_text="Ein Datenportal")

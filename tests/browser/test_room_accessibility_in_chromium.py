@@ -114,8 +114,10 @@ def test_a_full_room_in_every_phase_passes_axe_and_fits_a_phone(
         for page in (anna, mia):
             expect(page.locator("#room-state")).to_have_attribute("data-phase", phase)
         if phase == "cluster":
-            mia.get_by_label("Karte auswählen: Offene Daten").check()
-            mia.get_by_label("Karte auswählen: Ein Datenportal für den Landkreis").check()
+            mia.get_by_role("checkbox", name="Karte auswählen: Offene Daten").check()
+            mia.get_by_role(
+                "checkbox", name="Karte auswählen: Ein Datenportal für den Landkreis"
+            ).check()
             mia.get_by_label("Name des neuen Clusters").fill("Daten")
             mia.get_by_role("button", name="Neues Cluster bilden").click()
             expect(anna.locator(".cluster .card")).to_have_count(2)

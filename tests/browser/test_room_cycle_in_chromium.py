@@ -22,8 +22,8 @@ def test_a_whole_breakout_from_ideas_to_results(browser: Browser, server, server
 
     # Clustering with the keyboard: tick two cards, name the cluster, press Enter.
     mia.get_by_role("button", name="Clustern").click()
-    mia.get_by_label("Karte auswählen: Offene Daten").check()
-    mia.get_by_label("Karte auswählen: Ein Datenportal für den Landkreis").check()
+    mia.get_by_role("checkbox", name="Karte auswählen: Offene Daten").check()
+    mia.get_by_role("checkbox", name="Karte auswählen: Ein Datenportal für den Landkreis").check()
     expect(mia.locator(".selection-count")).to_have_text("Ausgewählt: 2")
     name = mia.get_by_label("Name des neuen Clusters")
     name.fill("Daten")
@@ -81,8 +81,10 @@ def test_a_whole_breakout_from_ideas_to_results(browser: Browser, server, server
         expect(page.locator("#room-state")).to_have_attribute("data-phase", "closed")
         expect(page.locator(".takeaway-text")).to_have_text(expected)
     expect(anna.locator(".post-form").first).to_be_hidden()
-    expect(anna.locator(".comment-form")).to_have_count(3)
-    expect(anna.locator(".comment-form").first).to_be_hidden()
+    # Opening a card's comments brings its form, which a closed room does not show.
+    anna.locator(".comments summary").first.click()
+    expect(anna.locator(".comment-form")).to_have_count(1)
+    expect(anna.locator(".comment-form")).to_be_hidden()
     shot(mia, "moderator-closed")
     shot(anna, "participant-closed")
     for page in everyone:
@@ -125,8 +127,8 @@ def test_a_moderator_clusters_and_moves_cards_by_dragging(
     expect(anna.locator(".cluster .card", has_text="Geschichten")).to_have_count(0)
 
     # Into another column, the ticked cards go along and the selection is done.
-    mia.get_by_label("Karte auswählen: Offene Daten").check()
-    mia.get_by_label("Karte auswählen: Geschichten erzählen").check()
+    mia.get_by_role("checkbox", name="Karte auswählen: Offene Daten").check()
+    mia.get_by_role("checkbox", name="Karte auswählen: Geschichten erzählen").check()
     handle("Geschichten").drag_to(second.locator("h3"))
     moved = anna.locator("section.column").nth(1).locator(".card-text")
     expect(moved).to_have_text(["Offene Daten", "Geschichten erzählen"])
@@ -135,4 +137,46 @@ def test_a_moderator_clusters_and_moves_cards_by_dragging(
     )
     expect(anna.locator("section.column").nth(0).locator(".card")).to_have_count(1)
     for page in (mia, anna):
+        assert page.console_errors == []
+
+
+def test_a_participant_edits_and_deletes_her_card_while_the_moderator_edits_it_too(
+    browser: Browser, server, server_url, settings
+):
+    """A card's edit form is cloned into it when opened: it starts from the card's text,
+    follows the card while nobody typed in it, and keeps what was typed across updates."""
+    mia = moderator_in_room(browser, server_url, settings)
+    anna = join_and_enter(browser, server_url, "Anna", NARRATIVE)
+    ben = join_and_enter(browser, server_url, "Ben", NARRATIVE)
+    post_card(anna, "Offene Daten")
+    expect(ben.locator(".card")).to_have_count(1)
+    expect(ben.locator(".card").get_by_text("Bearbeiten")).to_be_hidden()  # not his card
+
+    anna.locator(".card").get_by_text("Bearbeiten").click()
+    field = anna.locator(".card").get_by_label("Text der Idee")
+    expect(field).to_have_value("Offene Daten")
+
+    def moderator_edits(text: str) -> None:
+        card = mia.locator(".card")
+        if not card.locator("details.card-edit").evaluate("details => details.open"):
+            card.get_by_text("Bearbeiten").click()
+        card.get_by_label("Text der Idee").fill(text)
+        card.get_by_role("button", name="Speichern").click()
+        expect(anna.locator(".card-text")).to_have_text(text)
+
+    moderator_edits("Offene Daten im Landkreis")
+    expect(field).to_have_value("Offene Daten im Landkreis")  # untouched: follows the card
+    field.fill("Offene Daten für alle")
+    moderator_edits("Offene Daten im Kreis")
+    expect(field).to_have_value("Offene Daten für alle")  # typed: kept
+    anna.locator(".card").get_by_role("button", name="Speichern").click()
+    for page in (mia, anna, ben):
+        expect(page.locator(".card-text")).to_have_text("Offene Daten für alle")
+    expect(anna.locator("details.card-edit")).not_to_have_attribute("open", "")
+
+    anna.locator(".card").get_by_text("Bearbeiten").click()
+    anna.locator(".card").get_by_role("button", name="Idee löschen").click()
+    for page in (mia, anna, ben):
+        expect(page.locator(".card")).to_have_count(0)
+    for page in (mia, anna, ben):
         assert page.console_errors == []
