@@ -220,6 +220,19 @@ def test_a_room_needs_at_least_one_prompt(tmp_path: Path) -> None:
     assert (error.line, error.message) == (18, "rooms[0].prompts must list at least one item")
 
 
+def test_texts_in_a_file_lose_what_hides_or_reorders_them(tmp_path: Path) -> None:
+    # A right-to-left override and a zero-width space would make a room read otherwise
+    # than it is (the same rule as every text a person types in, domain/text.py).
+    room = 'rooms:\n  - slug: a\n    title: "Daten\u202eatad"\n    capacity: 5\n'
+    room += '    description: "Of\u200bfen"\n    prompts:\n      - key: x\n        title: X\n'
+    conference = load_conference_file(write_conference(tmp_path, "hidden", extra=room))
+    assert (conference.rooms[0].title, conference.rooms[0].description) == ("Datenatad", "Offen")
+
+    blank = room.replace("Daten\u202eatad", "\u202e\u200b")
+    error = load_error(write_conference(tmp_path, "hidden", extra=blank))
+    assert (error.line, error.message) == (16, "rooms[0].title must not be empty, got ''")
+
+
 def test_moderator_email_gets_a_light_check(tmp_path: Path) -> None:
     room = "rooms:\n  - slug: a\n    title: A\n    capacity: 5\n    prompts:\n"
     room += (

@@ -22,6 +22,8 @@ from pydantic import (
     model_validator,
 )
 
+from ..domain.text import remove_unsafe_characters
+
 AgendaKind = Literal[
     "welcome", "keynote", "talk", "panel", "breakout", "report_back", "break", "closing"
 ]
@@ -123,7 +125,18 @@ def _positive_int(value: Any) -> Any:
     return value
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+def _visible(value: Any) -> Any:
+    """What a file says is read by everyone at the conference, so it follows the rule
+    for every text people read: nothing that hides or reorders it, nothing XML cannot
+    hold (domain/text.py)."""
+    return remove_unsafe_characters(value) if isinstance(value, str) else value
+
+
+# The rule runs first (outermost), so a title of only invisible characters is empty.
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1), BeforeValidator(_visible)
+]
+FreeText = Annotated[str, BeforeValidator(_visible)]
 Slug = Annotated[str, AfterValidator(_check_slug)]
 JoinCode = Annotated[str, AfterValidator(_check_code)]
 HttpsUrl = Annotated[str, AfterValidator(_check_https)]
@@ -152,7 +165,7 @@ class PromptConfig(_Config):
 
     key: Slug
     title: Text
-    description: str | None = None
+    description: FreeText | None = None
 
 
 class ModeratorConfig(_Config):
@@ -183,7 +196,7 @@ class BoardConfig(_Config):
 class RoomConfig(_Config):
     slug: Slug
     title: Text
-    description: str = ""
+    description: FreeText = ""
     capacity: PositiveInt
     prompts: Annotated[list[PromptConfig], Field(min_length=1)]
     video_url: HttpsUrl | None = None
@@ -201,8 +214,8 @@ class AgendaItemConfig(_Config):
     end: ClockTime
     title: Text
     kind: AgendaKind
-    speaker: str | None = None
-    description: str | None = None
+    speaker: FreeText | None = None
+    description: FreeText | None = None
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> "AgendaItemConfig":
@@ -216,7 +229,7 @@ class ConferenceConfig(_Config):
     slug: Slug
     code: JoinCode
     title: Text
-    subtitle: str | None = None
+    subtitle: FreeText | None = None
     date: Day
     start: ClockTime
     end: ClockTime
@@ -224,7 +237,7 @@ class ConferenceConfig(_Config):
     place: Text
     format: Literal["virtual", "in_person", "hybrid"]
     language: Literal["de", "en"] = "de"
-    organiser: str | None = None
+    organiser: FreeText | None = None
     retention_days: PositiveInt = 90
     agenda: Annotated[list[AgendaItemConfig], Field(min_length=1)]
     rooms: list[RoomConfig] = []
