@@ -8,6 +8,7 @@ its door returns an `Admitted` or raises `Refused`. Protocol: docs/protocol.md.
 import asyncio
 import json
 import logging
+import random
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -48,6 +49,12 @@ MODERATE = "moderate"  # every message of a moderator or organiser
 SOCKET = "socket"  # a participant opening a room or plenary socket
 # How long a socket is not read after a message was refused for its rate limit.
 PAUSE_WHEN_LIMITED_SECONDS = 0.25
+# How long a socket that is refused for opening too many (4429) waits for its refusal,
+# at random: a script piling up sockets a few dozen at a time is held to a few dozen a
+# second, arriving spread out rather than in batches, so the handshakes it makes the
+# server parse (about a millisecond each) do not crowd out the room. A person with one
+# tab too many hears it a second later.
+REFUSE_SOCKETS_AFTER_SECONDS = (0.5, 1.5)
 
 A = TypeVar("A")  # who acts on a socket: a room's member, a plenary's, or nobody
 
@@ -167,6 +174,7 @@ async def let_in(
         (await rt.limits.hit(SOCKET, "participant", pid)).raise_if_refused()
         release = rt.hub.hold(stream_key, pid, rt.settings.sockets_per_room)
     except DomainError as error:
+        await asyncio.sleep(random.uniform(*REFUSE_SOCKETS_AFTER_SECONDS))
         reply = rt.room_renderer.reply("enter", error, identity.language(websocket))
         raise Refused(CLOSE_TOO_MANY_SOCKETS, reply) from None
     participant = await conferences.participant(rt.backends, pid)
