@@ -174,7 +174,6 @@ async def let_in(
         (await rt.limits.hit(SOCKET, "participant", pid)).raise_if_refused()
         release = rt.hub.hold(stream_key, pid, rt.settings.sockets_per_room)
     except DomainError as error:
-        await asyncio.sleep(random.uniform(*REFUSE_SOCKETS_AFTER_SECONDS))
         reply = rt.room_renderer.reply("enter", error, identity.language(websocket))
         raise Refused(CLOSE_TOO_MANY_SOCKETS, reply) from None
     participant = await conferences.participant(rt.backends, pid)
@@ -194,6 +193,8 @@ async def admit(websocket: WebSocket, rt: Runtime, door: Door) -> Admitted | Non
     try:
         return await door(websocket, rt)
     except Refused as refused:
+        if refused.code == CLOSE_TOO_MANY_SOCKETS:
+            await asyncio.sleep(random.uniform(*REFUSE_SOCKETS_AFTER_SECONDS))
         if refused.reply is not None:
             await websocket.send_text(refused.reply)
         await websocket.close(code=refused.code)

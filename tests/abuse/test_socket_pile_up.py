@@ -4,6 +4,7 @@ reading on a big board is let go rather than held, and everyone else still gets 
 
 import asyncio
 import socket
+import time
 from dataclasses import replace
 
 import pytest
@@ -15,6 +16,7 @@ from server.realtime.connection import GRACE_SECONDS
 from server.store.boards import insert_card
 from server.store.database import Database
 from server.store.tables import Participant
+from server.web import members
 
 from ..bot import Member
 from ..helpers import MYK, conference_id
@@ -57,8 +59,11 @@ async def same_person(member: Member, count: int) -> list[Member]:
 
 
 async def refused(member: Member, path: str) -> None:
+    started = time.monotonic()
     with pytest.raises(websockets.ConnectionClosed):
         await member.open(path)
+    # Not at once: a script opening sockets in batches is slowed and spread out.
+    assert time.monotonic() - started >= members.REFUSE_SOCKETS_AFTER_SECONDS[0]
     assert member.closed_with == 4429
     assert member.codes == {"enter": "too_many_sockets"}
 
