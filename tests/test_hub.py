@@ -272,3 +272,48 @@ async def test_the_last_member_to_leave_closes_the_channel():
     await room.hub.leave(ben)
     assert room.hub.channels == {}
     await room.hub.close()
+
+
+PRESENCE = "room.1.presence"
+
+
+class SideLog(Log):
+    """A log whose reads also say which watched topics woke them (presence, say)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.side_reads = 0
+
+    def load(self, session, after, with_snapshot, personal_for, touched) -> Update:
+        update = super().load(session, after, with_snapshot, personal_for, touched)
+        if touched:
+            self.side_reads += 1
+            update.personal = {}  # nothing personal about a side read
+            update.changes = [*update.changes, f"side#{self.side_reads}"]
+        return update
+
+
+class SideRenderer(Renderer):
+    def side(self, update: Update, audience: Audience) -> str:
+        sides = [change for change in update.changes if change.startswith("side#")]
+        return f"side {sides[-1]}" if sides else ""
+
+
+async def test_side_state_goes_out_at_most_once_per_interval_and_seq_changes_do_not_wait():
+    room = Room()
+    room.log, room.renderer = SideLog(), SideRenderer()
+    room.stream = Stream(TOPIC, TOPIC, room.log.load, room.renderer, (PRESENCE,), side_interval=0.3)
+    anna, _ = await room.member(1)
+
+    await room.broadcast.publish(PRESENCE, "")  # the first change goes out at once
+    await anna.until(lambda: any(f.startswith("side") for f in anna.received))
+    for _ in range(20):  # a room filling up: twenty arrivals within the interval
+        await room.broadcast.publish(PRESENCE, "")
+    await room.change("a")  # a card does not wait for presence
+    await anna.until(lambda: any("participant: a" in f for f in anna.received), timeout=0.2)
+    assert [f for f in anna.received if f.startswith("side")] == ["side side#1"]
+
+    await asyncio.sleep(0.5)
+    assert [f for f in anna.received if f.startswith("side")] == ["side side#1", "side side#2"]
+    assert room.log.side_reads == 2  # twenty-one changes, two reads, two frames
+    await room.hub.close()

@@ -65,9 +65,11 @@ class Stream(Generic[U]):
     """What a socket follows: a room's board, a conference's plenary or its dashboard.
 
     `key` names the channel in this process; `topic` is the bus topic whose seq messages
-    wake it; messages on `watches` (other streams' topics) wake it too and are passed to
-    `load` as touched, for state outside the seq that the renderer's `side` sends (the
-    organiser's room summaries). Every socket builds its stream and hands it to `join`.
+    wake it; messages on `watches` (other topics) wake it too and are passed to `load` as
+    touched, for state outside the seq that the renderer's `side` sends (the organiser's
+    room summaries, a room's presence). Side state goes out at most once per
+    `side_interval` seconds: what changes faster (a room filling up) is gathered into one
+    frame. Every socket builds its stream and hands it to `join`.
     """
 
     key: str
@@ -75,6 +77,7 @@ class Stream(Generic[U]):
     load: Loader[U]
     renderer: Renderer[U]
     watches: tuple[str, ...] = field(default=())
+    side_interval: float = 0.0
 
 
 class Snapshots:
@@ -144,6 +147,8 @@ class Channel(Generic[U]):
         self.wake = asyncio.Event()
         self.task: asyncio.Task | None = None
         self._last_flush = 0.0
+        self._last_side = -stream.side_interval  # the first side change goes out at once
+        self._side_timer: asyncio.TimerHandle | None = None
         self.snapshots = Snapshots(hub.replay_bytes)
 
     def on_message(self, message: str) -> None:
@@ -153,9 +158,35 @@ class Channel(Generic[U]):
     def on_watched(self, topic: str) -> Callable[[str], None]:
         def listener(_message: str) -> None:
             self.touched.add(topic)
-            self.wake.set()
+            self._wake_for_side()
 
         return listener
+
+    def _side_wait(self) -> float:
+        return self._last_side + self.stream.side_interval - time.monotonic()
+
+    def _wake_for_side(self) -> None:
+        """Wake now if side state may go out, else once it may (one timer at a time)."""
+        wait = self._side_wait()
+        if wait <= 0:
+            self.wake.set()
+        elif self._side_timer is None:
+            self._side_timer = asyncio.get_running_loop().call_later(wait, self._side_due)
+
+    def _side_due(self) -> None:
+        self._side_timer = None
+        self.wake.set()
+
+    def _take_touched(self) -> frozenset[str]:
+        """The watched topics touched since the last side frame, once one may go out."""
+        if not self.touched:
+            return frozenset()
+        if self._side_wait() > 0:
+            self._wake_for_side()
+            return frozenset()
+        self._last_side = time.monotonic()
+        touched, self.touched = frozenset(self.touched), set()
+        return touched
 
     def is_empty(self) -> bool:
         return not self.joining and not any(self.members.values())
@@ -181,7 +212,7 @@ class Channel(Generic[U]):
 
     async def _catch_up(self) -> None:
         joiners, self.joining = self.joining, []
-        touched, self.touched = frozenset(self.touched), set()
+        touched = self._take_touched()
         after = self.last_seq
         personal_for = frozenset(c.participant_id for c in joiners)
         # Joiners are served from the cache when it holds their audience; a change
@@ -195,6 +226,7 @@ class Channel(Generic[U]):
         except BaseException:
             self.joining[:0] = joiners
             self.touched |= touched
+            self._last_side -= self.stream.side_interval  # the retry may send them
             raise
         self._last_flush = time.monotonic()
         if after is not None and update.seq > after:
