@@ -69,7 +69,8 @@ class Board:
             for copy in (follower, joiner):
                 await copy.until(lambda m, seq=probe.seq: m.seq == seq)
                 assert copy.lists() == probe.lists(), (step, copy.name)
-                await copy.until(lambda m: list(m.members) == list(probe.members), timeout=3)
+                present = list(probe.members)
+                await copy.until(lambda m, p=present: list(m.members) == p, timeout=3)
             await probe.leave()
             await joiner.leave()
 
