@@ -317,3 +317,19 @@ async def test_side_state_goes_out_at_most_once_per_interval_and_seq_changes_do_
     assert [f for f in anna.received if f.startswith("side")] == ["side side#1", "side side#2"]
     assert room.log.side_reads == 2  # twenty-one changes, two reads, two frames
     await room.hub.close()
+
+
+async def test_a_joiner_gets_the_shared_snapshot_and_the_side_frames_since_without_a_new_one():
+    room = Room()
+    room.log, room.renderer = SideLog(), SideRenderer()
+    room.stream = Stream(TOPIC, TOPIC, room.log.load, room.renderer, (PRESENCE,))
+    anna, _ = await room.member(1)
+    await room.broadcast.publish(PRESENCE, "")
+    await anna.until(lambda: any(f.startswith("side") for f in anna.received))
+
+    ben, _ = await room.member(2)  # a reconnect storm: one rendering of the board for all
+    await ben.until(lambda: len(ben.received) >= 2)
+
+    assert ben.received[:2] == ["snapshot 0 participant: ", "side side#1"]
+    assert room.renderer.snapshots == 1
+    await room.hub.close()

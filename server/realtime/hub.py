@@ -81,7 +81,8 @@ class Stream(Generic[U]):
 
 
 class Snapshots:
-    """Each audience's latest whole snapshot and the deltas its members got since.
+    """Each audience's latest whole snapshot and the deltas (and side frames) its members
+    got since.
 
     A joiner gets those frames, which bring it to the current seq the way the members
     were brought there: a reconnect storm, or someone opening socket after socket while
@@ -129,6 +130,22 @@ class Snapshots:
             else:
                 frames.append(delta)
         self.seq = seq
+
+    def follow_side(self, sides: dict[Audience, str]) -> None:
+        """The members of each audience got `sides[audience]`, state outside the seq (a
+        room's presence): a joiner gets it after the deltas, as they did. An audience
+        nobody of it was here to get one for falls out."""
+        for audience in list(self._frames):
+            frames, side = self._frames[audience], sides.get(audience)
+            self._sizes[audience] += len(side or "")
+            if (
+                side is None
+                or len(frames) > self.MAX_DELTAS
+                or self._sizes[audience] > min(len(frames[0]), self.replay_bytes)
+            ):
+                del self._frames[audience], self._sizes[audience]
+            elif side:
+                frames.append(side)
 
 
 class Channel(Generic[U]):
@@ -215,9 +232,9 @@ class Channel(Generic[U]):
         touched = self._take_touched()
         after = self.last_seq
         personal_for = frozenset(c.participant_id for c in joiners)
-        # Joiners are served from the cache when it holds their audience; a change
-        # outside the seq makes it old.
-        cached = not touched and all(self.snapshots.has(c.audience) for c in joiners)
+        # Joiners are served from the cache when it holds their audience: the frames
+        # that brought its members from the snapshot to now, side frames included.
+        cached = all(self.snapshots.has(c.audience) for c in joiners)
         snapshot = after is None or not cached
         try:
             update = await self.hub.database.read(
@@ -233,17 +250,20 @@ class Channel(Generic[U]):
             self._deliver(update)
         if touched and after is not None:
             self._deliver_side(update)
-        if touched or self.snapshots.seq != update.seq:
-            self.snapshots.clear(update.seq)  # old, or it missed what this update brought
+        if self.snapshots.seq != update.seq:
+            self.snapshots.clear(update.seq)  # it missed what this update brought
         self.last_seq = update.seq
         self._welcome(joiners, update)
 
     def _deliver_side(self, update: U) -> None:
         """State outside the seq (full replacements, so order and repeats do no harm)."""
+        sides: dict[Audience, str] = {}
         for audience, connections in self.members.items():
-            frame = self.renderer.side(update, audience) if connections else ""
-            for connection in list(connections) if frame else ():
-                connection.deliver(frame)
+            if connections:
+                frame = sides[audience] = self.renderer.side(update, audience)
+                for connection in list(connections) if frame else ():
+                    connection.deliver(frame)
+        self.snapshots.follow_side(sides)
 
     def _deliver(self, update: U) -> None:
         renderer = self.renderer
