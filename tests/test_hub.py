@@ -322,14 +322,23 @@ async def test_side_state_goes_out_at_most_once_per_interval_and_seq_changes_do_
 async def test_a_joiner_gets_the_shared_snapshot_and_the_side_frames_since_without_a_new_one():
     room = Room()
     room.log, room.renderer = SideLog(), SideRenderer()
-    room.stream = Stream(TOPIC, TOPIC, room.log.load, room.renderer, (PRESENCE,))
+    watches = (PRESENCE,)
+    room.stream = Stream(TOPIC, TOPIC, room.log.load, room.renderer, watches, side_whole=True)
+    await room.change("a board worth sharing")
     anna, _ = await room.member(1)
-    await room.broadcast.publish(PRESENCE, "")
-    await anna.until(lambda: any(f.startswith("side") for f in anna.received))
+    for n in (1, 2):
+        await room.broadcast.publish(PRESENCE, "")
+        await anna.until(lambda n=n: f"side side#{n}" in anna.received)
+    await room.change("b")
 
     ben, _ = await room.member(2)  # a reconnect storm: one rendering of the board for all
-    await ben.until(lambda: len(ben.received) >= 2)
+    await ben.until(lambda: len(ben.received) >= 3)
 
-    assert ben.received[:2] == ["snapshot 0 participant: ", "side side#1"]
+    # What the members got since the snapshot, but of the whole side frames only the last.
+    assert ben.received[:3] == [
+        "snapshot 1 participant: a board worth sharing",
+        "side side#2",
+        "delta 2-2 participant: b",
+    ]
     assert room.renderer.snapshots == 1
     await room.hub.close()

@@ -69,7 +69,9 @@ class Stream(Generic[U]):
     touched, for state outside the seq that the renderer's `side` sends (the organiser's
     room summaries, a room's presence). Side state goes out at most once per
     `side_interval` seconds: what changes faster (a room filling up) is gathered into one
-    frame. Every socket builds its stream and hands it to `join`.
+    frame. With `side_whole` each side frame replaces all side state (a room's presence),
+    so a joiner needs only the latest. Every socket builds its stream and hands it to
+    `join`.
     """
 
     key: str
@@ -78,6 +80,7 @@ class Stream(Generic[U]):
     renderer: Renderer[U]
     watches: tuple[str, ...] = field(default=())
     side_interval: float = 0.0
+    side_whole: bool = False
 
 
 class Snapshots:
@@ -99,6 +102,7 @@ class Snapshots:
         self.seq: int | None = None  # the seq every cached audience is at
         self._frames: dict[Audience, list[str]] = {}
         self._sizes: dict[Audience, int] = {}  # the deltas' characters, per audience
+        self._side: dict[Audience, int] = {}  # where the latest whole side frame is
 
     def has(self, audience: Audience) -> bool:
         return audience in self._frames
@@ -107,12 +111,13 @@ class Snapshots:
         return self._frames.get(audience, [])
 
     def clear(self, seq: int) -> None:
-        self.seq, self._frames, self._sizes = seq, {}, {}
+        self.seq, self._frames, self._sizes, self._side = seq, {}, {}, {}
 
     def store(self, audience: Audience, seq: int, snapshot: str) -> None:
         """A snapshot rendered at `seq`: kept while the cache is at that seq."""
         if seq == self.seq:
             self._frames[audience], self._sizes[audience] = [snapshot], 0
+            self._side.pop(audience, None)
 
     def follow(self, seq: int, deltas: dict[Audience, str]) -> None:
         """The members of each audience got `deltas[audience]`, which brought them to
@@ -126,26 +131,34 @@ class Snapshots:
                 or len(frames) > self.MAX_DELTAS
                 or self._sizes[audience] > min(len(frames[0]), self.replay_bytes)
             ):
-                del self._frames[audience], self._sizes[audience]
+                self._drop(audience)
             else:
                 frames.append(delta)
         self.seq = seq
 
-    def follow_side(self, sides: dict[Audience, str]) -> None:
+    def _drop(self, audience: Audience) -> None:
+        del self._frames[audience], self._sizes[audience]
+        self._side.pop(audience, None)
+
+    def follow_side(self, sides: dict[Audience, str], whole: bool) -> None:
         """The members of each audience got `sides[audience]`, state outside the seq (a
-        room's presence): a joiner gets it after the deltas, as they did. An audience
-        nobody of it was here to get one for falls out."""
+        room's presence): a joiner gets it after the deltas, as they did; a `whole` one
+        replaces the one before. An audience nobody of it was here to get one for falls
+        out."""
         for audience in list(self._frames):
             frames, side = self._frames[audience], sides.get(audience)
+            if side and whole and audience in self._side:
+                self._sizes[audience] -= len(frames.pop(self._side[audience]))
             self._sizes[audience] += len(side or "")
             if (
                 side is None
                 or len(frames) > self.MAX_DELTAS
                 or self._sizes[audience] > min(len(frames[0]), self.replay_bytes)
             ):
-                del self._frames[audience], self._sizes[audience]
+                self._drop(audience)
             elif side:
                 frames.append(side)
+                self._side[audience] = len(frames) - 1
 
 
 class Channel(Generic[U]):
@@ -263,7 +276,7 @@ class Channel(Generic[U]):
                 frame = sides[audience] = self.renderer.side(update, audience)
                 for connection in list(connections) if frame else ():
                     connection.deliver(frame)
-        self.snapshots.follow_side(sides)
+        self.snapshots.follow_side(sides, self.stream.side_whole)
 
     def _deliver(self, update: U) -> None:
         renderer = self.renderer

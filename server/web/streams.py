@@ -27,7 +27,8 @@ def room_stream(room_id: int, renderer: RoomRenderer) -> Stream[RoomLiveUpdate]:
         return load_room_live(session, room_id, after, with_snapshot, personal_for, changed)
 
     topic = room_topic(room_id)
-    return Stream(topic, topic, load, renderer, (presence,), side_interval=PRESENCE_INTERVAL)
+    watches = (presence,)
+    return Stream(topic, topic, load, renderer, watches, PRESENCE_INTERVAL, side_whole=True)
 
 
 def plenary_stream(conference_id: int, renderer: PlenaryRenderer) -> Stream[PlenaryUpdate]:
