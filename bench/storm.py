@@ -51,7 +51,7 @@ from fanout_members import bounded_gather, client_processes
 STORM_MEMBERS = Path(__file__).with_name("storm_members.py")
 TARGET_RATIO = 3.0  # time until everyone is back, Plenum ÷ raw
 QUIET_S = 1.0  # after the probe reached everyone: the storm is over once this stays quiet
-STORM_TIMEOUT_S = 300
+STORM_TIMEOUT_S = 480  # the client processes end themselves after 600 s (fanout_members.py)
 CARDS_PER_POSTER = 150  # one person may post 200 in a room (server/domain/board.py)
 
 

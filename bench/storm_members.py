@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 
 import websockets
-from fanout_members import MemberConnection, Members, Tally, serve_parent
+from fanout_members import MemberConnection, Members, Tally, bounded_gather, serve_parent
 
 # The first frame a (re)connected member waits for: Plenum's snapshot, the raw hello.
 SNAPSHOT_PREFIXES = (b"<!--plenum snapshot", b"<!--raw hello")
@@ -33,6 +33,16 @@ SNAPSHOT_PREFIXES = (b"<!--plenum snapshot", b"<!--raw hello")
 PRESENCE_MARK = b'id="presence-count"'
 PROBE = b"bench-probe-after-storm"
 CONNECT_TIMEOUT_S = 30  # one handshake plus its snapshot
+
+
+def _options(cookie: str) -> dict:
+    """As fanout_members.connect_all opens a member's socket."""
+    return {
+        "additional_headers": {"Cookie": cookie} if cookie else None,
+        "compression": None,
+        "ping_interval": None,
+        "max_size": 2**24,
+    }
 
 
 @dataclass
@@ -85,9 +95,28 @@ class StormMembers(Members):
         self.dropped_at = 0.0
         self.attempts = 0
 
-    async def connect(self, url: str, cookies: list[str], **options) -> dict:
+    async def connect(self, url: str, cookies: list[str], limit: int, timeout: float, **_) -> dict:
+        """Open this share's sockets before the storm, retrying a refused or slow handshake
+        (a server that is still busy with the others' snapshots); not measured."""
         self.url, self.cookies = url, cookies
-        return await super().connect(url, cookies, **options)
+        self.tally = Tally(members=len(cookies), cards=1)
+        factory = functools.partial(MemberConnection, tally=self.tally)
+
+        async def one(cookie: str) -> MemberConnection:
+            for attempt in range(10):
+                try:
+                    return await websockets.connect(
+                        url, open_timeout=60, create_connection=factory, **_options(cookie)
+                    )
+                except (OSError, TimeoutError, websockets.exceptions.WebSocketException):
+                    await asyncio.sleep(random.uniform(0, 2**attempt))
+            raise RuntimeError("a member could not connect ten times")
+
+        self.members = await asyncio.wait_for(bounded_gather(one, cookies, limit), timeout)
+        extensions = sum(
+            1 for m in self.members if m.response.headers.get("Sec-WebSocket-Extensions")
+        )
+        return {"members": len(self.members), "extensions": extensions}
 
     async def storm(self, seed: int, timeout: float) -> dict:
         rng = random.Random(seed)
@@ -105,16 +134,11 @@ class StormMembers(Members):
                 await asyncio.sleep(delay)
                 self.attempts += 1
                 try:
-                    member = await asyncio.wait_for(
-                        websockets.connect(
-                            self.url,
-                            additional_headers={"Cookie": cookie} if cookie else None,
-                            compression=None,
-                            ping_interval=None,
-                            max_size=2**24,
-                            create_connection=factory,
-                        ),
-                        CONNECT_TIMEOUT_S,
+                    member = await websockets.connect(
+                        self.url,
+                        open_timeout=CONNECT_TIMEOUT_S,
+                        create_connection=factory,
+                        **_options(cookie),
                     )
                     self.members[index] = member
                     closed = asyncio.ensure_future(member.wait_closed())
