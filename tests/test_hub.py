@@ -342,3 +342,15 @@ async def test_a_joiner_gets_the_shared_snapshot_and_the_side_frames_since_witho
     ]
     assert room.renderer.snapshots == 1
     await room.hub.close()
+
+
+async def test_after_the_bus_was_away_side_state_is_read_again_too():
+    room = Room()
+    room.log, room.renderer = SideLog(), SideRenderer()
+    room.stream = Stream(TOPIC, TOPIC, room.log.load, room.renderer, (PRESENCE,))
+    anna, _ = await room.member(1)
+
+    room.hub.catch_up_all()  # presence messages may have been lost with the bus
+
+    await anna.until(lambda: "side side#1" in anna.received)
+    await room.hub.close()

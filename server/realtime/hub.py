@@ -393,9 +393,11 @@ class Hub:
         """The bus may have lost messages (it was away): every channel reads what it missed.
 
         A channel's catch-up reads the events after the last seq it delivered, so this
-        resyncs every local socket from the database, at one read per channel.
+        resyncs every local socket from the database, at one read per channel; what it
+        watches outside the seq (presence) may have changed unheard, so it is read too.
         """
         for channel in self.channels.values():
+            channel.touched.update(channel.stream.watches)
             channel.wake.set()
 
     async def join(self, connection: Connection, stream: Stream) -> None:
