@@ -155,9 +155,13 @@ class StormMembers(Members):
                 retry += 1
                 delay = rng.uniform(0, 2 ** min(retry, 6))
 
-        work = [reconnect(i, cookie) for i, cookie in enumerate(self.cookies)]
-        await asyncio.wait_for(asyncio.gather(*work), timeout)
-        return {"dropped_at": self.dropped_at, "back_at": tally.back_at, "members": tally.ready}
+        work = [asyncio.ensure_future(reconnect(i, c)) for i, c in enumerate(self.cookies)]
+        _, late = await asyncio.wait(work, timeout=timeout)
+        for task in late:  # not back in time: the parent reports how many are
+            task.cancel()
+        self.members = [member for member in self.members if member is not None]
+        answer = {"dropped_at": self.dropped_at, "back_at": tally.back_at}
+        return answer | {"members": tally.ready, "timed_out": bool(late)}
 
     async def probe(self, server: str, column_id: int) -> dict:
         text = PROBE.decode()
