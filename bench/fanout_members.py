@@ -323,19 +323,20 @@ class Members:
             member.transport.abort()
 
 
-async def serve_parent() -> None:
-    """Answer fanout.py's commands, one at a time, until stdin ends."""
+async def serve_parent(members: Members | None = None) -> None:
+    """Answer the parent's commands, one at a time, until stdin ends. `members` answers
+    them (bench/storm_members.py passes one that also knows `storm`)."""
     loop = asyncio.get_running_loop()
     commands = asyncio.StreamReader(limit=LINE_LIMIT)
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(commands), sys.stdin)
-    members = Members()
+    members = members or Members()
     try:
         async with asyncio.timeout(OVERALL_TIMEOUT_S):  # a backstop; fanout.py ends us first
             while line := await commands.readline():
                 command = json.loads(line)
                 name = command.pop("do")
                 try:
-                    if name not in Members.COMMANDS:
+                    if name not in members.COMMANDS:
                         raise ValueError(f"unknown command {name!r}")
                     answer = {"ok": True, **await getattr(members, name)(**command)}
                 except Exception as error:  # the parent reports it and stops the run
@@ -391,14 +392,15 @@ class ClientProcesses:
 
 
 @contextlib.asynccontextmanager
-async def client_processes(count: int):
-    """Start `count` client processes; always end them on the way out, whatever happened."""
+async def client_processes(count: int, script: Path | None = None):
+    """Start `count` client processes (this script, or `script` that serves like it);
+    always end them on the way out, whatever happened."""
     processes: list[asyncio.subprocess.Process] = []
     try:
         for _ in range(count):
             process = await asyncio.create_subprocess_exec(
                 sys.executable,
-                str(Path(__file__).resolve()),
+                str(script or Path(__file__).resolve()),
                 cwd=Path(__file__).resolve().parents[1],
                 env={**os.environ, **CLIENT_MALLOC_ENV},
                 stdin=asyncio.subprocess.PIPE,

@@ -1,11 +1,12 @@
-"""Baseline for bench/fanout.py: about the least a Python server can do to fan a message out.
+"""Baseline for bench/fanout.py and storm.py: about the least a Python server can do.
 
 No database, no templates, no presence: every socket gets one hello frame when it
-connects (standing in for Plenum's snapshot), and every message any client sends is
-broadcast at once, padded to `--frame-bytes`, to every connected socket with
-`websockets.broadcast()` (a synchronous write per socket, no task per recipient).
-Compression is off, as in Plenum. The sent text is embedded in the frame, so the
-benchmark finds its card markers in it exactly as in Plenum's frames.
+connects (standing in for Plenum's snapshot; `--hello-bytes` pads it to a snapshot's
+size), and every message any client sends is broadcast at once, padded to
+`--frame-bytes`, to every connected socket with `websockets.broadcast()` (a
+synchronous write per socket, no task per recipient). Compression is off, as in
+Plenum. The sent text is embedded in the frame, so the benchmark finds its card
+markers in it exactly as in Plenum's frames.
 
     python bench/raw_broadcast_server.py --port 8765 --frame-bytes 700
 """
@@ -28,13 +29,14 @@ def padded_frame(message: str, frame_bytes: int) -> str:
     return body + " " * max(0, frame_bytes - len(body))
 
 
-async def serve_forever(port: int, frame_bytes: int) -> None:
+async def serve_forever(port: int, frame_bytes: int, hello_bytes: int = 0) -> None:
     members: set[ServerConnection] = set()
+    hello = HELLO + " " * max(0, hello_bytes - len(HELLO))
 
     async def handler(connection: ServerConnection) -> None:
         members.add(connection)
         try:
-            await connection.send(HELLO)
+            await connection.send(hello)
             async for message in connection:
                 text = message if isinstance(message, str) else message.decode()
                 websockets.broadcast(members, padded_frame(text, frame_bytes))
@@ -52,9 +54,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--frame-bytes", type=int, default=400)
+    # bench/storm.py pads the hello to the size of Plenum's snapshot.
+    parser.add_argument("--hello-bytes", type=int, default=0)
     args = parser.parse_args()
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve_forever(args.port, args.frame_bytes))
+        asyncio.run(serve_forever(args.port, args.frame_bytes, args.hello_bytes))
 
 
 if __name__ == "__main__":

@@ -53,6 +53,7 @@ ROUTES = [
     Route("/c/{slug}", pages.conference_get, methods=["GET"]),
     Route("/c/{slug}/join", pages.join_post, methods=["POST"]),
     Route("/c/{slug}/rooms/{room}", pages.room_get, methods=["GET"]),
+    Route("/c/{slug}/rooms/{room}/members", pages.room_members_get, methods=["GET"]),
     Route("/c/{slug}/moderate/{token}", pages.invite_get, methods=["GET"]),
     Route("/c/{slug}/moderate/{token}", pages.invite_post, methods=["POST"]),
     WebSocketRoute("/ws/rooms/{room_id:int}", live.RoomSocket()),

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session, select
 
 from server.domain.board import CardStatus
+from server.store import presence
 from server.store.events import room_log
 from server.store.room_events import RoomEventType
 from server.store.tables import (
@@ -80,20 +81,8 @@ def seed(session: Session) -> Seeded:
     room = rooms[NARRATIVE]
     columns = _columns(session, room.id)
     for key in ("anna", "ben", "cem", "mia", "jue"):
-        _event(
-            session,
-            room.id,
-            RoomEventType.MEMBER_JOINED,
-            {"participant_id": seeded.people[key]},
-            seeded.people[key],
-        )
-    _event(
-        session,
-        rooms[STRATEGY].id,
-        RoomEventType.MEMBER_JOINED,
-        {"participant_id": seeded.people["dora"]},
-        seeded.people["dora"],
-    )
+        presence.record_visit(session, room.id, seeded.people[key])
+    presence.record_visit(session, rooms[STRATEGY].id, seeded.people["dora"])
 
     examples = _cluster(session, room.id, columns[0], "Gute Beispiele & „Vorbilder“")
     old = _cluster(session, room.id, columns[0], "Aufgelöstes Cluster", removed=True)

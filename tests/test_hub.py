@@ -272,3 +272,85 @@ async def test_the_last_member_to_leave_closes_the_channel():
     await room.hub.leave(ben)
     assert room.hub.channels == {}
     await room.hub.close()
+
+
+PRESENCE = "room.1.presence"
+
+
+class SideLog(Log):
+    """A log whose reads also say which watched topics woke them (presence, say)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.side_reads = 0
+
+    def load(self, session, after, with_snapshot, personal_for, touched) -> Update:
+        update = super().load(session, after, with_snapshot, personal_for, touched)
+        if touched:
+            self.side_reads += 1
+            update.personal = {}  # nothing personal about a side read
+            update.changes = [*update.changes, f"side#{self.side_reads}"]
+        return update
+
+
+class SideRenderer(Renderer):
+    def side(self, update: Update, audience: Audience) -> str:
+        sides = [change for change in update.changes if change.startswith("side#")]
+        return f"side {sides[-1]}" if sides else ""
+
+
+async def test_side_state_goes_out_at_most_once_per_interval_and_seq_changes_do_not_wait():
+    room = Room()
+    room.log, room.renderer = SideLog(), SideRenderer()
+    room.stream = Stream(TOPIC, TOPIC, room.log.load, room.renderer, (PRESENCE,), side_interval=0.3)
+    anna, _ = await room.member(1)
+
+    await room.broadcast.publish(PRESENCE, "")  # the first change goes out at once
+    await anna.until(lambda: any(f.startswith("side") for f in anna.received))
+    for _ in range(20):  # a room filling up: twenty arrivals within the interval
+        await room.broadcast.publish(PRESENCE, "")
+    await room.change("a")  # a card does not wait for presence
+    await anna.until(lambda: any("participant: a" in f for f in anna.received), timeout=0.2)
+    assert [f for f in anna.received if f.startswith("side")] == ["side side#1"]
+
+    await asyncio.sleep(0.5)
+    assert [f for f in anna.received if f.startswith("side")] == ["side side#1", "side side#2"]
+    assert room.log.side_reads == 2  # twenty-one changes, two reads, two frames
+    await room.hub.close()
+
+
+async def test_a_joiner_gets_the_shared_snapshot_and_the_side_frames_since_without_a_new_one():
+    room = Room()
+    room.log, room.renderer = SideLog(), SideRenderer()
+    watches = (PRESENCE,)
+    room.stream = Stream(TOPIC, TOPIC, room.log.load, room.renderer, watches, side_whole=True)
+    await room.change("a board worth sharing")
+    anna, _ = await room.member(1)
+    for n in (1, 2):
+        await room.broadcast.publish(PRESENCE, "")
+        await anna.until(lambda n=n: f"side side#{n}" in anna.received)
+    await room.change("b")
+
+    ben, _ = await room.member(2)  # a reconnect storm: one rendering of the board for all
+    await ben.until(lambda: len(ben.received) >= 3)
+
+    # What the members got since the snapshot, but of the whole side frames only the last.
+    assert ben.received[:3] == [
+        "snapshot 1 participant: a board worth sharing",
+        "side side#2",
+        "delta 2-2 participant: b",
+    ]
+    assert room.renderer.snapshots == 1
+    await room.hub.close()
+
+
+async def test_after_the_bus_was_away_side_state_is_read_again_too():
+    room = Room()
+    room.log, room.renderer = SideLog(), SideRenderer()
+    room.stream = Stream(TOPIC, TOPIC, room.log.load, room.renderer, (PRESENCE,))
+    anna, _ = await room.member(1)
+
+    room.hub.catch_up_all()  # presence messages may have been lost with the bus
+
+    await anna.until(lambda: "side side#1" in anna.received)
+    await room.hub.close()

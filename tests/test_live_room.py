@@ -2,11 +2,14 @@
 
 import asyncio
 import json
+import re
 
+import httpx2
 import pytest
 import websockets
 from sqlmodel import select
 
+from server.domain import rooms as room_rules
 from server.store.database import Database
 from server.store.tables import Card, Event
 
@@ -64,6 +67,38 @@ async def test_presence_shows_joins_and_leaves_live(live):
 
     await ben.leave()
     await anna.until(lambda m: len(m.members) == 1)
+
+
+async def test_a_big_room_shows_how_many_and_the_names_on_request(live, monkeypatch):
+    monkeypatch.setattr(room_rules, "NAMES_SHOWN_UP_TO", 1)
+    room = live.rooms()["narrative-der-smart-city"]
+    anna, ben = await _members(live, "Anna", "Ben")
+    await anna.enter(room)
+    assert list(anna.members.values()) == ["Anna (Mayen)"]
+
+    await ben.enter(room)
+    for member in (anna, ben):  # ben's snapshot may be the shared one: a summary follows
+        await member.until(lambda m: m.find("members").get("data-names") == "on-request")
+        assert member.members == {}
+    assert anna.find("presence-count").text == "2 Personen anwesend"
+    names = await anna.get(f"/c/{MYK}/rooms/narrative-der-smart-city/members")
+    assert names.status_code == 200 and names.headers["cache-control"] == "no-store"
+    assert re.findall(r'data-participant="\d+">([^<]+)<', names.text) == ["Anna ", "Ben "]
+    assert "2 Namen geladen" in names.text and "remove_member" not in names.text
+
+    await ben.leave()
+    await anna.until(lambda m: m.find("members").get("data-names") == "shown")
+    assert list(anna.members.values()) == ["Anna (Mayen)"]
+
+
+async def test_the_names_on_request_are_for_the_conference_only(live):
+    (anna,) = await _members(live, "Anna")
+    stranger = await anna.get(f"/c/{MYK}/rooms/narrative-der-smart-city/members")
+    async with httpx2.AsyncClient(base_url=f"http://{live.base}") as client:
+        nobody = await client.get(f"/c/{MYK}/rooms/narrative-der-smart-city/members")
+        nowhere = await client.get(f"/c/{MYK}/rooms/no-such-room/members")
+    assert stranger.status_code == 200  # joined: may look, without being in the room
+    assert (nobody.status_code, nowhere.status_code) == (403, 404)
 
 
 async def test_retried_command_applies_once(live):

@@ -59,7 +59,8 @@ class Board:
     async def check(self, step: str) -> None:
         """A second tab of the follower gets a fresh snapshot (a second tab changes nobody's
         presence); the follower, once at the same seq, has the same lists in the same order,
-        and so has a third tab on the follower's server (its cached snapshot and deltas)."""
+        and so has a third tab on the follower's server (its cached snapshot and deltas).
+        Presence is outside the seq: within a second or so they list the same people."""
         for follower in (self.anna, self.mia):
             probe = Member(self.fresh.base, follower.cookie, f"{follower.name} (fresh)")
             joiner = Member(self.live.base, follower.cookie, f"{follower.name} (joins)")
@@ -68,7 +69,8 @@ class Board:
             for copy in (follower, joiner):
                 await copy.until(lambda m, seq=probe.seq: m.seq == seq)
                 assert copy.lists() == probe.lists(), (step, copy.name)
-                assert list(copy.members) == list(probe.members), (step, copy.name)
+                present = list(probe.members)
+                await copy.until(lambda m, p=present: list(m.members) == p, timeout=3)
             await probe.leave()
             await joiner.leave()
 
@@ -134,6 +136,42 @@ async def _follow_the_deltas(live, fresh) -> None:
 
 
 # --- Replies ------------------------------------------------------------------------------
+
+
+async def test_a_client_that_follows_presence_frames_ends_with_a_fresh_snapshots_presence(live):
+    """Presence comes outside the seq, gathered into at most one frame a second: a copy
+    that applies those frames as the doc says lists whom a fresh snapshot lists."""
+    fresh = ServerThread(live.settings)  # snapshots straight from the database, no cache
+    await asyncio.to_thread(fresh.start)
+    try:
+        await _follow_presence(live, fresh)
+    finally:
+        await asyncio.to_thread(fresh.stop)
+
+
+async def _follow_presence(live, fresh) -> None:
+    room_id = live.rooms()[ROOM]
+    anna = await Member.join(live.base, MYK, "Anna", "Stadt Mayen")
+    await anna.enter(room_id)
+    seq = anna.seq
+    people = [await Member.join(live.base, MYK, name) for name in ("Ben", "Cem", "Dora", "Eva")]
+    for person in people:
+        await person.enter(room_id)
+    await people[1].leave()  # Cem comes and goes within the same second
+    await people[2].leave()
+    await people[2].enter(room_id)  # Dora drops and comes back
+
+    probe = Member(fresh.base, anna.cookie, "Anna (fresh)")
+    await probe.enter(room_id)
+    expected = ["Anna (Stadt Mayen)", "Ben", "Dora", "Eva"]
+    assert sorted(probe.members.values()) == expected
+    assert probe.find("presence-count").text == "4 Personen anwesend"
+    await anna.until(lambda m: sorted(m.members.values()) == expected, timeout=5)
+    assert anna.find("presence-count").text == probe.find("presence-count").text
+    assert anna.seq == seq  # nobody's coming or going moved the seq
+    side = [frame for frame in anna.frames if frame.startswith("<!--plenum summary-->")]
+    assert 1 <= len(side) <= 4  # seven changes in about a second: gathered, not one each
+    await probe.leave()
 
 
 async def test_replies_name_what_a_command_created_also_when_it_is_sent_again(live):

@@ -15,7 +15,13 @@ from server.domain.audience import MODERATOR, ORGANISER, PARTICIPANT, PROJECTOR,
 from server.domain.board import CardStatus
 from server.domain.phases import Phase, RoomState
 from server.store.plenary_view import load_plenary_update
-from server.store.records import BoardRecord, CardRecord, ColumnRecord
+from server.store.records import (
+    BoardRecord,
+    CardRecord,
+    ColumnRecord,
+    MemberRecord,
+    PresenceRecord,
+)
 from server.store.room_live import RoomExtras, RoomLiveUpdate
 from server.store.tables import Conference
 from server.views.board import RoomRenderer
@@ -46,7 +52,7 @@ BOARD = BoardRecord(
     columns=[ColumnRecord(10, "ideas", "Ideas", None, cards=[SHOWN, HIDDEN])],
     queue=[WAITING],
     takeaways=[],
-    members=[],
+    presence=PresenceRecord(1, [MemberRecord(5, "Anna", "Mayen")]),
 )
 
 
@@ -104,10 +110,49 @@ def test_the_way_back_after_a_breakout_is_in_the_update_and_not_on_the_projector
     assert 'data-ended="7"' in frames[PROJECTOR]
 
 
-def test_a_room_has_nothing_outside_its_seq():
+def test_a_room_has_nothing_outside_its_seq_unless_presence_changed():
     renderer = RoomRenderer(Views())
     update = RoomLiveUpdate(seq=6, first_seq=6, state=STATE)
     assert all(renderer.side(update, audience) == "" for audience in AUDIENCES.values())
+
+
+def test_presence_comes_outside_the_seq_with_names_for_people_and_nothing_for_projectors():
+    renderer = RoomRenderer(Views())
+    few = PresenceRecord(2, [MemberRecord(5, "Anna", "Mayen"), MemberRecord(6, "Ben", None)])
+    update = RoomLiveUpdate(seq=6, first_seq=6, state=STATE, side_presence=few)
+
+    frames = render_each(lambda audience: renderer.side(update, audience))
+
+    assert frames[PROJECTOR] == ""
+    for view in (PARTICIPANT, MODERATOR):
+        assert frames[view].startswith("<!--plenum summary-->")
+        assert "2 people present" in frames[view]
+        assert 'data-names="shown"' in frames[view] and 'id="member-6"' in frames[view]
+    assert "remove_member" in frames[MODERATOR] and "remove_member" not in frames[PARTICIPANT]
+
+
+def test_a_big_room_sends_the_count_and_no_names():
+    renderer = RoomRenderer(Views())
+    many = PresenceRecord(4000, None)
+    update = RoomLiveUpdate(seq=6, first_seq=6, state=STATE, side_presence=many)
+
+    frame = renderer.side(update, AUDIENCES[PARTICIPANT])
+
+    assert "4,000 people present" in frame
+    assert 'data-names="on-request"' in frame and 'id="member-' not in frame
+    assert len(frame) < 400  # the same few bytes however many are present
+
+
+def test_the_names_on_request_carry_no_ids_of_the_live_list():
+    renderer = RoomRenderer(Views())
+    members = [MemberRecord(5, "Anna", "Mayen"), MemberRecord(6, "Ben", None)]
+
+    html = renderer.member_names(members, AUDIENCES[MODERATOR])
+
+    assert 'data-participant="5"' in html and 'data-participant="6"' in html
+    assert not re.search(r'id="member-\d', html)  # no clash with #members if the room shrinks
+    assert "remove_member" in html
+    assert "2 names loaded" in html and 'id="presence-names-status"' in html
 
 
 def test_the_plenary_snapshot_per_audience(seeded):

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update as set_columns
 
+from server.domain import rooms as room_rules
 from server.domain.errors import DomainError
 from server.domain.participants import Joining
+from server.realtime.topics import presence_topic
 from server.services import board, curation, invites, moderation, presence, results
 from server.services.backends import Backends
 from server.services.config_files import load_into
@@ -17,8 +19,10 @@ from server.settings import PROJECT_ROOT
 from server.store import boards, conferences, rooms
 from server.store.database import Database
 from server.store.events import room_log
+from server.store.exports import visitors_of
 from server.store.records import ParticipantRecord, RoomRecord
 from server.store.room_events import RoomEvent, RoomEventType
+from server.store.room_live import load_room_live
 from server.store.room_updates import load_room_update, room_events_after
 from server.store.tables import Room as RoomRow
 
@@ -45,6 +49,11 @@ class Room:
     def update_after(self, seq: int, personal_for: frozenset[int] = frozenset()):
         return self.backends.database.run_read(
             lambda s: load_room_update(s, self.room.id, seq, False, personal_for)
+        )
+
+    def live_after(self, seq: int, presence_changed: bool = False):
+        return self.backends.database.run_read(
+            lambda s: load_room_live(s, self.room.id, seq, False, frozenset(), presence_changed)
         )
 
     def events_after(self, seq: int) -> list[RoomEvent]:
@@ -335,19 +344,76 @@ async def test_a_locked_board_and_a_timer_show_the_new_state(day):
     assert update.state_changed and update.state.timer.running
 
 
-async def test_members_who_join_and_leave_are_counted(day):
+async def test_coming_and_going_moves_no_seq_and_is_counted_outside_it(day):
+    woken: list[str] = []
+    await day.backends.broadcast.subscribe(presence_topic(day.room.id), woken.append)
     seen = day.seq()
+
     await presence.enter_room(day.backends, day.anna, day.room, socket_limit=8)
     await presence.enter_room(day.backends, day.ben, day.room, socket_limit=8)
+    await presence.enter_room(day.backends, day.ben, day.room, socket_limit=8)  # a 2nd tab
+    await presence.leave_room(day.backends, day.ben, day.room)  # ... closed again
 
-    update = day.update_after(seen)
-    assert sorted(m.participant_id for m in update.joined) == sorted([day.anna.id, day.ben.id])
-    assert update.present_count == 2
+    assert day.seq() == seen  # no delta for anyone
+    assert len(woken) == 2  # only who appeared: Anna, Ben
+    live = day.live_after(seen, presence_changed=True)
+    assert live.side_presence.count == 2
+    assert [m.display_name for m in live.side_presence.members] == ["Anna", "Ben"]
+    assert day.live_after(seen).side_presence is None  # only when presence changed
 
-    seen = day.seq()
     await presence.leave_room(day.backends, day.ben, day.room)
-    update = day.update_after(seen)
-    assert (update.joined, update.left, update.present_count) == ([], [day.ben.id], 1)
+    assert len(woken) == 3 and day.seq() == seen
+    assert day.live_after(seen, presence_changed=True).side_presence.count == 1
+
+
+async def test_the_exports_know_each_visitor_once_in_order_of_first_arrival(day):
+    for person in (day.ben, day.anna, day.ben):
+        await presence.enter_room(day.backends, person, day.room, socket_limit=8)
+        await presence.leave_room(day.backends, person, day.room)
+
+    visitors = day.backends.database.run_read(lambda s: visitors_of(s, day.room.id))
+    assert visitors == [day.ben.id, day.anna.id]
+
+
+async def test_above_the_limit_the_room_shows_how_many_and_the_names_come_on_request(
+    day, monkeypatch
+):
+    monkeypatch.setattr(room_rules, "NAMES_SHOWN_UP_TO", 1)
+    await presence.enter_room(day.backends, day.anna, day.room, socket_limit=8)
+    snapshot = day.backends.database.run_read(lambda s: boards.load_board(s, day.room.id, 0))
+    assert snapshot.presence.count == 1 and len(snapshot.presence.members) == 1
+
+    await presence.enter_room(day.backends, day.ben, day.room, socket_limit=8)
+    live = day.live_after(day.seq(), presence_changed=True)
+    assert (live.side_presence.count, live.side_presence.members) == (2, None)
+    snapshot = day.backends.database.run_read(lambda s: boards.load_board(s, day.room.id, 0))
+    assert (snapshot.presence.count, snapshot.presence.members) == (2, None)
+
+    names = await presence.members_present(day.backends, day.anna, day.room)
+    assert [m.display_name for m in names] == ["Anna", "Ben"]
+
+
+async def test_capacity_and_the_socket_limit_still_hold(day):
+    day.backends.database.run_write(
+        lambda s: s.execute(
+            set_columns(RoomRow).where(RoomRow.id == day.room.id).values(capacity=1)
+        )
+    )
+    room = day.backends.database.run_read(lambda s: conferences.room_by_id(s, day.room.id))
+    await presence.enter_room(day.backends, day.anna, room, socket_limit=2)
+    with pytest.raises(DomainError) as full:
+        await presence.enter_room(day.backends, day.ben, room, socket_limit=2)
+    assert full.value.code == "room_full"
+
+    await presence.enter_room(day.backends, day.anna, room, socket_limit=2)  # her 2nd
+    with pytest.raises(DomainError) as third:
+        await presence.enter_room(day.backends, day.anna, room, socket_limit=2)
+    assert third.value.code == "too_many_sockets"
+
+    await presence.enter_room(day.backends, day.moderator, room, socket_limit=2)  # always in
+    for _ in range(2):
+        await presence.leave_room(day.backends, day.anna, room)
+    await presence.enter_room(day.backends, day.ben, room, socket_limit=2)  # her place
 
 
 async def test_a_removed_member_is_named_and_undo_lets_them_back(day):
@@ -369,7 +435,7 @@ async def test_a_revoked_invite_demotes_its_holders_and_lists_the_members_again(
     update = day.update_after(seen)
     assert revoked.seq == update.seq
     assert update.demoted == [day.moderator.id]
-    assert update.members is not None
+    assert update.presence is not None
 
 
 # --- The log's stored shape ---

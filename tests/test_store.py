@@ -8,14 +8,13 @@ import yaml
 from sqlmodel import select
 
 from server.conference_files import ConfigError
+from server.domain import rooms as room_rules
 from server.domain.participants import Joining
 from server.services.config_files import load_into
 from server.settings import PROJECT_ROOT
 from server.store import boards, conferences, presence
 from server.store.database import Database
 from server.store.events import room_log
-from server.store.room_events import RoomEventType
-from server.store.room_updates import load_room_update
 from server.store.tables import BoardColumn, Card, Conference, Room
 
 from .helpers import backends_of
@@ -119,25 +118,20 @@ def test_a_broken_file_is_rejected_before_the_database_is_touched(database, conf
         assert [(r.id, r.title, r.capacity) for r in session.exec(select(Room))] == before
 
 
-def test_update_nets_out_someone_who_left_and_came_back(database):
-    def work(session):
-        room = _room(session)
-        anna = conferences.add_participant(session, room.conference_id, Joining("Anna", None))
-        ben = conferences.add_participant(session, room.conference_id, Joining("Ben", None))
-        presence.add_connection(session, room.id, anna.id)
-        room_log.append(session, room.id, RoomEventType.MEMBER_JOINED, {"participant_id": anna.id})
-        seen = room_log.last_seq(session, room.id)
-        presence.add_connection(session, room.id, ben.id)
-        room_log.append(session, room.id, RoomEventType.MEMBER_JOINED, {"participant_id": ben.id})
-        room_log.append(session, room.id, RoomEventType.MEMBER_LEFT, {"participant_id": anna.id})
-        room_log.append(session, room.id, RoomEventType.MEMBER_JOINED, {"participant_id": anna.id})
-        return load_room_update(session, room.id, seen, with_snapshot=False), ben.id
+def test_presence_names_whom_it_counts_until_the_room_is_big(database, monkeypatch):
+    monkeypatch.setattr(room_rules, "NAMES_SHOWN_UP_TO", 2)
 
-    update, ben_id = database.run_write(work)
-    assert [m.participant_id for m in update.joined] == [ben_id]
-    assert update.left == []
-    assert update.present_count == 2
-    assert (update.first_seq, update.seq) == (2, 4)
+    def work(session, names):
+        room = _room(session)
+        for name in names:
+            joined = conferences.add_participant(session, room.conference_id, Joining(name, None))
+            presence.add_connection(session, room.id, joined.id)
+        return presence.presence_of(session, room.id)
+
+    few = database.run_write(lambda s: work(s, ["Anna", "Ben"]))
+    assert few.count == 2 and [m.display_name for m in few.members] == ["Anna", "Ben"]
+    many = database.run_write(lambda s: work(s, ["Cem"]))
+    assert (many.count, many.members) == (3, None)
 
 
 def test_snapshot_lists_cards_oldest_first_in_their_columns(database):

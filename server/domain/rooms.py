@@ -3,6 +3,15 @@
 from .errors import DomainError
 from .permissions import Action, Role, is_allowed, require
 
+# Up to this many present, a room lists them by name for everyone; above it, the room shows
+# how many are present and the names on request: a list of thousands helps nobody, and
+# sending it to everyone at each change costs O(N) per change.
+NAMES_SHOWN_UP_TO = 50
+
+
+def names_shown(present: int) -> bool:
+    return present <= NAMES_SHOWN_UP_TO
+
 
 def enter_room(
     role: Role, capacity: int, present: int, already_present: bool, removed: bool = False

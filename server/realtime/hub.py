@@ -65,9 +65,13 @@ class Stream(Generic[U]):
     """What a socket follows: a room's board, a conference's plenary or its dashboard.
 
     `key` names the channel in this process; `topic` is the bus topic whose seq messages
-    wake it; messages on `watches` (other streams' topics) wake it too and are passed to
-    `load` as touched, for state outside the seq that the renderer's `side` sends (the
-    organiser's room summaries). Every socket builds its stream and hands it to `join`.
+    wake it; messages on `watches` (other topics) wake it too and are passed to `load` as
+    touched, for state outside the seq that the renderer's `side` sends (the organiser's
+    room summaries, a room's presence). Side state goes out at most once per
+    `side_interval` seconds: what changes faster (a room filling up) is gathered into one
+    frame. With `side_whole` each side frame replaces all side state (a room's presence),
+    so a joiner needs only the latest. Every socket builds its stream and hands it to
+    `join`.
     """
 
     key: str
@@ -75,10 +79,13 @@ class Stream(Generic[U]):
     load: Loader[U]
     renderer: Renderer[U]
     watches: tuple[str, ...] = field(default=())
+    side_interval: float = 0.0
+    side_whole: bool = False
 
 
 class Snapshots:
-    """Each audience's latest whole snapshot and the deltas its members got since.
+    """Each audience's latest whole snapshot and the deltas (and side frames) its members
+    got since.
 
     A joiner gets those frames, which bring it to the current seq the way the members
     were brought there: a reconnect storm, or someone opening socket after socket while
@@ -95,6 +102,7 @@ class Snapshots:
         self.seq: int | None = None  # the seq every cached audience is at
         self._frames: dict[Audience, list[str]] = {}
         self._sizes: dict[Audience, int] = {}  # the deltas' characters, per audience
+        self._side: dict[Audience, int] = {}  # where the latest whole side frame is
 
     def has(self, audience: Audience) -> bool:
         return audience in self._frames
@@ -103,12 +111,13 @@ class Snapshots:
         return self._frames.get(audience, [])
 
     def clear(self, seq: int) -> None:
-        self.seq, self._frames, self._sizes = seq, {}, {}
+        self.seq, self._frames, self._sizes, self._side = seq, {}, {}, {}
 
     def store(self, audience: Audience, seq: int, snapshot: str) -> None:
         """A snapshot rendered at `seq`: kept while the cache is at that seq."""
         if seq == self.seq:
             self._frames[audience], self._sizes[audience] = [snapshot], 0
+            self._side.pop(audience, None)
 
     def follow(self, seq: int, deltas: dict[Audience, str]) -> None:
         """The members of each audience got `deltas[audience]`, which brought them to
@@ -122,10 +131,34 @@ class Snapshots:
                 or len(frames) > self.MAX_DELTAS
                 or self._sizes[audience] > min(len(frames[0]), self.replay_bytes)
             ):
-                del self._frames[audience], self._sizes[audience]
+                self._drop(audience)
             else:
                 frames.append(delta)
         self.seq = seq
+
+    def _drop(self, audience: Audience) -> None:
+        del self._frames[audience], self._sizes[audience]
+        self._side.pop(audience, None)
+
+    def follow_side(self, sides: dict[Audience, str], whole: bool) -> None:
+        """The members of each audience got `sides[audience]`, state outside the seq (a
+        room's presence): a joiner gets it after the deltas, as they did; a `whole` one
+        replaces the one before. An audience nobody of it was here to get one for falls
+        out."""
+        for audience in list(self._frames):
+            frames, side = self._frames[audience], sides.get(audience)
+            if side and whole and audience in self._side:
+                self._sizes[audience] -= len(frames.pop(self._side[audience]))
+            self._sizes[audience] += len(side or "")
+            if (
+                side is None
+                or len(frames) > self.MAX_DELTAS
+                or self._sizes[audience] > min(len(frames[0]), self.replay_bytes)
+            ):
+                self._drop(audience)
+            elif side:
+                frames.append(side)
+                self._side[audience] = len(frames) - 1
 
 
 class Channel(Generic[U]):
@@ -144,6 +177,8 @@ class Channel(Generic[U]):
         self.wake = asyncio.Event()
         self.task: asyncio.Task | None = None
         self._last_flush = 0.0
+        self._last_side = -stream.side_interval  # the first side change goes out at once
+        self._side_timer: asyncio.TimerHandle | None = None
         self.snapshots = Snapshots(hub.replay_bytes)
 
     def on_message(self, message: str) -> None:
@@ -153,9 +188,35 @@ class Channel(Generic[U]):
     def on_watched(self, topic: str) -> Callable[[str], None]:
         def listener(_message: str) -> None:
             self.touched.add(topic)
-            self.wake.set()
+            self._wake_for_side()
 
         return listener
+
+    def _side_wait(self) -> float:
+        return self._last_side + self.stream.side_interval - time.monotonic()
+
+    def _wake_for_side(self) -> None:
+        """Wake now if side state may go out, else once it may (one timer at a time)."""
+        wait = self._side_wait()
+        if wait <= 0:
+            self.wake.set()
+        elif self._side_timer is None:
+            self._side_timer = asyncio.get_running_loop().call_later(wait, self._side_due)
+
+    def _side_due(self) -> None:
+        self._side_timer = None
+        self.wake.set()
+
+    def _take_touched(self) -> frozenset[str]:
+        """The watched topics touched since the last side frame, once one may go out."""
+        if not self.touched:
+            return frozenset()
+        if self._side_wait() > 0:
+            self._wake_for_side()
+            return frozenset()
+        self._last_side = time.monotonic()
+        touched, self.touched = frozenset(self.touched), set()
+        return touched
 
     def is_empty(self) -> bool:
         return not self.joining and not any(self.members.values())
@@ -181,12 +242,12 @@ class Channel(Generic[U]):
 
     async def _catch_up(self) -> None:
         joiners, self.joining = self.joining, []
-        touched, self.touched = frozenset(self.touched), set()
+        touched = self._take_touched()
         after = self.last_seq
         personal_for = frozenset(c.participant_id for c in joiners)
-        # Joiners are served from the cache when it holds their audience; a change
-        # outside the seq makes it old.
-        cached = not touched and all(self.snapshots.has(c.audience) for c in joiners)
+        # Joiners are served from the cache when it holds their audience: the frames
+        # that brought its members from the snapshot to now, side frames included.
+        cached = all(self.snapshots.has(c.audience) for c in joiners)
         snapshot = after is None or not cached
         try:
             update = await self.hub.database.read(
@@ -195,23 +256,27 @@ class Channel(Generic[U]):
         except BaseException:
             self.joining[:0] = joiners
             self.touched |= touched
+            self._last_side -= self.stream.side_interval  # the retry may send them
             raise
         self._last_flush = time.monotonic()
         if after is not None and update.seq > after:
             self._deliver(update)
         if touched and after is not None:
             self._deliver_side(update)
-        if touched or self.snapshots.seq != update.seq:
-            self.snapshots.clear(update.seq)  # old, or it missed what this update brought
+        if self.snapshots.seq != update.seq:
+            self.snapshots.clear(update.seq)  # it missed what this update brought
         self.last_seq = update.seq
         self._welcome(joiners, update)
 
     def _deliver_side(self, update: U) -> None:
         """State outside the seq (full replacements, so order and repeats do no harm)."""
+        sides: dict[Audience, str] = {}
         for audience, connections in self.members.items():
-            frame = self.renderer.side(update, audience) if connections else ""
-            for connection in list(connections) if frame else ():
-                connection.deliver(frame)
+            if connections:
+                frame = sides[audience] = self.renderer.side(update, audience)
+                for connection in list(connections) if frame else ():
+                    connection.deliver(frame)
+        self.snapshots.follow_side(sides, self.stream.side_whole)
 
     def _deliver(self, update: U) -> None:
         renderer = self.renderer
@@ -328,9 +393,11 @@ class Hub:
         """The bus may have lost messages (it was away): every channel reads what it missed.
 
         A channel's catch-up reads the events after the last seq it delivered, so this
-        resyncs every local socket from the database, at one read per channel.
+        resyncs every local socket from the database, at one read per channel; what it
+        watches outside the seq (presence) may have changed unheard, so it is read too.
         """
         for channel in self.channels.values():
+            channel.touched.update(channel.stream.watches)
             channel.wake.set()
 
     async def join(self, connection: Connection, stream: Stream) -> None:

@@ -1,7 +1,7 @@
 from dataclasses import dataclass, field
 
 from ..realtime.broadcast import Broadcast
-from ..realtime.topics import conference_topic, room_topic
+from ..realtime.topics import conference_topic, presence_topic, room_topic
 from ..store.database import Database
 
 
@@ -17,6 +17,10 @@ class Backends:
     async def announce(self, room_id: int, seq: int) -> None:
         """Tell every process that `room_id` has changed up to `seq` (after the commit)."""
         await self.broadcast.publish(room_topic(room_id), str(seq))
+
+    async def announce_presence(self, room_id: int) -> None:
+        """Tell every process that who is in `room_id` changed (after the commit)."""
+        await self.broadcast.publish(presence_topic(room_id), "")
 
     # --- The plenary ---
     async def announce_plenary(self, conference_id: int, seq: int) -> None:

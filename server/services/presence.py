@@ -5,12 +5,10 @@ from sqlmodel import Session
 from ..domain import rooms, sockets
 from ..store import plenary_presence, presence
 from ..store import rooms as room_store
-from ..store.records import ParticipantRecord, RoomRecord
-from ..store.room_events import RoomEventType, effects
+from ..store.records import MemberRecord, ParticipantRecord, RoomRecord
 from . import breakouts
 from .access import role_in_room
 from .backends import Backends
-from .change import log_room_event
 
 
 async def enter_room(
@@ -18,9 +16,14 @@ async def enter_room(
 ) -> None:
     """Count a new connection; the first one makes the participant appear in the room.
     A participant holding `socket_limit` open there already is refused (counted in the
-    database, so the limit holds across every worker)."""
+    database, so the limit holds across every worker, as the capacity does).
 
-    def transaction(session: Session) -> tuple[int | None, int | None]:
+    Presence is not in the room's log: an arrival moves no seq. The room's sockets learn
+    of it from the presence topic, gathered into at most one frame a second (see
+    web/streams.py), so N people arriving together cost O(N), not one delta per arrival
+    to everyone already there."""
+
+    def transaction(session: Session) -> tuple[bool, int | None]:
         role = role_in_room(session, participant, room)
         rooms.enter_room(
             role,
@@ -32,17 +35,16 @@ async def enter_room(
         sockets.open_another(presence.connections(session, room.id, participant.id), socket_limit)
         plenary_seq = breakouts.check_entry(session, participant, room, role)
         if presence.add_connection(session, room.id, participant.id) > 1:
-            return None, plenary_seq
+            return False, plenary_seq
         # The plenary's row before the room's, the order every transaction locks them in.
         if plenary_seq is None:
             plenary_seq = breakouts.people_moved(session, participant, room)
-        joined = effects(participant_id=participant.id)
-        seq = log_room_event(session, room.id, RoomEventType.MEMBER_JOINED, joined, participant.id)
-        return seq, plenary_seq
+        presence.record_visit(session, room.id, participant.id)
+        return True, plenary_seq
 
-    seq, plenary_seq = await backends.database.write(transaction)
-    if seq is not None:
-        await backends.announce(room.id, seq)
+    appeared, plenary_seq = await backends.database.write(transaction)
+    if appeared:
+        await backends.announce_presence(room.id)
     if plenary_seq is not None:
         await backends.announce_plenary(room.conference_id, plenary_seq)
 
@@ -61,19 +63,29 @@ async def watch_room(backends: Backends, participant: ParticipantRecord, room: R
 async def leave_room(backends: Backends, participant: ParticipantRecord, room: RoomRecord) -> None:
     """Count a closed connection; the last one makes the participant leave the room."""
 
-    def transaction(session: Session) -> tuple[int | None, int | None]:
+    def transaction(session: Session) -> tuple[bool, int | None]:
         if presence.remove_connection(session, room.id, participant.id) > 0:
-            return None, None
-        plenary_seq = breakouts.people_moved(session, participant, room)  # plenary first
-        left = effects(participant_id=participant.id)
-        seq = log_room_event(session, room.id, RoomEventType.MEMBER_LEFT, left, participant.id)
-        return seq, plenary_seq
+            return False, None
+        return True, breakouts.people_moved(session, participant, room)
 
-    seq, plenary_seq = await backends.database.write(transaction)
-    if seq is not None:
-        await backends.announce(room.id, seq)
+    left, plenary_seq = await backends.database.write(transaction)
+    if left:
+        await backends.announce_presence(room.id)
     if plenary_seq is not None:
         await backends.announce_plenary(room.conference_id, plenary_seq)
+
+
+async def members_present(
+    backends: Backends, participant: ParticipantRecord, room: RoomRecord
+) -> list[MemberRecord]:
+    """Everyone in the room now, in order of arrival, for whoever may see its page."""
+
+    def read(session: Session) -> list[MemberRecord]:
+        removed = room_store.is_removed(session, room.id, participant.id)
+        rooms.watch_room(role_in_room(session, participant, room), removed)
+        return presence.members_of(session, room.id)
+
+    return await backends.database.read(read)
 
 
 def forget_stale_presence(backends: Backends) -> None:

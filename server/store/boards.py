@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from ..domain.board import LIVE, BoardState, CardStatus, Stored
 from . import clusters, takeaways
-from .presence import members_of
+from .presence import presence_of
 from .records import BoardRecord, CardRecord, ColumnRecord, CommentRecord, MergedRecord
 from .rooms import room_state
 from .tables import BoardColumn, Card, Comment, Participant, Vote
@@ -214,5 +214,5 @@ def load_board(session: Session, room_id: int, seq: int) -> BoardRecord:
         columns=list(records.values()),
         queue=queue,
         takeaways=takeaways.takeaways_of(session, room_id),
-        members=members_of(session, room_id),
+        presence=presence_of(session, room_id),
     )

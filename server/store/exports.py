@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from ..domain.board import CardStatus
@@ -25,7 +25,6 @@ from .records import (
     RoomRecord,
     TakeawayRecord,
 )
-from .room_events import RoomEventType
 from .tables import (
     BoardColumn,
     Card,
@@ -35,6 +34,7 @@ from .tables import (
     Event,
     Participant,
     Room,
+    RoomVisit,
     Vote,
 )
 
@@ -236,14 +236,13 @@ def _cards(session: Session, room_id: int) -> list[StoredCard]:
 
 
 def visitors_of(session: Session, room_id: int) -> list[int]:
-    """Who ever entered the room (its log keeps every arrival), in order of first arrival."""
+    """Who ever entered the room, in order of first arrival."""
     rows = session.execute(
-        select(Event.actor_id)
-        .where(Event.room_id == room_id, Event.type == RoomEventType.MEMBER_JOINED)
-        .group_by(Event.actor_id)
-        .order_by(func.min(Event.seq))
+        select(RoomVisit.participant_id)
+        .where(RoomVisit.room_id == room_id)
+        .order_by(RoomVisit.first_at, RoomVisit.participant_id)
     )
-    return [actor for (actor,) in rows if actor is not None]
+    return [participant for (participant,) in rows]
 
 
 def events_of(session: Session, room_id: int) -> Iterator[StoredEvent]:

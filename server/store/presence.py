@@ -5,8 +5,17 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, func, or_
 from sqlmodel import Session, select
 
-from .records import MemberRecord, Moderation
-from .tables import ModeratorGrant, ModeratorInvite, Participant, Presence, Room, RoomModerator
+from ..domain import rooms
+from .records import MemberRecord, Moderation, PresenceRecord
+from .tables import (
+    ModeratorGrant,
+    ModeratorInvite,
+    Participant,
+    Presence,
+    Room,
+    RoomModerator,
+    RoomVisit,
+)
 
 
 def connected(session: Session, table: type, **key: int) -> int:
@@ -14,7 +23,7 @@ def connected(session: Session, table: type, **key: int) -> int:
     made on the first; return how many the participant now has there."""
     row = session.get(table, key)
     if row is None:
-        row = table(**key, since=datetime.now(UTC))
+        row = table(**key, since=_now())
     row.connections += 1
     session.add(row)
     session.flush()
@@ -51,6 +60,13 @@ def connections(session: Session, room_id: int, participant_id: int) -> int:
 
 def remove_connection(session: Session, room_id: int, participant_id: int) -> int:
     return disconnected(session, Presence, room_id=room_id, participant_id=participant_id)
+
+
+def record_visit(session: Session, room_id: int, participant_id: int) -> None:
+    """Remember that the participant entered the room (once: the first time counts)."""
+    if session.get(RoomVisit, (room_id, participant_id)) is None:
+        session.add(RoomVisit(room_id=room_id, participant_id=participant_id, first_at=_now()))
+        session.flush()
 
 
 def is_present(session: Session, room_id: int, participant_id: int) -> bool:
@@ -161,9 +177,17 @@ def members_of(session: Session, room_id: int) -> list[MemberRecord]:
     return [MemberRecord(*row) for row in session.exec(_members_query(room_id))]
 
 
-def members_by_id(session: Session, room_id: int, ids: list[int]) -> list[MemberRecord]:
-    rows = session.exec(_members_query(room_id).where(Participant.id.in_(ids)))
-    return [MemberRecord(*row) for row in rows]
+def presence_of(session: Session, room_id: int) -> PresenceRecord:
+    """How many are present, with their names while there are few enough to show."""
+    count = count_present(session, room_id)
+    if not rooms.names_shown(count):
+        return PresenceRecord(count, None)
+    members = members_of(session, room_id)
+    return PresenceRecord(len(members), members)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 def forget_all(session: Session) -> None:

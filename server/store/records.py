@@ -86,6 +86,15 @@ class TakeawayRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class PresenceRecord:
+    """Who is in a room now: how many, and their names while few enough to show them all
+    (`members` None: above `rooms.NAMES_SHOWN_UP_TO`, the names come on request)."""
+
+    count: int
+    members: list[MemberRecord] | None
+
+
+@dataclass(frozen=True, slots=True)
 class BoardRecord:
     """A room's whole board as of event `seq`, with every card of every status.
 
@@ -98,7 +107,7 @@ class BoardRecord:
     columns: list[ColumnRecord]
     queue: list[CardRecord]  # waiting for a moderator's approval
     takeaways: list[TakeawayRecord]
-    members: list[MemberRecord]
+    presence: PresenceRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,12 +127,9 @@ class RoomUpdate:
     renamed_clusters: list[ClusterRecord] = field(default_factory=list)
     gone_clusters: list[int] = field(default_factory=list)
     takeaways: list[TakeawayRecord] | None = None  # None: unchanged
-    joined: list[MemberRecord] = field(default_factory=list)  # present now, not before
-    left: list[int] = field(default_factory=list)  # participant ids present before, not now
     removed: list[int] = field(default_factory=list)  # put out of the room by a moderator
     demoted: list[int] = field(default_factory=list)  # whose moderation just ended
-    members: list[MemberRecord] | None = None  # everyone present again (None: see joined/left)
-    present_count: int | None = None  # None: presence did not change
+    presence: PresenceRecord | None = None  # who is present, when a member was put out
     state: RoomState | None = None  # the room now (None only in a snapshot for everyone)
     state_changed: bool = False  # lock or timer changed: show the new state
     personal: dict[int, MyVotes] = field(default_factory=dict)  # whose dots changed

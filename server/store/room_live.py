@@ -10,7 +10,8 @@ from sqlmodel import Session
 from ..domain.announcements import Target
 from . import announcements, breakouts
 from .plenary_records import AnnouncementRecord
-from .records import RoomUpdate
+from .presence import presence_of
+from .records import PresenceRecord, RoomUpdate
 from .room_events import PLENARY_TYPES
 from .room_updates import room_events_after, update_of
 from .tables import Conference, Room
@@ -27,9 +28,11 @@ class RoomExtras:
 @dataclass(frozen=True, slots=True)
 class RoomLiveUpdate(RoomUpdate):
     """A room's update as its sockets get it: the board's changes, plus the plenary's
-    extras with every snapshot and whenever they changed (None: unchanged)."""
+    extras with every snapshot and whenever they changed (None: unchanged), plus who is
+    present when that changed (outside the seq; None: unchanged)."""
 
     extras: RoomExtras | None = None
+    side_presence: PresenceRecord | None = None
 
 
 _BOARD_FIELDS = tuple(f.name for f in fields(RoomUpdate))
@@ -51,10 +54,12 @@ def load_room_live(
     after_seq: int | None,
     with_snapshot: bool,
     personal_for: frozenset[int] = frozenset(),
+    presence_changed: bool = False,
 ) -> RoomLiveUpdate:
     events = room_events_after(session, room_id, after_seq) if after_seq is not None else []
     update = update_of(session, room_id, events, with_snapshot, personal_for)
     changed = any(event.type in PLENARY_TYPES for event in events)
     extras = extras_of(session, room_id) if update.snapshot is not None or changed else None
     board = {name: getattr(update, name) for name in _BOARD_FIELDS}
-    return RoomLiveUpdate(**board, extras=extras)
+    side = presence_of(session, room_id) if presence_changed else None
+    return RoomLiveUpdate(**board, extras=extras, side_presence=side)

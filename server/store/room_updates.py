@@ -9,7 +9,7 @@ from sqlmodel import Session
 from . import clusters, takeaways, votes
 from .boards import cards_by_id, load_board
 from .events import room_log
-from .presence import count_present, members_by_id, members_of
+from .presence import presence_of
 from .records import RoomUpdate
 from .room_events import RoomEffects, RoomEvent, RoomEventType
 from .rooms import room_state
@@ -69,7 +69,6 @@ def update_of(
     gone = touched.gone
     shown = cards_by_id(session, touched.cards - gone) if touched.cards - gone else []
     vote_only = touched.vote_cards - touched.cards - gone
-    joined, left = _presence_changes(events)
     new_clusters = clusters.clusters_by_id(session, touched.clusters_new)
     return RoomUpdate(
         seq=seq,
@@ -81,12 +80,9 @@ def update_of(
         renamed_clusters=clusters.clusters_by_id(session, touched.clusters_renamed),
         gone_clusters=sorted(touched.clusters_gone - {c.id for c in new_clusters}),
         takeaways=takeaways.takeaways_of(session, room_id) if touched.takeaways else None,
-        joined=members_by_id(session, room_id, joined) if joined else [],
-        left=left,
         removed=touched.removed,
         demoted=touched.demoted,
-        members=members_of(session, room_id) if touched.members else None,
-        present_count=count_present(session, room_id) if joined or left else None,
+        presence=presence_of(session, room_id) if touched.members else None,
         state=room_state(session, room_id),
         state_changed=touched.state,
         personal=personal,
@@ -141,22 +137,3 @@ def _newest_posted(shown: list, posted: list[int]):
         if card_id in by_id:
             return by_id[card_id]
     return None
-
-
-def _presence_changes(events: list[RoomEvent]) -> tuple[list[int], list[int]]:
-    """Net effect per participant: someone who left and came back changed nothing.
-
-    The first event tells whether they were present before the batch, the last whether
-    they are present after it.
-    """
-    joining, leaving = RoomEventType.MEMBER_JOINED, RoomEventType.MEMBER_LEFT
-    first: dict[int, str] = {}
-    last: dict[int, str] = {}
-    for event in events:
-        if event.type in (joining, leaving):
-            participant = event.effects.participant_id
-            first.setdefault(participant, event.type)
-            last[participant] = event.type
-    joined = [p for p in first if first[p] == joining and last[p] == joining]
-    left = [p for p in first if first[p] == leaving and last[p] == leaving]
-    return joined, left

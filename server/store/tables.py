@@ -225,6 +225,17 @@ class Presence(SQLModel, table=True):
     since: datetime
 
 
+class RoomVisit(SQLModel, table=True):
+    """Who ever entered a room, and when first: the exports' visitors. Kept apart from the
+    room's log so that coming and going moves no seq (presence is outside the seq)."""
+
+    __tablename__ = "room_visit"
+
+    room_id: int = Field(foreign_key="room.id", primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", primary_key=True)
+    first_at: datetime
+
+
 class Event(SQLModel, table=True):
     """The room's history: one row per change, numbered without gaps per room."""
 

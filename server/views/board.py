@@ -21,12 +21,13 @@ from ..store.records import (
     BoardRecord,
     CardRecord,
     MemberRecord,
+    PresenceRecord,
     RoomUpdate,
     TakeawayRecord,
 )
 from ..store.room_live import RoomExtras, RoomLiveUpdate
 from .environment import Views
-from .frames import delta_header, personal_header, reply_header, snapshot_header
+from .frames import delta_header, personal_header, reply_header, side_header, snapshot_header
 
 PHASES = [phase.value for phase in Phase]
 # How a person may order the cards; the browser sorts, so each person chooses their own.
@@ -124,7 +125,10 @@ class RoomRenderer:
         return frame
 
     def side(self, update: RoomLiveUpdate, audience: Audience) -> str:
-        return ""  # a room has nothing outside its seq
+        """Who is present, outside the seq: coalesced, and the same for everyone."""
+        if update.side_presence is None or audience.view == PROJECTOR:
+            return ""
+        return side_header() + self.presence(update.side_presence, audience, oob=True)
 
     def extras(self, extras: RoomExtras, audience: Audience, oob: bool = True) -> str:
         """The plenary's banners, the breakout's countdown and, once the room's breakout
@@ -153,7 +157,7 @@ class RoomRenderer:
                 self.views.render("_queue.html", lang, cards=board.queue, oob=True, **context)
             )
         parts.append(self.results(board.takeaways, audience, oob=True))
-        parts.append(self.presence(board.members, audience, oob=True))
+        parts.append(self.presence(board.presence, audience, oob=True))
         parts.append(self.room_state(board.state, audience, oob=True))
         return "".join(parts)
 
@@ -194,24 +198,10 @@ class RoomRenderer:
             parts.append(self.announcement(update.announce, lang))
         if update.takeaways is not None:
             parts.append(self.results(update.takeaways, audience, oob=True))
-        for member in update.joined:
-            parts.append(
-                self.views.render("_member_joined.html", lang, member=member, moderator=moderator)
-            )
-        for participant_id in update.left:
-            parts.append(
-                self.views.render("_member_left.html", lang, participant_id=participant_id)
-            )
-        if update.members is not None:
-            parts.append(self.presence(update.members, audience, oob=True))
+        if update.presence is not None:
+            parts.append(self.presence(update.presence, audience, oob=True))
         if update.state_changed:
             parts.append(self.room_state(state, audience, oob=True))
-        if update.present_count is not None:
-            parts.append(
-                self.views.render(
-                    "_presence_count.html", lang, count=update.present_count, oob=True
-                )
-            )
         return "".join(parts)
 
     def results(
@@ -222,10 +212,20 @@ class RoomRenderer:
             "_results.html", audience.language, takeaways=takeaways, moderator=moderator, oob=oob
         )
 
-    def presence(self, members: list[MemberRecord], audience: Audience, oob: bool = False) -> str:
+    def presence(self, presence: PresenceRecord, audience: Audience, oob: bool = False) -> str:
+        """How many are present and, in a small room, who (a projector shows neither)."""
+        if audience.view == PROJECTOR:
+            return ""
         moderator = audience.view == MODERATOR
         return self.views.render(
-            "_presence.html", audience.language, members=members, moderator=moderator, oob=oob
+            "_presence_now.html", audience.language, presence=presence, moderator=moderator, oob=oob
+        )
+
+    def member_names(self, members: list[MemberRecord], audience: Audience) -> str:
+        """Everyone present, on request: the answer to the page's "show names" button."""
+        moderator = audience.view == MODERATOR
+        return self.views.render(
+            "_member_names.html", audience.language, members=members, moderator=moderator
         )
 
     def personal(self, votes: MyVotes, language: str) -> str:

@@ -44,5 +44,6 @@ def personal_header() -> str:
 
 
 def side_header() -> str:
-    """State outside the seq (the dashboard's room summaries): whole replacements."""
+    """State outside the seq (the dashboard's room summaries, a room's presence): whole
+    replacements."""
     return "<!--plenum summary-->"

@@ -162,8 +162,31 @@ async def room_get(request: Request) -> Response:
         timer_html=Markup(renderer.timer(snapshot.state, audience.language)),
         plenary_html=await plenary_parts.room_extras(request, room, audience.language),
         projector_path=plenary_parts.projector_path(request, conference, room),
+        members_path=f"/c/{conference.slug}/rooms/{room.slug}/members",
         **renderer.context(snapshot.state, audience),
     )
+
+
+async def room_members_get(request: Request) -> Response:
+    """Everyone present in the room, for the room page's "show names" button (htmx):
+    above a few dozen the live page shows how many only."""
+    conference = await _conference(request)
+    backends = runtime(request).backends
+    room = await conferences.room(backends, conference, request.path_params["room"])
+    if room is None:
+        raise HTTPException(404)
+    participant = await _participant(request, conference)
+    if participant is None:
+        return _refused(request, DomainError("not_joined"), 403)
+    try:
+        members = await presence.members_present(backends, participant, room)
+    except DomainError as error:
+        return _refused(request, error, 403)
+    role = await moderation.role(backends, participant, room)
+    view = MODERATOR if is_allowed(role, Action.MODERATE_ROOM) else PARTICIPANT
+    audience = Audience(view, _translator(request).language)
+    html = runtime(request).room_renderer.member_names(members, audience)
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 
 async def invite_get(request: Request) -> Response:

@@ -2,6 +2,9 @@
 
 from playwright.sync_api import Browser, WebSocketRoute, expect
 
+from server.domain import rooms as room_rules
+
+from .accessibility import assert_accessible
 from .helpers import join_and_enter
 
 
@@ -111,3 +114,28 @@ def test_a_page_that_missed_a_frame_asks_again_until_it_has_the_whole_board(
     expect(ben.locator(".card-text")).to_have_text(texts, timeout=10_000)
     assert len(seen["resyncs"]) == 2
     assert ben.console_errors == []
+
+
+def test_a_big_room_shows_how_many_and_the_names_come_with_the_keyboard(
+    browser: Browser, server_url: str, monkeypatch
+):
+    monkeypatch.setattr(room_rules, "NAMES_SHOWN_UP_TO", 1)  # the server runs in this process
+    anna = join_and_enter(browser, server_url, "Anna", "Narrative der Smart City")
+    show = anna.get_by_role("button", name="Wer ist da? Namen anzeigen")
+    expect(show).to_be_hidden()  # one person: named in the list itself
+    expect(anna.locator("#members")).to_contain_text("Anna")
+
+    ben = join_and_enter(browser, server_url, "Ben", "Narrative der Smart City")
+    expect(anna.locator("#presence-count")).to_have_text("2 Personen anwesend")
+    expect(anna.locator("#members")).to_be_hidden()
+    show.focus()
+    anna.keyboard.press("Enter")
+    names = ["Anna (Landkreis Mayen-Koblenz)", "Ben (Landkreis Mayen-Koblenz)"]
+    expect(anna.locator("#presence-names li")).to_have_text(names)
+    expect(anna.locator("#presence-names-status")).to_have_text("2 Namen geladen")
+    assert_accessible(anna, "a room above the size that lists names")
+
+    ben.context.close()
+    expect(show).to_be_hidden()  # one person again: the list is back, the button gone
+    expect(anna.locator("#members")).to_contain_text("Anna")
+    assert anna.console_errors == []
