@@ -13,6 +13,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from starlette.types import Message
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ..domain.audience import MODERATOR, ORGANISER, PROJECTOR, Audience
@@ -21,6 +22,7 @@ from ..realtime.connection import Connection
 from ..realtime.hub import Stream
 from ..services import conferences
 from ..services.change import Applied
+from ..socket_protocol import WRITE_TEXT
 from ..store.records import ParticipantRecord
 from ..views.frames import is_command_id
 from . import identity, signin
@@ -204,6 +206,7 @@ async def live_socket(websocket: WebSocket, door: Door) -> None:
         admitted.participant_id,
         admitted.audience,
         backlog_limit=rt.settings.socket_backlog_bytes,
+        write=websocket.scope.get("extensions", {}).get(WRITE_TEXT),
     )
     try:
         await rt.hub.join(connection, admitted.stream)
@@ -241,7 +244,10 @@ class Member(Generic[A]):
         self.connection.on_drop = stop_receiving
         try:
             while not self.connection.dropped:
-                text = await _receive(self.websocket)
+                # Starlette's receive, not a helper coroutine: a thousand idle sockets
+                # wait here, and every coroutine in the chain is kept per socket.
+                message = await self.websocket.receive()
+                text = _text(message)
                 busy = True
                 limited = await self.handle(text)
                 busy = False
@@ -329,9 +335,8 @@ class Unreadable(Exception):
     """A frame this server does not read: the socket closes with (code, reason)."""
 
 
-async def _receive(websocket: WebSocket) -> str:
-    """The next message's text."""
-    message = await websocket.receive()
+def _text(message: Message) -> str:
+    """A received message's text."""
     if message["type"] == "websocket.disconnect":
         raise WebSocketDisconnect(message["code"], message.get("reason"))
     text = message.get("text")
