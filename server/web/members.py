@@ -6,6 +6,7 @@ its door returns an `Admitted` or raises `Refused`. Protocol: docs/protocol.md.
 """
 
 import asyncio
+import functools
 import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
@@ -194,13 +195,33 @@ async def admit(websocket: WebSocket, rt: Runtime, door: Door) -> Admitted | Non
         return None
 
 
+# The scope key under which the app's outermost layer (app.Plenum) offers to serve an
+# admitted socket itself, once the middleware is done with it: a list to put the rest of
+# the socket's life in.
+SERVE_AFTER_ADMISSION = "plenum.serve_after_admission"
+
+
 async def live_socket(websocket: WebSocket, door: Door) -> None:
     """A socket's whole life: admitted, it follows its stream and is served until it
-    leaves or is dropped; then it leaves the hub and whatever its door entered."""
+    leaves or is dropped; then it leaves the hub and whatever its door entered.
+
+    Admission needs the middleware (sessions, the origin check); serving does not, and a
+    socket served inside it would keep each layer's coroutine suspended for its whole
+    life, per socket. So where the app offers it, the serving is handed out and runs
+    once the middleware has returned.
+    """
     rt = runtime(websocket)
     admitted = await admit(websocket, rt, door)
     if admitted is None:
         return
+    after = websocket.scope.get(SERVE_AFTER_ADMISSION)
+    if after is not None:
+        after.append(functools.partial(_serve, websocket, rt, admitted))
+    else:
+        await _serve(websocket, rt, admitted)
+
+
+async def _serve(websocket: WebSocket, rt: Runtime, admitted: Admitted) -> None:
     connection = Connection(
         websocket.send_text,
         admitted.participant_id,
