@@ -101,8 +101,9 @@ _shared: tuple[str, bytes] = ("", b"")  # the last frame handed over, and its by
 def _wire_bytes(text: str) -> bytes:
     """A text frame's bytes as a server sends them (unmasked, no extension)."""
     global _shared
-    if _shared[0] is text:  # the same frame, handed to the next member of its audience
-        return _shared[1]
+    shared = _shared  # read once: servers in several threads of one process share it
+    if shared[0] is text:  # the same frame, handed to the next member of its audience
+        return shared[1]
     data = Frame(Opcode.TEXT, text.encode()).serialize(mask=False)
     if len(data) <= SHARED_BYTES_MAX:
         _shared = (text, data)
