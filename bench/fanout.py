@@ -33,12 +33,13 @@ from pathlib import Path
 import psutil
 from fanout_members import (
     MIXES,
-    OVERALL_TIMEOUT_S,
     CastVotes,
     ClientProcesses,
     Tally,
     bounded_gather,
     client_processes,
+    handshake_timeout_s,
+    overall_timeout_s,
     shares,
 )
 
@@ -212,6 +213,7 @@ async def settle_members(
     connect = {"do": "connect", "cards": args.cards, "timeout": connect_s}
     connect["vote_cards"] = CastVotes.VOTE_CARDS if args.mix == "vote" else 0
     connect["limit"] = math.ceil(CONCURRENCY / k)  # handshakes in flight per process
+    connect["open_timeout"] = handshake_timeout_s(n)
     # With several workers, client process i talks to worker i mod W (no stickiness
     # needed: any worker serves any room).
     commands = {
@@ -279,7 +281,7 @@ async def measure(
 ) -> dict:
     n = len(cookies)
     rss_before = rss(servers)
-    async with client_processes(args.client_procs) as clients:
+    async with client_processes(args.client_procs, overall_timeout_s(n)) as clients:
         settle_s, extensions = await settle_members(clients, urls, cookies, args)
         rss_after = rss(servers)
         sent_at, answers, cpu_figures = await post_and_wait(servers, clients, column_id, args)
@@ -491,7 +493,7 @@ async def main(args: argparse.Namespace) -> dict:
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, asyncio.current_task().cancel)
     folder = Path(tempfile.mkdtemp(prefix="plenum-fanout-"))
     try:
-        async with asyncio.timeout(OVERALL_TIMEOUT_S):
+        async with asyncio.timeout(overall_timeout_s(args.clients)):
             if args.workers > 1:
                 return await compare_workers(args, folder)
             # Plenum first: its real card frame size is the size the baseline sends.

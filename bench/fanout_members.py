@@ -46,6 +46,20 @@ MARKER_PREFIXES = (b"bench-", b'class="vote-count" data-votes="')
 MARKER = re.compile(rb"bench-(?:card|vote)-(\d{6})")
 VOTE_TOTAL = re.compile(rb'id="votes-(\d+)" class="vote-count" data-votes="(\d+)"')
 OVERALL_TIMEOUT_S = 600
+
+
+def overall_timeout_s(clients: int) -> float:
+    """The whole run's bound: 10 minutes, and 0.15 s more per member past 4,000 (a room
+    of 10,000 joins, connects and settles for minutes)."""
+    return OVERALL_TIMEOUT_S + max(0, clients - 4000) * 0.15
+
+
+def handshake_timeout_s(clients: int) -> float:
+    """One socket's opening handshake: 10 s (websockets' default), more in a big room,
+    where the server answers handshakes between fanning out the members' arrivals."""
+    return 10 + clients * 0.005
+
+
 LINE_LIMIT = 2**24  # one pipe line may carry a thousand cookies or the tallies of every card
 # asyncio reads each socket with `sock.recv(256 KiB)` and shrinks the result to the frame
 # (~500 bytes). Above glibc's mmap threshold (128 KiB at start) every such read costs
@@ -167,7 +181,9 @@ async def bounded_gather(work, items, limit: int) -> list:
     return list(await asyncio.gather(*(one(item) for item in items)))
 
 
-async def connect_all(url: str, cookies: list[str], tally: Tally, into: list, limit: int) -> None:
+async def connect_all(
+    url: str, cookies: list[str], tally: Tally, into: list, limit: int, open_timeout: float
+) -> None:
     """Open one socket per cookie, `limit` handshakes at a time; `into` keeps order."""
     factory = functools.partial(MemberConnection, tally=tally)
 
@@ -176,6 +192,7 @@ async def connect_all(url: str, cookies: list[str], tally: Tally, into: list, li
             url,
             additional_headers={"Cookie": cookie} if cookie else None,
             compression=None,
+            open_timeout=open_timeout,
             ping_interval=None,  # no client pings mid-measurement
             max_size=2**24,  # a snapshot lists every member present
             create_connection=factory,
@@ -281,10 +298,12 @@ class Members:
         poster: bool,
         limit: int,
         timeout: float,
+        open_timeout: float,
         vote_cards: int = 0,
     ) -> dict:
         self.tally = Tally(members=len(cookies), cards=cards, vote_cards=vote_cards)
-        await asyncio.wait_for(connect_all(url, cookies, self.tally, self.members, limit), timeout)
+        connecting = connect_all(url, cookies, self.tally, self.members, limit, open_timeout)
+        await asyncio.wait_for(connecting, timeout)
         self.members[0].is_poster = poster
         extensions = sum(
             1 for m in self.members if m.response.headers.get("Sec-WebSocket-Extensions")
@@ -323,7 +342,9 @@ class Members:
             member.transport.abort()
 
 
-async def serve_parent(members: Members | None = None) -> None:
+async def serve_parent(
+    members: "Members | None" = None, overall_s: float = OVERALL_TIMEOUT_S
+) -> None:
     """Answer the parent's commands, one at a time, until stdin ends. `members` answers
     them (bench/storm_members.py passes one that also knows `storm`)."""
     loop = asyncio.get_running_loop()
@@ -331,7 +352,7 @@ async def serve_parent(members: Members | None = None) -> None:
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(commands), sys.stdin)
     members = members or Members()
     try:
-        async with asyncio.timeout(OVERALL_TIMEOUT_S):  # a backstop; fanout.py ends us first
+        async with asyncio.timeout(overall_s):  # a backstop; fanout.py ends us first
             while line := await commands.readline():
                 command = json.loads(line)
                 name = command.pop("do")
@@ -392,15 +413,18 @@ class ClientProcesses:
 
 
 @contextlib.asynccontextmanager
-async def client_processes(count: int, script: Path | None = None):
-    """Start `count` client processes (this script, or `script` that serves like it);
-    always end them on the way out, whatever happened."""
+async def client_processes(
+    count: int, overall_s: float = OVERALL_TIMEOUT_S, script: Path | None = None
+):
+    """Start `count` client processes (this script, or `script` that serves like it),
+    each bounded by `overall_s`; always end them on the way out, whatever happened."""
     processes: list[asyncio.subprocess.Process] = []
     try:
         for _ in range(count):
             process = await asyncio.create_subprocess_exec(
                 sys.executable,
                 str(script or Path(__file__).resolve()),
+                str(overall_s),
                 cwd=Path(__file__).resolve().parents[1],
                 env={**os.environ, **CLIENT_MALLOC_ENV},
                 stdin=asyncio.subprocess.PIPE,
@@ -449,4 +473,5 @@ def shares(cookies: list[str], count: int) -> list[list[str]]:
 if __name__ == "__main__":
     # Ctrl+C reaches the whole process group; fanout.py ends us by closing our stdin.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    asyncio.run(serve_parent())
+    overall = float(sys.argv[1]) if len(sys.argv) > 1 else OVERALL_TIMEOUT_S
+    asyncio.run(serve_parent(overall_s=overall))

@@ -110,7 +110,7 @@ async def storm(
 ) -> dict:
     """Connect, settle, drop everything, and measure until the room is live and quiet."""
     n = len(cookies)
-    async with client_processes(args.client_procs, STORM_MEMBERS) as clients:
+    async with client_processes(args.client_procs, script=STORM_MEMBERS) as clients:
         settings = argparse.Namespace(cards=1, mix="post")
         settle_s, _ = await settle_members(clients, [url], cookies, settings)
         log(f"{kind}: {n} members settled in {settle_s:.1f} s; dropping every socket")

@@ -21,11 +21,19 @@ import functools
 import json
 import random
 import signal
+import sys
 import time
 from dataclasses import dataclass
 
 import websockets
-from fanout_members import MemberConnection, Members, Tally, bounded_gather, serve_parent
+from fanout_members import (
+    OVERALL_TIMEOUT_S,
+    MemberConnection,
+    Members,
+    Tally,
+    bounded_gather,
+    serve_parent,
+)
 
 # The first frame a (re)connected member waits for: Plenum's snapshot, the raw hello.
 SNAPSHOT_PREFIXES = (b"<!--plenum snapshot", b"<!--raw hello")
@@ -193,4 +201,5 @@ class StormMembers(Members):
 
 if __name__ == "__main__":
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # as fanout_members.py
-    asyncio.run(serve_parent(StormMembers()))
+    overall = float(sys.argv[1]) if len(sys.argv) > 1 else OVERALL_TIMEOUT_S
+    asyncio.run(serve_parent(StormMembers(), overall))

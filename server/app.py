@@ -2,6 +2,7 @@
 
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from starlette.applications import Starlette
@@ -9,7 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .realtime.broadcast import broadcast_from_url
 from .realtime.hub import Hub
@@ -27,6 +28,7 @@ from .views.environment import Views
 from .views.plenary import PlenaryRenderer
 from .web import accounts, console, live, pages, plenary_pages
 from .web.headers import SecurityHeaders
+from .web.members import SERVE_AFTER_ADMISSION
 from .web.origin import OriginCheck
 from .web.plenary_live import PlenarySocket, ProjectorSocket
 from .web.runtime import Runtime
@@ -87,6 +89,23 @@ ROUTES = [
 
 
 class Plenum(Starlette):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A live socket is admitted through the middleware and then served from here
+        (web/members.live_socket): a big room's thousands of idle sockets do not each keep
+        every middleware layer's coroutine suspended. The serving runs also when
+        admission ended in an exception after handing it out: it is what leaves the hub
+        and the room again."""
+        if scope["type"] != "websocket":
+            await super().__call__(scope, receive, send)
+            return
+        after: list[Callable[[], Awaitable[None]]] = []
+        scope[SERVE_AFTER_ADMISSION] = after
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            for serve in after:
+                await serve()
+
     def build_middleware_stack(self) -> ASGIApp:
         # Around Starlette's own error handling, so that its 500s carry the headers too.
         return SecurityHeaders(super().build_middleware_stack())

@@ -131,3 +131,30 @@ async def test_frames_the_client_took_no_longer_count():
         socket.gate.clear()
 
     assert not connection.dropped
+
+
+async def test_a_socket_that_takes_a_frame_at_once_is_written_without_its_send():
+    socket = FakeSocket()
+    written: list[str] = []
+    takes = True
+
+    def write(frame: str) -> bool:  # the server's write_text: False when it would wait
+        if takes:
+            written.append(frame)
+        return takes
+
+    connection = Connection(socket.send, 1, AUDIENCE, write=write)
+    connection.deliver("a")
+    assert written == ["a"] and socket.received == []
+
+    takes = False  # paused: the frame goes the ordinary way, and so does the next one
+    socket.gate = asyncio.Event()
+    connection.deliver("b")
+    takes = True
+    connection.deliver("c")
+    socket.gate.set()
+    await socket.until(lambda: socket.received == ["b", "c"])
+    assert written == ["a"]
+
+    connection.deliver("d")  # caught up: at once again
+    assert written == ["a", "d"]

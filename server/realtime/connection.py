@@ -1,7 +1,8 @@
 """One browser's socket as the hub sees it: written to directly while it keeps up.
 
 Fan-out must never wait for the slowest member. A send that completes at once (the
-socket's buffer has room) is done inline, with no task or queue. A send that would
+socket's buffer has room) is done inline, with no task or queue; with `write` (the
+server's own, see server/socket_protocol.py) not even a coroutine. A send that would
 block parks this connection: further frames go to a small backlog drained by one task,
 and past `backlog_limit` bytes the connection is dropped; the browser reconnects and
 gets a fresh snapshot.
@@ -25,6 +26,9 @@ from typing import Any
 from ..domain.audience import Audience
 
 Send = Callable[[str], Awaitable[None]]
+# Writes a frame at once and says True, or says False when the socket would have to wait
+# (server/socket_protocol.py): the common case without even a coroutine.
+Write = Callable[[str], bool]
 
 
 # Why the server closed a socket. The first two make clients (htmx's ws extension too)
@@ -42,6 +46,7 @@ class Connection:
     # One per open socket: slots keep the thousand of a big room small.
     __slots__ = (
         "_send",
+        "_write",
         "stream",
         "participant_id",
         "audience",
@@ -64,8 +69,10 @@ class Connection:
         audience: Audience,
         backlog_limit: int = 1 << 20,
         grace: float = GRACE_SECONDS,
+        write: Write | None = None,
     ) -> None:
         self._send = send
+        self._write = write
         self.stream: str | None = None  # the hub's channel key, set when it joins one
         self.participant_id = participant_id
         self.audience = audience
@@ -88,6 +95,9 @@ class Connection:
             self._wait(frame)
             if self._backlog is not None:
                 self._backlog.append(frame)
+            return
+        if self._write is not None and self._write(frame):
+            self._in_transport = len(frame)
             return
         coroutine = self._send(frame)
         try:

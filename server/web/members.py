@@ -6,6 +6,7 @@ its door returns an `Admitted` or raises `Refused`. Protocol: docs/protocol.md.
 """
 
 import asyncio
+import functools
 import json
 import logging
 import random
@@ -14,6 +15,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from starlette.types import Message
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ..domain.audience import MODERATOR, ORGANISER, PROJECTOR, Audience
@@ -22,6 +24,7 @@ from ..realtime.connection import Connection
 from ..realtime.hub import Stream
 from ..services import conferences
 from ..services.change import Applied
+from ..socket_protocol import WRITE_TEXT
 from ..store.records import ParticipantRecord
 from ..views.frames import is_command_id
 from . import identity, signin
@@ -201,18 +204,39 @@ async def admit(websocket: WebSocket, rt: Runtime, door: Door) -> Admitted | Non
         return None
 
 
+# The scope key under which the app's outermost layer (app.Plenum) offers to serve an
+# admitted socket itself, once the middleware is done with it: a list to put the rest of
+# the socket's life in.
+SERVE_AFTER_ADMISSION = "plenum.serve_after_admission"
+
+
 async def live_socket(websocket: WebSocket, door: Door) -> None:
     """A socket's whole life: admitted, it follows its stream and is served until it
-    leaves or is dropped; then it leaves the hub and whatever its door entered."""
+    leaves or is dropped; then it leaves the hub and whatever its door entered.
+
+    Admission needs the middleware (sessions, the origin check); serving does not, and a
+    socket served inside it would keep each layer's coroutine suspended for its whole
+    life, per socket. So where the app offers it, the serving is handed out and runs
+    once the middleware has returned.
+    """
     rt = runtime(websocket)
     admitted = await admit(websocket, rt, door)
     if admitted is None:
         return
+    after = websocket.scope.get(SERVE_AFTER_ADMISSION)
+    if after is not None:
+        after.append(functools.partial(_serve, websocket, rt, admitted))
+    else:
+        await _serve(websocket, rt, admitted)
+
+
+async def _serve(websocket: WebSocket, rt: Runtime, admitted: Admitted) -> None:
     connection = Connection(
         websocket.send_text,
         admitted.participant_id,
         admitted.audience,
         backlog_limit=rt.settings.socket_backlog_bytes,
+        write=websocket.scope.get("extensions", {}).get(WRITE_TEXT),
     )
     try:
         await rt.hub.join(connection, admitted.stream)
@@ -250,7 +274,10 @@ class Member(Generic[A]):
         self.connection.on_drop = stop_receiving
         try:
             while not self.connection.dropped:
-                text = await _receive(self.websocket)
+                # Starlette's receive, not a helper coroutine: a thousand idle sockets
+                # wait here, and every coroutine in the chain is kept per socket.
+                message = await self.websocket.receive()
+                text = _text(message)
                 busy = True
                 limited = await self.handle(text)
                 busy = False
@@ -338,9 +365,8 @@ class Unreadable(Exception):
     """A frame this server does not read: the socket closes with (code, reason)."""
 
 
-async def _receive(websocket: WebSocket) -> str:
-    """The next message's text."""
-    message = await websocket.receive()
+def _text(message: Message) -> str:
+    """A received message's text."""
     if message["type"] == "websocket.disconnect":
         raise WebSocketDisconnect(message["code"], message.get("reason"))
     text = message.get("text")
