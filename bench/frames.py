@@ -25,7 +25,7 @@ from server.store.records import (  # noqa: E402
     BoardRecord,
     CardRecord,
     ColumnRecord,
-    MemberRecord,
+    PresenceRecord,
 )
 from server.store.room_live import RoomExtras, RoomLiveUpdate  # noqa: E402
 from server.views.board import RoomRenderer  # noqa: E402
@@ -63,8 +63,8 @@ def board(cards: int, size: int, state: RoomState) -> BoardRecord:
         ColumnRecord(id=i + 1, key=f"c{i}", title=title, description=None, cards=by_column[i])
         for i, title in enumerate(COLUMNS)
     ]
-    members = [MemberRecord(p, f"Teilnehmerin {p}", "Stadt Musterhausen") for p in range(150)]
-    return BoardRecord(1, cards, state, columns, [], [], members)
+    # 150 present: above the room size whose names are listed, so the count only.
+    return BoardRecord(1, cards, state, columns, [], [], PresenceRecord(150, None))
 
 
 def measure(renderer: RoomRenderer, audience: Audience, size: int, cards: int) -> dict:
