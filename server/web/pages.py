@@ -127,13 +127,19 @@ async def join_post(request: Request) -> Response:
     return RedirectResponse(next_path, status_code=303)
 
 
-async def room_get(request: Request) -> Response:
+async def _room_of(request: Request):
+    """The conference, the room the path names (404 if none) and who asks (or None)."""
     conference = await _conference(request)
     backends = runtime(request).backends
     room = await conferences.room(backends, conference, request.path_params["room"])
     if room is None:
         raise HTTPException(404)
-    participant = await _participant(request, conference)
+    return conference, room, await _participant(request, conference)
+
+
+async def room_get(request: Request) -> Response:
+    conference, room, participant = await _room_of(request)
+    backends = runtime(request).backends
     if participant is None:
         return RedirectResponse(f"/c/{conference.slug}?next={request.url.path}", status_code=303)
     elsewhere = await plenary_parts.room_redirect(request, conference, participant, room)
@@ -170,12 +176,8 @@ async def room_get(request: Request) -> Response:
 async def room_members_get(request: Request) -> Response:
     """Everyone present in the room, for the room page's "show names" button (htmx):
     above a few dozen the live page shows how many only."""
-    conference = await _conference(request)
+    _, room, participant = await _room_of(request)
     backends = runtime(request).backends
-    room = await conferences.room(backends, conference, request.path_params["room"])
-    if room is None:
-        raise HTTPException(404)
-    participant = await _participant(request, conference)
     if participant is None:
         return _refused(request, DomainError("not_joined"), 403)
     try:
