@@ -312,8 +312,12 @@ async def test_names_and_organisations_on_the_join_form_are_cleaned_or_refused(l
         await person.enter(room, max_queue=None)
         assert await person.act("post_card", column=str(column), text="Meine Idee") is None
     await mia.until(lambda m: len(m.cards(column)) == len(people))
-    members = [_shown(text) for text in mia.members.values()]
-    assert all(any(person.name in text for text in members) for person in people)
+
+    def everyone_present(member) -> bool:  # presence comes at most once a second
+        members = [_shown(text) for text in member.members.values()]
+        return all(any(person.name in text for text in members) for person in people)
+
+    await mia.until(everyone_present)
     _frames_escaped(mia)
     for path in (f"/c/{MYK}", f"/c/{MYK}/rooms/{NARRATIVE}"):
         _page(await mia.get(path))
