@@ -116,3 +116,46 @@ def test_organiser_accounts_and_their_participants_outlive_the_sign_in_table(dat
     kept = database.run_read(lambda s: conferences.participant_by_id(s, participant.id))
     assert kept.organiser_id == account.id
     database.close()
+
+
+def test_who_entered_a_room_before_visits_had_a_table_is_kept_as_visits(database_url):
+    database = Database(database_url)
+    database.migrate()
+    load_into(backends_of(database), [MYK_FILE])
+    with database.engine.begin() as connection:
+        command.downgrade(schema.alembic_config(connection), "0008")
+        room = connection.exec_driver_sql("SELECT min(id) FROM room").scalar_one()
+        conference = connection.exec_driver_sql("SELECT min(id) FROM conference").scalar_one()
+        people = []
+        for name in ("Anna", "Ben"):
+            connection.exec_driver_sql(
+                "INSERT INTO participant (conference_id, display_name, joined_at, name_consent)"
+                f" VALUES ({conference}, '{name}', CURRENT_TIMESTAMP, FALSE)"
+            )
+            people.append(
+                connection.exec_driver_sql("SELECT max(id) FROM participant").scalar_one()
+            )
+        anna, ben = people
+        # Anna came twice, Ben once; leaving is no visit.
+        for seq, (type_, actor) in enumerate(
+            [
+                ("member_joined", anna),
+                ("member_left", anna),
+                ("member_joined", anna),
+                ("member_joined", ben),
+            ],
+            start=1,
+        ):
+            connection.exec_driver_sql(
+                "INSERT INTO event (room_id, seq, type, payload, actor_id, at)"
+                f" VALUES ({room}, {seq}, '{type_}', '{{}}', {actor}, CURRENT_TIMESTAMP)"
+            )
+
+    database.migrate()
+
+    with database.engine.connect() as connection:
+        visits = connection.exec_driver_sql(
+            "SELECT room_id, participant_id FROM room_visit ORDER BY participant_id"
+        ).all()
+    assert [tuple(visit) for visit in visits] == [(room, anna), (room, ben)]
+    database.close()
