@@ -386,15 +386,22 @@ async def make_moderator(port: int, cookie: str, env: dict[str, str]) -> None:
         raise RuntimeError(f"redeeming the moderator link gave HTTP {status}")
 
 
-async def run_raw(args: argparse.Namespace, folder: Path, frame_bytes: int) -> dict:
+@contextlib.asynccontextmanager
+async def raw_server(folder: Path, option: str):
+    """The baseline server (bench/raw_broadcast_server.py) with one sizing option; yields
+    its process and its socket URL, and stops it on the way out."""
     port = free_port()
-    command = [sys.executable, str(RAW_SERVER), f"--port={port}", f"--frame-bytes={frame_bytes}"]
+    command = [sys.executable, str(RAW_SERVER), f"--port={port}", option]
     with running(command, folder / "raw.log") as process:
         await wait_for_http(port, process)
-        log(f"raw server up on port {port}; frames of {frame_bytes} bytes")
-        url = f"ws://127.0.0.1:{port}/"
+        log(f"raw server up on port {port} ({option})")
+        yield psutil.Process(process.pid), f"ws://127.0.0.1:{port}/"
+
+
+async def run_raw(args: argparse.Namespace, folder: Path, frame_bytes: int) -> dict:
+    async with raw_server(folder, f"--frame-bytes={frame_bytes}") as (process, url):
         raw = argparse.Namespace(**vars(args), server="raw")
-        return await measure([psutil.Process(process.pid)], [url], [""] * args.clients, 0, raw)
+        return await measure([process], [url], [""] * args.clients, 0, raw)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

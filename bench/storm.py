@@ -32,13 +32,13 @@ import websockets
 from fanout import (
     BACKENDS,
     CONCURRENCY,
-    RAW_SERVER,
     UNLIMITED,
     cpu_seconds,
     empty_database,
     free_port,
     join,
     raise_open_files_limit,
+    raw_server,
     room_ids,
     rounded,
     running,
@@ -175,13 +175,8 @@ async def run_plenum(args: argparse.Namespace, folder: Path) -> dict:
 
 
 async def run_raw(args: argparse.Namespace, folder: Path, snapshot_bytes: int) -> dict:
-    port = free_port()
-    command = [sys.executable, str(RAW_SERVER), f"--port={port}", f"--hello-bytes={snapshot_bytes}"]
-    with running(command, folder / "raw.log") as process:
-        await wait_for_http(port, process)
-        log(f"raw server up on port {port}; hello of {snapshot_bytes} bytes")
-        url = f"ws://127.0.0.1:{port}/"
-        return await storm(psutil.Process(process.pid), url, [""] * args.clients, 0, args, "raw")
+    async with raw_server(folder, f"--hello-bytes={snapshot_bytes}") as (process, url):
+        return await storm(process, url, [""] * args.clients, 0, args, "raw")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
