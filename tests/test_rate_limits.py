@@ -5,6 +5,7 @@ import asyncio
 import pytest
 
 from server.domain.errors import DomainError
+from server.services import process_windows, rate_limits
 from server.services.rate_limits import RateLimits
 from server.settings import Settings
 
@@ -87,3 +88,42 @@ async def test_with_redis_away_actions_go_ahead_rather_than_stop_the_conference(
     finally:
         await limits.close()
     assert "rate limit 'post' not counted" in caplog.text
+
+
+class _Clock:
+    """Stands in for the `time` module of process_windows: seconds pass when told to."""
+
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def time(self) -> float:
+        return self.now
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+async def test_in_one_process_a_window_moves_on_and_keys_whose_window_passed_are_let_go(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    clock = _Clock()
+    monkeypatch.setattr(process_windows, "time", clock)
+    monkeypatch.setattr(rate_limits, "time", clock)
+    limits = RateLimits("memory://", {"post": "3 per minute", "socket": "1 per second"})
+    storage = limits.limiter.storage
+    for second in range(3):
+        clock.now += 20
+        assert (await limits.hit("post", "p", 1)).allowed, second
+    verdict = await limits.hit("post", "p", 1)
+    assert not verdict.allowed and verdict.retry_after == pytest.approx(60 - 40)
+    clock.now += 20  # the first action leaves the window, the other two stay
+    assert (await limits.hit("post", "p", 1)).allowed
+    assert await limits.count("post", "p", 1) == 3
+
+    for participant in range(1000):
+        assert (await limits.hit("socket", "p", participant)).allowed
+    assert len(storage._windows) == 1001
+    clock.now += process_windows.PRUNE_EVERY_SECONDS + 1
+    assert (await limits.hit("socket", "p", 1)).allowed  # counting prunes, at most once a minute
+    assert len(storage._windows) == 1  # every window passed but the one just counted
+    assert await limits.count("post", "p", 1) == 0

@@ -14,13 +14,14 @@ from contextlib import suppress
 from dataclasses import dataclass
 
 from limits import RateLimitItem, parse_many
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.storage import RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
 from redis.asyncio import ConnectionPool
 
 from ..domain.errors import DomainError
 from ..realtime.broadcast import split_channel_prefix
+from .process_windows import ProcessWindows
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ class RateLimits:
 
     def __init__(self, broadcast_url: str, rules: Mapping[str, str]) -> None:
         self._pool: ConnectionPool | None = None
-        storage: Storage = MemoryStorage()
+        storage: Storage = ProcessWindows()
         if broadcast_url.split(":", 1)[0] in ("redis", "rediss"):
             # Our own pool, so the counts' connections close with the app; the bus's
             # prefix keeps installations sharing one Redis apart.
