@@ -349,9 +349,9 @@ async def test_coming_and_going_moves_no_seq_and_is_counted_outside_it(day):
     await day.backends.broadcast.subscribe(presence_topic(day.room.id), woken.append)
     seen = day.seq()
 
-    await presence.enter_room(day.backends, day.anna, day.room, socket_limit=8)
-    await presence.enter_room(day.backends, day.ben, day.room, socket_limit=8)
-    await presence.enter_room(day.backends, day.ben, day.room, socket_limit=8)  # a 2nd tab
+    await presence.enter_room(day.backends, day.anna.id, day.room.id, socket_limit=8)
+    await presence.enter_room(day.backends, day.ben.id, day.room.id, socket_limit=8)
+    await presence.enter_room(day.backends, day.ben.id, day.room.id, socket_limit=8)  # a 2nd tab
     await presence.leave_room(day.backends, day.ben, day.room)  # ... closed again
 
     assert day.seq() == seen  # no delta for anyone
@@ -368,7 +368,7 @@ async def test_coming_and_going_moves_no_seq_and_is_counted_outside_it(day):
 
 async def test_the_exports_know_each_visitor_once_in_order_of_first_arrival(day):
     for person in (day.ben, day.anna, day.ben):
-        await presence.enter_room(day.backends, person, day.room, socket_limit=8)
+        await presence.enter_room(day.backends, person.id, day.room.id, socket_limit=8)
         await presence.leave_room(day.backends, person, day.room)
 
     visitors = day.backends.database.run_read(lambda s: visitors_of(s, day.room.id))
@@ -379,11 +379,11 @@ async def test_above_the_limit_the_room_shows_how_many_and_the_names_come_on_req
     day, monkeypatch
 ):
     monkeypatch.setattr(room_rules, "NAMES_SHOWN_UP_TO", 1)
-    await presence.enter_room(day.backends, day.anna, day.room, socket_limit=8)
+    await presence.enter_room(day.backends, day.anna.id, day.room.id, socket_limit=8)
     snapshot = day.backends.database.run_read(lambda s: boards.load_board(s, day.room.id, 0))
     assert snapshot.presence.count == 1 and len(snapshot.presence.members) == 1
 
-    await presence.enter_room(day.backends, day.ben, day.room, socket_limit=8)
+    await presence.enter_room(day.backends, day.ben.id, day.room.id, socket_limit=8)
     live = day.live_after(day.seq(), presence_changed=True)
     assert (live.side_presence.count, live.side_presence.members) == (2, None)
     snapshot = day.backends.database.run_read(lambda s: boards.load_board(s, day.room.id, 0))
@@ -400,24 +400,24 @@ async def test_capacity_and_the_socket_limit_still_hold(day):
         )
     )
     room = day.backends.database.run_read(lambda s: conferences.room_by_id(s, day.room.id))
-    await presence.enter_room(day.backends, day.anna, room, socket_limit=2)
+    await presence.enter_room(day.backends, day.anna.id, room.id, socket_limit=2)
     with pytest.raises(DomainError) as full:
-        await presence.enter_room(day.backends, day.ben, room, socket_limit=2)
+        await presence.enter_room(day.backends, day.ben.id, room.id, socket_limit=2)
     assert full.value.code == "room_full"
 
-    await presence.enter_room(day.backends, day.anna, room, socket_limit=2)  # her 2nd
+    await presence.enter_room(day.backends, day.anna.id, room.id, socket_limit=2)  # her 2nd
     with pytest.raises(DomainError) as third:
-        await presence.enter_room(day.backends, day.anna, room, socket_limit=2)
+        await presence.enter_room(day.backends, day.anna.id, room.id, socket_limit=2)
     assert third.value.code == "too_many_sockets"
 
-    await presence.enter_room(day.backends, day.moderator, room, socket_limit=2)  # always in
+    await presence.enter_room(day.backends, day.moderator.id, room.id, socket_limit=2)  # always in
     for _ in range(2):
         await presence.leave_room(day.backends, day.anna, room)
-    await presence.enter_room(day.backends, day.ben, room, socket_limit=2)  # her place
+    await presence.enter_room(day.backends, day.ben.id, room.id, socket_limit=2)  # her place
 
 
 async def test_a_removed_member_is_named_and_undo_lets_them_back(day):
-    await presence.enter_room(day.backends, day.ben, day.room, socket_limit=8)
+    await presence.enter_room(day.backends, day.ben.id, day.room.id, socket_limit=8)
     seen = day.seq()
     await moderation.remove_member(day.backends, day.moderator, day.room, day.ben)
 

@@ -1,9 +1,13 @@
 """Entering and leaving rooms, as everybody in the room sees it."""
 
+from dataclasses import dataclass
+
 from sqlmodel import Session
 
 from ..domain import rooms, sockets
-from ..store import plenary_presence, presence
+from ..domain.errors import DomainError
+from ..domain.permissions import Role
+from ..store import conferences, plenary_presence, presence
 from ..store import rooms as room_store
 from ..store.records import MemberRecord, ParticipantRecord, RoomRecord
 from . import breakouts
@@ -11,42 +15,65 @@ from .access import role_in_room
 from .backends import Backends
 
 
+@dataclass(frozen=True, slots=True)
+class Entered:
+    """Who entered the room, the room as it was then, and their role in it."""
+
+    participant: ParticipantRecord
+    room: RoomRecord
+    role: Role
+
+
 async def enter_room(
-    backends: Backends, participant: ParticipantRecord, room: RoomRecord, *, socket_limit: int
-) -> None:
+    backends: Backends, participant_id: int, room_id: int, *, socket_limit: int
+) -> Entered:
     """Count a new connection; the first one makes the participant appear in the room.
     A participant holding `socket_limit` open there already is refused (counted in the
     database, so the limit holds across every worker, as the capacity does).
+
+    The participant, the room and the role are read in the same transaction: a whole
+    room reconnecting at once is that many entries, and a read of its own would cost a
+    transaction more each. Raises DomainError "not_joined" for no such participant (a
+    purged one), "unknown_room" for no such room.
 
     Presence is not in the room's log: an arrival moves no seq. The room's sockets learn
     of it from the presence topic, gathered into at most one frame a second (see
     web/streams.py), so N people arriving together cost O(N), not one delta per arrival
     to everyone already there."""
 
-    def transaction(session: Session) -> tuple[bool, int | None]:
+    def transaction(session: Session) -> tuple[Entered, bool, int | None]:
+        participant = conferences.participant_by_id(session, participant_id)
+        if participant is None:
+            raise DomainError("not_joined")
+        room = conferences.room_by_id(session, room_id)
+        if room is None:
+            raise DomainError("unknown_room", room=room_id)
         role = role_in_room(session, participant, room)
+        connections = presence.connections(session, room.id, participant.id)
         rooms.enter_room(
             role,
             capacity=room.capacity,
             present=presence.count_participants_present(session, room.id),
-            already_present=presence.is_present(session, room.id, participant.id),
+            already_present=connections > 0,
             removed=room_store.is_removed(session, room.id, participant.id),
         )
-        sockets.open_another(presence.connections(session, room.id, participant.id), socket_limit)
+        sockets.open_another(connections, socket_limit)
+        entered = Entered(participant, room, role)
         plenary_seq = breakouts.check_entry(session, participant, room, role)
         if presence.add_connection(session, room.id, participant.id) > 1:
-            return False, plenary_seq
+            return entered, False, plenary_seq
         # The plenary's row before the room's, the order every transaction locks them in.
         if plenary_seq is None:
             plenary_seq = breakouts.people_moved(session, participant, room)
         presence.record_visit(session, room.id, participant.id)
-        return True, plenary_seq
+        return entered, True, plenary_seq
 
-    appeared, plenary_seq = await backends.database.write(transaction)
+    entered, appeared, plenary_seq = await backends.database.write(transaction)
     if appeared:
-        await backends.announce_presence(room.id)
+        await backends.announce_presence(room_id)
     if plenary_seq is not None:
-        await backends.announce_plenary(room.conference_id, plenary_seq)
+        await backends.announce_plenary(entered.room.conference_id, plenary_seq)
+    return entered
 
 
 async def watch_room(backends: Backends, participant: ParticipantRecord, room: RoomRecord) -> None:

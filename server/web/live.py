@@ -19,6 +19,7 @@ from ..services.change import Applied
 from ..store.records import ParticipantRecord, RoomRecord
 from . import identity
 from .members import (
+    CLOSE_NOT_JOINED,
     CLOSE_ROOM_FULL,
     CLOSE_TOO_MANY_SOCKETS,
     CLOSE_UNKNOWN_ROOM,
@@ -66,21 +67,23 @@ async def room_door(websocket: WebSocket, rt: Runtime) -> Admitted[RoomActor]:
     if conference_id is None:
         raise Refused(CLOSE_UNKNOWN_ROOM)
     stream = room_stream(room_id, rt.room_renderer)
-    participant, release = await let_in(websocket, rt, conference_id, stream.key)
+    participant_id, release = await let_in(websocket, rt, conference_id, stream.key)
     limit = rt.settings.sockets_per_room
     try:
-        room = await conferences.room_by_id(rt.backends, room_id)  # as it is now
-        if room is None:
-            raise Refused(CLOSE_UNKNOWN_ROOM)
-        role = await moderation.role(rt.backends, participant, room)
-        await presence.enter_room(rt.backends, participant, room, socket_limit=limit)
+        entered = await presence.enter_room(
+            rt.backends, participant_id, room_id, socket_limit=limit
+        )
     except BaseException as error:
         release()
         if not isinstance(error, DomainError):
             raise
+        if error.code in ("unknown_room", "not_joined"):
+            close = CLOSE_UNKNOWN_ROOM if error.code == "unknown_room" else CLOSE_NOT_JOINED
+            raise Refused(close) from None
         code = CLOSE_TOO_MANY_SOCKETS if error.code == "too_many_sockets" else CLOSE_ROOM_FULL
         reply = rt.room_renderer.reply("enter", error, identity.language(websocket))
         raise Refused(code, reply) from None
+    participant, room, role = entered.participant, entered.room, entered.role
     view = MODERATOR if is_allowed(role, Action.MODERATE_ROOM) else PARTICIPANT
 
     async def leave() -> None:

@@ -162,9 +162,10 @@ async def participant_of(
 
 async def let_in(
     websocket: WebSocket, rt: Runtime, conference_id: int, stream_key: str
-) -> tuple[ParticipantRecord, Callable[[], None]]:
-    """Who this socket's cookie names in the conference (4401 for nobody), holding one of
-    their sockets on the stream; `release` lets it go again.
+) -> tuple[int, Callable[[], None]]:
+    """The participant id this socket's cookie names in the conference (4401 for none),
+    holding one of their sockets on the stream; `release` lets it go again. The door
+    reads who they are, in the transaction that enters them where it can.
 
     Refused (4429) when they open sockets faster than the "socket" rate limit allows or
     already hold `sockets_per_room` here: both are checked before the database is asked
@@ -179,11 +180,7 @@ async def let_in(
     except DomainError as error:
         reply = rt.room_renderer.reply("enter", error, identity.language(websocket))
         raise Refused(CLOSE_TOO_MANY_SOCKETS, reply) from None
-    participant = await conferences.participant(rt.backends, pid)
-    if participant is None:
-        release()
-        raise Refused(CLOSE_NOT_JOINED)
-    return participant, release
+    return pid, release
 
 
 async def admit(websocket: WebSocket, rt: Runtime, door: Door) -> Admitted | None:

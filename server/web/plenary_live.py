@@ -12,7 +12,7 @@ from starlette.websockets import WebSocket
 from ..domain.audience import MODERATOR, ORGANISER, PARTICIPANT, PROJECTOR, Audience
 from ..domain.errors import DomainError
 from ..domain.permissions import Action, Role, is_allowed
-from ..services import breakouts, plenary, projectors
+from ..services import breakouts, conferences, plenary, projectors
 from ..services.backends import Backends
 from ..services.change import Applied
 from ..store.records import ConferenceRecord, ParticipantRecord
@@ -78,10 +78,13 @@ async def plenary_door(websocket: WebSocket, rt: Runtime) -> Admitted[PlenaryAct
     conference_id = int(websocket.path_params["conference_id"])
     stream = plenary_stream(conference_id, rt.plenary_renderer)
     # No reads before the door: a cookie names a participant only in a real conference.
-    participant, release = await let_in(websocket, rt, conference_id, stream.key)
+    participant_id, release = await let_in(websocket, rt, conference_id, stream.key)
     language = identity.language(websocket)
     limit = rt.settings.sockets_per_room
     try:
+        participant = await conferences.participant(rt.backends, participant_id)
+        if participant is None:
+            raise Refused(CLOSE_NOT_JOINED)
         conference = await plenary.conference_by_id(rt.backends, conference_id)
         if conference is None:
             raise Refused(CLOSE_UNKNOWN_ROOM)
