@@ -39,9 +39,10 @@ ABORT_AFTER_SECONDS = 5.0
 # in Starlette's TestClient: the app then sends every frame the ASGI way).
 WRITE_TEXT = "plenum.write_text"
 
-# Frames up to this size have their bytes kept for the next socket that is handed the very
-# same frame; a bigger one (a big board's snapshot) is encoded for each socket, so that
-# no copy of it outlives its sending.
+# A frame's bytes are kept for the next socket handed the very same frame: the last small
+# frame (a delta, a presence count) and, apart from it, the last frame above this size (a
+# board's snapshot, handed to each joiner and to a whole room reconnecting at once, with
+# small frames to others in between). So at most one big frame's bytes outlive its sending.
 SHARED_BYTES_MAX = 64 * 1024
 
 
@@ -95,18 +96,23 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
             self.transport.abort()
 
 
-_shared: tuple[str, bytes] = ("", b"")  # the last frame handed over, and its bytes
+# The last frame handed over, and its bytes: one small, one big (see SHARED_BYTES_MAX).
+_small: tuple[str, bytes] = ("", b"")
+_big: tuple[str, bytes] = ("", b"")
 
 
 def _wire_bytes(text: str) -> bytes:
     """A text frame's bytes as a server sends them (unmasked, no extension)."""
-    global _shared
-    shared = _shared  # read once: servers in several threads of one process share it
-    if shared[0] is text:  # the same frame, handed to the next member of its audience
-        return shared[1]
+    global _small, _big
+    # Each read once: servers in several threads of one process share them.
+    for shared in (_small, _big):
+        if shared[0] is text:  # the same frame, handed to the next member of its audience
+            return shared[1]
     data = Frame(Opcode.TEXT, text.encode()).serialize(mask=False)
     if len(data) <= SHARED_BYTES_MAX:
-        _shared = (text, data)
+        _small = (text, data)
+    else:
+        _big = (text, data)
     return data
 
 

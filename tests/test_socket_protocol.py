@@ -115,9 +115,16 @@ def test_one_frame_handed_to_many_sockets_is_encoded_once():
     assert _wire_bytes(frame) is _wire_bytes(frame)
     assert _wire_bytes(frame) == websockets_bytes(frame)
 
-    snapshot = "y" * (socket_protocol.SHARED_BYTES_MAX + 1)  # not kept past its sending
-    assert _wire_bytes(snapshot) == websockets_bytes(snapshot)
-    assert _wire_bytes(snapshot) is not _wire_bytes(snapshot)
+    # A snapshot handed to joiners one by one, with small frames to others in between.
+    snapshot = "y" * (socket_protocol.SHARED_BYTES_MAX + 1)
+    first = _wire_bytes(snapshot)
+    assert first == websockets_bytes(snapshot)
+    assert _wire_bytes("<p>a count</p>") == websockets_bytes("<p>a count</p>")
+    assert _wire_bytes(snapshot) is first
+    assert _wire_bytes(frame) == websockets_bytes(frame)
+    # Only the last big frame is kept: the one before goes with its sending.
+    _wire_bytes("z" * (socket_protocol.SHARED_BYTES_MAX + 1))
+    assert _wire_bytes(snapshot) is not first
 
 
 async def test_the_inbox_hands_over_messages_in_order_and_waits_while_empty():
