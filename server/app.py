@@ -27,6 +27,7 @@ from .views.board import RoomRenderer
 from .views.environment import Views
 from .views.plenary import PlenaryRenderer
 from .web import accounts, console, live, pages, plenary_pages
+from .web.departures import Departures
 from .web.headers import SecurityHeaders
 from .web.members import SERVE_AFTER_ADMISSION
 from .web.origin import OriginCheck
@@ -136,6 +137,7 @@ def create_app(settings: Settings) -> Starlette:
         clock.start()
         passwords = Passwords()
         limits = RateLimits(settings.broadcast_url, settings.rate_limits)
+        departures = Departures(settings.departure_grace_seconds)
         # On SIGTERM the CLI's server calls this before uvicorn closes sockets itself.
         app.state.before_shutdown = hub.say_goodbye
         try:
@@ -150,9 +152,11 @@ def create_app(settings: Settings) -> Starlette:
                 plenary_renderer,
                 projectors.signer(secret),
                 limits,
+                departures,
             )
             yield {"runtime": runtime}
         finally:
+            await departures.close()
             await clock.stop()
             await limits.close()
             passwords.close()

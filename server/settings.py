@@ -63,6 +63,9 @@ class Settings:
     # Open sockets one participant may have in one room, and on one conference's plenary
     # (tabs, a phone, reconnects); the next is refused with close code 4429.
     sockets_per_room: int = 8
+    # A closed room or plenary socket counts as gone this long after; one the same person
+    # opens there meanwhile (a reload, a network blip) takes its place unnoticed.
+    departure_grace_seconds: float = 5.0
     # Addresses of proxies whose X-Forwarded-For names the client (comma-separated).
     trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
 
@@ -102,6 +105,9 @@ class Settings:
                 for name, rule in defaults.rate_limits.items()
             },
             sockets_per_room=int(env.get("SOCKETS_PER_ROOM", defaults.sockets_per_room)),
+            departure_grace_seconds=float(
+                env.get("DEPARTURE_GRACE_SECONDS", defaults.departure_grace_seconds)
+            ),
             trusted_proxies=(
                 tuple(p.strip() for p in proxies.split(",") if p.strip())
                 if proxies is not None

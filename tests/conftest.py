@@ -72,6 +72,9 @@ def settings(database_url: str, migrated_sqlite: Path) -> Settings:
         sessions_config=(PROJECT_ROOT / "sessions_config",),
         secret_key="test-secret",
         coalesce_ms=5,
+        # Who closes a socket is seen gone at once; the grace itself has tests of its own
+        # (test_departures.py), the subprocess servers of tests/resilience keep the default.
+        departure_grace_seconds=0.05,
     )
 
 

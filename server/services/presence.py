@@ -25,11 +25,20 @@ class Entered:
 
 
 async def enter_room(
-    backends: Backends, participant_id: int, room_id: int, *, socket_limit: int
+    backends: Backends,
+    participant_id: int,
+    room_id: int,
+    *,
+    socket_limit: int,
+    replacing: bool = False,
 ) -> Entered:
     """Count a new connection; the first one makes the participant appear in the room.
     A participant holding `socket_limit` open there already is refused (counted in the
     database, so the limit holds across every worker, as the capacity does).
+
+    `replacing`: the connection takes the place of one of theirs that closed and is still
+    counted (web/departures.py). It is let in by the same rules, and nothing is counted
+    or announced: for everyone else they never left.
 
     The participant, the room and the role are read in the same transaction: a whole
     room reconnecting at once is that many entries, and a read of its own would cost a
@@ -50,6 +59,8 @@ async def enter_room(
             raise DomainError("unknown_room", room=room_id)
         role = role_in_room(session, participant, room)
         connections = presence.connections(session, room.id, participant.id)
+        # Counted still, unless the row went meanwhile (a moderator put them out, say).
+        replaces = replacing and connections > 0
         rooms.enter_room(
             role,
             capacity=room.capacity,
@@ -57,10 +68,10 @@ async def enter_room(
             already_present=connections > 0,
             removed=room_store.is_removed(session, room.id, participant.id),
         )
-        sockets.open_another(connections, socket_limit)
+        sockets.open_another(connections - replaces, socket_limit)
         entered = Entered(participant, room, role)
         plenary_seq = breakouts.check_entry(session, participant, room, role)
-        if presence.add_connection(session, room.id, participant.id) > 1:
+        if replaces or presence.add_connection(session, room.id, participant.id) > 1:
             return entered, False, plenary_seq
         # The plenary's row before the room's, the order every transaction locks them in.
         if plenary_seq is None:

@@ -61,7 +61,9 @@ class RoomActor:
 async def room_door(websocket: WebSocket, rt: Runtime) -> Admitted[RoomActor]:
     """A participant of the room's conference enters it (counted as present), as a
     moderator if they moderate it; refused (4429) when they open sockets too fast or hold
-    `sockets_per_room` open there already (members.let_in)."""
+    `sockets_per_room` open there already (members.let_in). A socket of theirs that
+    closed here moments ago and has not left yet gives its place to this one
+    (departures.py)."""
     room_id = int(websocket.path_params["room_id"])
     conference_id = await conferences.conference_of_room(rt.backends, room_id)
     if conference_id is None:
@@ -69,12 +71,15 @@ async def room_door(websocket: WebSocket, rt: Runtime) -> Admitted[RoomActor]:
     stream = room_stream(room_id, rt.room_renderer)
     participant_id, release = await let_in(websocket, rt, conference_id, stream.key)
     limit = rt.settings.sockets_per_room
+    departed = rt.departures.take(stream.key, participant_id)
     try:
         entered = await presence.enter_room(
-            rt.backends, participant_id, room_id, socket_limit=limit
+            rt.backends, participant_id, room_id, socket_limit=limit, replacing=departed is not None
         )
     except BaseException as error:
         release()
+        if departed is not None:
+            await departed()
         if not isinstance(error, DomainError):
             raise
         if error.code in ("unknown_room", "not_joined"):
@@ -87,12 +92,11 @@ async def room_door(websocket: WebSocket, rt: Runtime) -> Admitted[RoomActor]:
     view = MODERATOR if is_allowed(role, Action.MODERATE_ROOM) else PARTICIPANT
 
     async def leave() -> None:
-        release()
         await presence.leave_room(rt.backends, participant, room)
 
     actor = RoomActor(rt.backends, participant, room)
     audience = Audience(view, identity.language(websocket))
-    return Admitted(stream, audience, participant.id, actor, COMMANDS, leave)
+    return Admitted(stream, audience, participant.id, actor, COMMANDS, release, leave)
 
 
 def _on_card(service, **fixed) -> Handler[RoomActor]:

@@ -20,7 +20,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ..domain.audience import MODERATOR, ORGANISER, PROJECTOR, Audience
 from ..domain.errors import DomainError
-from ..realtime.connection import Connection
+from ..realtime.connection import REMOVED, Connection
 from ..realtime.hub import Stream
 from ..services import conferences
 from ..services.change import Applied
@@ -28,6 +28,7 @@ from ..socket_protocol import WRITE_TEXT
 from ..store.records import ParticipantRecord
 from ..views.frames import is_command_id
 from . import identity, signin
+from .departures import Leave
 from .runtime import Runtime, runtime
 
 log = logging.getLogger(__name__)
@@ -120,21 +121,24 @@ class Commands(Generic[A]):
         return POST if isinstance(command, str) and command in self.posts else COMMAND
 
 
-async def _nothing() -> None:
+def _nothing() -> None:
     return None
 
 
 @dataclass(slots=True)
 class Admitted(Generic[A]):
     """Someone let in: what their socket follows, who acts on it and with which commands,
-    and how to undo what letting them in did (their presence)."""
+    and how to undo what letting them in did: `release` the socket they hold (at once),
+    `leave` their presence (after the departure grace, unless they come straight back:
+    departures.py)."""
 
     stream: Stream
     audience: Audience
     participant_id: int
     actor: A
     commands: Commands[A]
-    leave: Callable[[], Awaitable[None]] = field(default=_nothing)
+    release: Callable[[], None] = field(default=_nothing)
+    leave: Leave | None = None
 
 
 class Refused(Exception):
@@ -241,7 +245,11 @@ async def _serve(websocket: WebSocket, rt: Runtime, admitted: Admitted) -> None:
     finally:
         connection.drop()
         await rt.hub.leave(connection)
-        await admitted.leave()
+        admitted.release()
+        if admitted.leave is not None and connection.close_with == REMOVED:
+            await admitted.leave()  # put out by a moderator: gone for good, at once
+        elif admitted.leave is not None:
+            rt.departures.later(admitted.stream.key, admitted.participant_id, admitted.leave)
 
 
 @dataclass(slots=True)

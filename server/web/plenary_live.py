@@ -74,13 +74,15 @@ async def _plenary_entry(websocket: WebSocket, rt: Runtime) -> tuple[PlenaryActo
 async def plenary_door(websocket: WebSocket, rt: Runtime) -> Admitted[PlenaryActor]:
     """Everyone joined to the conference; counted as in the plenary while connected;
     refused (4429) when they open sockets too fast or hold `sockets_per_room` open here
-    already (members.let_in)."""
+    already (members.let_in). A socket of theirs that closed here moments ago and has not
+    left yet gives its place to this one (departures.py): they arrived already."""
     conference_id = int(websocket.path_params["conference_id"])
     stream = plenary_stream(conference_id, rt.plenary_renderer)
     # No reads before the door: a cookie names a participant only in a real conference.
     participant_id, release = await let_in(websocket, rt, conference_id, stream.key)
     language = identity.language(websocket)
     limit = rt.settings.sockets_per_room
+    departed = rt.departures.take(stream.key, participant_id)
     try:
         participant = await conferences.participant(rt.backends, participant_id)
         if participant is None:
@@ -89,21 +91,23 @@ async def plenary_door(websocket: WebSocket, rt: Runtime) -> Admitted[PlenaryAct
         if conference is None:
             raise Refused(CLOSE_UNKNOWN_ROOM)
         role = await plenary.role(rt.backends, participant, conference.id)
-        await breakouts.arrive(rt.backends, participant, conference.id, socket_limit=limit)
+        if departed is None:
+            await breakouts.arrive(rt.backends, participant, conference.id, socket_limit=limit)
     except BaseException as error:
         release()
+        if departed is not None:
+            await departed()
         if not isinstance(error, DomainError) or error.code != "too_many_sockets":
             raise
         reply = rt.room_renderer.reply("enter", error, language)
         raise Refused(CLOSE_TOO_MANY_SOCKETS, reply) from None
 
     async def leave() -> None:
-        release()
         await breakouts.depart(rt.backends, participant, conference.id)
 
     actor = PlenaryActor(rt.backends, participant, conference)
     audience = Audience(_plenary_view(role), language)
-    return Admitted(stream, audience, participant.id, actor, PLENARY_COMMANDS, leave)
+    return Admitted(stream, audience, participant.id, actor, PLENARY_COMMANDS, release, leave)
 
 
 async def dashboard_door(websocket: WebSocket, rt: Runtime) -> Admitted[PlenaryActor]:

@@ -11,6 +11,7 @@ from ..settings import Settings
 from ..views.board import RoomRenderer
 from ..views.environment import Views
 from ..views.plenary import PlenaryRenderer
+from .departures import Departures
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Runtime:
     plenary_renderer: PlenaryRenderer
     projector_signer: Signer  # projector links for screens in the hall
     limits: RateLimits  # how often a participant, address or account may act
+    departures: Departures  # closed sockets that may come straight back
 
 
 def runtime(connection: HTTPConnection) -> Runtime:
