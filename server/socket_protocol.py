@@ -52,6 +52,9 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
         self.queue = _Inbox()
         self.writable = _Flag()
         self.writable.set()  # as uvicorn's: writable until the transport says otherwise
+        # Frames may go straight to the transport: set once the handshake is answered,
+        # with no extension negotiated (compression is off); else the ASGI way.
+        self.direct = False
 
     def handle_connect(self, event) -> None:
         super().handle_connect(event)
@@ -67,23 +70,24 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
         super().start_keepalive()
         self.request.headers.clear()
         self.request = self.response = None
+        self.direct = self.handshake_complete and not self.conn.extensions
 
     def write_text(self, text: str) -> bool:
         """Write a text frame if the socket takes it now, without waiting; False when it
         does not (paused, closing or closed): send it the ASGI way then."""
+        # Every member of a big room passes here for every frame: the checks that cannot
+        # change after the handshake were made once (`direct`).
         if (
-            not self.writable.is_set()
-            or self.close_sent
-            or self.disconnected
-            or not self.handshake_complete
-            or self.initial_response is not None
-            or self.conn.state is not State.OPEN
-            or self.conn.extensions  # none negotiated (compression is off); else ASGI
-            or self.transport.is_closing()
+            self.direct
+            and self.writable._set
+            and not self.close_sent
+            and not self.disconnected
+            and self.conn.state is State.OPEN
+            and not self.transport.is_closing()
         ):
-            return False
-        self.transport.write(_wire_bytes(text))
-        return True
+            self.transport.write(_wire_bytes(text))
+            return True
+        return False
 
     def on_task_complete(self, task: asyncio.Task) -> None:
         # The app is done (a callback rather than a wrapper around run_asgi, which would
@@ -105,9 +109,12 @@ def _wire_bytes(text: str) -> bytes:
     """A text frame's bytes as a server sends them (unmasked, no extension)."""
     global _small, _big
     # Each read once: servers in several threads of one process share them.
-    for shared in (_small, _big):
-        if shared[0] is text:  # the same frame, handed to the next member of its audience
-            return shared[1]
+    small = _small
+    if small[0] is text:  # the same frame, handed to the next member of its audience
+        return small[1]
+    big = _big
+    if big[0] is text:
+        return big[1]
     data = Frame(Opcode.TEXT, text.encode()).serialize(mask=False)
     if len(data) <= SHARED_BYTES_MAX:
         _small = (text, data)

@@ -64,7 +64,9 @@ async def enter_room(
         rooms.enter_room(
             role,
             capacity=room.capacity,
-            present=presence.count_participants_present(session, room.id),
+            # Counting everyone present reads the whole room: only for who is not in it
+            # yet (the rule looks at the count for no one else).
+            present=0 if connections else presence.count_participants_present(session, room.id),
             already_present=connections > 0,
             removed=room_store.is_removed(session, room.id, participant.id),
         )
