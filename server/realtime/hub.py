@@ -171,7 +171,9 @@ class Channel(Generic[U]):
         self.renderer = stream.renderer
         self.touched: set[str] = set()
         self.members: dict[Audience, set[Connection]] = defaultdict(set)
-        self.by_participant: dict[int, set[Connection]] = defaultdict(set)
+        # A list per participant, not a set: most have one socket here, and an empty
+        # set alone is four times the list's size (a big room has thousands of them).
+        self.by_participant: dict[int, list[Connection]] = defaultdict(list)
         self.joining: list[Connection] = []
         self.last_seq: int | None = None
         self.wake = asyncio.Event()
@@ -319,7 +321,7 @@ class Channel(Generic[U]):
         return frame
 
     def _welcome(self, joiners: list[Connection], update: U) -> None:
-        welcomed: dict[int, set[Connection]] = defaultdict(set)
+        welcomed: dict[int, list[Connection]] = defaultdict(list)
         for connection in joiners:
             if connection.dropped:
                 continue
@@ -333,15 +335,17 @@ class Channel(Generic[U]):
             for frame in frames or (self._snapshot(update, connection.audience),):
                 connection.deliver(frame)
             self.members[connection.audience].add(connection)
-            self.by_participant[connection.participant_id].add(connection)
-            welcomed[connection.participant_id].add(connection)
+            if connection not in self.by_participant[connection.participant_id]:
+                self.by_participant[connection.participant_id].append(connection)
+            welcomed[connection.participant_id].append(connection)
         self._deliver_personal(update, welcomed)
 
     def forget(self, connection: Connection) -> None:
         self.members[connection.audience].discard(connection)
         sockets = self.by_participant.get(connection.participant_id)
         if sockets is not None:
-            sockets.discard(connection)
+            if connection in sockets:
+                sockets.remove(connection)
             if not sockets:
                 del self.by_participant[connection.participant_id]
 

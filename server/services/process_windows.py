@@ -7,8 +7,8 @@ Here a key's old entries go when that key is counted or read, and keys whose win
 passed are dropped at most once a minute, in one pass on the event loop.
 """
 
+import bisect
 import time
-from collections import deque
 
 from limits.aio.storage import MovingWindowSupport, Storage
 
@@ -17,16 +17,18 @@ PRUNE_EVERY_SECONDS = 60.0
 
 
 class _Window:
+    # One per participant with a socket: a list, not a deque (whose first block alone is
+    # half a kilobyte), since most hold a single entry.
     __slots__ = ("expiry", "times")
 
     def __init__(self, expiry: float) -> None:
         self.expiry = expiry
-        self.times: deque[float] = deque()  # oldest first
+        self.times: list[float] = []  # oldest first
 
     def drop_before(self, cutoff: float) -> None:
-        times = self.times
-        while times and times[0] <= cutoff:
-            times.popleft()
+        passed = bisect.bisect_right(self.times, cutoff)
+        if passed:
+            del self.times[:passed]
 
 
 class ProcessWindows(Storage, MovingWindowSupport):

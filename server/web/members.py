@@ -232,6 +232,10 @@ async def live_socket(websocket: WebSocket, door: Door) -> None:
 
 
 async def _serve(websocket: WebSocket, rt: Runtime, admitted: Admitted) -> None:
+    # Admitted, the socket's handshake headers and session are read no more (a browser
+    # sends a dozen headers, a kilobyte or two, kept per socket for its life otherwise).
+    websocket.scope["headers"] = ()
+    websocket.scope["session"] = {}
     connection = Connection(
         websocket.send_text,
         admitted.participant_id,
