@@ -70,8 +70,8 @@ class Stream(Generic[U]):
     room summaries, a room's presence). Side state goes out at most once per
     `side_interval` seconds: what changes faster (a room filling up) is gathered into one
     frame. With `side_whole` each side frame replaces all side state (a room's presence),
-    so a joiner needs only the latest. Every socket builds its stream and hands it to
-    `join`.
+    so a joiner needs only the latest. Every socket hands its stream to `join`; the
+    sockets of one room share one (web/streams.py).
     """
 
     key: str

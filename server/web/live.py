@@ -4,6 +4,7 @@ understands, each turned into a service call by the member who sent it.
 Protocol: docs/protocol.md. What every socket does besides: members.py.
 """
 
+import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -88,7 +89,7 @@ async def room_door(websocket: WebSocket, rt: Runtime) -> Admitted[RoomActor]:
         code = CLOSE_TOO_MANY_SOCKETS if error.code == "too_many_sockets" else CLOSE_ROOM_FULL
         reply = rt.room_renderer.reply("enter", error, identity.language(websocket))
         raise Refused(code, reply) from None
-    participant, room, role = entered.participant, entered.room, entered.role
+    participant, room, role = entered.participant, _one_copy(entered.room), entered.role
     view = MODERATOR if is_allowed(role, Action.MODERATE_ROOM) else PARTICIPANT
 
     async def leave() -> None:
@@ -97,6 +98,13 @@ async def room_door(websocket: WebSocket, rt: Runtime) -> Admitted[RoomActor]:
     actor = RoomActor(rt.backends, participant, room)
     audience = Audience(view, identity.language(websocket))
     return Admitted(stream, audience, participant.id, actor, COMMANDS, release, leave)
+
+
+@functools.lru_cache(maxsize=1024)
+def _one_copy(room: RoomRecord) -> RoomRecord:
+    """Equal records of a room as one object: each socket keeps its room for its whole
+    life, and every entry reads the room (its description too) anew."""
+    return room
 
 
 def _on_card(service, **fixed) -> Handler[RoomActor]:

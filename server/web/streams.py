@@ -1,5 +1,7 @@
 """The streams a socket can follow, each with its loader and its renderer. Every socket
-builds its own here and hands it to `Hub.join`; the hub has no defaults of its own."""
+takes its stream from here and hands it to `Hub.join`; the hub has no defaults of its own."""
+
+import functools
 
 from ..realtime.hub import Stream
 from ..realtime.topics import conference_topic, presence_topic, room_topic
@@ -17,6 +19,9 @@ SCREEN = 0
 PRESENCE_INTERVAL = 1.0
 
 
+# Built once per room (or conference) and renderer, and shared by its sockets: a socket
+# keeps its stream for its whole life, and a big room has thousands.
+@functools.cache
 def room_stream(room_id: int, renderer: RoomRenderer) -> Stream[RoomLiveUpdate]:
     """A room's board with the plenary's banners, for its members and its projector;
     who is present comes outside the seq, at most once per PRESENCE_INTERVAL."""
@@ -31,6 +36,7 @@ def room_stream(room_id: int, renderer: RoomRenderer) -> Stream[RoomLiveUpdate]:
     return Stream(topic, topic, load, renderer, watches, PRESENCE_INTERVAL, side_whole=True)
 
 
+@functools.cache
 def plenary_stream(conference_id: int, renderer: PlenaryRenderer) -> Stream[PlenaryUpdate]:
     """A conference's plenary, for everyone joined and for its projector."""
 
