@@ -3,6 +3,8 @@
 import asyncio
 
 import pytest
+from limits import parse
+from limits.aio.strategies import FixedWindowRateLimiter
 
 from server.domain.errors import DomainError
 from server.services import process_windows, rate_limits
@@ -127,3 +129,24 @@ async def test_in_one_process_a_window_moves_on_and_keys_whose_window_passed_are
     assert (await limits.hit("socket", "p", 1)).allowed  # counting prunes, at most once a minute
     assert len(storage._windows) == 1  # every window passed but the one just counted
     assert await limits.count("post", "p", 1) == 0
+
+
+async def test_in_one_process_a_fixed_window_counts_until_it_ends(monkeypatch: pytest.MonkeyPatch):
+    """The storage keeps what `limits`' fixed-window strategy asks of any storage too."""
+    clock = _Clock()
+    monkeypatch.setattr(process_windows, "time", clock)
+    storage = process_windows.ProcessWindows()
+    limiter = FixedWindowRateLimiter(storage)
+    item = parse("2 per minute")
+    assert await limiter.hit(item, "p", "1") and await limiter.hit(item, "p", "1")
+    assert not await limiter.hit(item, "p", "1")
+    assert await storage.get_expiry(item.key_for("p", "1")) == clock.now + 60
+    assert await limiter.hit(item, "p", "2")  # each key its own window
+
+    clock.now += 61  # the window ended: a new one begins, and the old count is let go
+    assert await storage.get(item.key_for("p", "1")) == 0
+    assert await limiter.hit(item, "p", "1")
+    clock.now += process_windows.PRUNE_EVERY_SECONDS + 1
+    await storage.incr("other", 60)
+    assert set(storage._counters) == {"other"}
+    assert await storage.reset() == 1

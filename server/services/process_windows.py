@@ -32,12 +32,14 @@ class _Window:
 
 
 class ProcessWindows(Storage, MovingWindowSupport):
-    """Moving windows only: `RateLimits` uses `limits`' MovingWindowRateLimiter, which
-    calls `acquire_entry` and `get_moving_window`; fixed-window counters are not kept."""
+    """A `limits` storage in this process. `RateLimits` uses the moving window
+    (`acquire_entry`, `get_moving_window`); the fixed window's counters (`incr`, `get`,
+    `get_expiry`) are kept too, as any `limits` storage keeps them."""
 
     def __init__(self) -> None:
         super().__init__()
         self._windows: dict[str, _Window] = {}
+        self._counters: dict[str, tuple[int, float]] = {}  # key -> (count, when it ends)
         self._next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
 
     @property
@@ -69,25 +71,37 @@ class ProcessWindows(Storage, MovingWindowSupport):
             return now, 0
         return window.times[0], len(window.times)
 
+    async def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        """Count `amount` more in the key's fixed window (a new one when it ended)."""
+        now = time.time()
+        self._prune_passed_windows()
+        count, ends = self._counters.get(key, (0, now))
+        if ends <= now:
+            count, ends = 0, now + expiry
+        self._counters[key] = (count + amount, ends)
+        return count + amount
+
+    async def get(self, key: str) -> int:
+        count, ends = self._counters.get(key, (0, 0.0))
+        return count if ends > time.time() else 0
+
+    async def get_expiry(self, key: str) -> float:
+        now = time.time()
+        _, ends = self._counters.get(key, (0, now))
+        return max(ends, now)
+
     async def clear(self, key: str) -> None:
         self._windows.pop(key, None)
+        self._counters.pop(key, None)
 
     async def reset(self) -> int:
-        count = len(self._windows)
+        count = len(self._windows) + len(self._counters)
         self._windows.clear()
+        self._counters.clear()
         return count
 
     async def check(self) -> bool:
         return True
-
-    async def incr(self, key: str, expiry: int, amount: int = 1) -> int:
-        raise NotImplementedError("ProcessWindows keeps moving windows only")
-
-    async def get(self, key: str) -> int:
-        raise NotImplementedError("ProcessWindows keeps moving windows only")
-
-    async def get_expiry(self, key: str) -> float:
-        raise NotImplementedError("ProcessWindows keeps moving windows only")
 
     def _prune_passed_windows(self) -> None:
         if time.monotonic() < self._next_prune:
@@ -101,3 +115,5 @@ class ProcessWindows(Storage, MovingWindowSupport):
         ]
         for key in passed:
             del self._windows[key]
+        for key in [key for key, (_, ends) in self._counters.items() if ends <= now]:
+            del self._counters[key]
