@@ -7,6 +7,7 @@ a hidden or waiting card, the approval queue or the moderator's controls; a proj
 gets no forms and no way back.
 """
 
+import functools
 from datetime import UTC, datetime
 
 from markupsafe import Markup
@@ -250,3 +251,12 @@ class RoomRenderer:
         """The answer to one message: its header names the command id and the outcome."""
         header = reply_header(command_id, error.code if error else None, created)
         return header + self.views.render("_room_error.html", language, error=error, notice=notice)
+
+    def refusal(self, error: DomainError, language: str) -> str:
+        """The reply to a socket refused at the door: a handful of different sentences,
+        asked for by every refused socket (thousands, while someone piles them up)."""
+        return self._refusal(error.code, tuple(sorted(error.params.items())), language)
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019 (the renderer lives as long as the app)
+    def _refusal(self, code: str, params: tuple, language: str) -> str:
+        return self.reply("enter", DomainError(code, **dict(params)), language)

@@ -87,8 +87,8 @@ async def room_door(websocket: WebSocket, rt: Runtime) -> Admitted[RoomActor]:
             close = CLOSE_UNKNOWN_ROOM if error.code == "unknown_room" else CLOSE_NOT_JOINED
             raise Refused(close) from None
         code = CLOSE_TOO_MANY_SOCKETS if error.code == "too_many_sockets" else CLOSE_ROOM_FULL
-        reply = rt.room_renderer.reply("enter", error, identity.language(websocket))
-        raise Refused(code, reply) from None
+        reply = rt.room_renderer.refusal(error, identity.language(websocket))
+        raise Refused(code, reply, error) from None
     participant, room, role = entered.participant, _one_copy(entered.room), entered.role
     view = MODERATOR if is_allowed(role, Action.MODERATE_ROOM) else PARTICIPANT
 

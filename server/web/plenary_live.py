@@ -99,8 +99,8 @@ async def plenary_door(websocket: WebSocket, rt: Runtime) -> Admitted[PlenaryAct
             await departed()
         if not isinstance(error, DomainError) or error.code != "too_many_sockets":
             raise
-        reply = rt.room_renderer.reply("enter", error, language)
-        raise Refused(CLOSE_TOO_MANY_SOCKETS, reply) from None
+        reply = rt.room_renderer.refusal(error, language)
+        raise Refused(CLOSE_TOO_MANY_SOCKETS, reply, error) from None
 
     async def leave() -> None:
         await breakouts.depart(rt.backends, participant, conference.id)
