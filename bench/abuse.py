@@ -53,6 +53,7 @@ GOALS = {"p99_ratio_max": 1.2, "rss_growth_mb_max": 100, "rss_return_max": 0.10}
 OVERALL_TIMEOUT_S = 300
 RSS_SETTLE_S = 10  # after the attacker left, how long RSS may take to come back
 MiB = 1 << 20
+SOCKET_STATES = ("open", "refused", "closed", "failed")  # what became of a piled-up socket
 
 
 def log(message: str) -> None:
@@ -196,10 +197,15 @@ async def open_raw(port: int, path: str, cookie: str) -> tuple[str, asyncio.Stre
     return ("open" if b"snapshot" in first else "closed"), writer
 
 
-async def pile_up(port: int, path: str, cookie: str, attempts: int, batch: int, tally: dict):
-    """Open `attempts` sockets, `batch` at a time, keeping every one that opened."""
+async def pile_up(
+    port: int, path: str, cookie: str, attempts: int, batch: int, tally: dict, stop: asyncio.Event
+):
+    """Open `attempts` sockets, `batch` at a time, keeping every one that opened, until
+    `stop` is set (the phase is over)."""
     kept: list[asyncio.StreamWriter] = []
     for start in range(0, attempts, batch):
+        if stop.is_set():
+            break
         opening = [open_raw(port, path, cookie) for _ in range(min(batch, attempts - start))]
         for outcome in await asyncio.gather(*opening, return_exceptions=True):
             if isinstance(outcome, BaseException):
@@ -241,10 +247,8 @@ async def measure(args: argparse.Namespace, folder: Path) -> dict:
             quiet = await room.run(args.cards, args.rate)
             log(f"quiet: p99 {percentile(quiet, 99):.1f} ms")
             rss_start = server.memory_info().rss
-            tally = dict.fromkeys(
-                ["cards_accepted", "cards_refused", "sockets_open", "sockets_refused"], 0
-            )
-            tally |= {"sockets_closed": 0, "sockets_failed": 0}
+            tally = dict.fromkeys(["cards_accepted", "cards_refused"], 0)
+            tally |= {f"sockets_{state}": 0 for state in SOCKET_STATES}
             stop, peak = asyncio.Event(), [rss_start]
             sampler = asyncio.create_task(sample_rss(server, stop, peak))
             flooding = asyncio.create_task(
@@ -253,9 +257,12 @@ async def measure(args: argparse.Namespace, folder: Path) -> dict:
                 else stop.wait()
             )
             attempts = args.sockets if args.attack != "flood" else 0
-            piling = pile_up(port, path, attacker, attempts, args.batch, tally)
-            kept, attacked = await asyncio.gather(piling, room.run(args.cards, args.rate))
+            piling = asyncio.create_task(
+                pile_up(port, path, attacker, attempts, args.batch, tally, stop)
+            )
+            attacked = await room.run(args.cards, args.rate)
             stop.set()
+            kept = await piling
             await asyncio.gather(flooding, sampler, return_exceptions=True)
             log(f"under attack: p99 {percentile(attacked, 99):.1f} ms; {tally}")
             for writer in kept:
@@ -265,7 +272,7 @@ async def measure(args: argparse.Namespace, folder: Path) -> dict:
     return {
         "attack": args.attack,
         "seed_cards": args.seed_cards,
-        "sockets_attempted": args.sockets,
+        "sockets_attempted": sum(tally[f"sockets_{state}"] for state in SOCKET_STATES),
         "sockets_per_room": args.limit,
         "quiet_p99_ms": rounded(quiet_p99, 1),
         "attack_p99_ms": rounded(attacked_p99, 1),
@@ -308,7 +315,9 @@ def main() -> int:
         "--seed-cards", type=int, default=1700, help="cards on the board (a room holds 2,000)"
     )
     parser.add_argument("--text-size", type=int, default=300, help="characters per seeded card")
-    parser.add_argument("--sockets", type=int, default=1000, help="sockets the attacker opens")
+    parser.add_argument(
+        "--sockets", type=int, default=1000, help="sockets the attacker opens at most in the phase"
+    )
     parser.add_argument("--batch", type=int, default=50, help="sockets opened at a time")
     parser.add_argument("--cards", type=int, default=100, help="the others' cards per phase")
     parser.add_argument("--rate", type=float, default=10, help="the others' cards per second")

@@ -53,12 +53,17 @@ MODERATE = "moderate"  # every message of a moderator or organiser
 SOCKET = "socket"  # a participant opening a room or plenary socket
 # How long a socket is not read after a message was refused for its rate limit.
 PAUSE_WHEN_LIMITED_SECONDS = 0.25
-# How long a socket that is refused for opening too many (4429) waits for its refusal,
-# at random: a script piling up sockets a few dozen at a time is held to a few dozen a
-# second, arriving spread out rather than in batches, so the handshakes it makes the
-# server parse (about a millisecond each) do not crowd out the room. A person with one
-# tab too many hears it a second later.
+# How long a socket refused with 4429 waits for its refusal, at random: a script piling
+# up sockets a few dozen at a time is slowed down, its batches arriving spread out, so
+# the handshakes it makes the server parse (about a millisecond each) do not crowd out
+# the room. One tab too many hears it a second later; a socket opened faster than the
+# "socket" rate limit allows waits up to when it could have been let in, but at most
+# REFUSAL_HOLD_MAX_SECONDS, so a script that keeps trying is down to a batch every
+# few seconds. At most REFUSALS_HELD_MAX wait at a time: one that does not wait for
+# answers is refused at once, and cannot pile up waiting sockets instead.
 REFUSE_SOCKETS_AFTER_SECONDS = (0.5, 1.5)
+REFUSAL_HOLD_MAX_SECONDS = 10.0
+REFUSALS_HELD_MAX = 256
 
 A = TypeVar("A")  # who acts on a socket: a room's member, a plenary's, or nobody
 
@@ -142,12 +147,28 @@ class Admitted(Generic[A]):
 
 
 class Refused(Exception):
-    """Not let in: the socket closes with `code`, after `reply` when there is one."""
+    """Not let in: the socket closes with `code`, after `reply` when there is one;
+    `error` is why, when the participant was told."""
 
-    def __init__(self, code: int, reply: str | None = None) -> None:
+    def __init__(
+        self, code: int, reply: str | None = None, error: DomainError | None = None
+    ) -> None:
         super().__init__(code)
         self.code = code
         self.reply = reply
+        self.error = error
+
+    def hold_seconds(self) -> float:
+        """How long the socket waits for its refusal (REFUSE_SOCKETS_AFTER_SECONDS)."""
+        if self.code != CLOSE_TOO_MANY_SOCKETS:
+            return 0.0
+        if self.error is not None and self.error.code == "rate_limited":
+            wait = min(float(self.error.params["seconds"]), REFUSAL_HOLD_MAX_SECONDS)
+            return random.uniform(max(wait / 2, REFUSE_SOCKETS_AFTER_SECONDS[0]), wait)
+        return random.uniform(*REFUSE_SOCKETS_AFTER_SECONDS)
+
+
+refusals_waiting = 0  # refused sockets of this process waiting for their refusal now
 
 
 Door = Callable[[WebSocket, Runtime], Awaitable[Admitted]]
@@ -182,8 +203,8 @@ async def let_in(
         (await rt.limits.hit(SOCKET, "participant", pid)).raise_if_refused()
         release = rt.hub.hold(stream_key, pid, rt.settings.sockets_per_room)
     except DomainError as error:
-        reply = rt.room_renderer.reply("enter", error, identity.language(websocket))
-        raise Refused(CLOSE_TOO_MANY_SOCKETS, reply) from None
+        reply = rt.room_renderer.refusal(error, identity.language(websocket))
+        raise Refused(CLOSE_TOO_MANY_SOCKETS, reply, error) from None
     return pid, release
 
 
@@ -197,12 +218,23 @@ async def admit(websocket: WebSocket, rt: Runtime, door: Door) -> Admitted | Non
     try:
         return await door(websocket, rt)
     except Refused as refused:
-        if refused.code == CLOSE_TOO_MANY_SOCKETS:
-            await asyncio.sleep(random.uniform(*REFUSE_SOCKETS_AFTER_SECONDS))
+        await hold_refused(refused.hold_seconds())
         if refused.reply is not None:
             await websocket.send_text(refused.reply)
         await websocket.close(code=refused.code)
         return None
+
+
+async def hold_refused(seconds: float) -> None:
+    """Wait `seconds` before a refusal, unless REFUSALS_HELD_MAX sockets wait already."""
+    global refusals_waiting
+    if seconds <= 0 or refusals_waiting >= REFUSALS_HELD_MAX:
+        return
+    refusals_waiting += 1
+    try:
+        await asyncio.sleep(seconds)
+    finally:
+        refusals_waiting -= 1
 
 
 # The scope key under which the app's outermost layer (app.Plenum) offers to serve an

@@ -12,6 +12,7 @@ import websockets
 from sqlmodel import select
 
 from server import socket_protocol
+from server.domain.errors import DomainError
 from server.realtime.connection import GRACE_SECONDS
 from server.store.boards import insert_card
 from server.store.database import Database
@@ -193,8 +194,11 @@ async def test_a_socket_that_stops_reading_on_a_big_board_is_let_go(live, monkey
     await again.enter(room, max_size=None)  # and the one let go may come back
 
 
-async def test_sockets_opened_too_fast_are_refused_with_the_wait(settings):
+async def test_sockets_opened_too_fast_are_refused_with_the_wait(settings, monkeypatch):
     rules = {**settings.rate_limits, "socket": "4 per minute"}
+    # Refused for the rate limit, a socket waits until it could have been let in, up to
+    # this (10 s by default): shortened here, the wait itself is checked below.
+    monkeypatch.setattr(members, "REFUSAL_HOLD_MAX_SECONDS", 1.0)
     server = ServerThread(replace(settings, rate_limits=rules))
     await asyncio.to_thread(server.start)
     try:
@@ -207,8 +211,10 @@ async def test_sockets_opened_too_fast_are_refused_with_the_wait(settings):
         tabs = await same_person(anna, 3)
         for tab in tabs[:2]:
             await tab.open(room)
+        started = time.monotonic()
         with pytest.raises(websockets.ConnectionClosed):
             await tabs[2].open(room)
+        assert time.monotonic() - started >= 0.5  # half the wait at least, at random
         assert tabs[2].closed_with == 4429
         assert tabs[2].codes == {"enter": "rate_limited"}
         ben = await Member.join(server.base, MYK, "Ben")
@@ -217,3 +223,39 @@ async def test_sockets_opened_too_fast_are_refused_with_the_wait(settings):
             await member.leave()
     finally:
         await asyncio.to_thread(server.stop)
+
+
+@pytest.mark.parametrize(
+    ("error", "shortest", "longest"),
+    [
+        (DomainError("too_many_sockets", limit=8), 0.5, 1.5),
+        (DomainError("rate_limited", seconds=1), 0.5, 1.0),
+        (DomainError("rate_limited", seconds=4), 2.0, 4.0),
+        (DomainError("rate_limited", seconds=60), 5.0, 10.0),  # REFUSAL_HOLD_MAX_SECONDS
+    ],
+)
+def test_a_refused_socket_waits_longer_the_longer_its_owner_must(error, shortest, longest):
+    waits = [members.Refused(4429, "", error).hold_seconds() for _ in range(200)]
+    assert all(shortest <= wait <= longest for wait in waits)
+    assert max(waits) - min(waits) > (longest - shortest) / 2  # spread out, not in step
+
+
+def test_other_refusals_come_at_once():
+    assert members.Refused(4404).hold_seconds() == 0
+    assert members.Refused(4409, "", DomainError("room_full", capacity=3)).hold_seconds() == 0
+
+
+async def test_refused_sockets_wait_only_while_few_do(monkeypatch):
+    """A script that does not wait for answers cannot make the server hold its sockets:
+    past REFUSALS_HELD_MAX waiting at once, a refusal comes at once."""
+    monkeypatch.setattr(members, "REFUSALS_HELD_MAX", 2)
+    waiting = [asyncio.create_task(members.hold_refused(30)) for _ in range(2)]
+    await asyncio.sleep(0)
+    async with asyncio.timeout(1):
+        await members.hold_refused(30)  # a third one is not held
+    for task in waiting:
+        task.cancel()
+    await asyncio.gather(*waiting, return_exceptions=True)
+    async with asyncio.timeout(1):
+        await members.hold_refused(0.01)  # and the places are free again
+    assert members.refusals_waiting == 0
