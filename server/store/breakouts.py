@@ -4,7 +4,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, select
 
 from ..domain.assignment import BreakoutRoom, room_of
@@ -51,13 +51,17 @@ def _phase(row: Breakout) -> BreakoutPhase:
 
 
 def newest(session: Session, conference_id: int) -> BreakoutPhase | None:
-    row = session.exec(
-        select(Breakout)
-        .where(Breakout.conference_id == conference_id)
-        .order_by(Breakout.id.desc())
-        .limit(1)
-    ).first()
+    row = session.connection().execute(_NEWEST, {"conference_id": conference_id}).first()
     return _phase(row) if row is not None else None
+
+
+# Asked on every entry into a room: built once, executed as Core (store/presence.py).
+_NEWEST = (
+    select(*Breakout.__table__.columns)
+    .where(Breakout.conference_id == bindparam("conference_id"))
+    .order_by(Breakout.id.desc())
+    .limit(1)
+)
 
 
 def running(session: Session, conference_id: int) -> BreakoutPhase | None:

@@ -6,6 +6,7 @@ change, so they are built once and run through the Core connection: building and
 ORM-processing them per call cost more than SQLite's own work.
 """
 
+import functools
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -76,9 +77,13 @@ class EventLog:
     def make_head(self, session: Session, key: int) -> None:
         """Create the key's head row once (concurrent writers may race to it)."""
         connection = session.connection()
-        module = postgresql if connection.dialect.name == "postgresql" else sqlite
-        statement = module.insert(self._head).values({self._head_key: key})
-        connection.execute(statement.on_conflict_do_nothing())
+        connection.execute(self._head_insert(connection.dialect.name), {self._head_key: key})
+
+    @functools.cache  # noqa: B019 (a log lives as long as the process)
+    def _head_insert(self, dialect: str):
+        # Built once per database: every entry into a room appends a plenary event.
+        module = postgresql if dialect == "postgresql" else sqlite
+        return module.insert(self._head).on_conflict_do_nothing()
 
     def append(
         self,

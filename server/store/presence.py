@@ -1,8 +1,9 @@
 """Who is in which room right now, counted in open connections."""
 
+import functools
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, or_, update
+from sqlalchemy import bindparam, delete, func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
@@ -20,45 +21,71 @@ from .tables import (
 
 # Presence changes with every socket that opens or closes, so a whole room reconnecting
 # at once is thousands of these in a row: they are Core statements on the transaction's
-# connection, without the ORM's identity map and flushes (a third of an entry's cost).
+# connection, without the ORM's identity map and flushes (a third of an entry's cost),
+# and each is built once per table and database (functools.cache) with its values bound
+# at execution: building a statement and its cache key anew took more of an entry's time
+# than SQLite took to run it.
 
 
-def _where_key(table: type, key: dict[str, int]) -> list:
-    return [getattr(table, column) == value for column, value in key.items()]
+def _where_key(table: type, columns: tuple[str, ...]) -> list:
+    # Bound as "key_<column>": an UPDATE binds its columns' own names for what it sets.
+    return [getattr(table, column) == bindparam(f"key_{column}") for column in columns]
 
 
-def _upsert(session: Session, table: type):
-    connection = session.connection()
-    return (postgresql if connection.dialect.name == "postgresql" else sqlite).insert(table)
+def _key(key: dict[str, int]) -> dict[str, int]:
+    return {f"key_{column}": value for column, value in key.items()}
+
+
+def _insert(dialect: str, table: type):
+    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
+
+
+@functools.cache
+def _connected(table: type, columns: tuple[str, ...], dialect: str):
+    # The values come with each execution: an INSERT takes them by column name.
+    return (
+        _insert(dialect, table)
+        .on_conflict_do_update(
+            index_elements=list(columns), set_={"connections": table.connections + 1}
+        )
+        .returning(table.connections)
+    )
+
+
+@functools.cache
+def _open_connections(table: type, columns: tuple[str, ...]):
+    return select(table.connections).where(*_where_key(table, columns))
+
+
+@functools.cache
+def _disconnected(table: type, columns: tuple[str, ...]):
+    where = _where_key(table, columns)
+    update_ = update(table).where(*where).values(connections=table.connections - 1)
+    return update_.returning(table.connections), delete(table).where(*where)
 
 
 def connected(session: Session, table: type, **key: int) -> int:
     """Count one more open connection on a presence row (a room's or the plenary's),
     made on the first; return how many the participant now has there."""
-    statement = _upsert(session, table).values(**key, connections=1, since=_now())
-    statement = statement.on_conflict_do_update(
-        index_elements=list(key), set_={"connections": table.connections + 1}
-    ).returning(table.connections)
-    return session.connection().execute(statement).scalar_one()
+    connection = session.connection()
+    statement = _connected(table, tuple(key), connection.dialect.name)
+    return connection.execute(statement, {**key, "connections": 1, "since": _now()}).scalar_one()
 
 
 def open_connections(session: Session, table: type, **key: int) -> int:
     """How many connections the participant has open there now."""
-    statement = select(table.connections).where(*_where_key(table, key))
-    return session.connection().execute(statement).scalar() or 0
+    statement = _open_connections(table, tuple(key))
+    return session.connection().execute(statement, _key(key)).scalar() or 0
 
 
 def disconnected(session: Session, table: type, **key: int) -> int:
     """Count one connection less; return how many are left (0: the row is gone)."""
-    where = _where_key(table, key)
-    statement = (update(table).where(*where).values(connections=table.connections - 1)).returning(
-        table.connections
-    )
-    left = session.connection().execute(statement).scalar()
+    one_less, gone = _disconnected(table, tuple(key))
+    left = session.connection().execute(one_less, _key(key)).scalar()
     if left is None:
         return 0
     if left <= 0:
-        session.connection().execute(delete(table).where(*where))
+        session.connection().execute(gone, _key(key))
     return max(left, 0)
 
 
@@ -76,10 +103,14 @@ def remove_connection(session: Session, room_id: int, participant_id: int) -> in
 
 def record_visit(session: Session, room_id: int, participant_id: int) -> None:
     """Remember that the participant entered the room (once: the first time counts)."""
-    statement = _upsert(session, RoomVisit).values(
-        room_id=room_id, participant_id=participant_id, first_at=_now()
-    )
-    session.connection().execute(statement.on_conflict_do_nothing())
+    connection = session.connection()
+    values = {"room_id": room_id, "participant_id": participant_id, "first_at": _now()}
+    connection.execute(_visited(connection.dialect.name), values)
+
+
+@functools.cache
+def _visited(dialect: str):
+    return _insert(dialect, RoomVisit).on_conflict_do_nothing()  # values as in _connected
 
 
 def is_present(session: Session, room_id: int, participant_id: int) -> bool:
@@ -94,17 +125,7 @@ def count_present(session: Session, room_id: int) -> int:
 
 def count_participants_present(session: Session, room_id: int) -> int:
     """Those present who count toward the capacity: neither its moderators nor organisers."""
-    rows = session.exec(
-        select(func.count())
-        .select_from(Presence)
-        .join(Participant, Participant.id == Presence.participant_id)
-        .where(
-            Presence.room_id == room_id,
-            Participant.organiser_id.is_(None),
-            Participant.id.not_in(moderator_ids(room_id)),
-        )
-    )
-    return rows.one()
+    return session.connection().execute(_PARTICIPANTS_PRESENT, {"room_id": room_id}).scalar_one()
 
 
 def counts_by_room(session: Session, room_ids: list[int]) -> dict[int, int]:
@@ -123,6 +144,18 @@ def moderator_ids(room_id: int):
         .join(ModeratorInvite, ModeratorInvite.id == ModeratorGrant.invite_id)
         .where(ModeratorGrant.room_id == room_id, ModeratorInvite.revoked_at.is_(None))
     )
+
+
+_PARTICIPANTS_PRESENT = (
+    select(func.count())
+    .select_from(Presence)
+    .join(Participant, Participant.id == Presence.participant_id)
+    .where(
+        Presence.room_id == bindparam("room_id"),
+        Participant.organiser_id.is_(None),
+        Participant.id.not_in(moderator_ids(bindparam("room_id"))),
+    )
+)
 
 
 def moderated_rooms(session: Session, conference_id: int) -> dict[int, int]:

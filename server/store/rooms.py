@@ -72,7 +72,15 @@ def readmit(session: Session, room_id: int, participant_id: int) -> None:
 
 
 def is_removed(session: Session, room_id: int, participant_id: int) -> bool:
-    return session.get(RoomRemoval, (room_id, participant_id)) is not None
+    key = {"room_id": room_id, "participant_id": participant_id}
+    return session.connection().execute(_REMOVED, key).first() is not None
+
+
+# Asked on every entry into a room: built once, executed as Core (store/presence.py).
+_REMOVED = select(RoomRemoval.room_id).where(
+    RoomRemoval.room_id == bindparam("room_id"),
+    RoomRemoval.participant_id == bindparam("participant_id"),
+)
 
 
 def set_phase(session: Session, room_id: int, phase: Phase) -> None:
@@ -144,12 +152,20 @@ def grant(session: Session, room_id: int, participant_id: int, invite_id: int) -
 
 def moderates(session: Session, room_id: int, participant_id: int) -> bool:
     """Whether the participant holds a grant for the room whose invite is still valid."""
-    row = session.exec(
-        select(ModeratorInvite.revoked_at)
-        .join(ModeratorGrant, ModeratorGrant.invite_id == ModeratorInvite.id)
-        .where(ModeratorGrant.room_id == room_id, ModeratorGrant.participant_id == participant_id)
-    ).first()
+    key = {"room_id": room_id, "participant_id": participant_id}
+    row = session.connection().execute(_GRANT, key).first()
     return row is not None and row[0] is None
+
+
+# Asked on every entry into a room: built once, executed as Core (store/presence.py).
+_GRANT = (
+    select(ModeratorInvite.revoked_at)
+    .join(ModeratorGrant, ModeratorGrant.invite_id == ModeratorInvite.id)
+    .where(
+        ModeratorGrant.room_id == bindparam("room_id"),
+        ModeratorGrant.participant_id == bindparam("participant_id"),
+    )
+)
 
 
 # --- Moderators in the plenary ---
