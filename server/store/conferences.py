@@ -1,6 +1,6 @@
 """Conferences, their agenda, rooms and participants as read models."""
 
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import bindparam
@@ -102,18 +102,19 @@ def room_by_id(session: Session, room_id: int) -> RoomRecord | None:
     return RoomRecord(*row) if row else None
 
 
+def _record_columns(table: type, record: type) -> list:
+    """The table's columns for the record's fields, in the record's order, so that a row
+    makes the record as it comes (fields the table lacks, a room's `present`, keep their
+    defaults)."""
+    return [getattr(table, f.name) for f in fields(record) if hasattr(table, f.name)]
+
+
 # Read on every entry into a room, thousands in a row when a room reconnects: built once,
 # executed as Core (an ORM `get` and a statement built per call cost several times what
 # the database takes to answer).
-_ROOM_BY_ID = select(
-    Room.id,
-    Room.conference_id,
-    Room.slug,
-    Room.title,
-    Room.description,
-    Room.capacity,
-    Room.video_url,
-).where(Room.id == bindparam("id"), ~Room.archived)
+_ROOM_BY_ID = select(*_record_columns(Room, RoomRecord)).where(
+    Room.id == bindparam("id"), ~Room.archived
+)
 
 
 def add_participant(session: Session, conference_id: int, joining: Joining) -> ParticipantRecord:
@@ -135,13 +136,9 @@ def participant_by_id(session: Session, participant_id: int) -> ParticipantRecor
 
 
 # As _ROOM_BY_ID. A purged participant's session has ended: their browser must join anew.
-_PARTICIPANT_BY_ID = select(
-    Participant.id,
-    Participant.conference_id,
-    Participant.display_name,
-    Participant.organisation,
-    Participant.organiser_id,
-).where(Participant.id == bindparam("id"), Participant.purged_at.is_(None))
+_PARTICIPANT_BY_ID = select(*_record_columns(Participant, ParticipantRecord)).where(
+    Participant.id == bindparam("id"), Participant.purged_at.is_(None)
+)
 
 
 def participant_record(row: Participant) -> ParticipantRecord:
