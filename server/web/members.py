@@ -53,16 +53,17 @@ MODERATE = "moderate"  # every message of a moderator or organiser
 SOCKET = "socket"  # a participant opening a room or plenary socket
 # How long a socket is not read after a message was refused for its rate limit.
 PAUSE_WHEN_LIMITED_SECONDS = 0.25
-# How long a socket refused with 4429 waits for its refusal, at random: a script piling
-# up sockets a few dozen at a time is slowed down, its batches arriving spread out, so
-# the handshakes it makes the server parse (about a millisecond each) do not crowd out
-# the room. One tab too many hears it a second later; a socket opened faster than the
-# "socket" rate limit allows waits up to when it could have been let in, but at most
-# REFUSAL_HOLD_MAX_SECONDS, so a script that keeps trying is down to a batch every
-# few seconds. At most REFUSALS_HELD_MAX wait at a time: one that does not wait for
-# answers is refused at once, and cannot pile up waiting sockets instead.
+# How long a socket refused with 4429 waits for its handshake's answer and refusal, at
+# random: a script piling up sockets a few dozen at a time is slowed down, its batches
+# arriving spread out, so the handshakes it makes the server parse (about a millisecond
+# each) do not crowd out the room. One tab too many hears it a second later; a socket
+# opened faster than the "socket" rate limit allows waits up to when it could have been
+# let in, but at most REFUSAL_HOLD_MAX_SECONDS (below the 10 s that client libraries
+# such as websockets give a handshake by default), so a script that keeps trying is down
+# to a batch every few seconds. At most REFUSALS_HELD_MAX wait at a time: one that does
+# not wait for answers is refused at once, and cannot pile up waiting sockets instead.
 REFUSE_SOCKETS_AFTER_SECONDS = (0.5, 1.5)
-REFUSAL_HOLD_MAX_SECONDS = 10.0
+REFUSAL_HOLD_MAX_SECONDS = 8.0
 REFUSALS_HELD_MAX = 256
 
 A = TypeVar("A")  # who acts on a socket: a room's member, a plenary's, or nobody
@@ -209,20 +210,30 @@ async def let_in(
 
 
 async def admit(websocket: WebSocket, rt: Runtime, door: Door) -> Admitted | None:
-    """Accept the socket and let its door decide; None once it is closed with the reason.
+    """Let the socket's door decide, then accept it; None once it is closed with the
+    reason.
 
-    Accept before refusing: a refused handshake looks like a network error to the
-    browser, which would retry forever; a 44xx close code tells it to stop.
+    The door decides before the handshake is answered, so a refused socket held for its
+    refusal costs nothing more until the hold ends: a pile of them answers (accept,
+    reply, close) spread over the hold rather than all at once. Accepted before it is
+    refused, though: a refused handshake looks like a network error to the browser,
+    which would retry forever; a 44xx close code tells it to stop.
     """
-    await websocket.accept()
     try:
-        return await door(websocket, rt)
+        admitted = await door(websocket, rt)
     except Refused as refused:
         await hold_refused(refused.hold_seconds())
+        await websocket.accept()
         if refused.reply is not None:
             await websocket.send_text(refused.reply)
         await websocket.close(code=refused.code)
         return None
+    try:
+        await websocket.accept()
+    except BaseException:
+        _undo(rt, admitted)  # gone before the answer: as if it had left at once
+        raise
+    return admitted
 
 
 async def hold_refused(seconds: float) -> None:
@@ -281,11 +292,18 @@ async def _serve(websocket: WebSocket, rt: Runtime, admitted: Admitted) -> None:
     finally:
         connection.drop()
         await rt.hub.leave(connection)
-        admitted.release()
         if admitted.leave is not None and connection.close_with == REMOVED:
+            admitted.release()
             await admitted.leave()  # put out by a moderator: gone for good, at once
-        elif admitted.leave is not None:
-            rt.departures.later(admitted.stream.key, admitted.participant_id, admitted.leave)
+        else:
+            _undo(rt, admitted)
+
+
+def _undo(rt: Runtime, admitted: Admitted) -> None:
+    """Let go of the socket's hold, and of its presence once the departure grace is over."""
+    admitted.release()
+    if admitted.leave is not None:
+        rt.departures.later(admitted.stream.key, admitted.participant_id, admitted.leave)
 
 
 @dataclass(slots=True)

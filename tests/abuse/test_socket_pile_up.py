@@ -197,7 +197,7 @@ async def test_a_socket_that_stops_reading_on_a_big_board_is_let_go(live, monkey
 async def test_sockets_opened_too_fast_are_refused_with_the_wait(settings, monkeypatch):
     rules = {**settings.rate_limits, "socket": "4 per minute"}
     # Refused for the rate limit, a socket waits until it could have been let in, up to
-    # this (10 s by default): shortened here, the wait itself is checked below.
+    # this (8 s by default): shortened here, the wait itself is checked below.
     monkeypatch.setattr(members, "REFUSAL_HOLD_MAX_SECONDS", 1.0)
     server = ServerThread(replace(settings, rate_limits=rules))
     await asyncio.to_thread(server.start)
@@ -231,7 +231,7 @@ async def test_sockets_opened_too_fast_are_refused_with_the_wait(settings, monke
         (DomainError("too_many_sockets", limit=8), 0.5, 1.5),
         (DomainError("rate_limited", seconds=1), 0.5, 1.0),
         (DomainError("rate_limited", seconds=4), 2.0, 4.0),
-        (DomainError("rate_limited", seconds=60), 5.0, 10.0),  # REFUSAL_HOLD_MAX_SECONDS
+        (DomainError("rate_limited", seconds=60), 4.0, 8.0),  # REFUSAL_HOLD_MAX_SECONDS
     ],
 )
 def test_a_refused_socket_waits_longer_the_longer_its_owner_must(error, shortest, longest):
