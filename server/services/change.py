@@ -144,6 +144,14 @@ async def apply(
     actor_id = actor.id if actor is not None else None
 
     def transaction(session: Session) -> tuple[Applied, list[tuple[int, int]]]:
+        # The room's (or plenary's) row lock before anything is read: on PostgreSQL a
+        # room's writes run side by side with other rooms' (store/database.py), so what
+        # follows (the role, a retry's first run, the cards) must be read in the room's
+        # order, one writer after the other.
+        if target.room is not None:
+            rooms.lock_room(session, target.key)
+        else:
+            state = plenary.lock(session, target.key)
         role = _role(session, actor, target)
         if command_id and actor_id is not None:
             first = target.log.applied_command(session, target.key, actor_id, command_id)
@@ -151,10 +159,8 @@ async def apply(
                 return Applied(first.seq, duplicate=True, created=created_in(first.payload)), []
         now = datetime.now(UTC)
         if target.room is not None:
-            rooms.lock_room(session, target.key)
             context = Context(session, actor_id, role, now, room_id=target.key)
         else:
-            state = plenary.lock(session, target.key)
             context = Context(session, actor_id, role, now, conference_id=target.key, state=state)
         change = decide(context)
         seq = target.log.append(
@@ -162,7 +168,7 @@ async def apply(
         )
         return Applied(seq, notice=change.notice, created=change.created), context.told
 
-    applied, told = await backends.database.write(transaction)
+    applied, told = await backends.database.write(transaction, room_only=target.room is not None)
     if not applied.duplicate:
         if target.room is not None:
             await backends.announce(target.key, applied.seq)

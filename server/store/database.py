@@ -60,22 +60,27 @@ def _sqlite_begin(connection) -> None:
     connection.exec_driver_sql(connection.get_execution_options().get("sqlite_begin", "BEGIN"))
 
 
-# Any constant: the key of the PostgreSQL advisory lock every write transaction holds.
+# Any constant: the key of the PostgreSQL advisory lock every write transaction holds,
+# shared by the writes confined to one room, alone by every other.
 _WRITE_LOCK = 0x706C7772
+_TAKE_WRITE_LOCK = text(f"SELECT pg_advisory_xact_lock({_WRITE_LOCK})")
+_SHARE_WRITE_LOCK = text(f"SELECT pg_advisory_xact_lock_shared({_WRITE_LOCK})")
 
 
-def _take_write_lock(session: Session) -> None:
-    """Make this write transaction wait for any other process's to finish.
+def _take_write_lock(session: Session, room_only: bool) -> None:
+    """Make this write transaction wait for other processes' writes that it could race.
 
-    The room row's lock (store/events.py) already keeps each room's seq gap-free, but a
-    card's id is drawn before that lock: two processes could commit card 6 as seq 10 and
-    card 5 as seq 11, and a snapshot (cards by id) would then disagree with the deltas
-    (cards by seq). One writer at a time, as with SQLite, rules that out; it also makes a
-    concurrent retry of a command find the first one instead of hitting the unique key.
-    The lock ends with the transaction.
+    A write confined to one room (a room's command, services/change.py) shares the lock
+    with the writes to other rooms, and takes its room's row lock before it reads or
+    writes anything else: the writes to one room thus run one at a time in every process
+    (the room's seq, the command ids checked for retries, the card ids drawn) while
+    different rooms go on side by side. Any other write (entering a room, the plenary
+    and breakouts that touch many rooms, the console) holds the lock alone, as if the
+    whole deployment had one writer, as SQLite has anyway. The lock ends with the
+    transaction.
     """
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITE_LOCK})
+        session.execute(_SHARE_WRITE_LOCK if room_only else _TAKE_WRITE_LOCK)
 
 
 class Database:
@@ -97,10 +102,11 @@ class Database:
         transaction."""
         return Session(self.engine, expire_on_commit=False)
 
-    def run_write(self, work: Callable[[Session], T]) -> T:
-        """Run `work` in one transaction, committed when it returns."""
+    def run_write(self, work: Callable[[Session], T], room_only: bool = False) -> T:
+        """Run `work` in one transaction, committed when it returns. `room_only`: the work
+        writes to one room only and locks that room first (see _take_write_lock)."""
         with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
-            _take_write_lock(session)
+            _take_write_lock(session, room_only)
             return work(session)
 
     @contextlib.contextmanager
@@ -116,9 +122,9 @@ class Database:
         with self.read_transaction() as session:
             return work(session)
 
-    async def write(self, work: Callable[[Session], T]) -> T:
+    async def write(self, work: Callable[[Session], T], room_only: bool = False) -> T:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._writer, self.run_write, work)
+        return await loop.run_in_executor(self._writer, self.run_write, work, room_only)
 
     async def read(self, work: Callable[[Session], T]) -> T:
         loop = asyncio.get_running_loop()
