@@ -3,8 +3,10 @@
 Two `Database`s on one schema stand for two worker processes. A write confined to a room
 (a room's command: `run_write(..., room_only=True)`, which locks its room first, as
 services/change.py does) is held open in one; the other's writes then show what waits.
+Within one process, rooms on different writer threads go on side by side as well.
 """
 
+import asyncio
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as StillWaiting
@@ -15,7 +17,7 @@ from sqlmodel import select
 from server.services.config_files import load_into
 from server.settings import PROJECT_ROOT
 from server.store import rooms
-from server.store.database import Database
+from server.store.database import POSTGRES_WRITE_THREADS, Database
 from server.store.events import room_log
 from server.store.tables import Room
 
@@ -112,3 +114,26 @@ def test_a_write_beyond_one_room_waits_for_the_rooms_and_they_for_it(two_workers
         let_go.set()
         holding.result(timeout=ANSWERS)
         assert room_write.result(timeout=ANSWERS) == 2
+
+
+async def test_one_process_writes_to_rooms_on_other_threads_while_one_is_held(two_workers, room_of):
+    database = two_workers[0]
+    a = room_of("narrative-der-smart-city")
+    b = next(
+        room_of(slug)
+        for slug in ("strategieentwicklung", "erfolgreiche-akteursnetzwerke")
+        if room_of(slug) % POSTGRES_WRITE_THREADS != a % POSTGRES_WRITE_THREADS
+    )
+    held, let_go, hold = held_open(database, a)
+    holding = asyncio.create_task(database.write(hold, room_id=a))
+    assert await asyncio.to_thread(held.wait, ANSWERS)
+    try:
+        async with asyncio.timeout(ANSWERS):
+            assert await database.write(event_in(b), room_id=b) == 1
+        same_room = asyncio.create_task(database.write(event_in(a), room_id=a))
+        await asyncio.sleep(WAITS)
+        assert not same_room.done()  # behind the held one, on the room's thread
+    finally:
+        let_go.set()
+    await holding
+    assert await same_room == 2

@@ -168,7 +168,8 @@ async def apply(
         )
         return Applied(seq, notice=change.notice, created=change.created), context.told
 
-    applied, told = await backends.database.write(transaction, room_only=target.room is not None)
+    room_id = target.key if target.room is not None else None
+    applied, told = await backends.database.write(transaction, room_id)
     if not applied.duplicate:
         if target.room is not None:
             await backends.announce(target.key, applied.seq)
