@@ -495,11 +495,24 @@ async def compare_workers(args: argparse.Namespace, folder: Path) -> dict:
     }
 
 
-async def main(args: argparse.Namespace) -> dict:
+@contextlib.asynccontextmanager
+async def run_folder(name: str, keep: bool):
+    """A temp dir for one run's logs and database, removed afterwards unless `keep`; and
+    SIGTERM cancelling the run, so that the servers it started stop on the way out."""
     # Without this, SIGTERM (from `timeout`, say) would end us and leave the servers running.
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, asyncio.current_task().cancel)
-    folder = Path(tempfile.mkdtemp(prefix="plenum-fanout-"))
+    folder = Path(tempfile.mkdtemp(prefix=f"plenum-{name}-"))
     try:
+        yield folder
+    finally:
+        if keep:
+            print(f"[{name}] kept {folder}", file=sys.stderr, flush=True)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+async def main(args: argparse.Namespace) -> dict:
+    async with run_folder("fanout", args.keep) as folder:
         async with asyncio.timeout(overall_timeout_s(args.clients)):
             if args.workers > 1:
                 return await compare_workers(args, folder)
@@ -507,11 +520,6 @@ async def main(args: argparse.Namespace) -> dict:
             plenum = await run_plenum(args, folder)
             raw = await run_raw(args, folder, plenum["card_frame_bytes"] or 400)
         return report(args, plenum, raw)
-    finally:
-        if args.keep:
-            log(f"kept {folder}")
-        else:
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

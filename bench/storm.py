@@ -20,10 +20,7 @@ import contextlib
 import functools
 import json
 import os
-import shutil
-import signal
 import sys
-import tempfile
 import threading
 from pathlib import Path
 
@@ -41,6 +38,7 @@ from fanout import (
     raw_server,
     room_ids,
     rounded,
+    run_folder,
     running,
     settle_members,
     wait_for_http,
@@ -198,16 +196,9 @@ def _ratio(plenum: float | None, raw: float | None) -> float | None:
 
 
 async def main(args: argparse.Namespace) -> dict:
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, asyncio.current_task().cancel)
-    folder = Path(tempfile.mkdtemp(prefix="plenum-storm-"))
-    try:
+    async with run_folder("storm", args.keep) as folder:
         plenum = await run_plenum(args, folder)
         raw = await run_raw(args, folder, plenum["snapshot_bytes"])
-    finally:
-        if args.keep:
-            log(f"kept {folder}")
-        else:
-            shutil.rmtree(folder, ignore_errors=True)
     ratio = _ratio(plenum["all_snapshots_s"], raw["all_snapshots_s"])
     settings = {name: value for name, value in vars(args).items() if name != "keep"}
     return {

@@ -30,11 +30,8 @@ import itertools
 import json
 import os
 import re
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +51,7 @@ from fanout import (
     join,
     percentile,
     rounded,
+    run_folder,
     running,
     wait_for_http,
 )
@@ -438,17 +436,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 async def main(args: argparse.Namespace) -> dict:
-    # Without this, SIGTERM (from `timeout`, say) would end us and leave the servers running.
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, asyncio.current_task().cancel)
-    folder = Path(tempfile.mkdtemp(prefix="plenum-writes-"))
-    try:
-        async with asyncio.timeout(OVERALL_TIMEOUT_S):
-            return await measure(args, folder)
-    finally:
-        if args.keep:
-            log(f"kept {folder}")
-        else:
-            shutil.rmtree(folder, ignore_errors=True)
+    async with run_folder("writes", args.keep) as folder, asyncio.timeout(OVERALL_TIMEOUT_S):
+        return await measure(args, folder)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ Within one process, rooms on different writer threads go on side by side as well
 """
 
 import asyncio
+import contextlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as StillWaiting
@@ -50,7 +51,7 @@ def room_of(two_workers):
     return ids.__getitem__
 
 
-def held_open(database: Database, room_id: int):
+def held_open(room_id: int):
     """A room's write that has locked its room and waits to be let go: (held, let go)."""
     held, let_go = threading.Event(), threading.Event()
 
@@ -71,48 +72,51 @@ def event_in(room_id: int):
     return work
 
 
+@contextlib.contextmanager
+def held(pool: ThreadPoolExecutor, database: Database, room_id: int, room_only: bool = True):
+    """A write to the room that has locked it, held open in `database` for the block."""
+    is_held, let_go, work = held_open(room_id)
+    holding = pool.submit(database.run_write, work, room_only)
+    assert is_held.wait(ANSWERS)
+    try:
+        yield
+    finally:
+        let_go.set()
+        holding.result(timeout=ANSWERS)
+
+
+def waits(future) -> bool:
+    try:
+        future.result(timeout=WAITS)
+    except StillWaiting:
+        return True
+    return False
+
+
 def test_a_write_held_open_in_one_room_does_not_hold_up_another_room(two_workers, room_of):
     first, second = two_workers
     a, b = room_of("narrative-der-smart-city"), room_of("strategieentwicklung")
-    held, let_go, hold = held_open(first, a)
     with ThreadPoolExecutor(max_workers=3) as pool:
-        holding = pool.submit(first.run_write, hold, True)
-        assert held.wait(ANSWERS)
-
-        other_room = pool.submit(second.run_write, event_in(b), True)
-        assert other_room.result(timeout=ANSWERS) == 1  # while room A's write is open
-
-        same_room = pool.submit(second.run_write, event_in(a), True)
-        with pytest.raises(StillWaiting):
-            same_room.result(timeout=WAITS)
-        let_go.set()
-        holding.result(timeout=ANSWERS)
+        with held(pool, first, a):
+            other_room = pool.submit(second.run_write, event_in(b), True)
+            assert other_room.result(timeout=ANSWERS) == 1  # while room A's write is open
+            same_room = pool.submit(second.run_write, event_in(a), True)
+            assert waits(same_room)
         assert same_room.result(timeout=ANSWERS) == 2  # after the held one, in the room's order
 
 
 def test_a_write_beyond_one_room_waits_for_the_rooms_and_they_for_it(two_workers, room_of):
     first, second = two_workers
     a, b = room_of("narrative-der-smart-city"), room_of("strategieentwicklung")
-    held, let_go, hold = held_open(first, a)
     with ThreadPoolExecutor(max_workers=3) as pool:
-        holding = pool.submit(first.run_write, hold, True)
-        assert held.wait(ANSWERS)
         # Entering a room, the plenary, breakouts: they hold the write lock alone.
-        beyond = pool.submit(second.run_write, event_in(b))
-        with pytest.raises(StillWaiting):
-            beyond.result(timeout=WAITS)
-        let_go.set()
-        holding.result(timeout=ANSWERS)
+        with held(pool, first, a):
+            beyond = pool.submit(second.run_write, event_in(b))
+            assert waits(beyond)
         assert beyond.result(timeout=ANSWERS) == 1
-
-        held, let_go, hold = held_open(first, b)
-        holding = pool.submit(first.run_write, hold)  # beyond a room, held open
-        assert held.wait(ANSWERS)
-        room_write = pool.submit(second.run_write, event_in(a), True)
-        with pytest.raises(StillWaiting):
-            room_write.result(timeout=WAITS)
-        let_go.set()
-        holding.result(timeout=ANSWERS)
+        with held(pool, first, b, room_only=False):
+            room_write = pool.submit(second.run_write, event_in(a), True)
+            assert waits(room_write)
         assert room_write.result(timeout=ANSWERS) == 2
 
 
@@ -124,7 +128,7 @@ async def test_one_process_writes_to_rooms_on_other_threads_while_one_is_held(tw
         for slug in ("strategieentwicklung", "erfolgreiche-akteursnetzwerke")
         if room_of(slug) % POSTGRES_WRITE_THREADS != a % POSTGRES_WRITE_THREADS
     )
-    held, let_go, hold = held_open(database, a)
+    held, let_go, hold = held_open(a)
     holding = asyncio.create_task(database.write(hold, room_id=a))
     assert await asyncio.to_thread(held.wait, ANSWERS)
     try:
