@@ -114,20 +114,7 @@ def free_port() -> int:
 
 def write_conference(folder: Path, capacity: int) -> Path:
     # The shipped rooms hold 60; this room must take every member plus some slack.
-    path = folder / f"{SLUG}.yaml"
-    path.write_text(
-        f"""slug: {SLUG}
-code: BENCHFAN
-title: Fan-out benchmark
-date: "2022-03-22"
-start: "09:00"
-end: "17:00"
-place: 127.0.0.1
-format: virtual
-agenda:
-  - {{start: "09:00", end: "17:00", title: Breakout, kind: breakout}}
-rooms:
-  - slug: {ROOM_SLUG}
+    room = f"""  - slug: {ROOM_SLUG}
     title: Benchmark hall
     capacity: {capacity}
     prompts:
@@ -137,7 +124,27 @@ rooms:
       vote_budget: 1000000
       max_votes_per_card: 1000000
       votes_visible_while_voting: true
-""",
+"""
+    return write_conference_file(folder, "BENCHFAN", "Fan-out benchmark", room)
+
+
+def write_conference_file(folder: Path, code: str, title: str, rooms: str) -> Path:
+    """The benches' conference (slug SLUG): one day on 127.0.0.1, all of it a breakout,
+    with `rooms` (the YAML list's items)."""
+    path = folder / f"{SLUG}.yaml"
+    path.write_text(
+        f"""slug: {SLUG}
+code: {code}
+title: {title}
+date: "2022-03-22"
+start: "09:00"
+end: "17:00"
+place: 127.0.0.1
+format: virtual
+agenda:
+  - {{start: "09:00", end: "17:00", title: Breakout, kind: breakout}}
+rooms:
+{rooms}""",
         encoding="utf-8",
     )
     return path

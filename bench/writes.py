@@ -54,6 +54,7 @@ from fanout import (
     run_folder,
     running,
     wait_for_http,
+    write_conference_file,
 )
 from fanout_members import bounded_gather
 
@@ -84,23 +85,7 @@ def write_conference(folder: Path, rooms: int, capacity: int) -> tuple[Path, lis
     board: {board}"""
         for slug in slugs
     )
-    path = folder / f"{SLUG}.yaml"
-    path.write_text(
-        f"""slug: {SLUG}
-code: BENCHWRT
-title: Writes benchmark
-date: "2022-03-22"
-start: "09:00"
-end: "17:00"
-place: 127.0.0.1
-format: virtual
-agenda:
-  - {{start: "09:00", end: "17:00", title: Breakout, kind: breakout}}
-rooms:
-{listed}
-""",
-        encoding="utf-8",
-    )
+    path = write_conference_file(folder, "BENCHWRT", "Writes benchmark", listed + "\n")
     return path, slugs
 
 
