@@ -1,25 +1,27 @@
-"""On PostgreSQL, writes to one room wait for each other and not for other rooms.
+"""On PostgreSQL, the commands to one room (or one plenary) wait for each other, not for
+other rooms' and plenaries'.
 
-Two `Database`s on one schema stand for two worker processes. A write confined to a room
-(a room's command: `run_write(..., room_only=True)`, which locks its room first, as
-services/change.py does) is held open in one; the other's writes then show what waits.
-Within one process, rooms on different writer threads go on side by side as well.
+Two `Database`s on one schema stand for two worker processes. A command's write (shared:
+`run_write(..., shared=True)`, locking its room or plenary first, as services/change.py
+does) is held open in one; the other's writes then show what waits. Within one process,
+rooms on different writer threads go on side by side as well.
 """
 
 import asyncio
 import contextlib
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as StillWaiting
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from server.services.config_files import load_into
 from server.settings import PROJECT_ROOT
-from server.store import rooms
+from server.store import plenary, rooms
 from server.store.database import POSTGRES_WRITE_THREADS, Database
-from server.store.events import room_log
+from server.store.events import plenary_log, room_log
 from server.store.tables import Room
 
 from .helpers import backends_of
@@ -28,6 +30,8 @@ from .services import fill_with_newest_schema, postgres_schema
 SHIPPED = PROJECT_ROOT / "sessions_config" / "regionalkonferenz-mayen-koblenz-2022.yaml"
 WAITS = 0.5  # long enough to tell a write that waits from one that does not
 ANSWERS = 10  # at most, for a write that must not wait (or no longer)
+
+Work = Callable[[Session], int]
 
 
 @pytest.fixture
@@ -47,24 +51,19 @@ def two_workers():
 @pytest.fixture
 def room_of(two_workers):
     with two_workers[0].session() as session:
-        ids = {room.slug: room.id for room in session.exec(select(Room))}
-    return ids.__getitem__
+        ids = {room.slug: (room.id, room.conference_id) for room in session.exec(select(Room))}
+    return lambda slug: ids[slug][0]
 
 
-def held_open(room_id: int):
-    """A room's write that has locked its room and waits to be let go: (held, let go)."""
-    held, let_go = threading.Event(), threading.Event()
-
-    def work(session) -> None:
-        rooms.lock_room(session, room_id)
-        room_log.append(session, room_id, "test_held", {})
-        held.set()
-        assert let_go.wait(ANSWERS * 2)
-
-    return held, let_go, work
+@pytest.fixture
+def conference(two_workers):
+    with two_workers[0].session() as session:
+        return session.exec(select(Room.conference_id)).first()
 
 
-def event_in(room_id: int):
+def room_command(room_id: int) -> Work:
+    """What a room's command writes: its room locked first, then its event."""
+
     def work(session) -> int:
         rooms.lock_room(session, room_id)
         return room_log.append(session, room_id, "test_event", {})
@@ -72,11 +71,36 @@ def event_in(room_id: int):
     return work
 
 
+def plenary_command(conference_id: int, told_room: int | None = None) -> Work:
+    """What a plenary's command writes: its plenary locked first, then its event, and one
+    for a room it tells (an announcement to that room)."""
+
+    def work(session) -> int:
+        plenary.lock(session, conference_id)
+        if told_room is not None:
+            room_log.append(session, told_room, "test_told", {})
+        return plenary_log.append(session, conference_id, "test_event", {})
+
+    return work
+
+
+def held_open(command: Work):
+    """`command` written, its transaction then waiting to be let go: (held, let go, work)."""
+    held, let_go = threading.Event(), threading.Event()
+
+    def work(session) -> None:
+        command(session)
+        held.set()
+        assert let_go.wait(ANSWERS * 2)
+
+    return held, let_go, work
+
+
 @contextlib.contextmanager
-def held(pool: ThreadPoolExecutor, database: Database, room_id: int, room_only: bool = True):
-    """A write to the room that has locked it, held open in `database` for the block."""
-    is_held, let_go, work = held_open(room_id)
-    holding = pool.submit(database.run_write, work, room_only)
+def held(pool: ThreadPoolExecutor, database: Database, command: Work, shared: bool = True):
+    """`command` held open in `database` for the block."""
+    is_held, let_go, work = held_open(command)
+    holding = pool.submit(database.run_write, work, shared)
     assert is_held.wait(ANSWERS)
     try:
         yield
@@ -97,25 +121,45 @@ def test_a_write_held_open_in_one_room_does_not_hold_up_another_room(two_workers
     first, second = two_workers
     a, b = room_of("narrative-der-smart-city"), room_of("strategieentwicklung")
     with ThreadPoolExecutor(max_workers=3) as pool:
-        with held(pool, first, a):
-            other_room = pool.submit(second.run_write, event_in(b), True)
+        with held(pool, first, room_command(a)):
+            other_room = pool.submit(second.run_write, room_command(b), True)
             assert other_room.result(timeout=ANSWERS) == 1  # while room A's write is open
-            same_room = pool.submit(second.run_write, event_in(a), True)
+            same_room = pool.submit(second.run_write, room_command(a), True)
             assert waits(same_room)
         assert same_room.result(timeout=ANSWERS) == 2  # after the held one, in the room's order
 
 
-def test_a_write_beyond_one_room_waits_for_the_rooms_and_they_for_it(two_workers, room_of):
+def test_a_plenary_command_goes_on_beside_rooms_and_waits_for_its_plenary(
+    two_workers, room_of, conference
+):
+    first, second = two_workers
+    a, b = room_of("narrative-der-smart-city"), room_of("strategieentwicklung")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        with held(pool, first, room_command(a)):
+            question_vote = pool.submit(second.run_write, plenary_command(conference), True)
+            assert question_vote.result(timeout=ANSWERS) == 1
+        # Held open, telling room A: room B goes on, room A and the plenary wait.
+        with held(pool, first, plenary_command(conference, told_room=a)):
+            other_room = pool.submit(second.run_write, room_command(b), True)
+            assert other_room.result(timeout=ANSWERS) == 1
+            told_room = pool.submit(second.run_write, room_command(a), True)
+            same_plenary = pool.submit(second.run_write, plenary_command(conference), True)
+            assert waits(told_room) and waits(same_plenary)
+        assert told_room.result(timeout=ANSWERS) == 3  # after the held one's told event
+        assert same_plenary.result(timeout=ANSWERS) == 3
+
+
+def test_a_write_beyond_one_command_waits_for_the_commands_and_they_for_it(two_workers, room_of):
     first, second = two_workers
     a, b = room_of("narrative-der-smart-city"), room_of("strategieentwicklung")
     with ThreadPoolExecutor(max_workers=3) as pool:
-        # Entering a room, the plenary, breakouts: they hold the write lock alone.
-        with held(pool, first, a):
-            beyond = pool.submit(second.run_write, event_in(b))
+        # Entering a room, the console: they hold the write lock alone.
+        with held(pool, first, room_command(a)):
+            beyond = pool.submit(second.run_write, room_command(b))
             assert waits(beyond)
         assert beyond.result(timeout=ANSWERS) == 1
-        with held(pool, first, b, room_only=False):
-            room_write = pool.submit(second.run_write, event_in(a), True)
+        with held(pool, first, room_command(b), shared=False):
+            room_write = pool.submit(second.run_write, room_command(a), True)
             assert waits(room_write)
         assert room_write.result(timeout=ANSWERS) == 2
 
@@ -128,13 +172,13 @@ async def test_one_process_writes_to_rooms_on_other_threads_while_one_is_held(tw
         for slug in ("strategieentwicklung", "erfolgreiche-akteursnetzwerke")
         if room_of(slug) % POSTGRES_WRITE_THREADS != a % POSTGRES_WRITE_THREADS
     )
-    held, let_go, hold = held_open(a)
-    holding = asyncio.create_task(database.write(hold, room_id=a))
-    assert await asyncio.to_thread(held.wait, ANSWERS)
+    is_held, let_go, hold = held_open(room_command(a))
+    holding = asyncio.create_task(database.write(hold, lane=a))
+    assert await asyncio.to_thread(is_held.wait, ANSWERS)
     try:
         async with asyncio.timeout(ANSWERS):
-            assert await database.write(event_in(b), room_id=b) == 1
-        same_room = asyncio.create_task(database.write(event_in(a), room_id=a))
+            assert await database.write(room_command(b), lane=b) == 1
+        same_room = asyncio.create_task(database.write(room_command(a), lane=a))
         await asyncio.sleep(WAITS)
         assert not same_room.done()  # behind the held one, on the room's thread
     finally:

@@ -144,10 +144,10 @@ async def apply(
     actor_id = actor.id if actor is not None else None
 
     def transaction(session: Session) -> tuple[Applied, list[tuple[int, int]]]:
-        # The room's (or plenary's) row lock before anything is read: on PostgreSQL a
-        # room's writes run side by side with other rooms' (store/database.py), so what
-        # follows (the role, a retry's first run, the cards) must be read in the room's
-        # order, one writer after the other.
+        # The room's (or plenary's) row lock before anything is read: on PostgreSQL its
+        # commands run beside other rooms' and plenaries' (store/database.py), so what
+        # follows (the role, a retry's first run, the cards) must be read in its order,
+        # one writer after the other.
         if target.room is not None:
             rooms.lock_room(session, target.key)
         else:
@@ -168,8 +168,7 @@ async def apply(
         )
         return Applied(seq, notice=change.notice, created=change.created), context.told
 
-    room_id = target.key if target.room is not None else None
-    applied, told = await backends.database.write(transaction, room_id)
+    applied, told = await backends.database.write(transaction, lane=target.key)
     if not applied.duplicate:
         if target.room is not None:
             await backends.announce(target.key, applied.seq)

@@ -61,31 +61,33 @@ def _sqlite_begin(connection) -> None:
 
 
 # Any constant: the key of the PostgreSQL advisory lock every write transaction holds,
-# shared by the writes confined to one room, alone by every other.
+# shared by the commands to one room or one plenary, alone by every other write.
 _WRITE_LOCK = 0x706C7772
 _TAKE_WRITE_LOCK = text(f"SELECT pg_advisory_xact_lock({_WRITE_LOCK})")
 _SHARE_WRITE_LOCK = text(f"SELECT pg_advisory_xact_lock_shared({_WRITE_LOCK})")
 
 
-def _take_write_lock(session: Session, room_only: bool) -> None:
+def _take_write_lock(session: Session, shared: bool) -> None:
     """Make this write transaction wait for other processes' writes that it could race.
 
-    A write confined to one room (a room's command, services/change.py) shares the lock
-    with the writes to other rooms, and takes its room's row lock before it reads or
-    writes anything else: the writes to one room thus run one at a time in every process
-    (the room's seq, the command ids checked for retries, the card ids drawn) while
-    different rooms go on side by side. Any other write (entering a room, the plenary
-    and breakouts that touch many rooms, the console) holds the lock alone, as if the
-    whole deployment had one writer, as SQLite has anyway. The lock ends with the
-    transaction.
+    A command (services/change.py) shares the lock, and takes its room's or its
+    plenary's row lock before it reads or writes anything else: the commands to one room
+    or plenary thus run one at a time in every process (its seq, the command ids checked
+    for retries, the ids its new rows draw), while the others go on beside them. A room's
+    command locks no row but its room's and its own rows; a plenary's also appends
+    events to its rooms (their rows, after its own): so none waits for another in a
+    circle. Every other write (entering and leaving rooms, starting the app, the
+    console) holds the lock alone, as if the deployment had one writer, as SQLite has
+    anyway. The lock ends with the transaction.
     """
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(_SHARE_WRITE_LOCK if room_only else _TAKE_WRITE_LOCK)
+        session.execute(_SHARE_WRITE_LOCK if shared else _TAKE_WRITE_LOCK)
 
 
-# Writer threads per process on PostgreSQL: a room's commands always go to the same one
-# (room id modulo this), so they keep their order in the process, while a slow room holds
-# up only the rooms that share its thread. SQLite takes one writer at a time anyway.
+# Writer threads per process on PostgreSQL: the commands to one room (or plenary) always
+# go to the same one (its id modulo this), so they keep their order in the process, while
+# a slow room holds up only those that share its thread. SQLite takes one writer at a time
+# anyway.
 POSTGRES_WRITE_THREADS = 4
 
 
@@ -112,11 +114,11 @@ class Database:
         transaction."""
         return Session(self.engine, expire_on_commit=False)
 
-    def run_write(self, work: Callable[[Session], T], room_only: bool = False) -> T:
-        """Run `work` in one transaction, committed when it returns. `room_only`: the work
-        writes to one room only and locks that room first (see _take_write_lock)."""
+    def run_write(self, work: Callable[[Session], T], shared: bool = False) -> T:
+        """Run `work` in one transaction, committed when it returns. `shared`: the work is
+        one room's or plenary's command, which locks that row first (_take_write_lock)."""
         with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
-            _take_write_lock(session, room_only)
+            _take_write_lock(session, shared)
             return work(session)
 
     @contextlib.contextmanager
@@ -132,14 +134,14 @@ class Database:
         with self.read_transaction() as session:
             return work(session)
 
-    async def write(self, work: Callable[[Session], T], room_id: int | None = None) -> T:
-        """`work` in one write transaction on a writer thread. With `room_id`, the work
-        writes to that room only and locks it first (services/change.py): it runs on
-        the room's writer thread, beside other rooms' (see _take_write_lock); without,
-        on the first, holding the write lock alone."""
+    async def write(self, work: Callable[[Session], T], lane: int | None = None) -> T:
+        """`work` in one write transaction on a writer thread. With `lane` (the id of the
+        room, or of the plenary's conference, whose row the work locks first: a command),
+        it runs on that lane's writer thread and shares the write lock; without, on the
+        first thread, holding it alone (see _take_write_lock)."""
         loop = asyncio.get_running_loop()
-        writer = self._writers[(room_id or 0) % len(self._writers)]
-        return await loop.run_in_executor(writer, self.run_write, work, room_id is not None)
+        writer = self._writers[(lane or 0) % len(self._writers)]
+        return await loop.run_in_executor(writer, self.run_write, work, lane is not None)
 
     async def read(self, work: Callable[[Session], T]) -> T:
         loop = asyncio.get_running_loop()
