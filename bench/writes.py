@@ -158,9 +158,10 @@ class Sender:
         await self.socket.send(json.dumps(command))
 
 
-async def sink(port: int, path: str, cookie: str) -> asyncio.StreamWriter:
+async def sink(port: int, path: str, cookie: str) -> asyncio.Task:
     """A member's socket that reads everything and parses nothing (a handshake by hand,
-    then raw reads): the fan-out is sent to it as to a browser, at little client cost."""
+    then raw reads): the fan-out is sent to it as to a browser, at little client cost.
+    Returns the task that reads it; cancelled, it closes the socket."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     key = base64.b64encode(os.urandom(16)).decode()
     writer.write(
@@ -173,12 +174,15 @@ async def sink(port: int, path: str, cookie: str) -> asyncio.StreamWriter:
         raise RuntimeError(f"a member's socket was refused: {answer[:80]!r}")
 
     async def drain() -> None:
-        with contextlib.suppress(OSError, asyncio.CancelledError):
+        try:
             while await reader.read(1 << 16):
                 pass
+        except OSError:
+            pass
+        finally:
+            writer.close()
 
-    writer.drainer = asyncio.create_task(drain())  # type: ignore[attr-defined]
-    return writer
+    return asyncio.create_task(drain())
 
 
 @dataclass
@@ -216,8 +220,7 @@ async def run_step(
 ) -> tuple[int, float]:
     """Send commands at `rate` per second for `seconds`, spread over the rooms and their
     senders in turn: a vote in a voting room, a card or a comment in a collecting one.
-    Returns the commands sent and the seconds
-    until the last was answered (bounded)."""
+    Returns the commands sent and the seconds until the last was answered (bounded)."""
     # Room by room, then the next sender of each: every room gets the same share.
     turns = [(room, room.senders[n]) for n in range(len(rooms[0].senders)) for room in rooms]
     total = int(rate * seconds)
@@ -274,7 +277,7 @@ async def measure(args: argparse.Namespace, folder: Path) -> dict:
             4,
         )
         log("moderators in; opening the sockets")
-        sinks: list[asyncio.StreamWriter] = []
+        sinks: list[asyncio.Task] = []
         readers: list[asyncio.Task] = []
         cid = itertools.count()
 
@@ -329,9 +332,8 @@ async def measure(args: argparse.Namespace, folder: Path) -> dict:
             for outcome in sender.replies.values():
                 if outcome != "ok":
                     errors[outcome] = errors.get(outcome, 0) + 1
-        for writer in sinks:
-            writer.drainer.cancel()  # type: ignore[attr-defined]
-            writer.close()
+        for task in sinks:
+            task.cancel()
         for sender in senders:
             await sender.socket.close()
         return {

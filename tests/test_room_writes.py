@@ -51,8 +51,8 @@ def two_workers():
 @pytest.fixture
 def room_of(two_workers):
     with two_workers[0].session() as session:
-        ids = {room.slug: (room.id, room.conference_id) for room in session.exec(select(Room))}
-    return lambda slug: ids[slug][0]
+        ids = {room.slug: room.id for room in session.exec(select(Room))}
+    return ids.__getitem__
 
 
 @pytest.fixture
