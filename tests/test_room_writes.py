@@ -173,12 +173,12 @@ async def test_one_process_writes_to_rooms_on_other_threads_while_one_is_held(tw
         if room_of(slug) % POSTGRES_WRITE_THREADS != a % POSTGRES_WRITE_THREADS
     )
     is_held, let_go, hold = held_open(room_command(a))
-    holding = asyncio.create_task(database.write(hold, lane=a))
+    holding = asyncio.create_task(database.write(hold, lane=("room", a)))
     assert await asyncio.to_thread(is_held.wait, ANSWERS)
     try:
         async with asyncio.timeout(ANSWERS):
-            assert await database.write(room_command(b), lane=b) == 1
-        same_room = asyncio.create_task(database.write(room_command(a), lane=a))
+            assert await database.write(room_command(b), lane=("room", b)) == 1
+        same_room = asyncio.create_task(database.write(room_command(a), lane=("room", a)))
         await asyncio.sleep(WAITS)
         assert not same_room.done()  # behind the held one, on the room's thread
     finally:

@@ -168,7 +168,8 @@ async def apply(
         )
         return Applied(seq, notice=change.notice, created=change.created), context.told
 
-    applied, told = await backends.database.write(transaction, lane=target.key)
+    lane = ("room", target.key) if target.room is not None else ("plenary", target.key)
+    applied, told = await backends.database.write(transaction, lane)
     if not applied.duplicate:
         if target.room is not None:
             await backends.announce(target.key, applied.seq)

@@ -1,16 +1,19 @@
 """Engine, schema and running work off the event loop.
 
-Writes go through one thread: SQLite allows one writer anyway, and queueing them
-in-process is cheaper than retrying on "database is locked". Reads use a small pool.
-On PostgreSQL several processes write to one database; an advisory lock keeps their
-write transactions one at a time, as SQLite does (see `_take_write_lock`).
+Writes go through writer threads: one on SQLite, which allows one writer anyway (queueing
+them in-process is cheaper than retrying on "database is locked"), a few on PostgreSQL,
+where the commands to one room (or plenary) keep to one of them. Commands to one room
+that queue up behind a transaction in flight are committed together in the next one
+(`Database.write`). Reads use a small pool. On PostgreSQL several processes write to one
+database; an advisory lock keeps what could race apart (see `_take_write_lock`).
 """
 
 import asyncio
 import contextlib
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
@@ -84,6 +87,31 @@ def _take_write_lock(session: Session, shared: bool) -> None:
         session.execute(_SHARE_WRITE_LOCK if shared else _TAKE_WRITE_LOCK)
 
 
+# What the commands to one room, or one plenary, queue under: ("room", id) or ("plenary",
+# conference id).
+Lane = tuple[str, int]
+
+
+def _in_savepoint(session: Session, work: Callable[[Session], Any]) -> Any:
+    """The work's result, or the exception that rolled back what it wrote."""
+    session.expire_all()  # what the works before it read is read again, as it is now
+    try:
+        with session.begin_nested():
+            return work(session)
+    except Exception as failed:  # noqa: BLE001 (the caller gets it, as raised)
+        return failed
+
+
+def _settle(futures: list[asyncio.Future], outcomes: list[Any]) -> None:
+    for future, outcome in zip(futures, outcomes, strict=True):
+        if future.done():  # its caller gave up waiting
+            continue
+        if isinstance(outcome, Exception):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
+
+
 # Writer threads per process on PostgreSQL: the commands to one room (or plenary) always
 # go to the same one (its id modulo this), so they keep their order in the process, while
 # a slow room holds up only those that share its thread. SQLite takes one writer at a time
@@ -102,6 +130,9 @@ class Database:
             for n in range(writers)
         ]
         self._readers = ThreadPoolExecutor(max_workers=read_threads, thread_name_prefix="db-read")
+        # Per lane, the commands waiting for their transaction (see `write`).
+        self._queued: dict[Lane, list[tuple[Callable[[Session], Any], asyncio.Future]]] = {}
+        self._queued_lock = threading.Lock()
 
     def migrate(self) -> schema.Upgrade:
         """Create the schema, or upgrade it to the newest migration."""
@@ -134,14 +165,56 @@ class Database:
         with self.read_transaction() as session:
             return work(session)
 
-    async def write(self, work: Callable[[Session], T], lane: int | None = None) -> T:
-        """`work` in one write transaction on a writer thread. With `lane` (the id of the
-        room, or of the plenary's conference, whose row the work locks first: a command),
-        it runs on that lane's writer thread and shares the write lock; without, on the
-        first thread, holding it alone (see _take_write_lock)."""
+    async def write(self, work: Callable[[Session], T], lane: Lane | None = None) -> T:
+        """`work` in a write transaction on a writer thread.
+
+        Without `lane`, in a transaction of its own on the first thread, holding the
+        write lock alone (see _take_write_lock). With `lane` (a command: ("room", id) or
+        ("plenary", conference id), whose row the work locks first), on that lane's
+        thread, sharing the write lock; and the lane's commands that queue up while a
+        transaction is in flight are committed together in the next one (group commit),
+        in the order they came, each in a savepoint of its own: one refused or failing
+        rolls back alone, and each gets its own seq and outcome. So a busy room pays one
+        transaction per round, not per command.
+        """
         loop = asyncio.get_running_loop()
-        writer = self._writers[(lane or 0) % len(self._writers)]
-        return await loop.run_in_executor(writer, self.run_write, work, lane is not None)
+        if lane is None:
+            return await loop.run_in_executor(self._writers[0], self.run_write, work, False)
+        done = loop.create_future()
+        with self._queued_lock:
+            queued = self._queued.setdefault(lane, [])
+            queued.append((work, done))
+            first = len(queued) == 1
+        if first:  # the rest of this round's commands join it before it starts
+            writer = self._writers[lane[1] % len(self._writers)]
+            writer.submit(self._write_together, lane, loop)
+        return await done
+
+    def _write_together(self, lane: Lane, loop: asyncio.AbstractEventLoop) -> None:
+        with self._queued_lock:
+            commands = self._queued.pop(lane)
+        outcomes = self._run_commands([work for work, _ in commands])
+        loop.call_soon_threadsafe(_settle, [done for _, done in commands], outcomes)
+
+    def _run_commands(self, works: list[Callable[[Session], Any]]) -> list[Any]:
+        """Each work's result, or the exception it (or the commit) ended with."""
+        outcomes: list[Any] = []
+        try:
+            with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
+                _take_write_lock(session, shared=True)
+                if len(works) == 1:
+                    outcomes.append(works[0](session))
+                else:
+                    outcomes.extend(_in_savepoint(session, work) for work in works)
+        except Exception as failed:  # noqa: BLE001 (handed to each caller, as raised)
+            # One work alone: its own error. Several: the commit failed, and with it
+            # every work that had not failed already.
+            if len(works) == 1:
+                return [failed]
+            return [o if isinstance(o, Exception) else failed for o in outcomes] + [failed] * (
+                len(works) - len(outcomes)
+            )
+        return outcomes
 
     async def read(self, work: Callable[[Session], T]) -> T:
         loop = asyncio.get_running_loop()
