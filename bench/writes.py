@@ -63,8 +63,9 @@ DELTA = re.compile(r"<!--plenum (snapshot|delta) (\d+)(?: (\d+))?-->")
 REPLY = re.compile(r"<!--plenum reply (\S+) (ok|error)(?: (\S+))?-->")
 SEED_CARDS = 10  # cards per room the votes and comments go to (posted before the steps)
 # Every COLLECTING_EVERY-th room collects (cards and comments, in turn); the others vote.
-# A board holds 2,000 cards, 200 by one person (server/domain/board.py): the default steps
-# stay well below both.
+# A board holds 2,000 cards, 200 by one person, 100 comments per card (server/domain/
+# board.py): the default steps stay below them; with a few rooms only, a long ramp meets
+# them, and the refusals count as errors.
 COLLECTING_EVERY = 4
 
 
@@ -221,6 +222,9 @@ async def run_step(
     """Send commands at `rate` per second for `seconds`, spread over the rooms and their
     senders in turn: a vote in a voting room, a card or a comment in a collecting one.
     Returns the commands sent and the seconds until the last was answered (bounded)."""
+    for room in rooms:
+        if room.collects:  # comments spread over every card so far (a card takes 100)
+            room.cards = sorted({card for sender in room.senders for card in sender.created})
     # Room by room, then the next sender of each: every room gets the same share.
     turns = [(room, room.senders[n]) for n in range(len(rooms[0].senders)) for room in rooms]
     total = int(rate * seconds)
