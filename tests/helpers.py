@@ -19,6 +19,8 @@ from server.exports import ExportOptions, Format
 from server.realtime.broadcast import MemoryBroadcast
 from server.services import change, exports, invites, organisers, projectors
 from server.services.backends import Backends
+from server.services.config_files import load_into
+from server.settings import PROJECT_ROOT
 from server.store import conferences
 from server.store.database import Database
 from server.store.tables import AgendaItem, BoardColumn, BreakoutRoomState, Conference, Room
@@ -49,6 +51,18 @@ def at_noon_in_berlin() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(change, "datetime", Clock)
         yield
+
+
+@contextlib.contextmanager
+def shipped_conference_in(database_url: str) -> Iterator[Database]:
+    """A database at the newest schema holding the shipped Mayen-Koblenz conference."""
+    database = Database(database_url)
+    try:
+        database.migrate()
+        load_into(backends_of(database), [PROJECT_ROOT / "sessions_config" / f"{MYK}.yaml"])
+        yield database
+    finally:
+        database.close()
 
 
 def backends_of(database: Database) -> Backends:

@@ -10,25 +10,18 @@ from sqlalchemy import event, text
 from sqlmodel import select
 
 from server.domain.errors import DomainError
-from server.services.config_files import load_into
-from server.settings import PROJECT_ROOT
 from server.store import rooms
 from server.store.database import Database
 from server.store.events import room_log
 from server.store.tables import Room
 
-from .helpers import backends_of
-
-SHIPPED = PROJECT_ROOT / "sessions_config" / "regionalkonferenz-mayen-koblenz-2022.yaml"
+from .helpers import shipped_conference_in
 
 
 @pytest.fixture
 def database(database_url):
-    db = Database(database_url)
-    db.migrate()
-    load_into(backends_of(db), [SHIPPED])
-    yield db
-    db.close()
+    with shipped_conference_in(database_url) as database:
+        yield database
 
 
 @pytest.fixture

@@ -17,17 +17,14 @@ from concurrent.futures import TimeoutError as StillWaiting
 import pytest
 from sqlmodel import Session, select
 
-from server.services.config_files import load_into
-from server.settings import PROJECT_ROOT
 from server.store import plenary, rooms
 from server.store.database import POSTGRES_WRITE_THREADS, Database
 from server.store.events import plenary_log, room_log
 from server.store.tables import Room
 
-from .helpers import backends_of
+from .helpers import shipped_conference_in
 from .services import fill_with_newest_schema, postgres_schema
 
-SHIPPED = PROJECT_ROOT / "sessions_config" / "regionalkonferenz-mayen-koblenz-2022.yaml"
 WAITS = 0.5  # long enough to tell a write that waits from one that does not
 ANSWERS = 10  # at most, for a write that must not wait (or no longer)
 
@@ -38,14 +35,8 @@ Work = Callable[[Session], int]
 def two_workers():
     with postgres_schema() as url:
         fill_with_newest_schema(url)
-        first, second = Database(url), Database(url)
-        try:
-            first.migrate()
-            load_into(backends_of(first), [SHIPPED])
+        with shipped_conference_in(url) as first, shipped_conference_in(url) as second:
             yield first, second
-        finally:
-            first.close()
-            second.close()
 
 
 @pytest.fixture

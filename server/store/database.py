@@ -197,23 +197,21 @@ class Database:
         loop.call_soon_threadsafe(_settle, [done for _, done in commands], outcomes)
 
     def _run_commands(self, works: list[Callable[[Session], Any]]) -> list[Any]:
-        """Each work's result, or the exception it (or the commit) ended with."""
+        """Each work's result, or the exception it (or its transaction) ended with."""
         outcomes: list[Any] = []
+
+        def together(session: Session) -> None:
+            if len(works) == 1:  # alone, it needs no savepoint: its error ends the transaction
+                outcomes.append(works[0](session))
+            else:
+                outcomes.extend(_in_savepoint(session, work) for work in works)
+
         try:
-            with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
-                _take_write_lock(session, shared=True)
-                if len(works) == 1:
-                    outcomes.append(works[0](session))
-                else:
-                    outcomes.extend(_in_savepoint(session, work) for work in works)
+            self.run_write(together, shared=True)
         except Exception as failed:  # noqa: BLE001 (handed to each caller, as raised)
-            # One work alone: its own error. Several: the commit failed, and with it
-            # every work that had not failed already.
-            if len(works) == 1:
-                return [failed]
-            return [o if isinstance(o, Exception) else failed for o in outcomes] + [failed] * (
-                len(works) - len(outcomes)
-            )
+            # The transaction failed as a whole: with it, every work not failed already.
+            ran = outcomes + [failed] * (len(works) - len(outcomes))
+            return [o if isinstance(o, Exception) else failed for o in ran]
         return outcomes
 
     async def read(self, work: Callable[[Session], T]) -> T:
