@@ -1,4 +1,5 @@
 import asyncio
+import json
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,10 @@ from .servers import ServerThread
 from .services import fill_with_newest_schema, postgres_schema, redis_url
 
 DATABASES = ("sqlite", "postgres")
+# The key of a test's figures among its report's user properties (the resilience tests'):
+# a report travels from the worker process that ran the test to the one that prints.
+FIGURES = "figures"
+_figures: list[dict] = []
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -142,3 +147,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Sync Playwright leaves an event loop running in the main thread; asyncio tests
     # collected after it would fail, so browser tests always run last.
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call":
+        _figures.extend(value for key, value in report.user_properties if key == FIGURES)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if _figures:
+        terminalreporter.section("resilience figures")
+        for figures in _figures:
+            terminalreporter.write_line(json.dumps(figures))

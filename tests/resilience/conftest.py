@@ -1,15 +1,13 @@
 """Fixtures of the resilience tests: real server processes, resilient participants, and a
 report of the figures."""
 
-import json
-
 import pytest
 
+from ..conftest import FIGURES
 from ..helpers import MYK
 from ..servers import ServerProcess
 from .client import Participant
 
-FIGURES: list[dict] = []
 # These members post and edit as fast as scripts do, not as people: the rate limits have
 # tests of their own (tests/abuse).
 SCRIPTED = {
@@ -19,17 +17,10 @@ SCRIPTED = {
 }
 
 
-def pytest_terminal_summary(terminalreporter) -> None:
-    if FIGURES:
-        terminalreporter.section("resilience figures")
-        for figures in FIGURES:
-            terminalreporter.write_line(json.dumps(figures))
-
-
 @pytest.fixture
-def report():
-    """Record a test's figures; they are printed at the end of the run."""
-    return FIGURES.append
+def report(request: pytest.FixtureRequest):
+    """Record a test's figures; they are printed at the end of the run (tests/conftest.py)."""
+    return lambda figures: request.node.user_properties.append((FIGURES, figures))
 
 
 @pytest.fixture
