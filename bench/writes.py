@@ -268,6 +268,7 @@ async def measure(args: argparse.Namespace, folder: Path) -> dict:
             # One at a time: each worker migrates the schema at start.
             await wait_for_http(port, processes[-1])
         servers = [psutil.Process(p.pid) for p in processes]
+        clients = psutil.Process()  # this script: every member's socket
         count = args.rooms * args.members
         log(f"{args.workers} worker(s) up on {ports}; joining {count} members over HTTP")
         cookies = await bounded_gather(functools.partial(join, ports[0]), range(count), CONCURRENCY)
@@ -312,10 +313,11 @@ async def measure(args: argparse.Namespace, folder: Path) -> dict:
         sustained = None
         while rate <= args.max_rate:
             since = {id(s): len(s.done) for r in rooms for s in r.senders}
-            before = sum(map(cpu_seconds, servers))
+            before = sum(map(cpu_seconds, servers)), cpu_seconds(clients), busy_seconds()
             sent, elapsed = await run_step(rooms, rate, args.step_seconds, cid, args.text_size)
-            server_cpu = sum(map(cpu_seconds, servers)) - before
-            figures = step_figures(rooms, sent, elapsed, rate, server_cpu, since)
+            after = sum(map(cpu_seconds, servers)), cpu_seconds(clients), busy_seconds()
+            cpu = [now - then for now, then in zip(after, before, strict=True)]
+            figures = step_figures(rooms, sent, elapsed, rate, *cpu, since)
             steps.append(figures)
             log(f"step {figures}")
             held = (
@@ -363,8 +365,21 @@ async def settled(senders: list[Sender], quiet_s: float = 1.0, timeout: float = 
             await asyncio.sleep(0.1)
 
 
+def busy_seconds() -> float:
+    """CPU seconds the whole machine spent on anything but idling, all cores together."""
+    times = psutil.cpu_times()
+    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
+
+
 def step_figures(
-    rooms: list[Room], sent: int, elapsed: float, rate: float, server_cpu: float, since: dict
+    rooms: list[Room],
+    sent: int,
+    elapsed: float,
+    rate: float,
+    server_cpu: float,
+    clients_cpu: float,
+    machine_cpu: float,
+    since: dict,
 ) -> dict:
     latencies = [
         (answered - sent_at) * 1000
@@ -381,6 +396,11 @@ def step_figures(
         "unanswered": sent - answered,
         "server_cpu_us_per_command": rounded(server_cpu / max(answered, 1) * 1e6, 0),
         "server_cpu_pct": rounded(server_cpu / elapsed * 100, 0),
+        # The members' sockets share the machine with the server: together with the
+        # database they may take every core before the server runs out of one.
+        "clients_cpu_pct": rounded(clients_cpu / elapsed * 100, 0),
+        "machine_busy_pct": rounded(machine_cpu / elapsed * 100, 0),
+        "cores": psutil.cpu_count(),
     }
 
 
