@@ -277,6 +277,28 @@ def _output(path: str | None):
         yield target
 
 
+def cmd_export_config(args, settings: Settings) -> int:
+    from .services.config_files import conference_file
+
+    with _ready(settings) as backends:
+        conference = conferences.named(backends, args.conference)
+        text = conference_file(backends, Role.ORGANISER, conference)
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    # The loader takes a file only under its conference's name (sessions_config's rule).
+    out = Path(args.out)
+    if out.is_dir():
+        out = out / f"{conference.slug}.yaml"
+    elif out.name != f"{conference.slug}.yaml":
+        message = f"error: {out}: a conference file must be named {conference.slug}.yaml"
+        print(f"{message} (or give a folder)", file=sys.stderr)
+        return 2
+    out.write_text(text, encoding="utf-8")
+    print(f"{out}: load it with: plenum load {out}", file=sys.stderr)
+    return 0
+
+
 def cmd_purge(args, settings: Settings) -> int:
     from .services import retention
 
@@ -309,13 +331,21 @@ def _add_export_commands(commands) -> None:
     export.add_argument("--language", choices=["de", "en"], help="default: the conference's")
     export.add_argument("--comma", action="store_true", help="CSV: ',' instead of ';'")
     export.add_argument("--out", help="file to write (default: standard output)")
+    config = commands.add_parser(
+        "export-config",
+        help="write a conference as a sessions_config file (its structure, not its results)",
+    )
+    config.add_argument("conference", help="conference slug")
+    config.add_argument(
+        "--out", help="folder, or file named <slug>.yaml, to write (default: standard output)"
+    )
     purge = commands.add_parser(
         "purge", help="pseudonymise the people of conferences past their retention period"
     )
     purge.add_argument("--dry-run", action="store_true", help="show what would change")
 
 
-EXPORT_COMMANDS = {"export": cmd_export, "purge": cmd_purge}
+EXPORT_COMMANDS = {"export": cmd_export, "export-config": cmd_export_config, "purge": cmd_purge}
 
 
 def return_big_blocks_to_the_system() -> None:

@@ -162,6 +162,7 @@ ORGANISER_ACTIONS = {
     Action.ASSIGN_ROOMS,
     Action.EXPORT_RESULTS,
     Action.PURGE_DATA,
+    Action.EXPORT_CONFERENCE,
     # --- The plenary and breakout orchestration (issue 4) ---
     Action.MOVE_AGENDA,
     Action.ANNOUNCE,

@@ -40,6 +40,7 @@ class Action(StrEnum):
     # --- Exports and retention ---
     EXPORT_RESULTS = "export_results"  # every card a room kept, hidden ones on request
     PURGE_DATA = "purge_data"  # pseudonymise the people of conferences past retention
+    EXPORT_CONFERENCE = "export_conference"  # its structure as a sessions_config file
     # --- The plenary and breakout orchestration ---
     ASK_QUESTION = "ask_question"
     VOTE_QUESTION = "vote_question"  # one vote per question, withdrawable
@@ -76,6 +77,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # --- Exports and retention ---
     Action.EXPORT_RESULTS: _ORGANISERS,
     Action.PURGE_DATA: _ORGANISERS,
+    Action.EXPORT_CONFERENCE: _ORGANISERS,
     # --- The plenary and breakout orchestration ---
     # In the plenary, MODERATOR means a moderator of any room of the conference: they
     # moderate the panel's Q&A (docs/architecture.md, "The plenary").
