@@ -339,7 +339,7 @@ def test_pdf_without_system_fonts_uses_the_font_inside_reportlab(seeded, monkeyp
 
     database, _ = seeded
     monkeypatch.setattr(report_pdf, "_DEJAVU", report_pdf._VERA / "not-here")
-    report_pdf._fonts.cache_clear()
+    report_pdf.fonts.cache_clear()
     report_pdf._styles.cache_clear()
     try:
         pdf = pypdfium2.PdfDocument(export(database, Format.PDF, room=NARRATIVE))
@@ -347,9 +347,9 @@ def test_pdf_without_system_fonts_uses_the_font_inside_reportlab(seeded, monkeyp
         dark = pdf[2].render(scale=0.5).to_pil().convert("L").histogram()[:128]
         pdf.close()
     finally:
-        report_pdf._fonts.cache_clear()
+        report_pdf.fonts.cache_clear()
         report_pdf._styles.cache_clear()
-    assert report_pdf._fonts.cache_info().currsize == 0
+    assert report_pdf.fonts.cache_info().currsize == 0
     assert sum(dark) > 2000
     assert "Ämter, die zuhören – „Bürgernähe“ erzählen" in text
 

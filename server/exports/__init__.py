@@ -3,6 +3,7 @@
 Each format is a module that writes from a `Source` (store read models passed through
 `policy.Policy`, the one place that decides what may be exported). The text formats
 stream; DOCX and PDF are containers finished at the end, so they are built in memory.
+The join poster (join_poster, poster_pdf) is here for the same PDF setting, not a result.
 """
 
 from collections.abc import Callable, Iterator

@@ -47,7 +47,7 @@ _ACCENT = colors.HexColor("#0b5cad")
 
 
 @cache
-def _fonts() -> tuple[str, str]:
+def fonts() -> tuple[str, str]:
     regular, bold, family = _DEJAVU / "DejaVuSans.ttf", _DEJAVU / "DejaVuSans-Bold.ttf", "DejaVu"
     if not (regular.exists() and bold.exists()):
         regular, bold, family = _VERA / "Vera.ttf", _VERA / "VeraBd.ttf", "Vera"
@@ -62,7 +62,7 @@ def _fonts() -> tuple[str, str]:
 
 @cache
 def _styles() -> dict[str, ParagraphStyle]:
-    regular, bold = _fonts()
+    regular, bold = fonts()
     body = ParagraphStyle("body", fontName=regular, fontSize=10.5, leading=14, spaceAfter=4)
 
     def like(name: str, **changes) -> ParagraphStyle:
@@ -97,10 +97,10 @@ def _styles() -> dict[str, ParagraphStyle]:
 def _p(text: str, style: str, **kwargs) -> Paragraph:
     """Every text goes in here: escaped for ReportLab's markup, without the characters
     rows stored before the input rule may hold."""
-    return Paragraph(_markup(text), _styles()[style], **kwargs)
+    return Paragraph(markup(text), _styles()[style], **kwargs)
 
 
-def _markup(text: str) -> str:
+def markup(text: str) -> str:
     return escape(_safe(text)).replace("\n", "<br/>")
 
 
@@ -145,7 +145,7 @@ def write(source: Source) -> bytes:
 
 
 def _footer(source: Source, title: str):
-    regular, _ = _fonts()
+    regular, _ = fonts()
 
     def draw(canvas, document) -> None:
         canvas.saveState()
@@ -169,8 +169,8 @@ def _title_page(source: Source) -> list:
     story.append(_p(labels("export.report.programme"), "h1"))
     rows = [[_p(labels("export.report.time"), "h4"), _p(labels("export.report.item"), "h4")]]
     for item in source.dump.agenda:
-        text = _markup(item.title) + (
-            f"<br/><font size=9>{_markup(item.speaker)}</font>" if item.speaker else ""
+        text = markup(item.title) + (
+            f"<br/><font size=9>{markup(item.speaker)}</font>" if item.speaker else ""
         )
         rows.append(
             [

@@ -6,6 +6,7 @@ from sqlmodel import Session
 from ..domain import participants
 from ..domain.errors import DomainError
 from ..domain.permissions import Action, Role, require
+from ..exports.join_poster import JoinPoster
 from ..store import conferences, console
 from ..store.console import ConsoleRecord
 from ..store.records import ConferenceRecord, RoomRecord
@@ -21,6 +22,12 @@ async def conference_list(backends: Backends, role: Role) -> list[ConferenceReco
 async def overview(backends: Backends, role: Role, conference: ConferenceRecord) -> ConsoleRecord:
     require(role, Action.VIEW_CONSOLE)
     return await backends.database.read(lambda s: console.load_console(s, conference))
+
+
+def join_poster(role: Role, conference: ConferenceRecord, base_url: str) -> JoinPoster:
+    """The poster that lets people in: for the organisers to print or show."""
+    require(role, Action.VIEW_CONSOLE)
+    return JoinPoster(conference, base_url)
 
 
 async def make_invite(

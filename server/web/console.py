@@ -14,7 +14,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from ..domain.errors import DomainError
-from ..exports import Authors, ExportOptions, Format
+from ..exports import Authors, ExportOptions, Format, poster_pdf
+from ..exports.join_poster import JoinPoster
 from ..services import conferences, console, exports, retention
 from ..services.access import role_in_console
 from ..store.records import ConferenceRecord, OrganiserRecord
@@ -135,6 +136,49 @@ async def revoke_post(request: Request, organiser: OrganiserRecord) -> Response:
     except DomainError as error:
         return await _refusal(request, organiser, conference, error)
     return RedirectResponse(f"/console/{conference.slug}?revoked={invite_id}", status_code=303)
+
+
+# --- The join poster ---
+
+
+async def _poster(request: Request, organiser: OrganiserRecord) -> JoinPoster:
+    conference = await _conference(request)
+    base_url = str(request.base_url).rstrip("/")
+    return console.join_poster(role_in_console(organiser), conference, base_url)
+
+
+@organisers_only
+async def poster_get(request: Request, organiser: OrganiserRecord) -> Response:
+    poster = await _poster(request, organiser)
+    return _page(
+        request,
+        "console_poster.html",
+        organiser=organiser,
+        poster=poster,
+        conference=poster.conference,
+    )
+
+
+@organisers_only
+async def poster_qr_get(request: Request, organiser: OrganiserRecord) -> Response:
+    poster = await _poster(request, organiser)
+    return Response(
+        poster.qr_svg(), media_type="image/svg+xml", headers={"Cache-Control": "no-store"}
+    )
+
+
+@organisers_only
+async def poster_pdf_get(request: Request, organiser: OrganiserRecord) -> Response:
+    poster = await _poster(request, organiser)
+    labels = runtime(request).views.translator(identity.language(request))
+    pdf = await run_in_threadpool(poster_pdf.write, poster, labels)
+    name = labels("poster.filename")
+    filename = f"{poster.conference.slug}-{name}.pdf"
+    headers = {
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "no-store",
+    }
+    return Response(pdf, media_type="application/pdf", headers=headers)
 
 
 # --- Exports ---

@@ -1,9 +1,13 @@
 """An organiser in a real browser: sign in, open the console, make a moderator's link and
-copy it, open a room's projector link; every console page passes axe-core and fits a
-phone."""
+copy it, open a room's projector link, print the join poster; every console page passes
+axe-core and fits a phone."""
 
+import io
 import re
 
+import pypdfium2
+import zxingcpp
+from PIL import Image
 from playwright.sync_api import Browser, expect
 
 from ..helpers import MYK, PASSWORD, make_organiser
@@ -117,3 +121,58 @@ def test_the_console_pages_copy_links_lead_to_the_live_overview_and_pass_axe(
     page.get_by_role("link", name="Live-Übersicht").click()
     expect(page.locator("#live")).to_have_attribute("data-live", "connected")
     assert errors == []
+
+
+def test_organiser_opens_the_join_poster_and_prints_it_on_one_a4_page(
+    browser: Browser, settings, server_url: str
+):
+    make_organiser(settings)
+    context = browser.new_context(
+        locale="de-DE", viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{server_url}/console/{MYK}")
+    page.get_by_label("Benutzername").fill("mia")
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.keyboard.press("Enter")
+
+    page.get_by_role("link", name="Aushang zum Beitreten").focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{server_url}/console/{MYK}/poster")
+    join_url = f"{server_url}/c/{MYK}"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Regionalkonferenz Mayen-Koblenz")
+    qr = page.get_by_role("img", name=f"QR-Code mit dem Link {join_url}")
+    expect(qr).to_be_visible()
+    assert qr.evaluate("image => image.complete && image.naturalWidth > 0")
+    shot = Image.open(io.BytesIO(qr.screenshot()))
+    assert [found.text for found in zxingcpp.read_barcodes(shot)] == [join_url]
+    check(page, "the join poster")
+
+    page.emulate_media(media="print")
+    for chrome in (".site-header", ".console-nav", ".site-footer"):
+        expect(page.locator(chrome)).to_be_hidden()
+    expect(page.get_by_role("link", name="PDF herunterladen")).to_be_hidden()
+    expect(qr).to_be_visible()
+    printed = pypdfium2.PdfDocument(page.pdf(prefer_css_page_size=True))
+    try:
+        assert len(printed) == 1
+        width, height = printed[0].get_size()
+        assert (round(width), round(height)) == (595, 842)  # A4 portrait
+        text = printed[0].get_textpage().get_text_range()
+        assert "MYK2022" in text and join_url in text and "Konsole" not in text
+        picture = printed[0].render(scale=2).to_pil()
+        assert [found.text for found in zxingcpp.read_barcodes(picture)] == [join_url]
+    finally:
+        printed.close()
+
+    page.emulate_media(media="screen")
+    with page.expect_download() as started:
+        page.get_by_role("link", name="PDF herunterladen").click()
+    assert started.value.suggested_filename == f"{MYK}-aushang.pdf"
+    page.get_by_role("link", name="Zurück zur Übersicht der Konferenz").click()
+    expect(page).to_have_url(f"{server_url}/console/{MYK}")
+    assert errors == []
+    context.close()

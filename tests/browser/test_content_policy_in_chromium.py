@@ -137,6 +137,10 @@ def test_every_page_and_live_feature_runs_under_the_content_policy(
         server_url + olga.get_by_role("link", name=room_projector).get_attribute("href")
     )
     organiser_exports(olga)
+    olga.goto(f"{server_url}/console/{MYK}/poster")
+    expect(
+        olga.get_by_role("img", name=f"QR-Code mit dem Link {server_url}/c/{MYK}")
+    ).to_be_visible()
     olga.goto(f"{server_url}/console/{MYK}/live")
     expect(olga.locator("#live")).to_have_attribute("data-live", "connected")
     hall_screen = watched.page()
