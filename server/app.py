@@ -69,6 +69,7 @@ ROUTES = [
     Route("/console/{slug}", console.conference_get, methods=["GET"]),
     Route("/console/{slug}/invites", console.invite_post, methods=["POST"]),
     Route("/console/{slug}/invites/{invite_id:int}/revoke", console.revoke_post, methods=["POST"]),
+    Route("/console/{slug}/conference.yaml", console.conference_file_get, methods=["GET"]),
     Route("/console/{slug}/poster", console.poster_get, methods=["GET"]),
     Route("/console/{slug}/poster/qr.svg", console.poster_qr_get, methods=["GET"]),
     Route("/console/{slug}/poster/pdf", console.poster_pdf_get, methods=["GET"]),

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from lxml import html
 
 from server.cli import main
 from server.conference_files import load_conference_file
@@ -15,7 +16,7 @@ from server.services.config_files import conference_file, load_into
 from server.settings import PROJECT_ROOT, Settings
 from server.store.database import Database
 
-from .helpers import MYK, backends_of
+from .helpers import MYK, backends_of, join, organiser_cookie
 
 SHIPPED = sorted((PROJECT_ROOT / "sessions_config").glob("*.yaml"))
 
@@ -112,3 +113,40 @@ def test_the_command_line_refuses_a_file_name_the_loader_would_refuse(tmp_path, 
     assert not (tmp_path / "myk.yaml").exists()
     assert main(["export-config", "gibt-es-nicht"], settings) == 2
     assert "gibt-es-nicht" in capsys.readouterr().err
+
+
+def test_the_console_hands_the_organiser_the_file_that_loads_back_unchanged(
+    client, settings, tmp_path
+):
+    organiser = organiser_cookie(client, settings)
+    page = html.fromstring(client.get(f"/console/{MYK}", headers={"cookie": organiser}).text)
+    link = page.xpath("//a[contains(., 'Als Konferenzdatei (YAML) herunterladen')]")[0]
+
+    answer = client.get(link.get("href"), headers={"cookie": organiser})
+
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/yaml; charset=utf-8"
+    assert answer.headers["content-disposition"] == f'attachment; filename="{MYK}.yaml"'
+    path = tmp_path / f"{MYK}.yaml"
+    path.write_bytes(answer.content)
+    assert load_conference_file(path) == load_conference_file(
+        PROJECT_ROOT / "sessions_config" / f"{MYK}.yaml"
+    )
+    database = Database(settings.database_url)
+    try:
+        assert load_into(backends_of(database), [path]) == {MYK: 0}
+    finally:
+        database.close()
+
+
+def test_participants_strangers_and_unknown_conferences_get_no_file(client, settings):
+    path = f"/console/{MYK}/conference.yaml"
+    anna = join(client, "Anna")
+    client.cookies.clear()
+    for cookie in (anna, ""):
+        answer = client.get(path, headers={"cookie": cookie}, follow_redirects=False)
+        assert answer.status_code == 303
+        assert answer.headers["location"] == f"/login?reason=required&next={path}"
+    organiser = organiser_cookie(client, settings)
+    unknown = client.get("/console/gibt-es-nicht/conference.yaml", headers={"cookie": organiser})
+    assert unknown.status_code == 404

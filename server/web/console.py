@@ -16,7 +16,7 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 from ..domain.errors import DomainError
 from ..exports import Authors, ExportOptions, Format, poster_pdf
 from ..exports.join_poster import JoinPoster
-from ..services import conferences, console, exports, retention
+from ..services import conferences, config_files, console, exports, retention
 from ..services.access import role_in_console
 from ..store.records import ConferenceRecord, OrganiserRecord
 from . import identity, signin
@@ -179,6 +179,22 @@ async def poster_pdf_get(request: Request, organiser: OrganiserRecord) -> Respon
         "Cache-Control": "no-store",
     }
     return Response(pdf, media_type="application/pdf", headers=headers)
+
+
+# --- The conference as a file ---
+
+
+@organisers_only
+async def conference_file_get(request: Request, organiser: OrganiserRecord) -> Response:
+    """Its structure as a sessions_config file, to load elsewhere or start the next one."""
+    conference = await _conference(request)
+    backends, role = runtime(request).backends, role_in_console(organiser)
+    text = await run_in_threadpool(config_files.conference_file, backends, role, conference)
+    headers = {
+        "Content-Disposition": f'attachment; filename="{conference.slug}.yaml"',
+        "Cache-Control": "no-store",
+    }
+    return Response(text, media_type="application/yaml; charset=utf-8", headers=headers)
 
 
 # --- Exports ---
