@@ -288,7 +288,10 @@ async def measure(args: argparse.Namespace, folder: Path) -> dict:
 
         async def open_member(index: int) -> None:
             room = rooms[index // args.members]
-            port = ports[index % len(ports)]  # members spread over the workers
+            # Each member on its own share of the workers, or a room's all on one (what a
+            # proxy routing /ws/rooms/<id> by its path does).
+            spread = index if args.spread == "members" else index // args.members
+            port = ports[spread % len(ports)]
             path = f"/ws/rooms/{room.id}"
             if index % args.members < args.senders:
                 url = f"ws://127.0.0.1:{port}{path}"
@@ -346,6 +349,7 @@ async def measure(args: argparse.Namespace, folder: Path) -> dict:
             "database": "postgresql" if args.database_url else "sqlite",
             "workers": args.workers,
             "backend": args.backend,
+            "spread": args.spread,
             "rooms": args.rooms,
             "members_per_room": args.members,
             "senders_per_room": args.senders,
@@ -430,6 +434,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--goal-per-s", type=float, default=1500, help="the goal to print")
     parser.add_argument("--workers", type=int, default=1, help="server processes")
     parser.add_argument("--backend", choices=sorted(BACKENDS), default="memory")
+    parser.add_argument(
+        "--spread",
+        choices=["members", "rooms"],
+        default="members",
+        help="with several workers: every room on every worker, or each room on one",
+    )
     parser.add_argument(
         "--database-url",
         help="SQLAlchemy URL (default: a temp SQLite file); on PostgreSQL "
