@@ -4,12 +4,16 @@ a socket that can be told to stall."""
 
 import asyncio
 import contextlib
+import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 import httpx2
 import pytest
+import zxingcpp
+from lxml import etree
+from PIL import Image, ImageDraw
 from sqlalchemy import update
 from sqlmodel import select
 from starlette.testclient import TestClient
@@ -296,3 +300,32 @@ class FakeSocket:
             while not condition():
                 self._arrived.clear()
                 await self._arrived.wait()
+
+
+# --- QR codes ---
+
+
+def read_qr(picture: Image.Image) -> list[str]:
+    return [found.text for found in zxingcpp.read_barcodes(picture)]
+
+
+def svg_picture(svg: bytes, pixels: int = 8) -> Image.Image:
+    """Draws segno's SVG as a scanner would see it: its dark modules are one stroked path
+    of rows, 'M'/'m' moving, 'h' drawing a run one module high."""
+    root = etree.fromstring(svg)
+    size = int(root.get("viewBox").split()[2])
+    path = root.find("{http://www.w3.org/2000/svg}path[@stroke]").get("d")
+    picture = Image.new("L", (size * pixels, size * pixels), 255)
+    draw = ImageDraw.Draw(picture)
+    x = y = 0.0
+    for command, first, second in re.findall(r"([Mmh])(-?[\d.]+)(?: (-?[\d.]+))?", path):
+        if command == "M":
+            x, y = float(first), float(second)
+        elif command == "m":
+            x, y = x + float(first), y + float(second)
+        else:
+            top = int(y) * pixels
+            right = (x + float(first)) * pixels - 1
+            draw.rectangle((x * pixels, top, right, top + pixels - 1), fill=0)
+            x += float(first)
+    return picture

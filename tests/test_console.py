@@ -4,7 +4,7 @@ import re
 
 from lxml import html as lxml_html
 
-from .helpers import MYK, join, organiser_cookie
+from .helpers import MYK, join, organiser_cookie, read_qr, svg_picture
 
 ROOM = "narrative-der-smart-city"
 
@@ -123,6 +123,40 @@ def test_a_new_link_is_shown_whole_with_a_button_that_copies_it(client, settings
     status = made.get_element_by_id(copy[0].get("aria-describedby"))
     assert status.get("role") == "status"
     assert made.xpath("//script[@src='/static/console.js']")
+
+
+def test_a_new_link_comes_with_a_qr_code_of_it_named_for_screen_readers(client, settings):
+    organiser = organiser_cookie(client, settings)
+    answer = _make_link(client, organiser, "Mia Moderatorin")
+    made = lxml_html.fromstring(answer.text)
+
+    (code,) = made.xpath("//figure[@class='invite-qr']/div[@role='img']")
+    assert code.get("aria-label") == "QR-Code des Moderationslinks für Mia Moderatorin"
+    assert [child.tag for child in code] == ["svg"]
+    svg = re.search(r"<svg.*?</svg>", answer.text, re.DOTALL).group()  # as sent (viewBox)
+    assert read_qr(svg_picture(svg.encode())) == [_link_in(answer.text)]
+
+
+def test_the_console_says_who_accepted_each_link(client, settings):
+    organiser = organiser_cookie(client, settings)
+    token = _link_in(_make_link(client, organiser, "Mia").text).rsplit("/", 1)[1]
+    _make_link(client, organiser, "Ben")
+    client.cookies.clear()
+    page = client.get(f"/console/{MYK}", headers={"cookie": organiser}).text
+    assert _room_section(page, ROOM).count("noch nicht angenommen") == 2
+
+    accepted = client.post(f"/c/{MYK}/moderate/{token}", data={"display_name": "Mia Moderatorin"})
+    assert accepted.status_code == 200  # followed to her room
+    client.cookies.clear()
+
+    invites = lxml_html.fromstring(
+        client.get(f"/console/{MYK}", headers={"cookie": organiser}).text
+    )
+    states = [" ".join(li.text_content().split()) for li in invites.xpath("//li[@id]")]
+    mia = next(state for state in states if "· Mia ·" in state)
+    ben = next(state for state in states if "· Ben ·" in state)
+    assert "angenommen von Mia Moderatorin" in mia
+    assert "noch nicht angenommen" in ben
 
 
 def test_the_conference_page_leads_to_the_live_overview(client, settings):

@@ -1,52 +1,22 @@
 """The join poster in the organiser's console through the test client: the page to print,
 its QR code read back, the PDF, and who gets none."""
 
-import re
 from dataclasses import replace
 from datetime import date, time
 
 import pypdfium2
 import pytest
-import zxingcpp
-from lxml import etree
 from lxml import html as lxml_html
-from PIL import Image, ImageDraw
 
 from server.exports import poster_pdf
 from server.exports.join_poster import JoinPoster
 from server.store.records import ConferenceRecord
 from server.views.i18n import Translator
 
-from .helpers import MYK, join, organiser_cookie
+from .helpers import MYK, join, organiser_cookie, read_qr, svg_picture
 
 POSTER = f"/console/{MYK}/poster"
 JOIN_URL = f"http://testserver/c/{MYK}"
-
-
-def _read_qr(picture: Image.Image) -> list[str]:
-    return [found.text for found in zxingcpp.read_barcodes(picture)]
-
-
-def _svg_picture(svg: bytes, pixels: int = 8) -> Image.Image:
-    """Draws segno's SVG as a scanner would see it: its dark modules are one stroked path
-    of rows, 'M'/'m' moving, 'h' drawing a run one module high."""
-    root = etree.fromstring(svg)
-    size = int(root.get("viewBox").split()[2])
-    path = root.find("{http://www.w3.org/2000/svg}path[@stroke]").get("d")
-    picture = Image.new("L", (size * pixels, size * pixels), 255)
-    draw = ImageDraw.Draw(picture)
-    x = y = 0.0
-    for command, first, second in re.findall(r"([Mmh])(-?[\d.]+)(?: (-?[\d.]+))?", path):
-        if command == "M":
-            x, y = float(first), float(second)
-        elif command == "m":
-            x, y = x + float(first), y + float(second)
-        else:
-            top = int(y) * pixels
-            right = (x + float(first)) * pixels - 1
-            draw.rectangle((x * pixels, top, right, top + pixels - 1), fill=0)
-            x += float(first)
-    return picture
 
 
 def _links(page) -> dict[str, str]:
@@ -75,7 +45,7 @@ def test_the_poster_shows_title_join_link_and_code_with_a_qr_code_of_the_link(cl
     assert image.get("alt") == f"QR-Code mit dem Link {JOIN_URL}"
     qr = client.get(image.get("src"), headers={"cookie": organiser})
     assert qr.status_code == 200 and qr.headers["content-type"] == "image/svg+xml"
-    assert _read_qr(_svg_picture(qr.content)) == [JOIN_URL]
+    assert read_qr(svg_picture(qr.content)) == [JOIN_URL]
 
     links = _links(page)
     assert links["Zurück zur Übersicht der Konferenz"] == f"/console/{MYK}"
@@ -98,7 +68,7 @@ def test_the_pdf_is_one_a4_page_whose_qr_code_opens_the_join_link(client, settin
         assert "Mayen-Koblenz" in text and "Jetzt mitmachen" in text
         assert JOIN_URL in text and "MYK2022" in text
         assert "oder auf http://testserver/ diesen Code eingeben:" in text
-        assert _read_qr(pdf[0].render(scale=2).to_pil()) == [JOIN_URL]
+        assert read_qr(pdf[0].render(scale=2).to_pil()) == [JOIN_URL]
     finally:
         pdf.close()
 
@@ -158,7 +128,7 @@ def test_a_long_title_shrinks_the_pdf_poster_instead_of_adding_a_page():
             assert "<Wolfsburg> &" in text.replace("\r\n", " ")  # as written, not as markup
             assert "Donnerstag, 12. September 2024" in text and "WOB24" in text
             assert "https://plenum.example.org/c/regionalkonferenz-wolfsburg" in text
-            found = _read_qr(pdf[0].render(scale=2).to_pil())
+            found = read_qr(pdf[0].render(scale=2).to_pil())
             assert found == ["https://plenum.example.org/c/regionalkonferenz-wolfsburg"]
         finally:
             pdf.close()

@@ -3,16 +3,13 @@ public link, the start page with the code as the short way in, and a QR code of 
 link, made by segno. The console shows it as a page to print; poster_pdf sets it as PDF.
 """
 
-import io
 from dataclasses import dataclass
 
 import segno
 
 from ..store.records import ConferenceRecord
 from .options import Labels
-
-# Medium error correction: a poster may be creased, stained or photographed at a slant.
-QR_ERROR = "m"
+from .qr_codes import qr_code, qr_svg
 
 
 @dataclass(frozen=True)
@@ -33,13 +30,10 @@ class JoinPoster:
         return self.conference.code
 
     def qr(self) -> segno.QRCode:
-        return segno.make(self.join_url, error=QR_ERROR)
+        return qr_code(self.join_url)
 
     def qr_svg(self) -> bytes:
-        """The QR code as a standalone SVG that scales to any size (viewBox, no size)."""
-        out = io.BytesIO()
-        self.qr().save(out, kind="svg", omitsize=True, light="#fff", svgclass=None)
-        return out.getvalue()
+        return qr_svg(self.join_url)
 
     def when_and_where(self, labels: Labels) -> str:
         """Date, times and place, as the conference's header in the console shows them."""

@@ -9,7 +9,14 @@ from .conferences import _conference_record, load_lobby
 from .presence import members_of
 from .records import AgendaRecord, ConferenceRecord, MemberRecord, RoomRecord
 from .rooms import InviteRecord
-from .tables import Conference, ModeratorInvite, Room, RoomModerator
+from .tables import (
+    Conference,
+    ModeratorGrant,
+    ModeratorInvite,
+    Participant,
+    Room,
+    RoomModerator,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +49,14 @@ def load_console(session: Session, conference: ConferenceRecord) -> ConsoleRecor
         select(RoomModerator).where(RoomModerator.room_id.in_(room_ids)).order_by(RoomModerator.id)
     ):
         named[moderator.room_id].append(moderator.name)
+    accepted: dict[int, list[str]] = defaultdict(list)
+    for invite_id, name in session.exec(
+        select(ModeratorGrant.invite_id, Participant.display_name)
+        .join(Participant, Participant.id == ModeratorGrant.participant_id)
+        .where(ModeratorGrant.room_id.in_(room_ids))
+        .order_by(Participant.display_name)
+    ):
+        accepted[invite_id].append(name)
     invites: dict[int, list[InviteRecord]] = defaultdict(list)
     for invite in session.exec(
         select(ModeratorInvite)
@@ -50,7 +65,12 @@ def load_console(session: Session, conference: ConferenceRecord) -> ConsoleRecor
     ):
         invites[invite.room_id].append(
             InviteRecord(
-                invite.id, invite.room_id, invite.name, invite.created_at, invite.revoked_at
+                invite.id,
+                invite.room_id,
+                invite.name,
+                invite.created_at,
+                invite.revoked_at,
+                tuple(accepted[invite.id]),
             )
         )
     rooms = [

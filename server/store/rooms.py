@@ -28,6 +28,7 @@ class InviteRecord:
     name: str
     created_at: datetime
     revoked_at: datetime | None
+    accepted_by: tuple[str, ...] = ()  # who moderates by it (display names), where known
 
 
 def room_state(session: Session, room_id: int) -> RoomState:

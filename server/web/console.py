@@ -6,6 +6,7 @@ import functools
 from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
+from markupsafe import Markup
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
@@ -16,6 +17,7 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 from ..domain.errors import DomainError
 from ..exports import Authors, ExportOptions, Format, poster_pdf
 from ..exports.join_poster import JoinPoster
+from ..exports.qr_codes import qr_svg
 from ..services import conferences, config_files, console, exports, retention
 from ..services.access import role_in_console
 from ..store.records import ConferenceRecord, OrganiserRecord
@@ -122,7 +124,9 @@ async def invite_post(request: Request, organiser: OrganiserRecord) -> Response:
     except DomainError as error:
         return await _refusal(request, organiser, conference, error)
     url = f"{str(request.base_url).rstrip('/')}/c/{conference.slug}/moderate/{token}"
-    new_link = {"room": room, "name": name, "url": url}
+    # The link is shown once: its QR code goes into the page, never to a URL of its own.
+    qr = Markup(qr_svg(url, inline=True).decode())
+    new_link = {"room": room, "name": name, "url": url, "qr": qr}
     return await _overview(request, organiser, conference, new_link=new_link)
 
 
