@@ -4,42 +4,33 @@ The YAML is composed into nodes first so that each value keeps the line it came 
 pydantic error locations such as ("rooms", 2, "capacity") are then mapped back to lines.
 """
 
-import difflib
-import typing
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
+from pydantic import ValidationError
 
-from .models import ConferenceConfig, RuleError, format_location
+from .models import ConferenceConfig
+from .problems import Location, Problem, describe, english
+from .validation import not_a_conference, problems_in
 
-Location = tuple[str | int, ...]
 LineIndex = dict[Location, int]
-
-_TYPE_SENTENCES = {
-    "string_type": "must be text",
-    "list_type": "must be a list",
-    "model_type": "must be a mapping of keys and values",
-    "dict_type": "must be a mapping of keys and values",
-    "string_too_short": "must not be empty",
-    "too_short": "must list at least {min_length} item(s)",
-    "literal_error": "must be one of {expected}",
-}
-
-
-_YAML_HINT = "check the indentation, colons and quotes on this line and the one before"
 
 
 class ConfigError(Exception):
-    """A conference file that cannot be used, with where and why in plain words."""
+    """A conference file that cannot be used, with where and why in plain words.
 
-    def __init__(self, path: str | Path, line: int | None, message: str) -> None:
+    `problem` says it in any language (problems.describe); `message` and str() are the
+    English sentence the command line prints.
+    """
+
+    def __init__(self, path: str | Path, problem: Problem) -> None:
         self.path = str(path)
-        self.line = line
-        self.message = message
-        super().__init__(self.path, line, message)
+        self.problem = problem
+        self.line = problem.line
+        self.message = describe(problem, english())
+        super().__init__(self.path, self.line, self.message)
 
     def __str__(self) -> str:
         if self.line is None:
@@ -81,7 +72,7 @@ def load_conference_dir(directory: str | Path) -> list[ConferenceConfig]:
     """Load every *.yaml / *.yml file in `directory`, sorted by file name."""
     folder = Path(directory)
     if not folder.is_dir():
-        raise ConfigError(directory, None, "is not a directory (or does not exist)")
+        raise ConfigError(directory, Problem((), "config.not_a_directory"))
     files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
     configs: list[ConferenceConfig] = []
     owners: dict[tuple[str, str], Path] = {}
@@ -90,9 +81,9 @@ def load_conference_dir(directory: str | Path) -> list[ConferenceConfig]:
         for field in ("code", "slug"):
             value = getattr(config, field)
             if (field, value) in owners:
-                other = owners[(field, value)].name
-                message = f"{field} {value!r} is already used by {other}"
-                raise ConfigError(file, lines.get((field,)), message)
+                params = {"value": repr(value), "other": owners[(field, value)].name}
+                problem = Problem((field,), "config.used_by_other_file", params)
+                raise ConfigError(file, replace(problem, line=lines.get((field,))))
             owners[(field, value)] = file
         configs.append(config)
     return configs
@@ -103,12 +94,11 @@ def _load(path: Path, shown: str) -> tuple[ConferenceConfig, LineIndex]:
     try:
         config = ConferenceConfig.model_validate(data)
     except ValidationError as exc:
-        raise _first_problem(exc, lines, shown) from None
+        raise ConfigError(shown, _first_problem(exc, lines)) from None
     if config.slug != path.stem:
-        message = (
-            f"slug must equal the file name without .yaml ({path.stem!r}), got {config.slug!r}"
-        )
-        raise ConfigError(shown, lines.get(("slug",)), message)
+        params = {"stem": repr(path.stem), "value": repr(config.slug)}
+        problem = Problem(("slug",), "config.slug_not_file_name", params, lines.get(("slug",)))
+        raise ConfigError(shown, problem)
     return config, lines
 
 
@@ -116,11 +106,11 @@ def _read(path: Path, shown: str) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise ConfigError(
-            shown, None, f"is not UTF-8 text (bad byte at offset {exc.start})"
-        ) from None
+        problem = Problem((), "config.not_utf8", {"offset": exc.start})
+        raise ConfigError(shown, problem) from None
     except OSError as exc:
-        raise ConfigError(shown, None, f"cannot be read: {exc.strerror or exc}") from None
+        problem = Problem((), "config.unreadable", {"reason": exc.strerror or str(exc)})
+        raise ConfigError(shown, problem) from None
 
 
 def _parse(text: str, shown: str) -> tuple[Any, LineIndex]:
@@ -128,19 +118,16 @@ def _parse(text: str, shown: str) -> tuple[Any, LineIndex]:
     try:
         node = loader.get_single_node()
         if node is None:
-            raise ConfigError(shown, None, "the file is empty; expected a conference mapping")
+            raise ConfigError(shown, Problem((), "config.empty_file"))
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, shown) from None
     except yaml.YAMLError as exc:
-        raise ConfigError(shown, None, f"is not valid YAML: {exc}") from None
+        raise ConfigError(shown, Problem((), "config.not_yaml", {"detail": str(exc)})) from None
     finally:
         loader.dispose()
     if not isinstance(node, yaml.MappingNode):
-        message = (
-            f"the top level must be a mapping of keys (slug:, title:, ...), got {_describe(data)}"
-        )
-        raise ConfigError(shown, node.start_mark.line + 1, message)
+        raise ConfigError(shown, replace(not_a_conference(data), line=node.start_mark.line + 1))
     lines: LineIndex = {(): node.start_mark.line + 1}
     _index_lines(node, (), lines, shown)
     return data, lines
@@ -148,11 +135,12 @@ def _parse(text: str, shown: str) -> tuple[Any, LineIndex]:
 
 def _syntax_error(exc: yaml.MarkedYAMLError, shown: str) -> ConfigError:
     mark = exc.problem_mark or exc.context_mark
-    problem = ", ".join(part for part in (exc.context, exc.problem) if part) or "unreadable"
+    detail = ", ".join(part for part in (exc.context, exc.problem) if part) or "unreadable"
     # Scanner and parser errors are nearly always layout mistakes; say where to look.
-    if isinstance(exc, yaml.scanner.ScannerError | yaml.parser.ParserError):
-        problem = f"{problem}; {_YAML_HINT}"
-    return ConfigError(shown, mark.line + 1 if mark else None, f"is not valid YAML: {problem}")
+    layout = isinstance(exc, yaml.scanner.ScannerError | yaml.parser.ParserError)
+    key = "config.not_yaml_layout" if layout else "config.not_yaml"
+    line = mark.line + 1 if mark else None
+    return ConfigError(shown, Problem((), key, {"detail": detail}, line))
 
 
 def _index_lines(node: yaml.Node, loc: Location, lines: LineIndex, shown: str) -> None:
@@ -168,75 +156,16 @@ def _index_lines(node: yaml.Node, loc: Location, lines: LineIndex, shown: str) -
             child = (*loc, key_node.value)
             line = key_node.start_mark.line + 1
             if child in lines:
-                where = f"{format_location(loc)}: " if loc else ""
-                message = (
-                    f"{where}key {key_node.value!r} appears twice (also on line {lines[child]})"
-                )
-                raise ConfigError(shown, line, message)
+                key = "config.key_twice_in" if loc else "config.key_twice"
+                params = {"name": repr(key_node.value), "other_line": lines[child]}
+                raise ConfigError(shown, Problem(child, key, params, line))
             lines[child] = line
             _index_lines(value_node, child, lines, shown)
 
 
-def _first_problem(exc: ValidationError, lines: LineIndex, shown: str) -> ConfigError:
-    errors = exc.errors()
-    # A misspelt key also makes the real key "missing"; the typo is the one to report.
-    misspelt_in = {e["loc"][:-1] for e in errors if e["type"] == "extra_forbidden"}
-    errors = [e for e in errors if e["type"] != "missing" or e["loc"][:-1] not in misspelt_in]
-    problems = [_translate(error, lines, shown) for error in errors]
+def _first_problem(exc: ValidationError, lines: LineIndex) -> Problem:
+    problems = [replace(p, line=_line_of(p.where, lines)) for p in problems_in(exc)]
     return min(problems, key=lambda p: p.line if p.line is not None else 10**9)
-
-
-def _translate(error: ErrorDetails, lines: LineIndex, shown: str) -> ConfigError:
-    loc: Location = tuple(error["loc"])
-    kind = error["type"]
-    ctx = error.get("ctx") or {}
-    cause = ctx.get("error")
-    if isinstance(cause, RuleError):
-        loc = (*loc, *cause.where)
-        message = f"{format_location(loc)} {cause.message}"
-    elif kind in ("missing", "extra_forbidden"):
-        message = _key_sentence(kind, loc)
-    else:
-        message = f"{format_location(loc)} {_sentence(error, cause)}".strip()
-    return ConfigError(shown, _line_of(loc, lines), message)
-
-
-def _key_sentence(kind: str, loc: Location) -> str:
-    parent, key = loc[:-1], str(loc[-1])
-    where = f"{format_location(parent)}: " if parent else ""
-    if kind == "missing":
-        return f"{where}missing required key {key!r}"
-    close = difflib.get_close_matches(key, _fields_at(parent), n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"{where}unknown key {key!r}{hint}"
-
-
-def _sentence(error: ErrorDetails, cause: Any) -> str:
-    if cause is not None:
-        return str(cause)
-    template = _TYPE_SENTENCES.get(error["type"])
-    if template is None:
-        return f"is not valid: {error['msg']}"
-    template = template.format(**error.get("ctx", {})).replace("1 item(s)", "one item")
-    value = error["input"]
-    if value is None:
-        return f"has no value; it {template}"
-    if error["type"] == "too_short":
-        return template
-    sentence = f"{template}, got {_describe(value)}"
-    if error["type"] == "string_type" and isinstance(value, int | float):
-        sentence += "; put it in quotes if it is meant as text"
-    return sentence
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "an empty value"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return repr(value)
 
 
 def _line_of(loc: Location, lines: LineIndex) -> int | None:
@@ -245,18 +174,3 @@ def _line_of(loc: Location, lines: LineIndex) -> int | None:
         if loc[:size] in lines:
             return lines[loc[:size]]
     return None
-
-
-def _fields_at(loc: Location) -> list[str]:
-    """Allowed keys of the model found at `loc`, for "did you mean" hints."""
-    model: type[BaseModel] = ConferenceConfig
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        field = model.model_fields.get(part)
-        candidates = typing.get_args(field.annotation) if field else ()
-        models = [c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)]
-        if not models:
-            return []
-        model = models[0]
-    return list(model.model_fields)

@@ -1,8 +1,8 @@
 """Typed, validated shape of a conference file (sessions_config/<slug>.yaml).
 
 Every rule a person can break in a file lives here, so a ConferenceConfig built in code
-obeys the same rules as one loaded from YAML. Messages are phrased to follow the location
-they refer to ("rooms[2].capacity must be ..."), because the loader prefixes them.
+obeys the same rules as one loaded from YAML. A broken rule raises RuleError with the key
+of its sentence (problems.py); the location it refers to is added by whoever validates.
 """
 
 import datetime
@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from ..domain.text import remove_unsafe_characters
+from .problems import RuleError, format_location
 
 AgendaKind = Literal[
     "welcome", "keynote", "talk", "panel", "breakout", "report_back", "break", "closing"
@@ -35,53 +36,36 @@ _TIME = re.compile(r"(\d{1,2}):(\d{2})")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-class RuleError(ValueError):
-    """A broken rule that belongs to a part of the model (e.g. ("rooms", 2, "slug")).
-
-    Pydantic only knows the location of the validator that raised; carrying the part lets
-    the loader point at the offending line instead of the whole list.
-    """
-
-    def __init__(self, where: tuple[str | int, ...], message: str) -> None:
-        self.where = where
-        self.message = message
-        super().__init__(f"{format_location(where)} {message}".strip())
-
-
-def format_location(loc: tuple[str | int, ...]) -> str:
-    """("rooms", 2, "capacity") -> "rooms[2].capacity"."""
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return text.lstrip(".")
-
-
 def _hhmm(value: datetime.time) -> str:
     return value.strftime("%H:%M")
 
 
+def _ends_too_early(start: datetime.time, end: datetime.time) -> RuleError:
+    return RuleError(("end",), "config.end_before_start", start=_hhmm(start), end=_hhmm(end))
+
+
 def _check_slug(value: str) -> str:
     if not _SLUG.fullmatch(value):
-        raise ValueError(f"must use only lowercase letters, digits and '-', got {value!r}")
+        raise RuleError((), "config.slug_letters", value=repr(value))
     return value
 
 
 def _check_code(value: str) -> str:
     if not _CODE.fullmatch(value):
-        raise ValueError(f"must be 4 to 12 capital letters or digits (like MYK2022), got {value!r}")
+        raise RuleError((), "config.join_code", value=repr(value))
     return value
 
 
 def _check_https(value: str) -> str:
     if not value.startswith("https://") or len(value) <= len("https://"):
-        raise ValueError(f"must be a web address starting with https://, got {value!r}")
+        raise RuleError((), "config.https_url", value=repr(value))
     return value
 
 
 def _check_email(value: str) -> str:
     local, at, domain = value.partition("@")
     if not (at and local and domain) or "@" in domain:
-        raise ValueError(f"must be an e-mail address like name@example.org, got {value!r}")
+        raise RuleError((), "config.email", value=repr(value))
     return value
 
 
@@ -94,7 +78,7 @@ def _check_timezone(value: str) -> str:
     known = _known_timezones()
     # Without a tz database on the host we cannot tell; don't reject every file then.
     if known and value not in known:
-        raise ValueError(f"must be a time zone name like 'Europe/Berlin', got {value!r}")
+        raise RuleError((), "config.time_zone", value=repr(value))
     return value
 
 
@@ -104,7 +88,7 @@ def _parse_time(value: Any) -> Any:
     match = _TIME.fullmatch(value) if isinstance(value, str) else None
     if match and int(match[1]) < 24 and int(match[2]) < 60:
         return datetime.time(int(match[1]), int(match[2]))
-    raise ValueError(f'must be a time like "09:30", got {value!r}')
+    raise RuleError((), "config.clock_time", value=repr(value))
 
 
 def _parse_date(value: Any) -> Any:
@@ -115,13 +99,13 @@ def _parse_date(value: Any) -> Any:
             return datetime.date.fromisoformat(value)
         except ValueError:
             pass
-    raise ValueError(f"must be a date like 2022-03-22, got {value!r}")
+    raise RuleError((), "config.date", value=repr(value))
 
 
 def _positive_int(value: Any) -> Any:
     # Strict on purpose: YAML turns "yes" into True and 2.5 stays a float; neither is a count.
     if type(value) is not int or value <= 0:
-        raise ValueError(f"must be a positive whole number, got {value!r}")
+        raise RuleError((), "config.positive_whole_number", value=repr(value))
     return value
 
 
@@ -155,8 +139,10 @@ def _check_unique(values: list[str], field: str, list_name: str) -> None:
     seen: dict[str, int] = {}
     for index, value in enumerate(values):
         if value in seen:
-            where = f"{list_name}[{seen[value]}]"
-            raise RuleError((list_name, index, field), f"{value!r} is already used by {where}")
+            other = format_location((list_name, seen[value]))
+            raise RuleError(
+                (list_name, index, field), "config.used_twice", value=repr(value), other=other
+            )
         seen[value] = index
 
 
@@ -186,10 +172,12 @@ class BoardConfig(_Config):
     @model_validator(mode="after")
     def _card_limit_fits_budget(self) -> "BoardConfig":
         if self.max_votes_per_card > self.vote_budget:
-            message = (
-                f"must not exceed vote_budget ({self.vote_budget}), got {self.max_votes_per_card}"
+            raise RuleError(
+                ("max_votes_per_card",),
+                "config.votes_over_budget",
+                budget=self.vote_budget,
+                value=self.max_votes_per_card,
             )
-            raise RuleError(("max_votes_per_card",), message)
         return self
 
 
@@ -220,8 +208,7 @@ class AgendaItemConfig(_Config):
     @model_validator(mode="after")
     def _ends_after_start(self) -> "AgendaItemConfig":
         if self.end <= self.start:
-            message = f"must be after start ({_hhmm(self.start)}), got {_hhmm(self.end)}"
-            raise RuleError(("end",), message)
+            raise _ends_too_early(self.start, self.end)
         return self
 
 
@@ -245,8 +232,7 @@ class ConferenceConfig(_Config):
     @model_validator(mode="after")
     def _times_and_names_fit(self) -> "ConferenceConfig":
         if self.end <= self.start:
-            message = f"must be after start ({_hhmm(self.start)}), got {_hhmm(self.end)}"
-            raise RuleError(("end",), message)
+            raise _ends_too_early(self.start, self.end)
         self._check_agenda_times()
         _check_unique([room.slug for room in self.rooms], "slug", "rooms")
         return self
@@ -255,22 +241,26 @@ class ConferenceConfig(_Config):
         window = f"{_hhmm(self.start)}–{_hhmm(self.end)}"
         previous: AgendaItemConfig | None = None
         for index, item in enumerate(self.agenda):
+            start, end = ("agenda", index, "start"), ("agenda", index, "end")
             if item.start < self.start:
-                message = f"{_hhmm(item.start)} is before the conference starts ({window})"
-                raise RuleError(("agenda", index, "start"), message)
+                raise RuleError(
+                    start, "config.agenda_before_start", time=_hhmm(item.start), window=window
+                )
             if item.end > self.end:
-                message = f"{_hhmm(item.end)} is after the conference ends ({window})"
-                raise RuleError(("agenda", index, "end"), message)
+                raise RuleError(end, "config.agenda_after_end", time=_hhmm(item.end), window=window)
             if previous and item.start < previous.start:
-                message = (
-                    f"{_hhmm(item.start)} comes before the previous item "
-                    f"({_hhmm(previous.start)}); list the agenda in time order"
+                raise RuleError(
+                    start,
+                    "config.agenda_out_of_order",
+                    time=_hhmm(item.start),
+                    previous=_hhmm(previous.start),
                 )
-                raise RuleError(("agenda", index, "start"), message)
             if previous and item.start < previous.end:
-                message = (
-                    f"{_hhmm(item.start)} overlaps the previous item {previous.title!r}, "
-                    f"which ends at {_hhmm(previous.end)}"
+                raise RuleError(
+                    start,
+                    "config.agenda_overlap",
+                    time=_hhmm(item.start),
+                    title=repr(previous.title),
+                    previous_end=_hhmm(previous.end),
                 )
-                raise RuleError(("agenda", index, "start"), message)
             previous = item
