@@ -26,7 +26,7 @@ from .store.database import Database
 from .views.board import RoomRenderer
 from .views.environment import Views
 from .views.plenary import PlenaryRenderer
-from .web import accounts, console, live, pages, plenary_pages
+from .web import accounts, conference_editor, console, live, pages, plenary_pages
 from .web.departures import Departures
 from .web.headers import SecurityHeaders
 from .web.members import SERVE_AFTER_ADMISSION
@@ -70,6 +70,8 @@ ROUTES = [
     Route("/console/{slug}/invites", console.invite_post, methods=["POST"]),
     Route("/console/{slug}/invites/{invite_id:int}/revoke", console.revoke_post, methods=["POST"]),
     Route("/console/{slug}/conference.yaml", console.conference_file_get, methods=["GET"]),
+    Route("/console/{slug}/edit", conference_editor.details_get, methods=["GET"]),
+    Route("/console/{slug}/edit", conference_editor.details_post, methods=["POST"]),
     Route("/console/{slug}/poster", console.poster_get, methods=["GET"]),
     Route("/console/{slug}/poster/qr.svg", console.poster_qr_get, methods=["GET"]),
     Route("/console/{slug}/poster/pdf", console.poster_pdf_get, methods=["GET"]),

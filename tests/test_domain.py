@@ -163,6 +163,7 @@ ORGANISER_ACTIONS = {
     Action.EXPORT_RESULTS,
     Action.PURGE_DATA,
     Action.EXPORT_CONFERENCE,
+    Action.EDIT_CONFERENCE,
     # --- The plenary and breakout orchestration (issue 4) ---
     Action.MOVE_AGENDA,
     Action.ANNOUNCE,

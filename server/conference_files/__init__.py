@@ -1,4 +1,5 @@
-"""Conferences defined as YAML files: typed models and a loader with line-precise errors."""
+"""Conferences defined as YAML files: typed models, a loader with line-precise errors,
+and the same checks for a conference edited as plain data (validation.py)."""
 
 from .loader import ConfigError, load_conference_dir, load_conference_file
 from .models import (
@@ -10,7 +11,9 @@ from .models import (
     PromptConfig,
     RoomConfig,
 )
-from .writer import conference_yaml
+from .problems import Problem, describe
+from .validation import InvalidConference, problems_of, validate
+from .writer import conference_yaml, file_data
 
 __all__ = [
     "AGENDA_KINDS",
@@ -19,9 +22,15 @@ __all__ = [
     "ConferenceConfig",
     "ConfigError",
     "conference_yaml",
+    "file_data",
+    "describe",
+    "InvalidConference",
     "ModeratorConfig",
+    "Problem",
+    "problems_of",
     "PromptConfig",
     "RoomConfig",
     "load_conference_dir",
     "load_conference_file",
+    "validate",
 ]

@@ -40,9 +40,14 @@ def _as_text(value: Any) -> Any:
     return value
 
 
+def file_data(config: ConferenceConfig, exclude_defaults: bool = False) -> dict[str, Any]:
+    """The conference as a file holds it once read: what `validate` takes back."""
+    return _as_text(config.model_dump(exclude_defaults=exclude_defaults))
+
+
 def conference_yaml(config: ConferenceConfig, heading: str = "") -> str:
     """The file's text; `heading` (lines without '#') goes first as a comment."""
-    data = _as_text(config.model_dump(exclude_defaults=True))
+    data = file_data(config, exclude_defaults=True)
     comment = "".join(f"# {line}\n".replace("# \n", "#\n") for line in heading.splitlines())
     body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=88)
     return comment + body

@@ -41,6 +41,7 @@ class Action(StrEnum):
     EXPORT_RESULTS = "export_results"  # every card a room kept, hidden ones on request
     PURGE_DATA = "purge_data"  # pseudonymise the people of conferences past retention
     EXPORT_CONFERENCE = "export_conference"  # its structure as a sessions_config file
+    EDIT_CONFERENCE = "edit_conference"  # its details, programme and rooms, in the console
     # --- The plenary and breakout orchestration ---
     ASK_QUESTION = "ask_question"
     VOTE_QUESTION = "vote_question"  # one vote per question, withdrawable
@@ -78,6 +79,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.EXPORT_RESULTS: _ORGANISERS,
     Action.PURGE_DATA: _ORGANISERS,
     Action.EXPORT_CONFERENCE: _ORGANISERS,
+    Action.EDIT_CONFERENCE: _ORGANISERS,
     # --- The plenary and breakout orchestration ---
     # In the plenary, MODERATOR means a moderator of any room of the conference: they
     # moderate the panel's Q&A (docs/architecture.md, "The plenary").

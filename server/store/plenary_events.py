@@ -28,6 +28,7 @@ class PlenaryEventType(StrEnum):
     BREAKOUT_CLOSED = "breakout_closed"
     PERSON_PLACED = "person_placed"
     PEOPLE_CHANGED = "people_changed"
+    CONFERENCE_EDITED = "conference_edited"  # an organiser changed it in the console
 
 
 @dataclass(frozen=True, slots=True)

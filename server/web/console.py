@@ -78,7 +78,9 @@ async def console_get(request: Request, organiser: OrganiserRecord) -> Response:
 async def conference_get(request: Request, organiser: OrganiserRecord) -> Response:
     revoked = request.query_params.get("revoked", "")
     revoked_id = int(revoked) if revoked.isdigit() else None
-    return await _overview(request, organiser, await _conference(request), revoked=revoked_id)
+    saved = request.query_params.get("saved") == "details"
+    conference = await _conference(request)
+    return await _overview(request, organiser, conference, revoked=revoked_id, saved=saved)
 
 
 async def _overview(
@@ -95,6 +97,7 @@ async def _overview(
         "new_link": None,
         "errors": [],
         "revoked": None,
+        "saved": False,
         "base_url": base_url,
         "projector_paths": screens,
         **shown,

@@ -1,0 +1,129 @@
+"""Organisers change a conference in the console: the same model checks it as a file, and
+the same sync stores it (store/config_sync.py), so a file and the editor never disagree.
+
+The editor shows one part at a time (the conference's details, its programme). A save
+sends only what the organiser changed, with the values they started from: changes merge
+per field, and a field someone else saved meanwhile is refused with what it holds now, so
+nobody overwrites another silently. Every save is a plenary command: logged (who, when,
+which fields) and announced, so the plenary's pages show the new programme at once.
+"""
+
+from enum import StrEnum
+from typing import Any
+
+from ..conference_files import ConferenceConfig, InvalidConference, file_data, validate
+from ..domain.errors import DomainError
+from ..domain.permissions import Action, Role, require
+from ..store import conferences
+from ..store.conference_edits import EditRecord, recent_edits
+from ..store.config_export import conference_config
+from ..store.config_sync import sync_conference
+from ..store.plenary_events import PlenaryEventType, touched
+from ..store.records import ConferenceRecord, ParticipantRecord
+from .backends import Backends
+from .change import Applied, Change, Context, apply
+
+
+class Part(StrEnum):
+    DETAILS = "details"
+    AGENDA = "agenda"
+
+
+# The conference's own fields an organiser edits; its slug names it in every link, so it
+# stays as it is.
+DETAILS = (
+    "title",
+    "subtitle",
+    "code",
+    "date",
+    "start",
+    "end",
+    "timezone",
+    "place",
+    "format",
+    "language",
+    "organiser",
+    "retention_days",
+)
+
+
+def part_of(config: ConferenceConfig, part: Part) -> dict[str, Any]:
+    """The part as a file writes it (times as "09:30")."""
+    data = file_data(config)
+    if part is Part.AGENDA:
+        return {"agenda": data["agenda"]}
+    return {name: data[name] for name in DETAILS}
+
+
+def differences(before: dict, after: dict, where: str = "") -> list[str]:
+    """The locations whose values differ ("title", "agenda[2].start", "agenda")."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        found: list[str] = []
+        for key in sorted(before.keys() | after.keys(), key=str):
+            inner = f"{where}.{key}" if where else str(key)
+            found += differences(before.get(key), after.get(key), inner)
+        return found
+    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        found = []
+        for index, (old, new) in enumerate(zip(before, after, strict=True)):
+            found += differences(old, new, f"{where}[{index}]")
+        return found
+    return [] if before == after else [where]
+
+
+async def current(backends: Backends, role: Role, conference: ConferenceRecord) -> ConferenceConfig:
+    require(role, Action.EDIT_CONFERENCE)
+    return await backends.database.read(lambda s: conference_config(s, conference.id))
+
+
+async def history(backends: Backends, role: Role, conference: ConferenceRecord) -> list[EditRecord]:
+    """The newest saves first: who, when, which fields."""
+    require(role, Action.EDIT_CONFERENCE)
+    return await backends.database.read(lambda s: recent_edits(s, conference.id))
+
+
+async def save(
+    backends: Backends,
+    actor: ParticipantRecord,
+    conference: ConferenceRecord,
+    part: Part,
+    values: dict[str, Any],
+    started_from: dict[str, Any],
+) -> Applied:
+    """Store `values` (fields of `part`, as a file writes them) where each field still
+    holds what `started_from` says the organiser saw.
+
+    InvalidConference: what is wrong with the conference these values would make.
+    DomainError: a field changed meanwhile ("edited_meanwhile", with the fields), or
+    nothing changed ("nothing_changed")."""
+
+    def decide(c: Context) -> Change:
+        require(c.role, Action.EDIT_CONFERENCE)
+        stored = conference_config(c.session, conference.id)
+        data = file_data(stored)
+        wanted = validate({**data, **values})
+        try:  # what the organiser saw, read through the model like what they send
+            seen = part_of(validate({**data, **started_from}), part)
+        except InvalidConference:  # it no longer fits what others saved meanwhile
+            raise DomainError("edited_meanwhile", fields=list(values)) from None
+        before, after = part_of(stored, part), part_of(wanted, part)
+        taken = [name for name in values if seen.get(name) != before.get(name)]
+        if taken:
+            raise DomainError("edited_meanwhile", fields=taken)
+        changed = differences(before, after)
+        if not changed:
+            raise DomainError("nothing_changed")
+        _code_is_free(c, wanted.code)
+        sync_conference(c.session, wanted)
+        return Change(
+            PlenaryEventType.CONFERENCE_EDITED,
+            touched(("agenda", "rooms"), part=part.value, fields=changed),
+        )
+
+    return await apply(backends, actor, conference.id, None, decide)
+
+
+def _code_is_free(c: Context, code: str) -> None:
+    other = conferences.conference_by_code(c.session, code)
+    if other is not None and other.id != c.conference_id:
+        raise DomainError("code_taken", code=code)

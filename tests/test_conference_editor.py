@@ -1,0 +1,161 @@
+"""The console's editor for a conference's details: what an organiser types is checked by
+the conference file's model, saved through the same sync, logged, and never lost; two
+organisers' changes merge per field, and one that would overwrite the other is refused."""
+
+import json
+
+from lxml import html
+from sqlmodel import select
+
+from server.store.database import Database
+from server.store.tables import Conference, PlenaryEvent
+
+from .helpers import MYK, join, make_organiser, organiser_cookie, sign_in
+
+EDIT = f"/console/{MYK}/edit"
+
+
+def _form(page: str) -> dict[str, str]:
+    """What the form would send as it stands."""
+    form = html.fromstring(page).xpath("//form[contains(@class, 'editor-form')]")[0]
+    return dict(form.form_values())
+
+
+def _field(page: str, name: str):
+    return html.fromstring(page).get_element_by_id(f"field-{name}")
+
+
+def _stored(settings) -> Conference:
+    database = Database(settings.database_url)
+    try:
+        with database.session() as session:
+            return session.exec(select(Conference).where(Conference.slug == MYK)).one()
+    finally:
+        database.close()
+
+
+def _edits(settings) -> list[PlenaryEvent]:
+    database = Database(settings.database_url)
+    try:
+        with database.session() as session:
+            rows = session.exec(
+                select(PlenaryEvent).where(PlenaryEvent.type == "conference_edited")
+            )
+            return list(rows)
+    finally:
+        database.close()
+
+
+def test_the_organiser_changes_the_title_and_place_and_the_log_says_who(client, settings):
+    organiser = organiser_cookie(client, settings)
+    console = html.fromstring(client.get(f"/console/{MYK}", headers={"cookie": organiser}).text)
+    assert console.xpath("//a[.='Angaben bearbeiten']/@href") == [EDIT]
+    page = client.get(EDIT, headers={"cookie": organiser}).text
+    assert _field(page, "start").get("value") == "09:30"
+    assert _field(page, "title").get("value") == "Regionalkonferenz Mayen-Koblenz"
+
+    sent = {**_form(page), "title": "Regionalkonferenz MYK", "place": "Koblenz"}
+    saved = client.post(EDIT, data=sent, headers={"cookie": organiser}, follow_redirects=False)
+
+    assert saved.status_code == 303
+    shown = client.get(saved.headers["location"], headers={"cookie": organiser}).text
+    assert "Ihre Änderungen sind gespeichert." in shown and "Regionalkonferenz MYK" in shown
+    stored = _stored(settings)
+    assert (stored.title, stored.place) == ("Regionalkonferenz MYK", "Koblenz")
+    (edit,) = _edits(settings)
+    assert json.loads(edit.payload)["fields"] == ["place", "title"]
+    assert edit.actor_id is not None
+    history = client.get(EDIT, headers={"cookie": organiser}).text
+    assert "Mia Orga hat Ort, Titel geändert" in " ".join(
+        html.fromstring(history).get_element_by_id("history-heading").getparent().itertext()
+    )
+
+
+def test_broken_input_is_marked_at_its_fields_kept_and_nothing_is_saved(client, settings):
+    organiser = organiser_cookie(client, settings)
+    page = client.get(EDIT, headers={"cookie": organiser}).text
+    sent = {**_form(page), "title": "  ", "code": "myk", "retention_days": "viele"}
+
+    refused = client.post(EDIT, data=sent, headers={"cookie": organiser})
+
+    assert refused.status_code == 422
+    for name in ("title", "code", "retention_days"):
+        field = _field(refused.text, name)
+        assert field.get("aria-invalid") == "true"
+        error = html.fromstring(refused.text).get_element_by_id(f"error-{name}")
+        assert error.get("id") in field.get("aria-describedby").split()
+    assert _field(refused.text, "code").get("value") == "myk"  # kept as typed
+    assert "Titel darf nicht leer sein" in refused.text
+    assert _stored(settings).title == "Regionalkonferenz Mayen-Koblenz"
+    assert _edits(settings) == []
+
+
+def test_a_day_shortened_under_its_programme_is_refused_with_the_items_that_no_longer_fit(
+    client, settings
+):
+    organiser = organiser_cookie(client, settings)
+    page = client.get(EDIT, headers={"cookie": organiser}).text
+
+    refused = client.post(EDIT, data={**_form(page), "end": "11:00"}, headers={"cookie": organiser})
+
+    assert refused.status_code == 422
+    assert "agenda[" in refused.text and "11:00" in refused.text
+    assert str(_stored(settings).end) == "13:30:00"
+
+
+def test_two_organisers_changing_different_fields_both_keep_their_change(client, settings):
+    olga = organiser_cookie(client, settings)
+    make_organiser(settings, "ben", "Ben Orga")
+    client.cookies.clear()
+    assert sign_in(client, "ben").status_code == 303
+    ben = f"plenum_session={client.cookies['plenum_session']}"
+    client.cookies.clear()
+    olgas_form = _form(client.get(EDIT, headers={"cookie": olga}).text)
+    bens_form = _form(client.get(EDIT, headers={"cookie": ben}).text)
+
+    client.post(EDIT, data={**bens_form, "place": "Andernach"}, headers={"cookie": ben})
+    second = client.post(EDIT, data={**olgas_form, "title": "MYK 2022"}, headers={"cookie": olga})
+
+    assert second.status_code == 200  # followed to the console page
+    stored = _stored(settings)
+    assert (stored.title, stored.place) == ("MYK 2022", "Andernach")
+
+
+def test_a_field_someone_else_saved_meanwhile_is_not_overwritten_silently(client, settings):
+    olga = organiser_cookie(client, settings)
+    make_organiser(settings, "ben", "Ben Orga")
+    client.cookies.clear()
+    assert sign_in(client, "ben").status_code == 303
+    ben = f"plenum_session={client.cookies['plenum_session']}"
+    client.cookies.clear()
+    olgas_form = _form(client.get(EDIT, headers={"cookie": olga}).text)
+    bens_form = _form(client.get(EDIT, headers={"cookie": ben}).text)
+    client.post(EDIT, data={**bens_form, "title": "Bens Titel"}, headers={"cookie": ben})
+
+    refused = client.post(
+        EDIT,
+        data={**olgas_form, "title": "Olgas Titel", "place": "Mayen"},
+        headers={"cookie": olga},
+    )
+
+    assert refused.status_code == 409
+    summary = " ".join(html.fromstring(refused.text).get_element_by_id("form-errors").itertext())
+    assert "Titel" in summary and "„Bens Titel“" in summary
+    assert _field(refused.text, "title").get("value") == "Olgas Titel"  # nothing lost
+    assert _field(refused.text, "place").get("value") == "Mayen"
+    assert _stored(settings).title == "Bens Titel"
+
+    again = client.post(EDIT, data=_form(refused.text), headers={"cookie": olga})
+    assert again.status_code == 200
+    assert (_stored(settings).title, _stored(settings).place) == ("Olgas Titel", "Mayen")
+
+
+def test_participants_and_strangers_do_not_edit(client, settings):
+    anna = join(client, "Anna")
+    client.cookies.clear()
+    for cookie in (anna, ""):
+        shown = client.get(EDIT, headers={"cookie": cookie}, follow_redirects=False)
+        assert shown.status_code == 303
+        sent = client.post(EDIT, data={"title": "X", "base.title": "Y"}, headers={"cookie": cookie})
+        assert sent.status_code == 403
+    assert _stored(settings).title == "Regionalkonferenz Mayen-Koblenz"
