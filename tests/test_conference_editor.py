@@ -8,7 +8,7 @@ from lxml import html
 from sqlmodel import select
 
 from server.store.database import Database
-from server.store.tables import Conference, PlenaryEvent
+from server.store.tables import AgendaItem, Conference, PlenaryEvent
 
 from .helpers import MYK, join, make_organiser, organiser_cookie, sign_in
 
@@ -159,3 +159,119 @@ def test_participants_and_strangers_do_not_edit(client, settings):
         sent = client.post(EDIT, data={"title": "X", "base.title": "Y"}, headers={"cookie": cookie})
         assert sent.status_code == 403
     assert _stored(settings).title == "Regionalkonferenz Mayen-Koblenz"
+
+
+# --- The programme ---
+
+AGENDA = f"/console/{MYK}/edit/agenda"
+
+
+def _press(page: str, action: str, **changes) -> dict[str, str]:
+    """The programme form as a press of the button `action` sends it."""
+    return {**_form(page), **changes, "action": action}
+
+
+def _stored_agenda(settings) -> list[tuple[str, str]]:
+    database = Database(settings.database_url)
+    try:
+        with database.session() as session:
+            rows = session.exec(
+                select(AgendaItem)
+                .join(Conference)
+                .where(Conference.slug == MYK)
+                .order_by(AgendaItem.position)
+            )
+            return [(str(row.start)[:5], row.title) for row in rows]
+    finally:
+        database.close()
+
+
+def test_items_are_moved_and_removed_by_buttons_and_saved_at_once(client, settings):
+    organiser = organiser_cookie(client, settings)
+    before = _stored_agenda(settings)
+    page = client.get(AGENDA, headers={"cookie": organiser}).text
+    console = client.get(f"/console/{MYK}", headers={"cookie": organiser}).text
+    assert html.fromstring(console).xpath("//a[.='Programm bearbeiten']/@href") == [AGENDA]
+
+    last = len(before) - 1
+    removed = client.post(
+        AGENDA, data=_press(page, f"remove-{last}"), headers={"cookie": organiser}
+    )
+    assert removed.status_code == 200
+    assert _field(removed.text, "agenda-0-title").get("value") == before[0][1]
+    assert f'id="field-agenda-{last}-title"' not in removed.text
+    assert _stored_agenda(settings) == before  # only the form changed
+
+    # Swapping the first two items' places and times is one save.
+    first, second = (_form(removed.text)[f"agenda-{n}-start"] for n in (0, 1))
+    moved = client.post(AGENDA, data=_press(removed.text, "down-0"), headers={"cookie": organiser})
+    assert _field(moved.text, "agenda-1-title").get("value") == before[0][1]
+    # The focus stays on the button pressed, now on the moved item: pressing again moves on.
+    assert html.fromstring(moved.text).get_element_by_id("down-1").get("autofocus") is not None
+    fields = _form(moved.text)
+    new_first_end = fields["agenda-1-end"]
+    sent = {
+        **fields,
+        "agenda-0-start": first,
+        "agenda-0-end": "09:40",
+        "agenda-1-start": "09:40",
+        "agenda-1-end": new_first_end if new_first_end > "09:40" else "09:50",
+        "action": "save",
+    }
+    saved = client.post(AGENDA, data=sent, headers={"cookie": organiser}, follow_redirects=False)
+
+    assert saved.status_code == 303, saved.text
+    after = _stored_agenda(settings)
+    assert [title for _, title in after] == [before[1][1], before[0][1]] + [
+        title for _, title in before[2:last]
+    ]
+    (edit,) = _edits(settings)
+    assert json.loads(edit.payload)["part"] == "agenda"
+    assert second == before[1][0]
+
+
+def test_an_item_added_past_the_days_end_is_marked_and_nothing_is_saved(client, settings):
+    organiser = organiser_cookie(client, settings)
+    before = _stored_agenda(settings)
+    page = client.get(AGENDA, headers={"cookie": organiser}).text
+
+    added = client.post(AGENDA, data=_press(page, "add"), headers={"cookie": organiser})
+    new = len(before)
+    start = _field(added.text, f"agenda-{new}-start")
+    assert start.get("autofocus") is not None and start.get("value") == "13:30"
+    sent = _press(
+        added.text, "save", **{f"agenda-{new}-end": "14:00", f"agenda-{new}-title": "Ausklang"}
+    )
+    refused = client.post(AGENDA, data=sent, headers={"cookie": organiser})
+
+    assert refused.status_code == 422
+    end = _field(refused.text, f"agenda-{new}-end")
+    assert end.get("aria-invalid") == "true" and end.get("value") == "14:00"
+    summary = " ".join(html.fromstring(refused.text).get_element_by_id("form-errors").itertext())
+    assert f"Punkt {new + 1}: Ende 14:00 liegt nach dem Ende der Konferenz" in summary
+    assert _stored_agenda(settings) == before
+
+
+def test_a_programme_saved_by_someone_else_meanwhile_is_not_replaced_silently(client, settings):
+    olga = organiser_cookie(client, settings)
+    make_organiser(settings, "ben", "Ben Orga")
+    client.cookies.clear()
+    assert sign_in(client, "ben").status_code == 303
+    ben = f"plenum_session={client.cookies['plenum_session']}"
+    client.cookies.clear()
+    olgas = client.get(AGENDA, headers={"cookie": olga}).text
+    bens = client.get(AGENDA, headers={"cookie": ben}).text
+    client.post(
+        AGENDA, data=_press(bens, "save", **{"agenda-0-title": "Ankommen"}), headers={"cookie": ben}
+    )
+
+    sent = _press(olgas, "save", **{"agenda-0-title": "Willkommen"})
+    refused = client.post(AGENDA, data=sent, headers={"cookie": olga})
+
+    assert refused.status_code == 409
+    assert "Jemand anderes hat das Programm gespeichert" in refused.text
+    assert _field(refused.text, "agenda-0-title").get("value") == "Willkommen"
+    assert _stored_agenda(settings)[0][1] == "Ankommen"
+    again = client.post(AGENDA, data=_press(refused.text, "save"), headers={"cookie": olga})
+    assert again.status_code == 200
+    assert _stored_agenda(settings)[0][1] == "Willkommen"

@@ -310,4 +310,10 @@ CHOSEN_AT_RUN_TIME = (
     N_("editor.hints.code"),
     N_("editor.hints.retention_days"),
     N_("editor.hints.timezone"),
+    N_("editor.item.description"),
+    N_("editor.item.end"),
+    N_("editor.item.kind"),
+    N_("editor.item.speaker"),
+    N_("editor.item.start"),
+    N_("editor.item.title"),
 )

@@ -1,15 +1,16 @@
-"""The console's editor for a conference's details: a form per part, checked by the same
-model as a conference file (services/conference_editor.py). A refused save shows the
-form again with what the organiser typed, every problem at its field, and what someone
-else saved meanwhile."""
+"""The console's editor for a conference's details and programme: a form per part, checked
+by the same model as a conference file (services/conference_editor.py). A refused save
+shows the form again with what the organiser typed, every problem at its field, and what
+someone else saved meanwhile."""
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from ..conference_files import InvalidConference, describe
+from ..conference_files import AGENDA_KINDS, InvalidConference, describe
 from ..domain.errors import DomainError
 from ..services import conference_editor
 from ..services.access import role_in_console
@@ -158,3 +159,150 @@ def _labels(fields: list[str], translate) -> str:
     names = {f.name for f in DETAIL_FIELDS}
     shown = [f if f in names else f.split("[")[0].split(".")[0] for f in fields]
     return ", ".join(dict.fromkeys(translate(f"editor.fields.{name}") for name in shown))
+
+
+# --- The programme ---
+
+ITEM_FIELDS = (
+    Field("start", "time"),
+    Field("end", "time"),
+    Field("title", "text"),
+    Field("kind", "select", options=tuple((k, f"agenda_kind.{k}") for k in AGENDA_KINDS)),
+    Field("speaker", "text", optional=True),
+    Field("description", "textarea", optional=True),
+)
+
+
+@organisers_only
+async def agenda_get(request: Request, organiser: OrganiserRecord) -> Response:
+    conference = await _conference(request)
+    stored = await _stored_agenda(request, organiser, conference)
+    return await _agenda_form(request, organiser, conference, stored, stored)
+
+
+@organisers_only
+async def agenda_post(request: Request, organiser: OrganiserRecord) -> Response:
+    """Moving, adding and removing items changes the form only; "save" stores it all.
+    Every button sends the whole form, so nothing typed is lost on the way."""
+    conference = await _conference(request)
+    form = await request.form()
+    count = int(form["items"]) if str(form.get("items", "")).isdigit() else 0
+    items = [
+        {f.name: str(form.get(f"agenda-{n}-{f.name}", "")).strip() for f in ITEM_FIELDS}
+        for n in range(min(count, MAX_ITEMS))
+    ]
+    base = _base_agenda(form)
+    action = str(form.get("action", "save"))
+    if action != "save":
+        items, focus = _arranged(items, action)
+        return await _agenda_form(request, organiser, conference, items, base, focus=focus)
+    values = {"agenda": [_item_value(item) for item in items]}
+    started_from = {"agenda": [_item_value(item) for item in base]}
+    actor = await signin.organiser_participant(request, conference)
+    try:
+        await conference_editor.save(
+            runtime(request).backends, actor, conference, Part.AGENDA, values, started_from
+        )
+    except InvalidConference as invalid:
+        return await _agenda_form(request, organiser, conference, items, base, invalid=invalid)
+    except DomainError as refused:
+        if refused.code != "edited_meanwhile":
+            errors = [_error_text(request, refused)]
+            return await _agenda_form(request, organiser, conference, items, base, errors=errors)
+        stored = await _stored_agenda(request, organiser, conference)
+        return await _agenda_form(request, organiser, conference, items, stored, meanwhile=True)
+    return RedirectResponse(f"/console/{conference.slug}?saved=agenda", status_code=303)
+
+
+# A bound on what one form may send; a day's programme is a few dozen items at most.
+MAX_ITEMS = 200
+
+
+def _arranged(items: list[dict], action: str) -> tuple[list[dict], str]:
+    """The items after one button (up-3, down-3, remove-3, add), and which button has the
+    focus afterwards, so a keyboard user can press it again."""
+    verb, _, number = action.partition("-")
+    index = int(number) if number.isdigit() and int(number) < len(items) else None
+    if verb == "up" and index:
+        items[index - 1], items[index] = items[index], items[index - 1]
+        return items, f"up-{index - 1}" if index > 1 else f"down-{index - 1}"
+    if verb == "down" and index is not None and index < len(items) - 1:
+        items[index], items[index + 1] = items[index + 1], items[index]
+        return items, f"down-{index + 1}" if index + 1 < len(items) - 1 else f"up-{index + 1}"
+    if verb == "remove" and index is not None:
+        del items[index]
+        return items, "add"
+    if verb == "add" and len(items) < MAX_ITEMS:
+        after = items[-1]["end"] if items else ""
+        items.append({f.name: "" for f in ITEM_FIELDS} | {"start": after, "kind": "talk"})
+        return items, f"field-agenda-{len(items) - 1}-start"
+    return items, ""
+
+
+def _item_value(item: dict[str, str]) -> dict[str, Any]:
+    return {f.name: _value(item.get(f.name, ""), f) for f in ITEM_FIELDS}
+
+
+def _base_agenda(form) -> list[dict[str, str]]:
+    """The programme the form started from, as it showed it (a hidden field)."""
+    try:
+        items = json.loads(str(form.get("base", "[]")))
+    except ValueError:
+        return []
+    if not isinstance(items, list):
+        return []
+    return [
+        {f.name: str(item.get(f.name, "")) for f in ITEM_FIELDS}
+        for item in items[:MAX_ITEMS]
+        if isinstance(item, dict)
+    ]
+
+
+async def _stored_agenda(request: Request, organiser: OrganiserRecord, conference) -> list:
+    backends, role = runtime(request).backends, role_in_console(organiser)
+    config = await conference_editor.current(backends, role, conference)
+    agenda = conference_editor.part_of(config, Part.AGENDA)["agenda"]
+    return [{f.name: _shown(item[f.name]) for f in ITEM_FIELDS} for item in agenda]
+
+
+async def _agenda_form(
+    request: Request,
+    organiser: OrganiserRecord,
+    conference,
+    items: list[dict[str, str]],
+    base: list[dict[str, str]],
+    invalid: InvalidConference | None = None,
+    errors: list[str] | None = None,
+    meanwhile: bool = False,
+    focus: str = "",
+) -> Response:
+    translate = runtime(request).views.translator(identity.language(request))
+    at_field: dict[tuple[int, str], str] = {}
+    elsewhere: list[str] = list(errors or [])
+    for problem in invalid.problems if invalid else ():
+        where = problem.where
+        if len(where) >= 3 and where[0] == "agenda" and isinstance(where[1], int):
+            label = translate(f"editor.item.{where[2]}")
+            at_field.setdefault(
+                (where[1], str(where[2])), describe(problem, translate, field=label)
+            )
+        else:
+            elsewhere.append(describe(problem, translate))
+    status = 409 if meanwhile else 422 if (invalid or errors) else 200
+    role = role_in_console(organiser)
+    edits = await conference_editor.history(runtime(request).backends, role, conference)
+    return _page(
+        request,
+        "console_edit_agenda.html",
+        status,
+        organiser=organiser,
+        conference=conference,
+        fields=ITEM_FIELDS,
+        items=items,
+        base=json.dumps(base, ensure_ascii=False),
+        at_field=at_field,
+        errors=elsewhere,
+        meanwhile=meanwhile,
+        focus=focus,
+        edits=[(edit, _labels(edit.fields, translate)) for edit in edits],
+    )

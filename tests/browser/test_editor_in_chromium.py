@@ -1,0 +1,51 @@
+"""An organiser edits a conference in a real browser, by keyboard: its details and its
+programme; the forms pass axe-core and fit a phone, and participants on the plenary see
+the new programme without reloading."""
+
+from playwright.sync_api import Browser, expect
+
+from ..helpers import MYK, PASSWORD, make_organiser
+from .accessibility import check
+from .helpers import new_page
+
+
+def test_the_organiser_edits_details_and_programme_by_keyboard_and_the_plenary_follows(
+    browser: Browser, settings, server_url: str
+):
+    make_organiser(settings)
+    participant = new_page(browser)
+    participant.goto(f"{server_url}/c/{MYK}")
+    participant.get_by_label("Anzeigename").fill("Anna")
+    participant.get_by_role("button", name="Teilnehmen").click()
+    expect(participant.locator("#live")).to_have_attribute("data-live", "connected")
+
+    page = new_page(browser)
+    page.goto(f"{server_url}/console/{MYK}/edit")
+    page.get_by_label("Benutzername").fill("mia")
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Angaben zur Konferenz bearbeiten")).to_be_visible()
+    check(page, "details editor")
+
+    page.get_by_label("Code zum Beitreten").fill("myk")
+    page.get_by_label("Ort").fill("Koblenz")
+    page.get_by_label("Ort").press("Enter")
+    summary = page.locator("#form-errors")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Code zum Beitreten muss aus 4 bis 12 Großbuchstaben")
+    expect(page.get_by_label("Ort")).to_have_value("Koblenz")  # kept
+    check(page, "details editor with a problem")
+    page.get_by_label("Code zum Beitreten").fill("MYK2022")
+    page.get_by_role("button", name="Speichern").press("Enter")
+    expect(page.get_by_text("Ihre Änderungen sind gespeichert.")).to_be_visible()
+
+    page.get_by_role("link", name="Programm bearbeiten").click()
+    expect(page.get_by_role("heading", name="Programm bearbeiten")).to_be_visible()
+    check(page, "programme editor")
+    first = page.get_by_label("Titel").first
+    first.fill("Ankommen und Begrüßung")
+    page.get_by_role("button", name="Speichern").first.press("Enter")
+    expect(page.get_by_text("Ihre Änderungen sind gespeichert.")).to_be_visible()
+
+    # The plenary's programme follows at once, without a reload.
+    expect(participant.locator("#agenda")).to_contain_text("Ankommen und Begrüßung")
