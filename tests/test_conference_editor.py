@@ -7,6 +7,7 @@ import json
 from lxml import html
 from sqlmodel import select
 
+from server.store import plenary
 from server.store.database import Database
 from server.store.tables import AgendaItem, Conference, PlenaryEvent
 
@@ -275,3 +276,50 @@ def test_a_programme_saved_by_someone_else_meanwhile_is_not_replaced_silently(cl
     again = client.post(AGENDA, data=_press(refused.text, "save"), headers={"cookie": olga})
     assert again.status_code == 200
     assert _stored_agenda(settings)[0][1] == "Willkommen"
+
+
+def _now_showing(settings, title: str | None = None) -> str | None:
+    """The title of the item the plenary shows now; with `title`, make it that one."""
+    database = Database(settings.database_url)
+
+    def work(session):
+        conference = session.exec(select(Conference).where(Conference.slug == MYK)).one()
+        state = plenary.lock(session, conference.id)
+        if title is not None:
+            item = session.exec(select(AgendaItem).where(AgendaItem.title == title)).one()
+            plenary.change(session, conference.id, current_item_id=item.id)
+            return title
+        current = session.get(AgendaItem, state.current_item_id or 0)
+        return current.title if current else None
+
+    try:
+        return database.run_write(work)
+    finally:
+        database.close()
+
+
+def test_the_item_running_now_stays_running_when_others_move_and_cannot_be_removed(
+    client, settings
+):
+    organiser = organiser_cookie(client, settings)
+    keynote = "Die digitale Stadt gestalten"
+    _now_showing(settings, keynote)
+    page = client.get(AGENDA, headers={"cookie": organiser}).text
+    titles = [_form(page)[f"agenda-{n}-title"] for n in range(int(_form(page)["items"]))]
+    running = titles.index(keynote)
+
+    renamed = _press(page, "save", **{"agenda-0-title": "Ankommen", "agenda-1-title": "Ziele"})
+    assert client.post(AGENDA, data=renamed, headers={"cookie": organiser}).status_code == 200
+    assert _now_showing(settings) == keynote
+
+    page = client.get(AGENDA, headers={"cookie": organiser}).text
+    without = client.post(
+        AGENDA, data=_press(page, f"remove-{running}"), headers={"cookie": organiser}
+    )
+    # The items after it start earlier now: the gap is allowed, the removal is not.
+    refused = client.post(AGENDA, data=_press(without.text, "save"), headers={"cookie": organiser})
+
+    assert refused.status_code == 422
+    assert f"„{keynote}“ läuft gerade" in refused.text
+    assert _now_showing(settings) == keynote
+    assert keynote in [title for _, title in _stored_agenda(settings)]

@@ -14,12 +14,13 @@ from typing import Any
 from ..conference_files import ConferenceConfig, InvalidConference, file_data, validate
 from ..domain.errors import DomainError
 from ..domain.permissions import Action, Role, require
-from ..store import conferences
+from ..store import conferences, plenary
 from ..store.conference_edits import EditRecord, recent_edits
 from ..store.config_export import conference_config
 from ..store.config_sync import sync_conference
 from ..store.plenary_events import PlenaryEventType, touched
 from ..store.records import ConferenceRecord, ParticipantRecord
+from ..store.tables import AgendaItem
 from .backends import Backends
 from .change import Applied, Change, Context, apply
 
@@ -114,7 +115,16 @@ async def save(
         if not changed:
             raise DomainError("nothing_changed")
         _code_is_free(c, wanted.code)
+        running = c.session.get(AgendaItem, c.state.current_item_id or 0)
+        running_title = running.title if running is not None else None
         sync_conference(c.session, wanted)
+        if (
+            running_title is not None
+            and not plenary.state(c.session, conference.id).current_item_id
+        ):
+            # The item the plenary shows now would go: people are in it, so the organiser
+            # moves on in the live overview first (the sync alone would just let it go).
+            raise DomainError("agenda_item_running", title=running_title)
         return Change(
             PlenaryEventType.CONFERENCE_EDITED,
             touched(("agenda", "rooms"), part=part.value, fields=changed),

@@ -10,7 +10,15 @@ from functools import partial
 from sqlmodel import Session, SQLModel, select
 
 from ..conference_files import ConferenceConfig, RoomConfig
-from .tables import AgendaItem, BoardColumn, Conference, Room, RoomModerator
+from .tables import (
+    AgendaItem,
+    BoardColumn,
+    Breakout,
+    Conference,
+    Plenary,
+    Room,
+    RoomModerator,
+)
 
 
 def _assign(row: SQLModel, values: dict) -> bool:
@@ -41,24 +49,50 @@ def sync_conference(session: Session, config: ConferenceConfig) -> int:
 
 
 def _sync_agenda(session: Session, conference_id: int, config: ConferenceConfig) -> int:
+    """Items keep their rows by title (then by place), so an item moved or retimed stays
+    the item the plenary may be showing now; a row no item keeps is deleted."""
     existing = session.exec(
         select(AgendaItem)
         .where(AgendaItem.conference_id == conference_id)
         .order_by(AgendaItem.position)
     ).all()
-    changes = 0
+    unused = list(existing)
+    rows: list[AgendaItem | None] = []
     for position, item in enumerate(config.agenda):
+        same = next((row for row in unused if row.title == item.title), None)
+        if same is None and position < len(existing) and existing[position] in unused:
+            same = existing[position]
+        if same is not None:
+            unused.remove(same)
+        rows.append(same)
+    changes = 0
+    for position, (item, row) in enumerate(zip(config.agenda, rows, strict=True)):
         values = {**item.model_dump(), "position": position, "conference_id": conference_id}
-        if position < len(existing):
-            changes += _assign(existing[position], values)
-            session.add(existing[position])
-        else:
+        if row is None:
             session.add(AgendaItem(**values))
             changes += 1
-    for stale in existing[len(config.agenda) :]:
+        else:
+            changes += _assign(row, values)
+            session.add(row)
+    if unused:
+        _let_go(session, conference_id, {row.id for row in unused})
+    for stale in unused:
         session.delete(stale)
         changes += 1
     return changes
+
+
+def _let_go(session: Session, conference_id: int, item_ids: set[int]) -> None:
+    """Nothing points at items that are going: the plenary no longer shows one, and a
+    breakout held during one stays in the record without it."""
+    plenary = session.get(Plenary, conference_id)
+    if plenary is not None and plenary.current_item_id in item_ids:
+        plenary.current_item_id, plenary.item_started_at = None, None
+        session.add(plenary)
+    for breakout in session.exec(select(Breakout).where(Breakout.agenda_item_id.in_(item_ids))):
+        breakout.agenda_item_id = None
+        session.add(breakout)
+    session.flush()
 
 
 def _upsert(session: Session, existing: dict, key: str, make, values: dict) -> tuple:

@@ -15,6 +15,7 @@ CHOSEN_AT_RUN_TIME = (
     # Refusals: a DomainError's code (server/domain/errors.py) names its sentence.
     N_("errors.agenda_at_end"),
     N_("errors.agenda_at_start"),
+    N_("errors.agenda_item_running"),
     N_("errors.agenda_empty"),
     N_("errors.agenda_unchanged"),
     N_("errors.agenda_unknown_item"),
