@@ -1,7 +1,12 @@
 """Conferences defined as YAML files: typed models, a loader with line-precise errors,
 and the same checks for a conference edited as plain data (validation.py)."""
 
-from .loader import ConfigError, load_conference_dir, load_conference_file
+from .loader import (
+    ConfigError,
+    load_conference_dir,
+    load_conference_file,
+    load_conference_upload,
+)
 from .models import (
     AGENDA_KINDS,
     AgendaItemConfig,
@@ -32,5 +37,6 @@ __all__ = [
     "RoomConfig",
     "load_conference_dir",
     "load_conference_file",
+    "load_conference_upload",
     "validate",
 ]

@@ -89,8 +89,22 @@ def load_conference_dir(directory: str | Path) -> list[ConferenceConfig]:
     return configs
 
 
+def load_conference_upload(content: bytes, name: str) -> ConferenceConfig:
+    """A conference file sent from a browser, checked as if it lay in sessions_config
+    under `name` (its slug is its file name there too)."""
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(name, Problem((), "config.not_utf8", {"offset": exc.start})) from None
+    return _checked(text, Path(name), name)[0]
+
+
 def _load(path: Path, shown: str) -> tuple[ConferenceConfig, LineIndex]:
-    data, lines = _parse(_read(path, shown), shown)
+    return _checked(_read(path, shown), path, shown)
+
+
+def _checked(text: str, path: Path, shown: str) -> tuple[ConferenceConfig, LineIndex]:
+    data, lines = _parse(text, shown)
     try:
         config = ConferenceConfig.model_validate(data)
     except ValidationError as exc:

@@ -8,21 +8,25 @@ nobody overwrites another silently. Every save is a plenary command: logged (who
 which fields) and announced, so the plenary's pages show the new programme at once.
 """
 
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
+
+from sqlmodel import Session
 
 from ..conference_files import ConferenceConfig, InvalidConference, file_data, validate
 from ..domain.errors import DomainError
 from ..domain.permissions import Action, Role, require
-from ..store import conferences, plenary
+from ..store import conferences, organisers, plenary
 from ..store.conference_edits import EditRecord, recent_edits
 from ..store.config_export import conference_config
 from ..store.config_sync import sync_conference
 from ..store.plenary_events import PlenaryEventType, touched
-from ..store.records import ConferenceRecord, ParticipantRecord
+from ..store.records import ConferenceRecord, OrganiserRecord, ParticipantRecord
 from ..store.tables import AgendaItem
+from .access import role_in_console
 from .backends import Backends
-from .change import Applied, Change, Context, apply
+from .change import Applied, Change, Context, apply, log_plenary_event
 
 
 class Part(StrEnum):
@@ -114,17 +118,7 @@ async def save(
         changed = differences(before, after)
         if not changed:
             raise DomainError("nothing_changed")
-        _code_is_free(c, wanted.code)
-        running = c.session.get(AgendaItem, c.state.current_item_id or 0)
-        running_title = running.title if running is not None else None
-        sync_conference(c.session, wanted)
-        if (
-            running_title is not None
-            and not plenary.state(c.session, conference.id).current_item_id
-        ):
-            # The item the plenary shows now would go: people are in it, so the organiser
-            # moves on in the live overview first (the sync alone would just let it go).
-            raise DomainError("agenda_item_running", title=running_title)
+        _store(c, wanted)
         return Change(
             PlenaryEventType.CONFERENCE_EDITED,
             touched(("agenda", "rooms"), part=part.value, fields=changed),
@@ -133,7 +127,97 @@ async def save(
     return await apply(backends, actor, conference.id, None, decide)
 
 
+def _store(c: Context, config: ConferenceConfig) -> None:
+    """Sync the conference to `config`; the item the plenary shows now must stay in it."""
+    _code_is_free(c, config.code)
+    running = c.session.get(AgendaItem, c.state.current_item_id or 0)
+    running_title = running.title if running is not None else None
+    sync_conference(c.session, config)
+    if running_title is not None and not plenary.state(c.session, c.conference_id).current_item_id:
+        # People are in it, so the organiser moves on in the live overview first (the
+        # sync alone would just let it go).
+        raise DomainError("agenda_item_running", title=running_title)
+
+
 def _code_is_free(c: Context, code: str) -> None:
     other = conferences.conference_by_code(c.session, code)
     if other is not None and other.id != c.conference_id:
-        raise DomainError("code_taken", code=code)
+        raise DomainError("code_taken", join_code=code)
+
+
+# --- New conferences, and conferences from a file ---
+
+
+def new_conference(
+    details: dict[str, Any], template: ConferenceConfig | None, first_item: str
+) -> ConferenceConfig:
+    """A conference with `details` (slug, code, title, date, times, place, format,
+    language): like `template` (its rooms, prompts, board settings and programme; not
+    the people who moderated it), or else with one item, `first_item`, to start from.
+
+    InvalidConference: what is wrong with it, at the fields of `details` where it is."""
+    if template is not None:
+        data = file_data(template)
+        data.pop("subtitle", None)
+        for room in data["rooms"]:
+            room["moderators"] = []
+    else:
+        data = {"agenda": [_opening(details, first_item)], "rooms": []}
+    return validate({**data, **details})
+
+
+def _opening(details: dict[str, Any], title: str) -> dict[str, Any]:
+    """The first item of an empty programme: its first quarter hour (or less)."""
+    start, end = str(details.get("start") or ""), str(details.get("end") or "")
+    try:
+        begins = datetime.strptime(start, "%H:%M")
+        ends = min(begins + timedelta(minutes=15), datetime.strptime(end, "%H:%M"))
+    except ValueError:  # the details' own problems are reported at their fields
+        return {"start": start, "end": end, "title": title, "kind": "welcome"}
+    return {"start": start, "end": ends.strftime("%H:%M"), "title": title, "kind": "welcome"}
+
+
+async def create(
+    backends: Backends, organiser: OrganiserRecord, config: ConferenceConfig, how: str
+) -> ConferenceRecord:
+    """Store a new conference, logged as made by `organiser` (`how`: "new", "template" or
+    "file"). DomainError: its slug or code is taken."""
+    require(role_in_console(organiser), Action.EDIT_CONFERENCE)
+
+    def work(session: Session) -> ConferenceRecord:
+        if conferences.conference_by_slug(session, config.slug) is not None:
+            raise DomainError("slug_taken", slug=config.slug)
+        if conferences.conference_by_code(session, config.code) is not None:
+            raise DomainError("code_taken", join_code=config.code)
+        sync_conference(session, config)
+        made = conferences.conference_by_slug(session, config.slug)
+        actor = organisers.participant_for(session, made.id, organiser)
+        created = touched(part=how, fields=[])
+        log_plenary_event(session, made.id, PlenaryEventType.CONFERENCE_EDITED, created, actor.id)
+        return made
+
+    return await backends.database.write(work)
+
+
+async def replace(
+    backends: Backends,
+    actor: ParticipantRecord,
+    conference: ConferenceRecord,
+    config: ConferenceConfig,
+) -> Applied:
+    """A conference file for a conference that exists: it becomes what the file says, as
+    `plenum load` does, logged with the fields it changed."""
+
+    def decide(c: Context) -> Change:
+        require(c.role, Action.EDIT_CONFERENCE)
+        before = file_data(conference_config(c.session, conference.id))
+        changed = differences(before, file_data(config))
+        if not changed:
+            raise DomainError("nothing_changed")
+        _store(c, config)
+        return Change(
+            PlenaryEventType.CONFERENCE_EDITED,
+            touched(("agenda", "rooms"), part="file", fields=changed),
+        )
+
+    return await apply(backends, actor, conference.id, None, decide)

@@ -10,9 +10,15 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from ..conference_files import AGENDA_KINDS, InvalidConference, describe
+from ..conference_files import (
+    AGENDA_KINDS,
+    ConfigError,
+    InvalidConference,
+    describe,
+    load_conference_upload,
+)
 from ..domain.errors import DomainError
-from ..services import conference_editor
+from ..services import conference_editor, conferences, console
 from ..services.access import role_in_console
 from ..services.conference_editor import Part
 from ..store.records import OrganiserRecord
@@ -126,15 +132,8 @@ async def _form(
     meanwhile: dict[str, str] | None = None,
 ) -> Response:
     translate = runtime(request).views.translator(identity.language(request))
-    at_field: dict[str, str] = {}
-    elsewhere: list[str] = list(errors or [])
-    for problem in invalid.problems if invalid else ():
-        name = problem.where[0] if problem.where else None
-        if name in values and name not in at_field:
-            label = translate(f"editor.fields.{name}")
-            at_field[name] = describe(problem, translate, field=label)
-        else:
-            elsewhere.append(describe(problem, translate))
+    at_field, elsewhere = _problems_at(invalid, set(values), translate)
+    elsewhere = list(errors or []) + elsewhere
     status = 409 if meanwhile else 422 if (invalid or errors) else 200
     role = role_in_console(organiser)
     edits = await conference_editor.history(runtime(request).backends, role, conference)
@@ -306,3 +305,131 @@ async def _agenda_form(
         focus=focus,
         edits=[(edit, _labels(edit.fields, translate)) for edit in edits],
     )
+
+
+# --- New conferences ---
+
+NEW_FIELDS = (
+    Field("title", "text"),
+    Field("slug", "text", hint=True),
+    Field("code", "text", hint=True),
+    Field("date", "date"),
+    Field("start", "time"),
+    Field("end", "time"),
+    Field("place", "text"),
+    *(field for field in DETAIL_FIELDS if field.name in ("format", "language")),
+)
+# The most a conference file sent from a browser may weigh: the biggest shipped one has
+# 5 KB, and a congress with a hundred rooms stays far below this.
+MAX_UPLOAD_BYTES = 512 * 1024
+
+
+@organisers_only
+async def new_get(request: Request, organiser: OrganiserRecord) -> Response:
+    return await _new_form(request, organiser, _blank(), template="")
+
+
+@organisers_only
+async def new_post(request: Request, organiser: OrganiserRecord) -> Response:
+    form = await request.form()
+    typed = {f.name: str(form.get(f.name, "")).strip() for f in NEW_FIELDS}
+    template_slug = str(form.get("template", ""))
+    backends, role = runtime(request).backends, role_in_console(organiser)
+    try:
+        template = None
+        if template_slug:
+            found = await conferences.find_by_slug(backends, template_slug)
+            if found is None:
+                raise DomainError("unknown_conference", conference=template_slug)
+            template = await conference_editor.current(backends, role, found)
+        first = runtime(request).views.translator(typed["language"] or "de")("editor.first_item")
+        details = {f.name: _value(typed[f.name], f) for f in NEW_FIELDS}
+        config = conference_editor.new_conference(details, template, first)
+        how = "template" if template is not None else "new"
+        made = await conference_editor.create(backends, organiser, config, how)
+    except InvalidConference as invalid:
+        return await _new_form(request, organiser, typed, template_slug, invalid=invalid)
+    except DomainError as refused:
+        errors = [_error_text(request, refused)]
+        return await _new_form(request, organiser, typed, template_slug, errors=errors)
+    return RedirectResponse(f"/console/{made.slug}?saved=created", status_code=303)
+
+
+@organisers_only
+async def upload_post(request: Request, organiser: OrganiserRecord) -> Response:
+    """A conference file: a new conference, or what an existing one becomes."""
+    async with request.form(max_files=1, max_fields=10) as form:
+        sent = form.get("file")
+        name = getattr(sent, "filename", "") or ""
+        content = await sent.read(MAX_UPLOAD_BYTES + 1) if hasattr(sent, "read") else b""
+    values = _blank()
+    translate = runtime(request).views.translator(identity.language(request))
+    try:
+        if not name or not content:
+            raise DomainError("upload_missing")
+        if len(content) > MAX_UPLOAD_BYTES:
+            raise DomainError("upload_too_big", kib=MAX_UPLOAD_BYTES // 1024)
+        config = load_conference_upload(content, name)
+        backends = runtime(request).backends
+        existing = await conferences.find_by_slug(backends, config.slug)
+        if existing is None:
+            await conference_editor.create(backends, organiser, config, "file")
+        else:
+            actor = await signin.organiser_participant(request, existing)
+            await conference_editor.replace(backends, actor, existing, config)
+    except ConfigError as broken:
+        where = f"{broken.path}:{broken.line}" if broken.line else broken.path
+        sentence = describe(broken.problem, translate)
+        message = translate("editor.upload_problem", where=where, problem=sentence)
+        return await _new_form(request, organiser, values, "", errors=[message], status=422)
+    except DomainError as refused:
+        errors = [_error_text(request, refused)]
+        return await _new_form(request, organiser, values, "", errors=errors, status=422)
+    saved = "created" if existing is None else "file"
+    return RedirectResponse(f"/console/{config.slug}?saved={saved}", status_code=303)
+
+
+def _blank() -> dict[str, str]:
+    return {field.name: "" for field in NEW_FIELDS} | {"format": "virtual", "language": "de"}
+
+
+async def _new_form(
+    request: Request,
+    organiser: OrganiserRecord,
+    values: dict[str, str],
+    template: str,
+    invalid: InvalidConference | None = None,
+    errors: list[str] | None = None,
+    status: int | None = None,
+) -> Response:
+    translate = runtime(request).views.translator(identity.language(request))
+    at_field, elsewhere = _problems_at(invalid, set(values), translate)
+    elsewhere = list(errors or []) + elsewhere
+    items = await console.conference_list(runtime(request).backends, role_in_console(organiser))
+    return _page(
+        request,
+        "console_new.html",
+        status or (422 if (invalid or errors) else 200),
+        organiser=organiser,
+        fields=NEW_FIELDS,
+        values=values,
+        chosen_template=template,
+        templates=items,
+        at_field=at_field,
+        errors=elsewhere,
+        max_upload_kib=MAX_UPLOAD_BYTES // 1024,
+    )
+
+
+def _problems_at(invalid, names: set[str], translate) -> tuple[dict[str, str], list[str]]:
+    """Each problem at the field it belongs to (the first there), or in the list above."""
+    at_field: dict[str, str] = {}
+    elsewhere: list[str] = []
+    for problem in invalid.problems if invalid else ():
+        name = problem.where[0] if problem.where else None
+        if name in names and name not in at_field:
+            label = translate(f"editor.fields.{name}")
+            at_field[name] = describe(problem, translate, field=label)
+        else:
+            elsewhere.append(describe(problem, translate))
+    return at_field, elsewhere

@@ -78,7 +78,7 @@ async def console_get(request: Request, organiser: OrganiserRecord) -> Response:
 async def conference_get(request: Request, organiser: OrganiserRecord) -> Response:
     revoked = request.query_params.get("revoked", "")
     revoked_id = int(revoked) if revoked.isdigit() else None
-    saved = request.query_params.get("saved") in ("details", "agenda")
+    saved = request.query_params.get("saved", "")
     conference = await _conference(request)
     return await _overview(request, organiser, conference, revoked=revoked_id, saved=saved)
 

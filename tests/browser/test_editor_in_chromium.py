@@ -49,3 +49,38 @@ def test_the_organiser_edits_details_and_programme_by_keyboard_and_the_plenary_f
 
     # The plenary's programme follows at once, without a reload.
     expect(participant.locator("#agenda")).to_contain_text("Ankommen und Begrüßung")
+
+
+def test_the_organiser_sets_up_a_conference_like_an_earlier_one_by_keyboard(
+    browser: Browser, settings, server_url: str
+):
+    make_organiser(settings)
+    page = new_page(browser)
+    page.goto(f"{server_url}/console")
+    page.get_by_label("Benutzername").fill("mia")
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name="Neue Konferenz anlegen").press("Enter")
+    expect(page.get_by_role("heading", name="Konferenz anlegen")).to_be_visible()
+    check(page, "new conference")
+
+    page.get_by_label("Wie").select_option(
+        label="Regionalkonferenz Mayen-Koblenz (Dienstag, 22. März 2022)"
+    )
+    page.get_by_label("Titel").fill("Regionalkonferenz Bonn")
+    page.get_by_label("Kurzname in Links").fill("Bonn 2023")
+    page.get_by_label("Code zum Beitreten").fill("BONN2023")
+    page.get_by_label("Datum").fill("2023-05-10")
+    page.get_by_label("Beginn").fill("09:30")
+    page.get_by_label("Ende").fill("13:30")
+    page.get_by_label("Ort").fill("Bonn")
+    page.get_by_role("button", name="Konferenz anlegen").press("Enter")
+    expect(page.locator("#form-errors")).to_be_focused()
+    expect(page.get_by_label("Kurzname in Links")).to_have_attribute("aria-invalid", "true")
+    check(page, "new conference with a problem")
+
+    page.get_by_label("Kurzname in Links").fill("regionalkonferenz-bonn-2023")
+    page.get_by_role("button", name="Konferenz anlegen").press("Enter")
+    expect(page.get_by_text("Die Konferenz ist angelegt.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Regionalkonferenz Bonn")
+    expect(page.locator("#room-narrative-der-smart-city")).to_be_visible()
