@@ -26,7 +26,7 @@ from .store.database import Database
 from .views.board import RoomRenderer
 from .views.environment import Views
 from .views.plenary import PlenaryRenderer
-from .web import accounts, conference_editor, console, live, pages, plenary_pages
+from .web import accounts, conference_editor, console, live, pages, plenary_pages, room_editor
 from .web.departures import Departures
 from .web.headers import SecurityHeaders
 from .web.members import SERVE_AFTER_ADMISSION
@@ -77,6 +77,12 @@ ROUTES = [
     Route("/console/{slug}/edit", conference_editor.details_post, methods=["POST"]),
     Route("/console/{slug}/edit/agenda", conference_editor.agenda_get, methods=["GET"]),
     Route("/console/{slug}/edit/agenda", conference_editor.agenda_post, methods=["POST"]),
+    Route("/console/{slug}/edit/rooms", room_editor.rooms_get, methods=["GET"]),
+    Route("/console/{slug}/edit/rooms", room_editor.rooms_post, methods=["POST"]),
+    Route("/console/{slug}/edit/rooms/{room}", room_editor.room_get, methods=["GET"]),
+    Route("/console/{slug}/edit/rooms/{room}", room_editor.room_post, methods=["POST"]),
+    Route("/console/{slug}/edit/rooms/{room}/remove", room_editor.remove_get, methods=["GET"]),
+    Route("/console/{slug}/edit/rooms/{room}/remove", room_editor.remove_post, methods=["POST"]),
     Route("/console/{slug}/poster", console.poster_get, methods=["GET"]),
     Route("/console/{slug}/poster/qr.svg", console.poster_qr_get, methods=["GET"]),
     Route("/console/{slug}/poster/pdf", console.poster_pdf_get, methods=["GET"]),

@@ -148,10 +148,10 @@ def sign_in(client: TestClient, username="mia", password=PASSWORD, next_path="")
     )
 
 
-def organiser_cookie(client: TestClient, settings) -> str:
-    make_organiser(settings)
+def organiser_cookie(client: TestClient, settings, username="mia", name="Mia Orga") -> str:
+    make_organiser(settings, username, name)
     client.cookies.clear()
-    assert sign_in(client).status_code == 303
+    assert sign_in(client, username).status_code == 303
     return f"plenum_session={client.cookies['plenum_session']}"
 
 

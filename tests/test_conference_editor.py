@@ -11,7 +11,7 @@ from server.store import plenary
 from server.store.database import Database
 from server.store.tables import AgendaItem, Conference, PlenaryEvent
 
-from .helpers import MYK, join, make_organiser, organiser_cookie, sign_in
+from .helpers import MYK, join, organiser_cookie
 
 EDIT = f"/console/{MYK}/edit"
 
@@ -106,11 +106,8 @@ def test_a_day_shortened_under_its_programme_is_refused_with_the_items_that_no_l
 
 def test_two_organisers_changing_different_fields_both_keep_their_change(client, settings):
     olga = organiser_cookie(client, settings)
-    make_organiser(settings, "ben", "Ben Orga")
-    client.cookies.clear()
-    assert sign_in(client, "ben").status_code == 303
-    ben = f"plenum_session={client.cookies['plenum_session']}"
-    client.cookies.clear()
+    ben = organiser_cookie(client, settings, "ben", "Ben Orga")
+    client.cookies.clear()  # each request names whom it comes from
     olgas_form = _form(client.get(EDIT, headers={"cookie": olga}).text)
     bens_form = _form(client.get(EDIT, headers={"cookie": ben}).text)
 
@@ -124,11 +121,8 @@ def test_two_organisers_changing_different_fields_both_keep_their_change(client,
 
 def test_a_field_someone_else_saved_meanwhile_is_not_overwritten_silently(client, settings):
     olga = organiser_cookie(client, settings)
-    make_organiser(settings, "ben", "Ben Orga")
-    client.cookies.clear()
-    assert sign_in(client, "ben").status_code == 303
-    ben = f"plenum_session={client.cookies['plenum_session']}"
-    client.cookies.clear()
+    ben = organiser_cookie(client, settings, "ben", "Ben Orga")
+    client.cookies.clear()  # each request names whom it comes from
     olgas_form = _form(client.get(EDIT, headers={"cookie": olga}).text)
     bens_form = _form(client.get(EDIT, headers={"cookie": ben}).text)
     client.post(EDIT, data={**bens_form, "title": "Bens Titel"}, headers={"cookie": ben})
@@ -255,11 +249,8 @@ def test_an_item_added_past_the_days_end_is_marked_and_nothing_is_saved(client, 
 
 def test_a_programme_saved_by_someone_else_meanwhile_is_not_replaced_silently(client, settings):
     olga = organiser_cookie(client, settings)
-    make_organiser(settings, "ben", "Ben Orga")
-    client.cookies.clear()
-    assert sign_in(client, "ben").status_code == 303
-    ben = f"plenum_session={client.cookies['plenum_session']}"
-    client.cookies.clear()
+    ben = organiser_cookie(client, settings, "ben", "Ben Orga")
+    client.cookies.clear()  # each request names whom it comes from
     olgas = client.get(AGENDA, headers={"cookie": olga}).text
     bens = client.get(AGENDA, headers={"cookie": ben}).text
     client.post(

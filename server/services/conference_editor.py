@@ -1,9 +1,9 @@
 """Organisers change a conference in the console: the same model checks it as a file, and
 the same sync stores it (store/config_sync.py), so a file and the editor never disagree.
 
-The editor shows one part at a time (the conference's details, its programme). A save
-sends only what the organiser changed, with the values they started from: changes merge
-per field, and a field someone else saved meanwhile is refused with what it holds now, so
+The editor shows one part at a time (the conference's details, its programme, one room).
+A save sends only what the organiser changed, with the values they started from: changes
+merge per field, and a field someone else saved meanwhile is refused with what it holds now, so
 nobody overwrites another silently. Every save is a plenary command: logged (who, when,
 which fields) and announced, so the plenary's pages show the new programme at once.
 """
@@ -23,6 +23,8 @@ from ..store.config_export import conference_config
 from ..store.config_sync import sync_conference
 from ..store.plenary_events import PlenaryEventType, touched
 from ..store.records import ConferenceRecord, OrganiserRecord, ParticipantRecord
+from ..store.room_edits import ideas_in, room_row
+from ..store.room_events import RoomEventType
 from ..store.tables import AgendaItem
 from .access import role_in_console
 from .backends import Backends
@@ -143,6 +145,131 @@ def _code_is_free(c: Context, code: str) -> None:
     other = conferences.conference_by_code(c.session, code)
     if other is not None and other.id != c.conference_id:
         raise DomainError("code_taken", join_code=code)
+
+
+# --- Rooms ---
+
+
+def room_of(config: ConferenceConfig, slug: str) -> dict[str, Any]:
+    """The room `slug` as a file writes it. DomainError "unknown_room": none by that name
+    (a removed room is archived and no longer in the file)."""
+    return _room_at(file_data(config), slug)[1]
+
+
+def _room_at(data: dict[str, Any], slug: str) -> tuple[int, dict[str, Any]]:
+    for index, room in enumerate(data["rooms"]):
+        if room["slug"] == slug:
+            return index, room
+    raise DomainError("unknown_room", room=slug)
+
+
+def _with_room(data: dict[str, Any], index: int, room: dict[str, Any]) -> dict[str, Any]:
+    rooms = list(data["rooms"])
+    rooms[index] = room
+    return {**data, "rooms": rooms}
+
+
+async def save_room(
+    backends: Backends,
+    actor: ParticipantRecord,
+    conference: ConferenceRecord,
+    slug: str,
+    values: dict[str, Any],
+    started_from: dict[str, Any],
+) -> Applied:
+    """Make the room `slug` what `values` say (a room as a file writes it, without its
+    slug) if it still is what `started_from` says the organiser saw. Only this room is
+    replaced: what others saved meanwhile in other rooms stays.
+
+    InvalidConference: what is wrong, at ("rooms", <its place>, ...).
+    DomainError: the room changed meanwhile ("edited_meanwhile", with its fields that
+    did), "nothing_changed", "unknown_room"."""
+
+    def decide(c: Context) -> Change:
+        require(c.role, Action.EDIT_CONFERENCE)
+        data = file_data(conference_config(c.session, conference.id))
+        index, before = _room_at(data, slug)
+        where = f"rooms[{index}]"
+        wanted = validate(_with_room(data, index, {**values, "slug": slug}))
+        try:  # what the organiser saw, read through the model like what they send
+            seen = file_data(validate(_with_room(data, index, {**started_from, "slug": slug})))
+        except InvalidConference:
+            raise DomainError("edited_meanwhile", fields=[where]) from None
+        taken = differences(seen["rooms"][index], before, where)
+        if taken:
+            raise DomainError("edited_meanwhile", fields=taken)
+        changed = differences(before, file_data(wanted)["rooms"][index], where)
+        if not changed:
+            raise DomainError("nothing_changed")
+        _store(c, wanted)
+        # The room's open boards show its prompts and settings: each gets a fresh snapshot.
+        c.tell_room(room_row(c.session, conference.id, slug).id, RoomEventType.ROOM_EDITED)
+        return Change(
+            PlenaryEventType.CONFERENCE_EDITED,
+            touched(("rooms",), part=f"room:{slug}", fields=changed),
+        )
+
+    return await apply(backends, actor, conference.id, None, decide)
+
+
+async def add_room(
+    backends: Backends, actor: ParticipantRecord, conference: ConferenceRecord, room: dict
+) -> Applied:
+    """Add `room` (as a file writes it) after the conference's other rooms.
+
+    InvalidConference: what is wrong, at ("rooms", <its place>, ...).
+    DomainError "room_slug_taken": a room of this conference has its slug, or had it (a
+    removed room keeps its slug with its cards)."""
+
+    def decide(c: Context) -> Change:
+        require(c.role, Action.EDIT_CONFERENCE)
+        data = file_data(conference_config(c.session, conference.id))
+        slug = room.get("slug")
+        holder = room_row(c.session, conference.id, slug) if isinstance(slug, str) else None
+        if holder is not None:
+            code = "room_slug_archived" if holder.archived else "room_slug_taken"
+            raise DomainError(code, slug=slug, title=holder.title)
+        return _rooms_become(c, data, [*data["rooms"], room], slug)
+
+    return await apply(backends, actor, conference.id, None, decide)
+
+
+def _rooms_become(c: Context, data: dict, rooms: list[dict], slug: str) -> Change:
+    """Store the conference `data` with `rooms` instead of its own, logged for `slug`."""
+    _store(c, validate({**data, "rooms": rooms}))
+    changed = differences(data["rooms"], rooms, "rooms")
+    return Change(
+        PlenaryEventType.CONFERENCE_EDITED,
+        touched(("rooms",), part=f"room:{slug}", fields=changed),
+    )
+
+
+async def room_to_remove(
+    backends: Backends, role: Role, conference: ConferenceRecord, slug: str
+) -> tuple[str, int]:
+    """The room's title and how many ideas it holds, to say what removing it keeps."""
+    require(role, Action.EDIT_CONFERENCE)
+
+    def read(session: Session) -> tuple[str, int]:
+        room = room_of(conference_config(session, conference.id), slug)
+        return room["title"], ideas_in(session, room_row(session, conference.id, slug).id)
+
+    return await backends.database.read(read)
+
+
+async def archive_room(
+    backends: Backends, actor: ParticipantRecord, conference: ConferenceRecord, slug: str
+) -> Applied:
+    """Take the room `slug` out of the conference: the sync archives it (its cards and
+    their history stay in the database), and the plenary's rooms no longer list it."""
+
+    def decide(c: Context) -> Change:
+        require(c.role, Action.EDIT_CONFERENCE)
+        data = file_data(conference_config(c.session, conference.id))
+        index, _ = _room_at(data, slug)
+        return _rooms_become(c, data, data["rooms"][:index] + data["rooms"][index + 1 :], slug)
+
+    return await apply(backends, actor, conference.id, None, decide)
 
 
 # --- New conferences, and conferences from a file ---

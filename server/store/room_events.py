@@ -41,6 +41,7 @@ class RoomEventType(StrEnum):
     MEMBER_REMOVED = "member_removed"
     MODERATION_ENDED = "moderation_ended"  # an invite revoked: its holders' pages reload
     PHASE_CHANGED = "phase_changed"
+    ROOM_EDITED = "room_edited"  # its prompts or settings changed in the console
     BOARD_LOCKED = "board_locked"
     TIMER_CHANGED = "timer_changed"
     UNDONE = "undone"

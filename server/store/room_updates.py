@@ -14,6 +14,9 @@ from .records import RoomUpdate
 from .room_events import RoomEffects, RoomEvent, RoomEventType
 from .rooms import room_state
 
+# Events after which every socket gets the whole board again.
+_REDRAWN = frozenset({RoomEventType.PHASE_CHANGED, RoomEventType.ROOM_EDITED})
+
 
 def room_events_after(session: Session, room_id: int, seq: int) -> list[RoomEvent]:
     """The room's events after `seq`, decoded, in order."""
@@ -32,8 +35,9 @@ def load_room_update(
     Done in one read so the snapshot and the changes describe the same moment: a socket
     that gets the snapshot needs none of the changes, the others need all of them.
     With `after_seq` None the caller knows nothing yet and only the snapshot matters.
-    A phase change re-renders everything (it decides what each audience sees), so it
-    comes as a snapshot for everyone. `personal_for` adds the dots of those participants
+    A phase change re-renders everything (it decides what each audience sees), and so does
+    a room edited in the console (its columns and settings), so they come as a snapshot
+    for everyone. `personal_for` adds the dots of those participants
     (sockets that are joining).
     """
     events = room_events_after(session, room_id, after_seq) if after_seq is not None else []
@@ -52,7 +56,7 @@ def update_of(
     touched = _Touched()
     for event in events:
         touched.add(event)
-    for_everyone = any(e.type == RoomEventType.PHASE_CHANGED for e in events)
+    for_everyone = any(e.type in _REDRAWN for e in events)
     snapshot = load_board(session, room_id, seq) if with_snapshot or for_everyone else None
     voters = touched.voters | personal_for
     personal = votes.my_votes_of(session, room_id, voters) if voters else {}

@@ -4,6 +4,7 @@ shows the form again with what the organiser typed, every problem at its field, 
 someone else saved meanwhile."""
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +32,7 @@ from .runtime import runtime
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # text, textarea, date, time, number, or select
+    kind: str  # text, textarea, date, time, number, url, email, checkbox, or select
     optional: bool = False
     hint: bool = False  # has a hint under editor.hints.<name>
     options: tuple[tuple[str, str], ...] = ()  # (value, label key) of a select
@@ -193,7 +194,7 @@ async def agenda_post(request: Request, organiser: OrganiserRecord) -> Response:
     base = _base_agenda(form)
     action = str(form.get("action", "save"))
     if action != "save":
-        items, focus = _arranged(items, action)
+        items, focus = _arranged(items, action, _new_item, "field-agenda-{n}-start")
         return await _agenda_form(request, organiser, conference, items, base, focus=focus)
     values = {"agenda": [_item_value(item) for item in items]}
     started_from = {"agenda": [_item_value(item) for item in base]}
@@ -217,9 +218,17 @@ async def agenda_post(request: Request, organiser: OrganiserRecord) -> Response:
 MAX_ITEMS = 200
 
 
-def _arranged(items: list[dict], action: str) -> tuple[list[dict], str]:
-    """The items after one button (up-3, down-3, remove-3, add), and which button has the
-    focus afterwards, so a keyboard user can press it again."""
+def _new_item(items: list[dict]) -> dict[str, str]:
+    after = items[-1]["end"] if items else ""
+    return {f.name: "" for f in ITEM_FIELDS} | {"start": after, "kind": "talk"}
+
+
+def _arranged(
+    items: list[dict], action: str, new: Callable[[list[dict]], dict], first: str
+) -> tuple[list[dict], str]:
+    """The items after one button (up-3, down-3, remove-3, add: one `new` gives), and
+    which button has the focus afterwards, so a keyboard user can press it again (after
+    "add", the new item's field `first`, "field-agenda-{n}-start")."""
     verb, _, number = action.partition("-")
     index = int(number) if number.isdigit() and int(number) < len(items) else None
     if verb == "up" and index:
@@ -232,9 +241,8 @@ def _arranged(items: list[dict], action: str) -> tuple[list[dict], str]:
         del items[index]
         return items, "add"
     if verb == "add" and len(items) < MAX_ITEMS:
-        after = items[-1]["end"] if items else ""
-        items.append({f.name: "" for f in ITEM_FIELDS} | {"start": after, "kind": "talk"})
-        return items, f"field-agenda-{len(items) - 1}-start"
+        items.append(new(items))
+        return items, first.format(n=len(items) - 1)
     return items, ""
 
 

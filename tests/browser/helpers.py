@@ -50,12 +50,18 @@ def participant_page(browser: Browser, base: str, name: str, wish: str) -> Page:
     return page
 
 
-def organiser_page(browser: Browser, base: str) -> Page:
+def signed_in_at(browser: Browser, url: str) -> Page:
+    """A console page, opened through the sign-in it asks for first (as mia)."""
     page = new_page(browser)
-    page.goto(f"{base}/console/{MYK}/live")
+    page.goto(url)
     page.get_by_label("Benutzername").fill("mia")
     page.get_by_label("Passwort").fill(PASSWORD)
     page.keyboard.press("Enter")
+    return page
+
+
+def organiser_page(browser: Browser, base: str) -> Page:
+    page = signed_in_at(browser, f"{base}/console/{MYK}/live")
     expect(page.get_by_role("heading", name="Alle Räume auf einen Blick")).to_be_visible()
     expect(page.locator("#live")).to_have_attribute("data-live", "connected")
     return page

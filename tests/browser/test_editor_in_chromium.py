@@ -4,9 +4,9 @@ the new programme without reloading."""
 
 from playwright.sync_api import Browser, expect
 
-from ..helpers import MYK, PASSWORD, make_organiser
+from ..helpers import MYK, make_organiser
 from .accessibility import check
-from .helpers import new_page
+from .helpers import new_page, signed_in_at
 
 
 def test_the_organiser_edits_details_and_programme_by_keyboard_and_the_plenary_follows(
@@ -19,11 +19,7 @@ def test_the_organiser_edits_details_and_programme_by_keyboard_and_the_plenary_f
     participant.get_by_role("button", name="Teilnehmen").click()
     expect(participant.locator("#live")).to_have_attribute("data-live", "connected")
 
-    page = new_page(browser)
-    page.goto(f"{server_url}/console/{MYK}/edit")
-    page.get_by_label("Benutzername").fill("mia")
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.keyboard.press("Enter")
+    page = signed_in_at(browser, f"{server_url}/console/{MYK}/edit")
     expect(page.get_by_role("heading", name="Angaben zur Konferenz bearbeiten")).to_be_visible()
     check(page, "details editor")
 
@@ -55,11 +51,7 @@ def test_the_organiser_sets_up_a_conference_like_an_earlier_one_by_keyboard(
     browser: Browser, settings, server_url: str
 ):
     make_organiser(settings)
-    page = new_page(browser)
-    page.goto(f"{server_url}/console")
-    page.get_by_label("Benutzername").fill("mia")
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.keyboard.press("Enter")
+    page = signed_in_at(browser, f"{server_url}/console")
     page.get_by_role("link", name="Neue Konferenz anlegen").press("Enter")
     expect(page.get_by_role("heading", name="Konferenz anlegen")).to_be_visible()
     check(page, "new conference")
