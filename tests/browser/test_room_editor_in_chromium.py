@@ -4,18 +4,14 @@ new prompt is added, typed and saved."""
 
 from playwright.sync_api import Browser, expect
 
-from ..helpers import MYK, PASSWORD, STRATEGY, make_organiser
+from ..helpers import MYK, STRATEGY, make_organiser
 from .accessibility import check
-from .helpers import new_page
+from .helpers import signed_in_at
 
 
 def test_the_organiser_changes_a_room_by_keyboard(browser: Browser, settings, server_url: str):
     make_organiser(settings)
-    page = new_page(browser)
-    page.goto(f"{server_url}/console/{MYK}/edit/rooms")
-    page.get_by_label("Benutzername").fill("mia")
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.keyboard.press("Enter")
+    page = signed_in_at(browser, f"{server_url}/console/{MYK}/edit/rooms")
     expect(page.get_by_role("heading", name="Räume bearbeiten")).to_be_visible()
     check(page, "rooms page")
 
