@@ -38,12 +38,18 @@ def new_page(browser: Browser) -> Page:
     return page
 
 
-def participant_page(browser: Browser, base: str, name: str, wish: str) -> Page:
+def joined_page(browser: Browser, base: str, name: str, slug: str = MYK) -> Page:
+    """Someone who joined a conference by its link, in its live plenary."""
     page = new_page(browser)
-    page.goto(f"{base}/c/{MYK}")
+    page.goto(f"{base}/c/{slug}")
     page.get_by_label("Anzeigename").fill(name)
     page.get_by_role("button", name="Teilnehmen").click()
     expect(page.locator("#live")).to_have_attribute("data-live", "connected")
+    return page
+
+
+def participant_page(browser: Browser, base: str, name: str, wish: str) -> Page:
+    page = joined_page(browser, base, name)
     page.get_by_label("1. Wunsch").select_option(label=wish)
     page.get_by_role("button", name="Wünsche speichern").click()
     expect(page.locator(".my-ranking")).to_have_text("Ihr Wunsch ist gespeichert.")

@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, expect
 
 from ..helpers import MYK, make_organiser
 from .accessibility import check
-from .helpers import new_page, signed_in_at
+from .helpers import joined_page, new_page, signed_in_at
 
 ULM = "regionalkonferenz-ulm-2024"
 
@@ -85,11 +85,7 @@ def test_a_running_conference_is_edited_and_its_plenary_follows_at_once(
     browser: Browser, settings, server_url: str
 ):
     make_organiser(settings)
-    participant = new_page(browser)
-    participant.goto(f"{server_url}/c/{MYK}")
-    participant.get_by_label("Anzeigename").fill("Anna")
-    participant.get_by_role("button", name="Teilnehmen").click()
-    expect(participant.locator("#live")).to_have_attribute("data-live", "connected")
+    participant = joined_page(browser, server_url, "Anna")
     first = participant.locator("#agenda-all li").first
     expect(first).to_contain_text("Begrüßung")
 

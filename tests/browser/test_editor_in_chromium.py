@@ -6,18 +6,14 @@ from playwright.sync_api import Browser, expect
 
 from ..helpers import MYK, make_organiser
 from .accessibility import check
-from .helpers import new_page, signed_in_at
+from .helpers import joined_page, signed_in_at
 
 
 def test_the_organiser_edits_details_and_programme_by_keyboard_and_the_plenary_follows(
     browser: Browser, settings, server_url: str
 ):
     make_organiser(settings)
-    participant = new_page(browser)
-    participant.goto(f"{server_url}/c/{MYK}")
-    participant.get_by_label("Anzeigename").fill("Anna")
-    participant.get_by_role("button", name="Teilnehmen").click()
-    expect(participant.locator("#live")).to_have_attribute("data-live", "connected")
+    participant = joined_page(browser, server_url, "Anna")
 
     page = signed_in_at(browser, f"{server_url}/console/{MYK}/edit")
     expect(page.get_by_role("heading", name="Angaben zur Konferenz bearbeiten")).to_be_visible()
