@@ -77,6 +77,7 @@ ROUTES = [
     Route("/console/{slug}/edit", conference_editor.details_post, methods=["POST"]),
     Route("/console/{slug}/edit/agenda", conference_editor.agenda_get, methods=["GET"]),
     Route("/console/{slug}/edit/agenda", conference_editor.agenda_post, methods=["POST"]),
+    Route("/console/{slug}/edit/agenda/check", conference_editor.agenda_check, methods=["POST"]),
     Route("/console/{slug}/edit/rooms", room_editor.rooms_get, methods=["GET"]),
     Route("/console/{slug}/edit/rooms", room_editor.rooms_post, methods=["POST"]),
     Route("/console/{slug}/edit/rooms/{room}", room_editor.room_get, methods=["GET"]),

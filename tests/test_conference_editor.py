@@ -314,3 +314,27 @@ def test_the_item_running_now_stays_running_when_others_move_and_cannot_be_remov
     assert f"„{keynote}“ läuft gerade" in refused.text
     assert _now_showing(settings) == keynote
     assert keynote in [title for _, title in _stored_agenda(settings)]
+
+
+def test_times_are_checked_as_they_are_typed_with_the_saves_words_and_nothing_saved(
+    client, settings
+):
+    organiser = organiser_cookie(client, settings)
+    before = _stored_agenda(settings)
+    page = client.get(AGENDA, headers={"cookie": organiser}).text
+    check = html.fromstring(page).get_element_by_id("agenda-check")
+    assert check.get("role") == "status"
+
+    overlapping = {**_form(page), "agenda-1-start": "09:35"}
+    said = client.post(f"{AGENDA}/check", data=overlapping, headers={"cookie": organiser})
+
+    assert said.status_code == 200
+    text = " ".join(html.fromstring(said.text).itertext())
+    assert (
+        "Punkt 2: Beginn 09:35 überschneidet sich mit dem vorigen Programmpunkt 'Begrüßung'" in text
+    )
+    assert _stored_agenda(settings) == before and _edits(settings) == []
+    fine = client.post(f"{AGENDA}/check", data=_form(page), headers={"cookie": organiser})
+    assert fine.status_code == 200 and "<li>" not in fine.text
+    client.cookies.clear()
+    assert client.post(f"{AGENDA}/check", data=_form(page)).status_code == 403

@@ -89,6 +89,20 @@ async def history(backends: Backends, role: Role, conference: ConferenceRecord) 
     return await backends.database.read(lambda s: recent_edits(s, conference.id))
 
 
+async def problems(
+    backends: Backends, role: Role, conference: ConferenceRecord, values: dict[str, Any]
+) -> list:
+    """What would be wrong with the conference with `values` (a form being typed), without
+    saving anything: the same checks as a save."""
+    require(role, Action.EDIT_CONFERENCE)
+    stored = await backends.database.read(lambda s: conference_config(s, conference.id))
+    try:
+        validate({**file_data(stored), **values})
+    except InvalidConference as invalid:
+        return invalid.problems
+    return []
+
+
 async def save(
     backends: Backends,
     actor: ParticipantRecord,

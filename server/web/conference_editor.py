@@ -186,11 +186,7 @@ async def agenda_post(request: Request, organiser: OrganiserRecord) -> Response:
     Every button sends the whole form, so nothing typed is lost on the way."""
     conference = await _conference(request)
     form = await request.form()
-    count = int(form["items"]) if str(form.get("items", "")).isdigit() else 0
-    items = [
-        {f.name: str(form.get(f"agenda-{n}-{f.name}", "")).strip() for f in ITEM_FIELDS}
-        for n in range(min(count, MAX_ITEMS))
-    ]
+    items = _typed_items(form)
     base = _base_agenda(form)
     action = str(form.get("action", "save"))
     if action != "save":
@@ -212,6 +208,44 @@ async def agenda_post(request: Request, organiser: OrganiserRecord) -> Response:
         stored = await _stored_agenda(request, organiser, conference)
         return await _agenda_form(request, organiser, conference, items, stored, meanwhile=True)
     return RedirectResponse(f"/console/{conference.slug}?saved=agenda", status_code=303)
+
+
+@organisers_only
+async def agenda_check(request: Request, organiser: OrganiserRecord) -> Response:
+    """The programme as typed so far, checked without saving: what the form's live region
+    says after each change (times that overlap or leave the day), in the save's words."""
+    conference = await _conference(request)
+    items = _typed_items(await request.form())
+    values = {"agenda": [_item_value(item) for item in items]}
+    backends, role = runtime(request).backends, role_in_console(organiser)
+    problems = await conference_editor.problems(backends, role, conference, values)
+    translate = runtime(request).views.translator(identity.language(request))
+    at_field, elsewhere = _item_problems(InvalidConference(problems), translate)
+    return _page(request, "_agenda_check.html", at_field=at_field, errors=elsewhere, checked=True)
+
+
+def _typed_items(form) -> list[dict[str, str]]:
+    count = int(form["items"]) if str(form.get("items", "")).isdigit() else 0
+    return [
+        {f.name: str(form.get(f"agenda-{n}-{f.name}", "")).strip() for f in ITEM_FIELDS}
+        for n in range(min(count, MAX_ITEMS))
+    ]
+
+
+def _item_problems(invalid, translate) -> tuple[dict[tuple[int, str], str], list[str]]:
+    """Each problem at its item's field ((index, name) -> sentence), or in the list."""
+    at_field: dict[tuple[int, str], str] = {}
+    elsewhere: list[str] = []
+    for problem in invalid.problems if invalid else ():
+        where = problem.where
+        if len(where) >= 3 and where[0] == "agenda" and isinstance(where[1], int):
+            label = translate(f"editor.item.{where[2]}")
+            at_field.setdefault(
+                (where[1], str(where[2])), describe(problem, translate, field=label)
+            )
+        else:
+            elsewhere.append(describe(problem, translate))
+    return at_field, elsewhere
 
 
 # A bound on what one form may send; a day's programme is a few dozen items at most.
@@ -284,17 +318,8 @@ async def _agenda_form(
     focus: str = "",
 ) -> Response:
     translate = runtime(request).views.translator(identity.language(request))
-    at_field: dict[tuple[int, str], str] = {}
-    elsewhere: list[str] = list(errors or [])
-    for problem in invalid.problems if invalid else ():
-        where = problem.where
-        if len(where) >= 3 and where[0] == "agenda" and isinstance(where[1], int):
-            label = translate(f"editor.item.{where[2]}")
-            at_field.setdefault(
-                (where[1], str(where[2])), describe(problem, translate, field=label)
-            )
-        else:
-            elsewhere.append(describe(problem, translate))
+    at_field, elsewhere = _item_problems(invalid, translate)
+    elsewhere = list(errors or []) + elsewhere
     status = 409 if meanwhile else 422 if (invalid or errors) else 200
     role = role_in_console(organiser)
     edits = await conference_editor.history(runtime(request).backends, role, conference)

@@ -34,6 +34,14 @@ def test_the_organiser_edits_details_and_programme_by_keyboard_and_the_plenary_f
     page.get_by_role("link", name="Programm bearbeiten").click()
     expect(page.get_by_role("heading", name="Programm bearbeiten")).to_be_visible()
     check(page, "programme editor")
+    # A time that leaves the day is said as it is typed, in the save's words.
+    page.locator("#field-agenda-8-end").fill("14:00")
+    page.locator("#field-agenda-8-end").press("Tab")
+    expect(page.locator("#agenda-check")).to_contain_text("Punkt 9: Ende 14:00 liegt nach dem Ende")
+    check(page, "programme editor saying what is wrong")
+    page.locator("#field-agenda-8-end").fill("13:30")
+    page.locator("#field-agenda-8-end").press("Tab")
+    expect(page.locator("#agenda-check")).to_be_empty()
     first = page.get_by_label("Titel").first
     first.fill("Ankommen und Begrüßung")
     page.get_by_role("button", name="Speichern").first.press("Enter")
