@@ -5,9 +5,9 @@ moderators), checked by the conference file's model like the details and the pro
 problem at its field."""
 
 import json
-import re
 from typing import Any
 
+from slugify import slugify
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -96,12 +96,13 @@ async def rooms_post(request: Request, organiser: OrganiserRecord) -> Response:
     return RedirectResponse(target, status_code=303)
 
 
+# German letters spelt out, as people write them in a link (Größe -> groesse).
+_SPELT = [["Ä", "Ae"], ["Ö", "Oe"], ["Ü", "Ue"], ["ä", "ae"], ["ö", "oe"], ["ü", "ue"], ["ß", "ss"]]
+
+
 def _key_for(title: str) -> str:
     """A prompt's key made from its title ("Was fehlt?" -> "was-fehlt"), as a file names it."""
-    text = title.lower()
-    for letter, spelt in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        text = text.replace(letter, spelt)
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:40].strip("-") or "1"
+    return slugify(title, max_length=40, replacements=_SPELT) or "1"
 
 
 def _blank_room() -> dict[str, str]:
