@@ -3,8 +3,9 @@ by the same model as a conference file (services/conference_editor.py). A refuse
 shows the form again with what the organiser typed, every problem at its field, and what
 someone else saved meanwhile."""
 
+import functools
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,26 +85,44 @@ async def details_post(request: Request, organiser: OrganiserRecord) -> Response
     mine = [f for f in DETAIL_FIELDS if typed[f.name] != base[f.name]]
     values = {f.name: _value(typed[f.name], f) for f in mine}
     started_from = {f.name: _value(base[f.name], f) for f in mine}
-    actor = await signin.organiser_participant(request, conference)
-    try:
-        if not mine:
-            raise DomainError("nothing_changed")
-        await conference_editor.save(
-            runtime(request).backends, actor, conference, Part.DETAILS, values, started_from
-        )
-    except InvalidConference as invalid:
-        return await _form(request, organiser, conference, typed, base, invalid=invalid)
-    except DomainError as refused:
-        if refused.code != "edited_meanwhile":
-            errors = [_error_text(request, refused)]
-            return await _form(request, organiser, conference, typed, base, errors=errors)
+    show = functools.partial(_form, request, organiser, conference, typed, base)
+    if not mine:
+        return await show(errors=[_error_text(request, DomainError("nothing_changed"))])
+
+    async def meanwhile(refused: DomainError) -> Response:
         # What others saved comes in; what this organiser typed stays, and where both
         # changed a field, saving again keeps theirs (the form now starts from the new).
         stored = await _stored(request, organiser, conference)
         shown = {**stored, **{f.name: typed[f.name] for f in mine}}
         taken = {name: stored[name] for name in refused.params["fields"]}
         return await _form(request, organiser, conference, shown, stored, meanwhile=taken)
-    return RedirectResponse(f"/console/{conference.slug}?saved=details", status_code=303)
+
+    actor = await signin.organiser_participant(request, conference)
+    save = conference_editor.save(
+        runtime(request).backends, actor, conference, Part.DETAILS, values, started_from
+    )
+    refusal = await saved(request, save, show, meanwhile)
+    return refusal or RedirectResponse(f"/console/{conference.slug}?saved=details", status_code=303)
+
+
+async def saved(
+    request: Request,
+    save: Awaitable,
+    show: Callable[..., Awaitable[Response]],
+    meanwhile: Callable[[DomainError], Awaitable[Response]],
+) -> Response | None:
+    """Awaits an editor's `save`; None when it is stored, else the form again (`show`):
+    with its problems at their fields, with the sentence of a refusal, or with what
+    someone else saved meanwhile (`meanwhile`)."""
+    try:
+        await save
+    except InvalidConference as invalid:
+        return await show(invalid=invalid)
+    except DomainError as refused:
+        if refused.code == "edited_meanwhile":
+            return await meanwhile(refused)
+        return await show(errors=[_error_text(request, refused)])
+    return None
 
 
 async def _stored(request: Request, organiser: OrganiserRecord, conference) -> dict[str, str]:
@@ -194,20 +213,18 @@ async def agenda_post(request: Request, organiser: OrganiserRecord) -> Response:
         return await _agenda_form(request, organiser, conference, items, base, focus=focus)
     values = {"agenda": [_item_value(item) for item in items]}
     started_from = {"agenda": [_item_value(item) for item in base]}
-    actor = await signin.organiser_participant(request, conference)
-    try:
-        await conference_editor.save(
-            runtime(request).backends, actor, conference, Part.AGENDA, values, started_from
-        )
-    except InvalidConference as invalid:
-        return await _agenda_form(request, organiser, conference, items, base, invalid=invalid)
-    except DomainError as refused:
-        if refused.code != "edited_meanwhile":
-            errors = [_error_text(request, refused)]
-            return await _agenda_form(request, organiser, conference, items, base, errors=errors)
+
+    async def meanwhile(_refused: DomainError) -> Response:
         stored = await _stored_agenda(request, organiser, conference)
         return await _agenda_form(request, organiser, conference, items, stored, meanwhile=True)
-    return RedirectResponse(f"/console/{conference.slug}?saved=agenda", status_code=303)
+
+    actor = await signin.organiser_participant(request, conference)
+    save = conference_editor.save(
+        runtime(request).backends, actor, conference, Part.AGENDA, values, started_from
+    )
+    show = functools.partial(_agenda_form, request, organiser, conference, items, base)
+    refusal = await saved(request, save, show, meanwhile)
+    return refusal or RedirectResponse(f"/console/{conference.slug}?saved=agenda", status_code=303)
 
 
 @organisers_only

@@ -4,6 +4,7 @@ moderators), checked by the conference file's model like the details and the pro
 (web/conference_editor.py). A refused save shows what the organiser typed again, every
 problem at its field."""
 
+import functools
 import json
 from typing import Any
 
@@ -18,7 +19,7 @@ from ..services import conference_editor
 from ..services.access import role_in_console
 from ..store.records import ConferenceRecord, OrganiserRecord
 from . import identity, signin
-from .conference_editor import MAX_ITEMS, Field, _arranged, _labels, _shown, _value
+from .conference_editor import MAX_ITEMS, Field, _arranged, _labels, _shown, _value, saved
 from .console import _conference, _page, organisers_only
 from .pages import _error_text
 from .runtime import runtime
@@ -224,23 +225,21 @@ async def room_post(request: Request, organiser: OrganiserRecord) -> Response:
     if action != "save":
         typed, focus = _rearranged(typed, action)
         return await _room_form(request, organiser, conference, typed, base, focus=focus)
-    actor = await signin.organiser_participant(request, conference)
-    slug = request.path_params["room"]
-    try:
-        await conference_editor.save_room(
-            runtime(request).backends, actor, conference, slug, _room(typed), _room(base)
-        )
-    except InvalidConference as invalid:
-        return await _room_form(request, organiser, conference, typed, base, invalid=invalid)
-    except DomainError as refused:
-        if refused.code != "edited_meanwhile":
-            errors = [_error_text(request, refused)]
-            return await _room_form(request, organiser, conference, typed, base, errors=errors)
+
+    async def meanwhile(_refused: DomainError) -> Response:
         # Saving again replaces what the other organiser saved: the form starts from it.
         stored = await _stored_room(request, organiser, conference)
         return await _room_form(request, organiser, conference, typed, stored, meanwhile=True)
+
+    actor = await signin.organiser_participant(request, conference)
+    slug = request.path_params["room"]
+    save = conference_editor.save_room(
+        runtime(request).backends, actor, conference, slug, _room(typed), _room(base)
+    )
+    show = functools.partial(_room_form, request, organiser, conference, typed, base)
+    refusal = await saved(request, save, show, meanwhile)
     target = f"/console/{conference.slug}/edit/rooms?saved=room"
-    return RedirectResponse(target, status_code=303)
+    return refusal or RedirectResponse(target, status_code=303)
 
 
 async def _stored_room(request: Request, organiser: OrganiserRecord, conference) -> dict:
