@@ -38,19 +38,8 @@ class Part(StrEnum):
 
 # The conference's own fields an organiser edits; its slug names it in every link, so it
 # stays as it is.
-DETAILS = (
-    "title",
-    "subtitle",
-    "code",
-    "date",
-    "start",
-    "end",
-    "timezone",
-    "place",
-    "format",
-    "language",
-    "organiser",
-    "retention_days",
+DETAILS = tuple(
+    name for name in ConferenceConfig.model_fields if name not in ("slug", "agenda", "rooms")
 )
 
 
@@ -94,8 +83,7 @@ async def problems(
 ) -> list:
     """What would be wrong with the conference with `values` (a form being typed), without
     saving anything: the same checks as a save."""
-    require(role, Action.EDIT_CONFERENCE)
-    stored = await backends.database.read(lambda s: conference_config(s, conference.id))
+    stored = await current(backends, role, conference)
     try:
         validate({**file_data(stored), **values})
     except InvalidConference as invalid:
