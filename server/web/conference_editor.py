@@ -155,8 +155,6 @@ async def _form(
     at_field, elsewhere = _problems_at(invalid, set(values), translate)
     elsewhere = list(errors or []) + elsewhere
     status = 409 if meanwhile else 422 if (invalid or errors) else 200
-    role = role_in_console(organiser)
-    edits = await conference_editor.history(runtime(request).backends, role, conference)
     return _page(
         request,
         "console_edit_details.html",
@@ -169,8 +167,16 @@ async def _form(
         at_field=at_field,
         errors=elsewhere,
         meanwhile=meanwhile or {},
-        edits=[(edit, _labels(edit.fields, translate)) for edit in edits],
+        edits=await history(request, organiser, conference, translate),
     )
+
+
+async def history(request: Request, organiser, conference, translate) -> list:
+    """The conference's latest saves, each with the fields it changed as the forms name
+    them: what every editor page lists under its form."""
+    role = role_in_console(organiser)
+    edits = await conference_editor.history(runtime(request).backends, role, conference)
+    return [(edit, _labels(edit.fields, translate)) for edit in edits]
 
 
 def _labels(fields: list[str], translate) -> str:
@@ -338,8 +344,6 @@ async def _agenda_form(
     at_field, elsewhere = _item_problems(invalid, translate)
     elsewhere = list(errors or []) + elsewhere
     status = 409 if meanwhile else 422 if (invalid or errors) else 200
-    role = role_in_console(organiser)
-    edits = await conference_editor.history(runtime(request).backends, role, conference)
     return _page(
         request,
         "console_edit_agenda.html",
@@ -353,7 +357,7 @@ async def _agenda_form(
         errors=elsewhere,
         meanwhile=meanwhile,
         focus=focus,
-        edits=[(edit, _labels(edit.fields, translate)) for edit in edits],
+        edits=await history(request, organiser, conference, translate),
     )
 
 

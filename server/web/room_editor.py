@@ -19,7 +19,7 @@ from ..services import conference_editor
 from ..services.access import role_in_console
 from ..store.records import ConferenceRecord, OrganiserRecord
 from . import identity, signin
-from .conference_editor import MAX_ITEMS, Field, _arranged, _labels, _shown, _value, saved
+from .conference_editor import MAX_ITEMS, Field, _arranged, _shown, _value, history, saved
 from .console import _conference, _page, organisers_only
 from .pages import _error_text
 from .runtime import runtime
@@ -146,7 +146,7 @@ async def _rooms_page(
         at_field=at_field,
         errors=elsewhere,
         saved=saved,
-        edits=await _history(request, organiser, conference, translate),
+        edits=await history(request, organiser, conference, translate),
     )
 
 
@@ -156,12 +156,6 @@ def _in_room(where: tuple) -> tuple:
     if len(where) > 2 and where[0] == "rooms" and isinstance(where[1], int):
         return tuple(where[2:])
     return ()
-
-
-async def _history(request: Request, organiser, conference, translate) -> list:
-    role = role_in_console(organiser)
-    edits = await conference_editor.history(runtime(request).backends, role, conference)
-    return [(edit, _labels(edit.fields, translate)) for edit in edits]
 
 
 # --- Removing a room ---
@@ -372,7 +366,7 @@ async def _room_form(
         meanwhile=meanwhile,
         focus=focus,
         saved=saved,
-        edits=await _history(request, organiser, conference, translate),
+        edits=await history(request, organiser, conference, translate),
     )
 
 
