@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 STATIC_FILES = {
     "htmx": "/static/vendor/htmx-2.0.11.min.js",
     "htmx_ws": "/static/vendor/htmx-ext-ws-2.0.4.min.js",
+    "htmx_morph": "/static/vendor/idiomorph-ext-0.8.0.min.js",
     "js": "/static/plenum.js",
     "css": "/static/plenum.css",
     "favicon": "/static/favicon.svg",

@@ -10,7 +10,7 @@ VENDOR = PROJECT_ROOT / "static" / "vendor"
 
 def test_vendored_files_match_their_checksums():
     lines = (VENDOR / "SHA256SUMS").read_text().splitlines()
-    assert len(lines) == 2
+    assert len(lines) == 3
     for line in lines:
         digest, name = line.split()
         assert hashlib.sha256((VENDOR / name).read_bytes()).hexdigest() == digest
@@ -19,6 +19,7 @@ def test_vendored_files_match_their_checksums():
 def test_htmx_versions_are_the_pinned_ones():
     assert STATIC_FILES["htmx"].endswith("htmx-2.0.11.min.js")
     assert STATIC_FILES["htmx_ws"].endswith("htmx-ext-ws-2.0.4.min.js")
+    assert STATIC_FILES["htmx_morph"].endswith("idiomorph-ext-0.8.0.min.js")
 
 
 def test_every_static_file_the_pages_name_exists(client):

@@ -268,3 +268,26 @@ def test_screen_readers_hear_what_now_runs_the_pinned_question_and_their_room(
         "Breakout-Sessions."
     )
     assert anna.console_errors == []
+
+
+def test_a_click_on_a_room_is_not_lost_to_a_count_that_changes_under_it(
+    browser: Browser, server_url: str
+):
+    """At breakout time the room tiles change every second as people move. Ben presses on
+    "Raum betreten" while Anna enters that room; he lets go after the new count arrived,
+    and the click still takes him in (a replaced link would have swallowed it)."""
+    ben = _joined(browser, server_url, "Ben", DESKTOP)
+    tile = ben.locator("article.room-tile", has_text="Narrative der Smart City")
+    expect(tile.locator(".room-count")).to_have_text("0 Personen im Raum")
+    tile.get_by_role("link", name="Raum betreten").hover()
+    ben.mouse.down()
+
+    anna = _joined(browser, server_url, "Anna", DESKTOP)
+    anna.locator("article.room-tile", has_text="Narrative der Smart City").get_by_role(
+        "link", name="Raum betreten"
+    ).click()
+    _connected(anna)
+    expect(tile.locator(".room-count")).to_have_text("1 Person im Raum")
+
+    ben.mouse.up()
+    expect(ben.get_by_role("heading", level=1)).to_have_text("Narrative der Smart City")
