@@ -499,7 +499,7 @@
   function refresh() {
     markMine();
     sortCards();
-    updateClusterChoices();
+    updateBoardChoices();
     applyFilters();
     updateSelection();
     tickTimer();
@@ -563,30 +563,40 @@
     });
   }
 
-  var clusterSignature = "";
+  // The lists that offer the board's clusters and columns follow what is on the board (the
+  // organisers may add or rename a column while the room is open).
+  var choiceSignatures = {};
 
-  function updateClusterChoices() {
-    var clusters = all("li.cluster").map(function (cluster) {
-      var name = cluster.querySelector(".cluster-name");
-      return { id: cluster.dataset.cluster, name: name ? name.dataset.name : "" };
-    });
+  function updateChoices(selector, choices) {
     // Rebuilding a list someone has open would close it under them: only on a change.
-    var signature = JSON.stringify(clusters);
-    if (signature === clusterSignature) return;
-    clusterSignature = signature;
-    all("[data-filter-cluster], [data-cluster-options]").forEach(function (select) {
+    var signature = JSON.stringify(choices);
+    if (signature === choiceSignatures[selector]) return;
+    choiceSignatures[selector] = signature;
+    all(selector).forEach(function (select) {
       var chosen = select.value;
-      var first = select.options[0];
+      var blank = Array.prototype.filter.call(select.options, function (o) { return o.value === ""; });
       select.innerHTML = "";
-      select.appendChild(first);
-      clusters.forEach(function (cluster) {
+      blank.forEach(function (option) { select.appendChild(option); });
+      choices.forEach(function (choice) {
         var option = document.createElement("option");
-        option.value = cluster.id;
-        option.textContent = cluster.name;
+        option.value = choice.id;
+        option.textContent = choice.name;
         select.appendChild(option);
       });
-      select.value = clusters.some(function (c) { return c.id === chosen; }) ? chosen : "";
+      var kept = choices.some(function (c) { return c.id === chosen; });
+      select.value = kept ? chosen : (blank.length || !choices.length ? "" : choices[0].id);
     });
+  }
+
+  function updateBoardChoices() {
+    updateChoices("[data-filter-cluster], [data-cluster-options]", all("li.cluster").map(function (cluster) {
+      var name = cluster.querySelector(".cluster-name");
+      return { id: cluster.dataset.cluster, name: name ? name.dataset.name : "" };
+    }));
+    updateChoices("[data-filter-column], [data-column-options]", all("section.column").map(function (column) {
+      var title = byId(column.getAttribute("aria-labelledby"));
+      return { id: column.dataset.column, name: title ? title.textContent : "" };
+    }));
   }
 
   function applyFilters() {

@@ -135,7 +135,8 @@ async def test_reconnecting_member_converges_to_the_database(live):
         await anna.post(column, f"Idee {n}")
     await anna.until(lambda m: len(m.texts(column)) == 5)
 
-    await ben.enter(room)
+    await ben.enter(room)  # a snapshot, maybe the cached one and the deltas since
+    await ben.until(lambda m: len(m.texts(column)) == 5)
 
     assert ben.texts(column) == [f"Idee {n}" for n in range(5)]
     assert ben.card_ids() == anna.card_ids()

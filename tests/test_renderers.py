@@ -14,6 +14,7 @@ from sqlmodel import select
 from server.domain.audience import MODERATOR, ORGANISER, PARTICIPANT, PROJECTOR, Audience
 from server.domain.board import CardStatus
 from server.domain.phases import Phase, RoomState
+from server.store.plenary_records import AgendaNow
 from server.store.plenary_view import load_plenary_update
 from server.store.records import (
     BoardRecord,
@@ -21,6 +22,7 @@ from server.store.records import (
     ColumnRecord,
     MemberRecord,
     PresenceRecord,
+    RoomRecord,
 )
 from server.store.room_live import RoomExtras, RoomLiveUpdate
 from server.store.tables import Conference
@@ -32,8 +34,11 @@ from .helpers import MYK
 
 NOW = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
 STATE = RoomState(Phase.COLLECT, locked=False)
-EXTRAS = RoomExtras(announcements=[], ended_breakout=None, conference_slug=MYK)
-ENDED = RoomExtras(announcements=[], ended_breakout=7, conference_slug=MYK)
+ROOM = RoomRecord(1, 1, "narrative", "Narrative", "Stories we tell", 60, None)
+OTHER_ROOM = RoomRecord(2, 1, "strategie", "Strategie", "", 60, None)
+AGENDA = AgendaNow([], current_id=None, next_id=None, minutes_late=0)
+EXTRAS = RoomExtras([], None, MYK, ROOM.id, AGENDA, [ROOM, OTHER_ROOM])
+ENDED = RoomExtras([], 7, MYK, ROOM.id, AGENDA, [ROOM, OTHER_ROOM])
 AUDIENCES = {view: Audience(view, "en") for view in (PARTICIPANT, MODERATOR, PROJECTOR)}
 WAY_BACK = f'href="/c/{MYK}"'
 
@@ -49,6 +54,7 @@ BOARD = BoardRecord(
     room_id=1,
     seq=4,
     state=STATE,
+    room=ROOM,
     columns=[ColumnRecord(10, "ideas", "Ideas", None, cards=[SHOWN, HIDDEN])],
     queue=[WAITING],
     takeaways=[],

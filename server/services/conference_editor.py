@@ -29,6 +29,7 @@ from ..store.tables import AgendaItem
 from .access import role_in_console
 from .backends import Backends
 from .change import Applied, Change, Context, apply, log_plenary_event
+from .plenary import tell_every_room
 
 
 class Part(StrEnum):
@@ -141,6 +142,7 @@ def _store(c: Context, config: ConferenceConfig) -> None:
         # People are in it, so the organiser moves on in the live overview first (the
         # sync alone would just let it go).
         raise DomainError("agenda_item_running", title=running_title)
+    tell_every_room(c, RoomEventType.PROGRAMME_CHANGED)  # rooms show the programme and rooms
 
 
 def _code_is_free(c: Context, code: str) -> None:

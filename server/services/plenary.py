@@ -43,6 +43,7 @@ async def move_agenda(
             item_started_at=c.now,
             pinned_question_id=None,
         )
+        tell_every_room(c, RoomEventType.PROGRAMME_CHANGED)  # rooms show what runs now
         return Change(
             PlenaryEventType.AGENDA_MOVED, touched(["agenda", "breakout", "qa"], item=moved.item_id)
         )
@@ -54,12 +55,17 @@ def _room_ids(c: Context) -> list[int]:
     return [room.id for room in live_rooms(c.session, c.conference_id)]
 
 
+def tell_every_room(c: Context, type_: RoomEventType) -> None:
+    """What the plenary puts into rooms changed: each room's log says so, in this change."""
+    for each in _room_ids(c):
+        c.tell_room(each, type_)
+
+
 def _tell_rooms(c: Context, target: Target, room_id: int | None) -> None:
     if target is Target.ROOM:
         c.tell_room(room_id, RoomEventType.ANNOUNCEMENTS_CHANGED)
     else:
-        for each in _room_ids(c):
-            c.tell_room(each, RoomEventType.ANNOUNCEMENTS_CHANGED)
+        tell_every_room(c, RoomEventType.ANNOUNCEMENTS_CHANGED)
 
 
 async def announce(

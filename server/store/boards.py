@@ -9,10 +9,11 @@ from sqlmodel import Session, select
 
 from ..domain.board import LIVE, BoardState, CardStatus, Stored
 from . import clusters, takeaways
+from .conferences import room_record
 from .presence import presence_of
 from .records import BoardRecord, CardRecord, ColumnRecord, CommentRecord, MergedRecord
 from .rooms import room_state
-from .tables import BoardColumn, Card, Comment, Participant, Vote
+from .tables import BoardColumn, Card, Comment, Participant, Room, Vote
 
 # Built once: these run for every card (see store/events.py for why).
 _COLUMN_IDS = select(BoardColumn.id).where(
@@ -211,6 +212,7 @@ def load_board(session: Session, room_id: int, seq: int) -> BoardRecord:
         room_id=room_id,
         seq=seq,
         state=room_state(session, room_id),
+        room=room_record(session.get(Room, room_id)),
         columns=list(records.values()),
         queue=queue,
         takeaways=takeaways.takeaways_of(session, room_id),

@@ -34,7 +34,7 @@ def _conference_record(c: Conference) -> ConferenceRecord:
     )
 
 
-def _room_record(r: Room, present: int = 0) -> RoomRecord:
+def room_record(r: Room, present: int = 0) -> RoomRecord:
     return RoomRecord(
         id=r.id,
         conference_id=r.conference_id,
@@ -63,21 +63,24 @@ def conference_by_code(session: Session, code: str) -> ConferenceRecord | None:
 
 
 def load_lobby(session: Session, conference: ConferenceRecord) -> LobbyRecord:
-    agenda = session.exec(
-        select(AgendaItem)
-        .where(AgendaItem.conference_id == conference.id)
-        .order_by(AgendaItem.position)
-    ).all()
     rooms = live_rooms(session, conference.id)
     counts = counts_by_room(session, [r.id for r in rooms])
     return LobbyRecord(
         conference=conference,
-        agenda=[
-            AgendaRecord(a.id, a.start, a.end, a.title, a.kind, a.speaker, a.description)
-            for a in agenda
-        ],
+        agenda=agenda_of(session, conference.id),
         rooms=[replace(r, present=counts.get(r.id, 0)) for r in rooms],
     )
+
+
+def agenda_of(session: Session, conference_id: int) -> list[AgendaRecord]:
+    rows = session.exec(
+        select(AgendaItem)
+        .where(AgendaItem.conference_id == conference_id)
+        .order_by(AgendaItem.position)
+    )
+    return [
+        AgendaRecord(a.id, a.start, a.end, a.title, a.kind, a.speaker, a.description) for a in rows
+    ]
 
 
 def live_rooms(session: Session, conference_id: int) -> list[RoomRecord]:
@@ -87,14 +90,14 @@ def live_rooms(session: Session, conference_id: int) -> list[RoomRecord]:
         .where(Room.conference_id == conference_id, ~Room.archived)
         .order_by(Room.position)
     )
-    return [_room_record(row) for row in rows]
+    return [room_record(row) for row in rows]
 
 
 def room_by_slug(session: Session, conference_id: int, slug: str) -> RoomRecord | None:
     row = session.exec(
         select(Room).where(Room.conference_id == conference_id, Room.slug == slug, ~Room.archived)
     ).first()
-    return _room_record(row) if row else None
+    return room_record(row) if row else None
 
 
 def room_by_id(session: Session, room_id: int) -> RoomRecord | None:

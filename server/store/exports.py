@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from ..domain.board import CardStatus
 from . import takeaways
-from .conferences import _conference_record, _room_record, load_lobby
+from .conferences import _conference_record, load_lobby, room_record
 from .presence import moderation_of
 from .records import (
     AgendaRecord,
@@ -166,7 +166,7 @@ def load_conference(session: Session, conference: ConferenceRecord) -> Conferenc
         retention_days=row.retention_days,
         purged_at=row.purged_at,
         agenda=lobby.agenda,
-        rooms=[_room_record(session.get(Room, room.id)) for room in lobby.rooms],
+        rooms=[room_record(session.get(Room, room.id)) for room in lobby.rooms],
         people=people_of(session, conference.id),
     )
 

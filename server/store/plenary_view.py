@@ -15,7 +15,7 @@ from ..domain.agenda import Item as AgendaFacts
 from ..domain.agenda import minutes_late, next_item
 from . import announcements, breakouts, plenary, plenary_presence, presence, questions, rankings
 from .boards import load_board
-from .conferences import _conference_record, live_rooms, load_lobby
+from .conferences import _conference_record, agenda_of, live_rooms, load_lobby
 from .events import plenary_log
 from .plenary_events import PlenaryEvent
 from .plenary_records import (
@@ -32,6 +32,7 @@ from .plenary_records import (
     TopVoted,
 )
 from .presence import count_present, moderator_present
+from .records import RoomRecord
 from .rooms import room_state
 from .tables import (
     Card,
@@ -107,6 +108,14 @@ def load_view(
     if with_summaries:
         found["summaries"] = summaries(session, conference_id, [r.id for r in lobby.rooms])
     return PlenaryView(conference=record, rooms=lobby.rooms, seq=seq, **found)
+
+
+def programme(session: Session, conference_id: int) -> tuple[AgendaNow, list[RoomRecord]]:
+    """The programme as it runs now and the conference's rooms, as a room shows them."""
+    timezone = session.get(Conference, conference_id).timezone
+    state = plenary.state(session, conference_id)
+    agenda = _agenda(agenda_of(session, conference_id), state, timezone)
+    return agenda, live_rooms(session, conference_id)
 
 
 def _agenda(items, state, timezone: str) -> AgendaNow:

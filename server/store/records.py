@@ -104,6 +104,7 @@ class BoardRecord:
     room_id: int
     seq: int
     state: RoomState
+    room: "RoomRecord"  # its heading as the organisers set it (a removed room's too)
     columns: list[ColumnRecord]
     queue: list[CardRecord]  # waiting for a moderator's approval
     takeaways: list[TakeawayRecord]

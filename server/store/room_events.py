@@ -49,6 +49,7 @@ class RoomEventType(StrEnum):
     ANNOUNCEMENTS_CHANGED = "announcements_changed"
     BREAKOUT_END_SET = "breakout_end_set"  # the room's breakout got its end, or a new one
     BREAKOUT_ENDED = "breakout_ended"
+    PROGRAMME_CHANGED = "programme_changed"  # the agenda moved or the conference was edited
 
 
 PLENARY_TYPES = frozenset(
@@ -56,6 +57,7 @@ PLENARY_TYPES = frozenset(
         RoomEventType.ANNOUNCEMENTS_CHANGED,
         RoomEventType.BREAKOUT_END_SET,
         RoomEventType.BREAKOUT_ENDED,
+        RoomEventType.PROGRAMME_CHANGED,
     }
 )
 

@@ -1,5 +1,6 @@
 """A room's live update plus what the plenary puts into rooms: banners, the breakout's
-end (its countdown, and the end itself that sends everyone back). Reads the
+end (its countdown, and the end itself that sends everyone back), the programme and the
+other rooms. Reads the
 same events as `room_updates.load_room_update`, so the board's own path stays as it is."""
 
 from dataclasses import dataclass, fields
@@ -9,9 +10,10 @@ from sqlmodel import Session
 
 from ..domain.announcements import Target
 from . import announcements, breakouts
-from .plenary_records import AnnouncementRecord
+from .plenary_records import AgendaNow, AnnouncementRecord
+from .plenary_view import programme
 from .presence import presence_of
-from .records import PresenceRecord, RoomUpdate
+from .records import PresenceRecord, RoomRecord, RoomUpdate
 from .room_events import PLENARY_TYPES
 from .room_updates import room_events_after, update_of
 from .tables import Conference, Room
@@ -22,6 +24,9 @@ class RoomExtras:
     announcements: list[AnnouncementRecord]
     ended_breakout: int | None  # the phase whose end closed this room (None: not ended)
     conference_slug: str  # its members go back to this conference's plenary
+    room_id: int
+    agenda: AgendaNow  # the plenary's programme, where it stands now
+    rooms: list[RoomRecord]  # the conference's rooms, this one among them
     breakout_end: datetime | None = None  # while the room is open in a running phase
 
 
@@ -45,7 +50,10 @@ def extras_of(session: Session, room_id: int) -> RoomExtras:
     shown = announcements.active(session, conference_id, where=room_id)
     if ended is not None:  # the room's breakout is over: what was said to rooms is not for it
         shown = [a for a in shown if a.target == Target.EVERYONE]
-    return RoomExtras(shown, ended, slug, breakouts.room_end(session, room_id))
+    agenda, rooms = programme(session, conference_id)
+    return RoomExtras(
+        shown, ended, slug, room_id, agenda, rooms, breakouts.room_end(session, room_id)
+    )
 
 
 def load_room_live(

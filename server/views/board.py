@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from markupsafe import Markup
 
 from ..domain.audience import MODERATOR, PROJECTOR, Audience
-from ..domain.board import CardStatus
+from ..domain.board import MAX_CARD_LENGTH, CardStatus
 from ..domain.errors import DomainError
 from ..domain.phases import Phase, RoomState
 from ..domain.timer import MAX_MINUTES, Timer
@@ -72,6 +72,7 @@ class RoomRenderer:
             "state": state,
             "votes_visible": moderator or state.votes_visible_to_participants(),
             "shows": lambda card: shows(card, moderator),
+            "max_card_length": MAX_CARD_LENGTH,
         }
 
     def room_state(self, state: RoomState, audience: Audience, oob: bool = False) -> str:
@@ -151,8 +152,12 @@ class RoomRenderer:
         lang = audience.language
         context = self.context(board.state, audience)
         parts = [snapshot_header(board.seq)]
-        for column in board.columns:
-            parts.append(self.views.render("_cards.html", lang, column=column, oob=True, **context))
+        parts.append(
+            self.views.render("_room_header.html", lang, room=board.room, oob=True, **context)
+        )
+        parts.append(
+            self.views.render("_columns.html", lang, columns=board.columns, oob=True, **context)
+        )
         if context["moderator"]:
             parts.append(
                 self.views.render("_queue.html", lang, cards=board.queue, oob=True, **context)

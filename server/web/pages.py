@@ -8,7 +8,6 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from ..domain.audience import MODERATOR, PARTICIPANT, Audience
-from ..domain.board import MAX_CARD_LENGTH
 from ..domain.errors import DomainError
 from ..domain.permissions import Action, is_allowed
 from ..domain.timer import MAX_MINUTES
@@ -161,7 +160,6 @@ async def room_get(request: Request) -> Response:
         room=room,
         board=snapshot,
         me=participant.id,
-        max_card_length=MAX_CARD_LENGTH,
         phases=PHASES,
         max_minutes=MAX_MINUTES,
         sort_orders=SORT_ORDERS,

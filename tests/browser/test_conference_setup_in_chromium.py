@@ -1,7 +1,7 @@
 """Issue 16's proof in a real browser: an organiser sets up a conference from nothing,
 invites a moderator by the QR code of the link, and a participant joins by the poster's
-code; then a running conference is edited and a participant in its plenary sees the new
-room and the moved item at once."""
+code; then a running conference is edited, and a participant in its plenary and one in a
+breakout room see the new room and the moved item at once."""
 
 import io
 
@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, expect
 
 from ..helpers import MYK, make_organiser
 from .accessibility import check
-from .helpers import joined_page, new_page, signed_in_at
+from .helpers import NARRATIVE, join_and_enter, joined_page, new_page, signed_in_at
 
 ULM = "regionalkonferenz-ulm-2024"
 
@@ -81,13 +81,17 @@ def test_a_conference_set_up_from_nothing_gets_a_moderator_by_qr_and_a_participa
     expect(participant.locator("#agenda")).to_contain_text("Workshops")
 
 
-def test_a_running_conference_is_edited_and_its_plenary_follows_at_once(
+def test_a_running_conference_is_edited_and_its_plenary_and_rooms_follow_at_once(
     browser: Browser, settings, server_url: str
 ):
     make_organiser(settings)
     participant = joined_page(browser, server_url, "Anna")
     first = participant.locator("#agenda-all li").first
     expect(first).to_contain_text("Begrüßung")
+    in_room = join_and_enter(browser, server_url, "Ben", NARRATIVE)
+    in_room.get_by_text("Ganzes Programm und alle Räume").click()
+    programme = in_room.locator("#room-programme")
+    expect(programme.locator(".agenda-list li").first).to_contain_text("Begrüßung")
 
     page = signed_in_at(browser, f"{server_url}/console/{MYK}/edit/rooms")
     page.get_by_label("Titel").fill("Mobilität im ländlichen Raum")
@@ -96,6 +100,7 @@ def test_a_running_conference_is_edited_and_its_plenary_follows_at_once(
     page.get_by_label("Erste Leitfrage").fill("Was fehlt?")
     page.get_by_role("button", name="Raum hinzufügen").click()
     expect(participant.locator("#rooms")).to_contain_text("Mobilität im ländlichen Raum")
+    expect(programme.get_by_role("link", name="Mobilität im ländlichen Raum")).to_be_visible()
 
     page.goto(f"{server_url}/console/{MYK}/edit/agenda")
     page.get_by_role("button", name="Nach unten – Punkt 1").click()
@@ -106,3 +111,7 @@ def test_a_running_conference_is_edited_and_its_plenary_follows_at_once(
     page.get_by_role("button", name="Speichern").first.click()
     expect(page.get_by_text("Ihre Änderungen sind gespeichert.")).to_be_visible()
     expect(first).to_contain_text("Ziel der Regionalkonferenz")
+    # Ben's room follows too, with the programme still open as he left it.
+    expect(programme.locator(".agenda-list li").first).to_contain_text("Ziel der Regionalkonferenz")
+    expect(in_room.locator("#room-programme-all")).to_have_attribute("open", "")
+    check(in_room, "a room with the whole programme and every room open")

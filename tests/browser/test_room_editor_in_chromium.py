@@ -1,16 +1,20 @@
 """An organiser edits a breakout room in a real browser, by keyboard: the rooms page and
 the room's form pass axe-core and fit a phone, a problem is marked at its field, and a
-new prompt is added, typed and saved."""
+new prompt is added, typed and saved. Someone in the room sees the new column at once, can
+choose it in the column filter, and keeps what they were typing."""
 
 from playwright.sync_api import Browser, expect
 
 from ..helpers import MYK, STRATEGY, make_organiser
 from .accessibility import check
-from .helpers import signed_in_at
+from .helpers import join_and_enter, signed_in_at
 
 
 def test_the_organiser_changes_a_room_by_keyboard(browser: Browser, settings, server_url: str):
     make_organiser(settings)
+    anna = join_and_enter(browser, server_url, "Anna", "Strategieentwicklung")
+    half_typed = anna.locator("#columns textarea").first
+    half_typed.fill("Ein Leitbild, das")
     page = signed_in_at(browser, f"{server_url}/console/{MYK}/edit/rooms")
     expect(page.get_by_role("heading", name="Räume bearbeiten")).to_be_visible()
     check(page, "rooms page")
@@ -43,3 +47,9 @@ def test_the_organiser_changes_a_room_by_keyboard(browser: Browser, settings, se
     expect(page.get_by_text("Ihre Änderungen sind gespeichert.")).to_be_visible()
     expect(page.locator(f"#room-{STRATEGY}")).to_contain_text("5 Leitfragen")
     expect(page.locator(f"#room-{STRATEGY}")).to_contain_text("40")
+
+    expect(anna.get_by_role("heading", name="Was brauchen wir dafür?")).to_be_visible()
+    expect(anna.get_by_label("Ihre Idee zu „Was brauchen wir dafür?“")).to_be_visible()
+    anna.get_by_label("Spalte").select_option(label="Was brauchen wir dafür?")
+    expect(anna.locator("section.column:visible")).to_have_count(1)
+    expect(half_typed).to_have_value("Ein Leitbild, das")
