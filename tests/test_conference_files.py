@@ -128,7 +128,7 @@ def test_broken_file_is_reported_with_file_line_and_sentence(fixture: str, expec
 def test_bad_agenda_kind_lists_every_allowed_kind() -> None:
     message = load_error(BROKEN / "bad-agenda-kind.yaml").message
     assert all(f"'{kind}'" in message for kind in AGENDA_KINDS)
-    assert message.endswith("got 'workshop'")
+    assert message.endswith("got 'fishbowl'")
 
 
 @pytest.mark.parametrize("capacity", ["0", "-3", "2.5", "true", '"60"'])
@@ -320,3 +320,107 @@ def test_board_settings_have_defaults_and_checked_values(tmp_path: Path) -> None
     error = load_error(write_conference(tmp_path, "maybe", extra=wrong))
     assert error.line == 22
     assert "rooms[0].board.pre_moderation" in error.message
+
+
+# --- days and tracks ---------------------------------------------------------------------
+
+TWO_DAYS = """\
+slug: kongress
+code: KONGRESS
+title: Kongress
+date: "2022-04-26"
+end_date: "2022-04-27"
+start: "09:00"
+end: "18:00"
+place: Virtuell
+format: virtual
+agenda:
+  - start: "13:00"
+    end: "14:00"
+    title: Eröffnung
+    kind: welcome
+  - start: "14:30"
+    end: "16:00"
+    title: Daten teilen
+    kind: workshop
+    track: Inkubator Daten
+    room: daten
+  - start: "14:30"
+    end: "16:00"
+    title: Mobilität
+    kind: workshop
+    track: Inkubator Mobilität
+  - day: "2022-04-27"
+    start: "09:00"
+    end: "10:00"
+    title: Rückblick
+    kind: report_back
+rooms:
+  - slug: daten
+    title: Daten
+    capacity: 20
+    prompts:
+      - key: ideen
+        title: Ideen
+"""
+
+
+def _two_days(tmp_path: Path, text: str = TWO_DAYS) -> Path:
+    path = tmp_path / "kongress.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_conference_of_several_days_with_parallel_tracks_loads(tmp_path: Path) -> None:
+    config = load_conference_file(_two_days(tmp_path))
+    assert config.last_day.isoformat() == "2022-04-27"
+    assert [config.day_of(item).day for item in config.agenda] == [26, 26, 26, 27]
+    assert config.agenda[1].room == "daten"
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "message"),
+    [
+        (
+            ("    track: Inkubator Mobilität\n", ""),
+            21,
+            "agenda[2].start 14:30 overlaps the previous item 'Daten teilen', which ends at 16:00",
+        ),
+        (
+            ("    track: Inkubator Mobilität\n", "    track: Inkubator Daten\n"),
+            21,
+            "agenda[2].start 14:30 overlaps the previous item 'Daten teilen', which ends at 16:00",
+        ),
+        (
+            ('  - day: "2022-04-27"', '  - day: "2022-04-28"'),
+            26,
+            "agenda[3].day 2022-04-28 is not one of the conference's days (2022-04-26–2022-04-27)",
+        ),
+        (
+            ('end_date: "2022-04-27"', 'end_date: "2022-04-25"'),
+            5,
+            "end_date must not be before the first day (2022-04-26), got 2022-04-25",
+        ),
+        (
+            ("    room: daten\n", "    room: nirgends\n"),
+            20,
+            "agenda[1].room names no room of this conference, got 'nirgends'",
+        ),
+    ],
+)
+def test_days_tracks_and_rooms_of_items_are_checked(tmp_path: Path, change, line, message) -> None:
+    """Items of one track, or a plenary item and a track's, must not overlap; days lie
+    between the first and the last; an item's room is one of the conference's."""
+    error = load_error(_two_days(tmp_path, TWO_DAYS.replace(*change)))
+    assert error.message.endswith(message), error.message
+    assert error.line == line
+
+
+def test_a_day_that_goes_back_is_refused(tmp_path: Path) -> None:
+    back = '  - day: "2022-04-26"\n    start: "17:00"\n    end: "18:00"\n    title: Zu spät\n'
+    back += "    kind: closing\nrooms:\n"
+    error = load_error(_two_days(tmp_path, TWO_DAYS.replace("rooms:\n", back)))
+    assert error.message.endswith(
+        "agenda[4].day 2022-04-26 comes before the previous item's day (2022-04-27); "
+        "list the agenda day by day"
+    )

@@ -1,7 +1,8 @@
 """Pure rules of the plenary: agenda pointer, Q&A votes and moderation, announcements,
 breakout phases and who may enter which room, report-back."""
 
-from datetime import UTC, datetime, time, timedelta
+import functools
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -52,6 +53,37 @@ def test_the_next_item_follows_the_current_one():
     assert agenda.next_item(ITEMS, None) == ITEMS[0]
     assert agenda.next_item(ITEMS, 2) == ITEMS[2]
     assert agenda.next_item(ITEMS, 3) is None
+
+
+DAY_ONE, DAY_TWO = date(2022, 4, 26), date(2022, 4, 27)
+CONGRESS = [
+    agenda.Item(1, time(13, 0), time(14, 0), "welcome", DAY_ONE),
+    agenda.Item(2, time(14, 30), time(16, 0), "workshop", DAY_ONE, "Daten"),
+    agenda.Item(3, time(14, 30), time(16, 0), "workshop", DAY_ONE, "Mobilität"),
+    agenda.Item(4, time(15, 0), time(16, 30), "workshop", DAY_ONE, "Energie"),
+    agenda.Item(5, time(16, 30), time(17, 0), "break", DAY_ONE),
+    agenda.Item(6, time(9, 0), time(10, 30), "workshop", DAY_TWO, "Daten"),
+    agenda.Item(7, time(9, 0), time(10, 30), "workshop", DAY_TWO, "Mobilität"),
+]
+
+
+def test_parallel_tracks_form_one_slot_and_a_new_day_or_a_plenary_item_a_new_one():
+    slots = [[item.id for item in slot] for slot in agenda.slots(CONGRESS)]
+    assert slots == [[1], [2, 3, 4], [5], [6, 7]]
+    assert [i.id for i in agenda.slot_of(CONGRESS, 3)] == [2, 3, 4]
+    assert agenda.slot_of(CONGRESS, 99) == []
+
+
+def test_the_pointer_moves_from_slot_to_slot_and_a_chosen_item_means_its_slot():
+    move = functools.partial(agenda.move_pointer, Role.ORGANISER, CONGRESS)
+    assert move(1, "next").item_id == 2
+    assert move(2, "next").item_id == 5
+    assert move(5, "previous").item_id == 2
+    assert move(5, "next").item_id == 6  # the next day
+    assert move(1, "4").item_id == 2  # a workshop of the slot: the slot
+    _refused("agenda_unchanged", move, 2, "3")
+    _refused("agenda_at_end", move, 6, "next")
+    assert agenda.next_item(CONGRESS, 2) == CONGRESS[4]
 
 
 def test_lateness_counts_whole_minutes_after_the_planned_start():

@@ -26,7 +26,15 @@ from ..domain.text import remove_unsafe_characters
 from .problems import RuleError, format_location
 
 AgendaKind = Literal[
-    "welcome", "keynote", "talk", "panel", "breakout", "report_back", "break", "closing"
+    "welcome",
+    "keynote",
+    "talk",
+    "panel",
+    "workshop",
+    "breakout",
+    "report_back",
+    "break",
+    "closing",
 ]
 AGENDA_KINDS: tuple[str, ...] = get_args(AgendaKind)
 
@@ -198,10 +206,16 @@ class RoomConfig(_Config):
 
 
 class AgendaItemConfig(_Config):
+    """One item of the programme. `day` is one of the conference's days (its first when
+    left out); items of different `track`s may run at the same time, each in its `room`."""
+
+    day: Day | None = None
     start: ClockTime
     end: ClockTime
     title: Text
     kind: AgendaKind
+    track: Text | None = None
+    room: Slug | None = None
     speaker: FreeText | None = None
     description: FreeText | None = None
 
@@ -218,7 +232,8 @@ class ConferenceConfig(_Config):
     title: Text
     subtitle: FreeText | None = None
     date: Day
-    start: ClockTime
+    end_date: Day | None = None  # the last day of a conference of several days
+    start: ClockTime  # each day's time window
     end: ClockTime
     timezone: TimeZoneName = "Europe/Berlin"
     place: Text
@@ -229,17 +244,64 @@ class ConferenceConfig(_Config):
     agenda: Annotated[list[AgendaItemConfig], Field(min_length=1)]
     rooms: list[RoomConfig] = []
 
+    @property
+    def last_day(self) -> datetime.date:
+        return self.end_date or self.date
+
+    def day_of(self, item: AgendaItemConfig) -> datetime.date:
+        return item.day or self.date
+
     @model_validator(mode="after")
     def _times_and_names_fit(self) -> "ConferenceConfig":
         if self.end <= self.start:
             raise _ends_too_early(self.start, self.end)
+        if self.last_day < self.date:
+            raise RuleError(
+                ("end_date",),
+                "config.end_date_before_date",
+                date=self.date.isoformat(),
+                end_date=self.last_day.isoformat(),
+            )
+        self._check_agenda_days()
         self._check_agenda_times()
         _check_unique([room.slug for room in self.rooms], "slug", "rooms")
+        self._check_agenda_rooms()
         return self
 
+    def _check_agenda_days(self) -> None:
+        days = f"{self.date.isoformat()}–{self.last_day.isoformat()}"
+        previous: datetime.date | None = None
+        for index, item in enumerate(self.agenda):
+            day = self.day_of(item)
+            if not self.date <= day <= self.last_day:
+                raise RuleError(
+                    ("agenda", index, "day"),
+                    "config.agenda_day_outside",
+                    day=day.isoformat(),
+                    days=days,
+                )
+            if previous is not None and day < previous:
+                raise RuleError(
+                    ("agenda", index, "day"),
+                    "config.agenda_day_out_of_order",
+                    day=day.isoformat(),
+                    previous=previous.isoformat(),
+                )
+            previous = day
+
+    def _check_agenda_rooms(self) -> None:
+        slugs = {room.slug for room in self.rooms}
+        for index, item in enumerate(self.agenda):
+            if item.room is not None and item.room not in slugs:
+                raise RuleError(
+                    ("agenda", index, "room"), "config.agenda_unknown_room", value=repr(item.room)
+                )
+
     def _check_agenda_times(self) -> None:
+        """Each day's items in time order inside the day's window; an item may run at the
+        same time as another only when both are in tracks, and in different ones."""
         window = f"{_hhmm(self.start)}–{_hhmm(self.end)}"
-        previous: AgendaItemConfig | None = None
+        earlier: list[AgendaItemConfig] = []  # the items of the same day so far
         for index, item in enumerate(self.agenda):
             start, end = ("agenda", index, "start"), ("agenda", index, "end")
             if item.start < self.start:
@@ -248,19 +310,27 @@ class ConferenceConfig(_Config):
                 )
             if item.end > self.end:
                 raise RuleError(end, "config.agenda_after_end", time=_hhmm(item.end), window=window)
-            if previous and item.start < previous.start:
+            if earlier and self.day_of(earlier[-1]) != self.day_of(item):
+                earlier = []
+            if earlier and item.start < earlier[-1].start:
                 raise RuleError(
                     start,
                     "config.agenda_out_of_order",
                     time=_hhmm(item.start),
-                    previous=_hhmm(previous.start),
+                    previous=_hhmm(earlier[-1].start),
                 )
-            if previous and item.start < previous.end:
-                raise RuleError(
-                    start,
-                    "config.agenda_overlap",
-                    time=_hhmm(item.start),
-                    title=repr(previous.title),
-                    previous_end=_hhmm(previous.end),
-                )
-            previous = item
+            for other in reversed(earlier):
+                if item.start < other.end and not _parallel(item, other):
+                    raise RuleError(
+                        start,
+                        "config.agenda_overlap",
+                        time=_hhmm(item.start),
+                        title=repr(other.title),
+                        previous_end=_hhmm(other.end),
+                    )
+            earlier.append(item)
+
+
+def _parallel(item: AgendaItemConfig, other: AgendaItemConfig) -> bool:
+    """Whether two items may run at the same time: each in a track of its own."""
+    return item.track is not None and other.track is not None and item.track != other.track

@@ -1,8 +1,13 @@
-"""The live agenda: one "now" pointer the organiser moves, and how late things run."""
+"""The live agenda: one "now" pointer the organiser moves, and how late things run.
+
+A programme may hold items that run at the same time, each in a track of its own (three
+workshops at 14:00). Those form one slot: the pointer moves from slot to slot, and "now"
+is every item of the slot it points into.
+"""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from .errors import DomainError
 from .permissions import Action, Role, require
@@ -14,6 +19,33 @@ class Item:
     start: time
     end: time
     kind: str
+    day: date | None = None
+    track: str | None = None
+
+
+def slots(items: Sequence[Item]) -> list[list[Item]]:
+    """The programme's items grouped into what runs together, in order: an item joins the
+    slot before it when both are in tracks, on the same day, and it starts before the
+    slot's items have all ended; any other item is a slot of its own."""
+    grouped: list[list[Item]] = []
+    for item in items:
+        last = grouped[-1] if grouped else None
+        if (
+            last is not None
+            and item.track is not None
+            and all(other.track is not None for other in last)
+            and item.day == last[0].day
+            and item.start < max(other.end for other in last)
+        ):
+            last.append(item)
+        else:
+            grouped.append([item])
+    return grouped
+
+
+def slot_of(items: Sequence[Item], item_id: int | None) -> list[Item]:
+    """The items that run together with `item_id` (none when it is not in the programme)."""
+    return next((slot for slot in slots(items) if any(i.id == item_id for i in slot)), [])
 
 
 @dataclass(frozen=True)
@@ -29,34 +61,42 @@ def move_pointer(
     """Move to `next`, `previous`, or an item's id. Any item may be chosen, also backwards:
     programmes change on the day."""
     require(role, Action.MOVE_AGENDA)
-    ids = [item.id for item in items]
-    if not ids:
+    if not items:
         raise DomainError("agenda_empty")
-    position = ids.index(current) if current in ids else -1
+    starts = [slot[0].id for slot in slots(items)]  # the pointer stands on a slot's first
+    position = _slot_index(items, current)
     if target == "next":
-        if position + 1 >= len(ids):
+        if position + 1 >= len(starts):
             raise DomainError("agenda_at_end")
-        return AgendaMoved(ids[position + 1])
+        return AgendaMoved(starts[position + 1])
     if target == "previous":
         if position <= 0:
             raise DomainError("agenda_at_start")
-        return AgendaMoved(ids[position - 1])
+        return AgendaMoved(starts[position - 1])
     try:
         chosen = int(target)
     except (TypeError, ValueError):
         raise DomainError("agenda_unknown_item") from None
-    if chosen not in ids:
+    if chosen not in [item.id for item in items]:
         raise DomainError("agenda_unknown_item")
+    chosen = slot_of(items, chosen)[0].id
     if chosen == current:
         raise DomainError("agenda_unchanged")
     return AgendaMoved(chosen)
 
 
+def _slot_index(items: Sequence[Item], current: int | None) -> int:
+    """Which slot the pointer is in (-1: before the programme starts)."""
+    return next(
+        (n for n, slot in enumerate(slots(items)) if any(i.id == current for i in slot)), -1
+    )
+
+
 def next_item(items: Sequence[Item], current: int | None) -> Item | None:
-    """What comes after the current item (the first item before the day starts)."""
-    ids = [item.id for item in items]
-    position = ids.index(current) if current in ids else -1
-    return items[position + 1] if position + 1 < len(items) else None
+    """The first item of the slot after the current one (the programme's first before it
+    starts)."""
+    following = slots(items)[_slot_index(items, current) + 1 :]
+    return following[0][0] if following else None
 
 
 def minutes_late(planned: time, started: datetime | None) -> int:

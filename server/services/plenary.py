@@ -4,7 +4,6 @@ Every command goes through `change.apply`; the domain decides, the store writes.
 """
 
 from ..domain import agenda, announcements, questions, report_back
-from ..domain.agenda import Item
 from ..domain.announcements import Target
 from ..domain.breakouts import rank
 from ..domain.errors import DomainError
@@ -13,11 +12,11 @@ from ..store import announcements as announcement_store
 from ..store import plenary as plenary_store
 from ..store import questions as question_store
 from ..store import rankings
+from ..store.conferences import agenda_of, live_rooms
 from ..store.conferences import conference_by_id as find_conference
-from ..store.conferences import live_rooms, load_lobby
 from ..store.plenary_events import PlenaryEventType, touched
 from ..store.plenary_records import SECTIONS, MyPlenary, PlenaryView
-from ..store.plenary_view import load_view, room_ids_of
+from ..store.plenary_view import agenda_facts, load_view, room_ids_of
 from ..store.plenary_view import mine as my_plenary
 from ..store.records import ConferenceRecord, ParticipantRecord
 from ..store.room_events import RoomEventType
@@ -32,8 +31,7 @@ async def move_agenda(
     backends: Backends, actor: ParticipantRecord, conference: ConferenceRecord, target: str, cid
 ) -> Applied:
     def decide(c: Context) -> Change:
-        items = load_lobby(c.session, conference).agenda
-        facts = [Item(i.id, i.start, i.end, i.kind) for i in items]
+        facts = agenda_facts(agenda_of(c.session, conference.id))
         moved = agenda.move_pointer(c.role, facts, c.state.current_item_id, target)
         # The question being discussed belongs to the item that ended.
         plenary_store.change(

@@ -31,6 +31,7 @@ def _conference_record(c: Conference) -> ConferenceRecord:
         place=c.place,
         format=c.format,
         language=c.language,
+        end_date=c.end_date,
     )
 
 
@@ -73,13 +74,26 @@ def load_lobby(session: Session, conference: ConferenceRecord) -> LobbyRecord:
 
 
 def agenda_of(session: Session, conference_id: int) -> list[AgendaRecord]:
+    first_day = session.get(Conference, conference_id).date
     rows = session.exec(
         select(AgendaItem)
         .where(AgendaItem.conference_id == conference_id)
         .order_by(AgendaItem.position)
     )
     return [
-        AgendaRecord(a.id, a.start, a.end, a.title, a.kind, a.speaker, a.description) for a in rows
+        AgendaRecord(
+            a.id,
+            a.day or first_day,
+            a.start,
+            a.end,
+            a.title,
+            a.kind,
+            a.speaker,
+            a.description,
+            a.track,
+            a.room,
+        )
+        for a in rows
     ]
 
 

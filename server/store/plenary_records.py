@@ -1,7 +1,7 @@
 """Read models of the plenary, the breakout phase and the organiser's dashboard."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from ..domain.timer import Timer
 from .records import (
@@ -20,6 +20,9 @@ class AgendaNow:
     current_id: int | None
     next_id: int | None
     minutes_late: int
+    # What runs with the current item and with the next one, each in a track of its own.
+    parallel_ids: tuple[int, ...] = ()
+    next_parallel_ids: tuple[int, ...] = ()
 
     @property
     def current(self) -> AgendaRecord | None:
@@ -28,6 +31,23 @@ class AgendaNow:
     @property
     def following(self) -> AgendaRecord | None:
         return next((item for item in self.items if item.id == self.next_id), None)
+
+    @property
+    def parallel(self) -> list[AgendaRecord]:
+        """The items running now beside the current one (none outside parallel tracks)."""
+        return [item for item in self.items if item.id in self.parallel_ids]
+
+    @property
+    def next_parallel(self) -> list[AgendaRecord]:
+        return [item for item in self.items if item.id in self.next_parallel_ids]
+
+    @property
+    def days(self) -> list[tuple[date, list[AgendaRecord]]]:
+        """The items day by day, in order."""
+        grouped: dict[date, list[AgendaRecord]] = {}
+        for item in self.items:
+            grouped.setdefault(item.day, []).append(item)
+        return list(grouped.items())
 
 
 @dataclass(frozen=True, slots=True)

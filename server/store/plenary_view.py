@@ -12,7 +12,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ..domain.agenda import Item as AgendaFacts
-from ..domain.agenda import minutes_late, next_item
+from ..domain.agenda import minutes_late, next_item, slot_of
 from . import announcements, breakouts, plenary, plenary_presence, presence, questions, rankings
 from .boards import load_board
 from .conferences import _conference_record, agenda_of, live_rooms, load_lobby
@@ -32,7 +32,7 @@ from .plenary_records import (
     TopVoted,
 )
 from .presence import count_present, moderator_present
-from .records import RoomRecord
+from .records import AgendaRecord, RoomRecord
 from .rooms import room_state
 from .tables import (
     Card,
@@ -118,15 +118,31 @@ def programme(session: Session, conference_id: int) -> tuple[AgendaNow, list[Roo
     return agenda, live_rooms(session, conference_id)
 
 
-def _agenda(items, state, timezone: str) -> AgendaNow:
-    facts = [AgendaFacts(i.id, i.start, i.end, i.kind) for i in items]
+def agenda_facts(items: list[AgendaRecord]) -> list[AgendaFacts]:
+    """The programme as the agenda's rules see it."""
+    return [AgendaFacts(i.id, i.start, i.end, i.kind, i.day, i.track) for i in items]
+
+
+def _agenda(items: list[AgendaRecord], state, timezone: str) -> AgendaNow:
+    facts = agenda_facts(items)
     following = next_item(facts, state.current_item_id)
     current = next((i for i in items if i.id == state.current_item_id), None)
     late = 0
     if current is not None and state.item_started_at is not None:
         started = state.item_started_at.astimezone(ZoneInfo(timezone))
         late = minutes_late(current.start, started)
-    return AgendaNow(items, state.current_item_id, following.id if following else None, late)
+    return AgendaNow(
+        items,
+        state.current_item_id,
+        following.id if following else None,
+        late,
+        _others(facts, state.current_item_id),
+        _others(facts, following.id) if following else (),
+    )
+
+
+def _others(facts: list[AgendaFacts], item_id: int | None) -> tuple[int, ...]:
+    return tuple(item.id for item in slot_of(facts, item_id) if item.id != item_id)
 
 
 def _breakout(session: Session, conference_id: int) -> BreakoutRecord | None:

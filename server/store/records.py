@@ -3,7 +3,7 @@ and a room's board. A record only one subject reads lives beside its reader (exp
 store/exports.py, the console in store/console.py, invites in store/rooms.py)."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from ..domain.board import CardStatus
 from ..domain.phases import RoomState
@@ -142,12 +142,15 @@ class RoomUpdate:
 @dataclass(frozen=True, slots=True)
 class AgendaRecord:
     id: int
+    day: date  # the conference's first day unless the item names another
     start: time
     end: time
     title: str
     kind: str
     speaker: str | None
     description: str | None
+    track: str | None = None  # items of different tracks may run at the same time
+    room: str | None = None  # the slug of the room it is held in
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +178,12 @@ class ConferenceRecord:
     place: str
     format: str
     language: str
+    end_date: date | None = None  # the last day, when there are several
+
+    @property
+    def days(self) -> list[date]:
+        last = self.end_date or self.date
+        return [self.date + timedelta(days=n) for n in range((last - self.date).days + 1)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ class Conference(SQLModel, table=True):
     title: str
     subtitle: str | None = None
     date: date
+    end_date: date | None = None  # the last day, when there are several
     start: time
     end: time
     timezone: str
@@ -41,10 +42,13 @@ class AgendaItem(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     conference_id: int = Field(foreign_key="conference.id", index=True)
     position: int
+    day: date | None = None  # None: the conference's first day
     start: time
     end: time
     title: str
     kind: str
+    track: str | None = None
+    room: str | None = None  # the slug of the room it is held in (rooms keep their slugs)
     speaker: str | None = None
     description: str | None = None
 
