@@ -338,3 +338,56 @@ def test_times_are_checked_as_they_are_typed_with_the_saves_words_and_nothing_sa
     assert fine.status_code == 200 and "<li>" not in fine.text
     client.cookies.clear()
     assert client.post(f"{AGENDA}/check", data=_form(page)).status_code == 403
+
+
+def test_a_second_day_and_parallel_workshops_in_rooms_are_set_in_the_editor(client, settings):
+    """The organiser makes the conference two days long, then adds two workshops at the
+    same time on the second day, each in a track and a room; a third in the same track
+    as one of them is refused at its start, in the save's words."""
+    organiser = organiser_cookie(client, settings)
+    details = client.get(EDIT, headers={"cookie": organiser}).text
+    sent = {**_form(details), "end_date": "2022-03-23"}
+    assert client.post(EDIT, data=sent, headers={"cookie": organiser}).status_code in (200, 303)
+    assert str(_stored(settings).end_date) == "2022-03-23"
+
+    page = client.get(AGENDA, headers={"cookie": organiser}).text
+    rooms = html.fromstring(page).xpath("//select[@id='field-agenda-0-room']/option/text()")
+    assert rooms[0] == "– im Plenum –" and "Narrative der Smart City" in rooms
+    n = len(_stored_agenda(settings))
+    workshops = {}
+    for offset, (track, room) in enumerate(
+        [("Erzählen", "narrative-der-smart-city"), ("Planen", "strategieentwicklung")]
+    ):
+        workshops.update(
+            {
+                f"agenda-{n + offset}-day": "2022-03-23",
+                f"agenda-{n + offset}-start": "10:00",
+                f"agenda-{n + offset}-end": "11:00",
+                f"agenda-{n + offset}-title": f"Werkstatt {track}",
+                f"agenda-{n + offset}-kind": "workshop",
+                f"agenda-{n + offset}-track": track,
+                f"agenda-{n + offset}-room": room,
+            }
+        )
+    form = {**_form(page), **workshops, "items": str(n + 2), "action": "save"}
+    saved = client.post(AGENDA, data=form, headers={"cookie": organiser}, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    assert _stored_agenda(settings)[-2:] == [
+        ("10:00", "Werkstatt Erzählen"),
+        ("10:00", "Werkstatt Planen"),
+    ]
+
+    page = client.get(AGENDA, headers={"cookie": organiser}).text
+    assert _field(page, f"agenda-{n + 1}-room").xpath("option[@selected]/@value") == [
+        "strategieentwicklung"
+    ]
+    clash = {**_form(page), f"agenda-{n + 1}-track": "Erzählen", "action": "save"}
+    refused = client.post(AGENDA, data=clash, headers={"cookie": organiser})
+    assert refused.status_code == 422
+    start = _field(refused.text, f"agenda-{n + 1}-start")
+    assert start.get("aria-invalid") == "true"
+    summary = " ".join(html.fromstring(refused.text).get_element_by_id("form-errors").itertext())
+    assert (
+        "Beginn 10:00 überschneidet sich mit dem vorigen Programmpunkt 'Werkstatt Erzählen'"
+        in summary
+    )

@@ -37,8 +37,8 @@ STATE = RoomState(Phase.COLLECT, locked=False)
 ROOM = RoomRecord(1, 1, "narrative", "Narrative", "Stories we tell", 60, None)
 OTHER_ROOM = RoomRecord(2, 1, "strategie", "Strategie", "", 60, None)
 AGENDA = AgendaNow([], current_id=None, next_id=None, minutes_late=0)
-EXTRAS = RoomExtras([], None, MYK, ROOM.id, AGENDA, [ROOM, OTHER_ROOM])
-ENDED = RoomExtras([], 7, MYK, ROOM.id, AGENDA, [ROOM, OTHER_ROOM])
+EXTRAS = RoomExtras([], None, MYK, ROOM.id, AGENDA, [ROOM, OTHER_ROOM], NOW.date())
+ENDED = RoomExtras([], 7, MYK, ROOM.id, AGENDA, [ROOM, OTHER_ROOM], NOW.date())
 AUDIENCES = {view: Audience(view, "en") for view in (PARTICIPANT, MODERATOR, PROJECTOR)}
 WAY_BACK = f'href="/c/{MYK}"'
 

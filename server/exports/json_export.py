@@ -67,12 +67,15 @@ def _agenda(source: Source) -> list[dict]:
     return [
         {
             "position": position,
+            "day": item.day.isoformat(),
             "start": item.start.strftime("%H:%M"),
             "end": item.end.strftime("%H:%M"),
             "title": item.title,
             "kind": item.kind,
             "speaker": item.speaker,
             "description": item.description,
+            "track": item.track,
+            "room": item.room,
         }
         for position, item in enumerate(source.dump.agenda)
     ]

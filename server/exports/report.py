@@ -31,7 +31,8 @@ def sections(source: Source) -> list[Section]:
 def title_lines(source: Source) -> list[str]:
     """Date, time and place under the title."""
     c, labels = source.conference, source.labels
-    lines = [f"{labels.date(c.date)}, {labels.time_range(c.start, c.end)}", c.place]
+    days = labels.date_range(c.date, c.end_date or c.date)
+    lines = [f"{days}, {labels.time_range(c.start, c.end)}", c.place]
     if source.dump.organiser:
         lines.append(labels("export.report.organiser", organiser=source.dump.organiser))
     return lines

@@ -32,6 +32,7 @@ def _conference_record(c: Conference) -> ConferenceRecord:
         format=c.format,
         language=c.language,
         end_date=c.end_date,
+        timezone=c.timezone,
     )
 
 

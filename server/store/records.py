@@ -4,6 +4,7 @@ store/exports.py, the console in store/console.py, invites in store/rooms.py).""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from ..domain.board import CardStatus
 from ..domain.phases import RoomState
@@ -179,6 +180,11 @@ class ConferenceRecord:
     format: str
     language: str
     end_date: date | None = None  # the last day, when there are several
+    timezone: str = "Europe/Berlin"  # the programme's times are times of this zone
+
+    @property
+    def today(self) -> date:
+        return datetime.now(ZoneInfo(self.timezone)).date()
 
     @property
     def days(self) -> list[date]:

@@ -4,19 +4,20 @@ other rooms. Reads the
 same events as `room_updates.load_room_update`, so the board's own path stays as it is."""
 
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Session
 
 from ..domain.announcements import Target
 from . import announcements, breakouts
+from .conferences import conference_by_id
 from .plenary_records import AgendaNow, AnnouncementRecord
 from .plenary_view import programme
 from .presence import presence_of
 from .records import PresenceRecord, RoomRecord, RoomUpdate
 from .room_events import PLENARY_TYPES
 from .room_updates import room_events_after, update_of
-from .tables import Conference, Room
+from .tables import Room
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,7 @@ class RoomExtras:
     room_id: int
     agenda: AgendaNow  # the plenary's programme, where it stands now
     rooms: list[RoomRecord]  # the conference's rooms, this one among them
+    today: date  # in the conference's time zone
     breakout_end: datetime | None = None  # while the room is open in a running phase
 
 
@@ -44,16 +46,15 @@ _BOARD_FIELDS = tuple(f.name for f in fields(RoomUpdate))
 
 
 def extras_of(session: Session, room_id: int) -> RoomExtras:
-    conference_id = session.get(Room, room_id).conference_id
-    slug = session.get(Conference, conference_id).slug
+    conference = conference_by_id(session, session.get(Room, room_id).conference_id)
+    conference_id = conference.id
     ended = breakouts.ended_in(session, room_id)
     shown = announcements.active(session, conference_id, where=room_id)
     if ended is not None:  # the room's breakout is over: what was said to rooms is not for it
         shown = [a for a in shown if a.target == Target.EVERYONE]
     agenda, rooms = programme(session, conference_id)
-    return RoomExtras(
-        shown, ended, slug, room_id, agenda, rooms, breakouts.room_end(session, room_id)
-    )
+    end = breakouts.room_end(session, room_id)
+    return RoomExtras(shown, ended, conference.slug, room_id, agenda, rooms, conference.today, end)
 
 
 def load_room_live(

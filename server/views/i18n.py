@@ -96,6 +96,12 @@ class Translator:
     def date(self, day: dt.date) -> str:
         return format_date(day, "full", locale=self.locale)
 
+    def date_range(self, first: dt.date, last: dt.date) -> str:
+        """A conference's days ("26.–29. April 2022"); one day as `date` says it."""
+        if first == last:
+            return self.date(first)
+        return format_interval(first, last, "yMMMMd", locale=self.locale)
+
     def time(self, moment: dt.time) -> str:
         return format_time(moment, "short", locale=self.locale)
 

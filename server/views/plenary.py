@@ -29,6 +29,7 @@ _FOCUS = {
     "talk": ("qa",),
     "panel": ("qa",),
     "breakout": ("breakout", "rooms"),  # the phase, then the rooms to choose or go to
+    "workshop": ("rooms",),  # parallel workshops are held in rooms
     "report_back": ("report",),
 }
 # The parts of the plenary's pages in their usual order.
@@ -67,6 +68,7 @@ class PlenaryRenderer:
             "moderator": audience.view in (MODERATOR, ORGANISER),
             "projector": audience.view == PROJECTOR,
             "focus": focus_of(view.agenda),
+            "today": view.conference.today,
             "oob": oob,
         }
         if name == "breakout":

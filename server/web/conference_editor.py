@@ -33,7 +33,7 @@ from .runtime import runtime
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # text, textarea, date, time, number, url, email, checkbox, or select
+    kind: str  # text, textarea, date, time, number, url, email, checkbox, select, or room
     optional: bool = False
     hint: bool = False  # has a hint under editor.hints.<name>
     options: tuple[tuple[str, str], ...] = ()  # (value, label key) of a select
@@ -44,6 +44,7 @@ DETAIL_FIELDS = (
     Field("subtitle", "text", optional=True),
     Field("code", "text", hint=True),
     Field("date", "date"),
+    Field("end_date", "date", optional=True, hint=True),
     Field("start", "time"),
     Field("end", "time"),
     Field("timezone", "text", hint=True),
@@ -189,10 +190,13 @@ def _labels(fields: list[str], translate) -> str:
 # --- The programme ---
 
 ITEM_FIELDS = (
+    Field("day", "date", optional=True),
     Field("start", "time"),
     Field("end", "time"),
     Field("title", "text"),
     Field("kind", "select", options=tuple((k, f"agenda_kind.{k}") for k in AGENDA_KINDS)),
+    Field("track", "text", optional=True),
+    Field("room", "room", optional=True),  # one of the conference's rooms, or none
     Field("speaker", "text", optional=True),
     Field("description", "textarea", optional=True),
 )
@@ -276,8 +280,12 @@ MAX_ITEMS = 200
 
 
 def _new_item(items: list[dict]) -> dict[str, str]:
-    after = items[-1]["end"] if items else ""
-    return {f.name: "" for f in ITEM_FIELDS} | {"start": after, "kind": "talk"}
+    last = items[-1] if items else {"day": "", "end": ""}
+    return {f.name: "" for f in ITEM_FIELDS} | {
+        "day": last["day"],
+        "start": last["end"],
+        "kind": "talk",
+    }
 
 
 def _arranged(
@@ -344,6 +352,8 @@ async def _agenda_form(
     at_field, elsewhere = _item_problems(invalid, translate)
     elsewhere = list(errors or []) + elsewhere
     status = 409 if meanwhile else 422 if (invalid or errors) else 200
+    backends, role = runtime(request).backends, role_in_console(organiser)
+    rooms = (await conference_editor.current(backends, role, conference)).rooms
     return _page(
         request,
         "console_edit_agenda.html",
@@ -351,6 +361,7 @@ async def _agenda_form(
         organiser=organiser,
         conference=conference,
         fields=ITEM_FIELDS,
+        rooms=[(room.slug, room.title) for room in rooms],
         items=items,
         base=json.dumps(base, ensure_ascii=False),
         at_field=at_field,
