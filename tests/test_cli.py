@@ -11,8 +11,11 @@ from .helpers import MYK
 def test_check_reports_every_shipped_conference(capsys):
     assert main(["check"]) == 0
     out = capsys.readouterr().out
-    assert out.count("ok  ") == 4
+    assert out.count("ok  ") == 7
     assert "regionalkonferenz-mayen-koblenz-2022: 9 agenda items, 3 rooms" in out
+    assert "mpsc-kongress-2022: 25 agenda items, 4 rooms" in out
+    assert "start-smart-themenwerkstatt-2022: 7 agenda items, 2 rooms" in out
+    assert "iscn-exchange-2022: 7 agenda items, 3 rooms" in out
 
 
 def test_load_twice_reports_nothing_changed_the_second_time(tmp_path, capsys):
@@ -20,7 +23,7 @@ def test_load_twice_reports_nothing_changed_the_second_time(tmp_path, capsys):
     assert main(["load"], settings) == 0
     capsys.readouterr()
     assert main(["load"], settings) == 0
-    assert capsys.readouterr().out.count("unchanged") == 4
+    assert capsys.readouterr().out.count("unchanged") == 7
 
 
 def test_a_broken_file_is_named_with_its_line(tmp_path, capsys):

@@ -54,9 +54,20 @@ def load_error(path: Path) -> ConfigError:
 # --- the shipped conferences -------------------------------------------------------------
 
 
+SHIPPED = {
+    "iscn-exchange-2022": "ISCN2022",
+    "mpsc-kongress-2022": "MPSC2022",
+    "regionalkonferenz-lemgo-kalletal-2022": "LEMGO2022",
+    "regionalkonferenz-mayen-koblenz-2022": "MYK2022",
+    "regionalkonferenz-ulm-2022": "ULM2022",
+    "regionalkonferenz-wolfsburg-2022": "WOB2022",
+    "start-smart-themenwerkstatt-2022": "STARTSMART",
+}
+
+
 def test_every_shipped_conference_loads_and_its_slug_is_its_file_name() -> None:
     files = sorted(SESSIONS_CONFIG.glob("*.yaml"))
-    assert len(files) >= 4
+    assert [path.stem for path in files] == sorted(SHIPPED)
     for path in files:
         assert load_conference_file(path).slug == path.stem
 
@@ -64,7 +75,7 @@ def test_every_shipped_conference_loads_and_its_slug_is_its_file_name() -> None:
 def test_conference_dir_loads_all_shipped_files_sorted_by_name() -> None:
     configs = load_conference_dir(SESSIONS_CONFIG)
     assert [c.slug for c in configs] == sorted(c.slug for c in configs)
-    assert {"MYK2022", "LEMGO2022", "ULM2022", "WOB2022"} <= {c.code for c in configs}
+    assert {c.slug: c.code for c in configs} == SHIPPED
 
 
 def test_mayen_koblenz_has_the_three_breakout_rooms_and_a_full_programme() -> None:
@@ -84,7 +95,7 @@ def test_mayen_koblenz_has_the_three_breakout_rooms_and_a_full_programme() -> No
 
 def test_every_shipped_room_has_two_to_four_prompts_and_one_or_two_moderators() -> None:
     for config in load_conference_dir(SESSIONS_CONFIG):
-        assert config.language == "de"
+        assert config.language == ("en" if config.slug == "iscn-exchange-2022" else "de")
         for room in config.rooms:
             assert 2 <= len(room.prompts) <= 4, room.slug
             assert 1 <= len(room.moderators) <= 2, room.slug
@@ -96,6 +107,51 @@ def test_wolfsburg_is_in_person_at_the_volkswagen_arena() -> None:
     assert config.format == "in_person"
     assert "Volkswagen Arena" in config.place
     assert config.date == datetime.date(2022, 7, 6)
+
+
+def test_the_mpsc_kongress_runs_four_days_with_parallel_workshops_each_in_its_own_room() -> None:
+    config = load_conference_file(SESSIONS_CONFIG / "mpsc-kongress-2022.yaml")
+    first, last = datetime.date(2022, 4, 26), datetime.date(2022, 4, 29)
+    assert (config.date, config.last_day, config.format) == (first, last, "virtual")
+    days = [config.day_of(item) for item in config.agenda]
+    assert sorted(set(days)) == [first + datetime.timedelta(days=n) for n in range(4)]
+    workshops = [item for item in config.agenda if item.kind == "workshop"]
+    rooms = {room.slug for room in config.rooms}
+    assert all(item.track and item.room in rooms for item in workshops)
+    assert {item.room for item in workshops} == rooms
+    # workshops that start together are in tracks and rooms of their own
+    together: dict[tuple[datetime.date, datetime.time], list] = {}
+    for item in workshops:
+        together.setdefault((config.day_of(item), item.start), []).append(item)
+    parallel = {key: group for key, group in together.items() if len(group) > 1}
+    assert len({day for day, _ in parallel}) >= 2
+    for group in parallel.values():
+        assert len({item.track for item in group}) == len(group)
+        assert len({item.room for item in group}) == len(group)
+    plenary = {item.kind for item in config.agenda if item.track is None}
+    assert {"welcome", "keynote", "report_back", "closing"} <= plenary
+    assert config.agenda[-1].kind == "closing" and days[-1] == last
+
+
+def test_the_start_smart_themenwerkstatt_is_one_virtual_morning_in_small_rooms() -> None:
+    config = load_conference_file(SESSIONS_CONFIG / "start-smart-themenwerkstatt-2022.yaml")
+    assert config.date == config.last_day == datetime.date(2022, 7, 12)
+    assert config.format == "virtual"
+    assert "Zwei Seiten einer Medaille?" in (config.subtitle or "")
+    assert 1 <= len(config.rooms) <= 2
+    assert all(room.capacity <= 20 for room in config.rooms)
+
+
+def test_the_iscn_exchange_is_in_english_with_the_five_member_countries() -> None:
+    config = load_conference_file(SESSIONS_CONFIG / "iscn-exchange-2022.yaml")
+    assert config.language == "en"
+    assert config.format == "virtual"
+    text = " ".join(item.model_dump_json() for item in config.agenda)
+    for country in ("Brazil", "Germany", "India", "Mexico", "Peru"):
+        assert country in text
+    titles = [item.title for item in config.agenda] + [room.title for room in config.rooms]
+    titles += [prompt.title for room in config.rooms for prompt in room.prompts]
+    assert not any(word in title.split() for title in titles for word in ("und", "der", "die"))
 
 
 # --- broken files ------------------------------------------------------------------------

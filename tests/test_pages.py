@@ -118,6 +118,18 @@ def test_language_can_be_switched_to_english_and_back(client):
     assert "Willkommen, Anna" in client.get(f"/c/{MYK}").text
 
 
+def test_an_english_conference_speaks_english_from_its_first_page_unless_one_chose(client):
+    """The ISCN exchange is English: its join page and lobby are, for whoever has not chosen
+    a language; someone who switched to German keeps German there too."""
+    iscn = "iscn-exchange-2022"
+    join_page = client.get(f"/c/{iscn}")
+    assert '<html lang="en">' in join_page.text and "Display name" in join_page.text
+    join(client, "Priya", slug=iscn)
+    assert "Welcome, Priya" in client.get(f"/c/{iscn}").text
+    client.post("/language", data={"language": "de", "next": "/"})
+    assert "Willkommen, Priya" in client.get(f"/c/{iscn}").text
+
+
 def test_unknown_pages_say_so_in_the_users_language(client):
     answer = client.get("/c/gibt-es-nicht")
     assert answer.status_code == 404

@@ -22,6 +22,10 @@ def named(backends: Backends, slug: str) -> ConferenceRecord:
     return found
 
 
+async def find_by_id(backends: Backends, conference_id: int) -> ConferenceRecord | None:
+    return await backends.database.read(lambda s: conferences.conference_by_id(s, conference_id))
+
+
 async def find_by_code(backends: Backends, code: str) -> ConferenceRecord | None:
     return await backends.database.read(lambda s: conferences.conference_by_code(s, code))
 

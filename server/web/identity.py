@@ -20,12 +20,25 @@ def remember_participant(connection: HTTPConnection, conference_id: int, pid: in
     connection.session["participants"] = participants
 
 
-def language(connection: HTTPConnection) -> str:
-    return pick_language(connection.session.get("language"))
+def language(connection: HTTPConnection, conference_language: str | None = None) -> str:
+    """The language the person chose, else the one of the conference they opened last
+    (an English-speaking exchange is English from its first page), else
+    `conference_language` (a projector's, which keeps no cookie), else German."""
+    session = connection.session
+    return pick_language(
+        session.get("language"), session.get("conference_language"), conference_language
+    )
 
 
 def set_language(connection: HTTPConnection, value: str) -> None:
     connection.session["language"] = pick_language(value)
+
+
+def opened_conference(connection: HTTPConnection, conference_language: str) -> None:
+    """The person opened a conference's page: it speaks the conference's language to them
+    unless they chose one."""
+    if connection.session.get("conference_language") != conference_language:
+        connection.session["conference_language"] = conference_language
 
 
 # --- Organiser sign-in ---

@@ -79,6 +79,7 @@ async def code_post(request: Request) -> Response:
 
 async def conference_get(request: Request) -> Response:
     conference = await _conference(request)
+    identity.opened_conference(request, conference.language)
     participant = await _participant(request, conference)
     if participant is None:
         next_path = _local_path(request.query_params.get("next"), f"/c/{conference.slug}")
@@ -100,6 +101,7 @@ async def conference_get(request: Request) -> Response:
 
 async def join_post(request: Request) -> Response:
     conference = await _conference(request)
+    identity.opened_conference(request, conference.language)
     form = await request.form()
     name, organisation = str(form.get("display_name", "")), str(form.get("organisation", ""))
     name_consent = form.get("name_consent") == "yes"  # an unticked box sends nothing
@@ -192,6 +194,7 @@ async def room_members_get(request: Request) -> Response:
 async def invite_get(request: Request) -> Response:
     """The page behind a moderator's link: who they will moderate, and as whom."""
     conference = await _conference(request)
+    identity.opened_conference(request, conference.language)
     rt = runtime(request)
     try:
         invitation = await invites.look_up(

@@ -145,9 +145,14 @@ class ProjectorSocket:
             raise Refused(CLOSE_NOT_JOINED)
         if room:
             stream = room_stream(ident, rt.room_renderer)
+            conference_id = await conferences.conference_of_room(rt.backends, ident)
         else:
             stream = plenary_stream(ident, rt.plenary_renderer)
-        audience = Audience(PROJECTOR, identity.language(websocket))
+            conference_id = ident
+        # A hall's screen keeps no cookie: it speaks the conference's language.
+        conference = await conferences.find_by_id(rt.backends, conference_id or 0)
+        fallback = conference.language if conference is not None else None
+        audience = Audience(PROJECTOR, identity.language(websocket, fallback))
         return Admitted(stream, audience, SCREEN, None, READ_ONLY)
 
 

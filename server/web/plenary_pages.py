@@ -57,7 +57,7 @@ async def projector_get(request: Request) -> Response:
     conference = await _conference(request)
     key = _key(request, projectors.CONFERENCE, conference.id)
     view = await plenary.view(runtime(request).backends, conference.id)
-    audience = Audience(PROJECTOR, _language(request))
+    audience = Audience(PROJECTOR, identity.language(request, conference.language))
     return render(
         request,
         "projector.html",
@@ -76,7 +76,7 @@ async def room_projector_get(request: Request) -> Response:
         raise HTTPException(404)
     key = _key(request, projectors.ROOM, room.id)
     snapshot = await board.load_board(backends, room)
-    audience = Audience(PROJECTOR, _language(request))
+    audience = Audience(PROJECTOR, identity.language(request, conference.language))
     renderer = runtime(request).room_renderer
     return render(
         request,
