@@ -26,7 +26,16 @@ from .store.database import Database
 from .views.board import RoomRenderer
 from .views.environment import Views
 from .views.plenary import PlenaryRenderer
-from .web import accounts, conference_editor, console, live, pages, plenary_pages, room_editor
+from .web import (
+    accounts,
+    calendars,
+    conference_editor,
+    console,
+    live,
+    pages,
+    plenary_pages,
+    room_editor,
+)
 from .web.departures import Departures
 from .web.headers import SecurityHeaders
 from .web.members import SERVE_AFTER_ADMISSION
@@ -56,6 +65,7 @@ ROUTES = [
     Route("/favicon.ico", pages.favicon_get, methods=["GET"]),
     Route("/c/{slug}", pages.conference_get, methods=["GET"]),
     Route("/c/{slug}/join", pages.join_post, methods=["POST"]),
+    Route("/c/{slug}/calendar.ics", calendars.participant_get, methods=["GET"]),
     Route("/c/{slug}/rooms/{room}", pages.room_get, methods=["GET"]),
     Route("/c/{slug}/rooms/{room}/members", pages.room_members_get, methods=["GET"]),
     Route("/c/{slug}/moderate/{token}", pages.invite_get, methods=["GET"]),
@@ -74,6 +84,7 @@ ROUTES = [
     Route("/console/{slug}/invites", console.invite_post, methods=["POST"]),
     Route("/console/{slug}/invites/{invite_id:int}/revoke", console.revoke_post, methods=["POST"]),
     Route("/console/{slug}/conference.yaml", console.conference_file_get, methods=["GET"]),
+    Route("/console/{slug}/calendar.ics", calendars.console_get, methods=["GET"]),
     Route("/console/{slug}/edit", conference_editor.details_get, methods=["GET"]),
     Route("/console/{slug}/edit", conference_editor.details_post, methods=["POST"]),
     Route("/console/{slug}/edit/agenda", conference_editor.agenda_get, methods=["GET"]),
