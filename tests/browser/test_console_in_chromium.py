@@ -146,7 +146,10 @@ def test_organiser_opens_the_join_poster_and_prints_it_on_one_a4_page(
     expect(page.get_by_role("heading", level=1)).to_have_text("Regionalkonferenz Mayen-Koblenz")
     qr = page.get_by_role("img", name=f"QR-Code mit dem Link {join_url}")
     expect(qr).to_be_visible()
-    assert qr.evaluate("image => image.complete && image.naturalWidth > 0")
+    # Loaded, not only laid out: the picture comes in a request of its own.
+    page.wait_for_function(
+        "image => image.complete && image.naturalWidth > 0", arg=qr.element_handle()
+    )
     shot = Image.open(io.BytesIO(qr.screenshot()))
     assert [found.text for found in zxingcpp.read_barcodes(shot)] == [join_url]
     check(page, "the join poster")
