@@ -154,7 +154,7 @@ def create_app(settings: Settings) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
         broadcast = backends.broadcast
-        load_into(backends, list(settings.sessions_config))
+        load_into(backends, list(settings.sessions_config), changed_only=True)
         await broadcast.connect()
         if settings.broadcast_url.startswith("memory:"):
             # One process by definition: connections counted before are gone. With a bus,

@@ -7,6 +7,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from server.app import create_app
+from server.services.config_files import load_into
 from server.settings import PROJECT_ROOT, Settings
 from server.store.database import Database
 
@@ -55,11 +56,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path):
 
 @pytest.fixture(scope="session")
 def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite file at the newest schema, made once: copying it is faster than migrating
-    a new file for every test (what migrating does is tested in test_migrations.py)."""
+    """A SQLite file at the newest schema with the shipped conferences loaded, made once:
+    copying it is faster than migrating a new file and loading them for every test (what
+    migrating does is tested in test_migrations.py; a server's start then finds every
+    shipped file loaded already)."""
     path = tmp_path_factory.mktemp("template") / "plenum.db"
     database = Database(f"sqlite:///{path}")
     database.migrate()
+    load_into(backends_of(database), [PROJECT_ROOT / "sessions_config"])
     database.close()
     return path
 

@@ -96,8 +96,13 @@ TEMPLATE_NAME = "plenum_schema_template"  # stands for the schema's name in the 
 
 @functools.cache
 def _newest_schema_sql() -> str | None:
-    """The newest schema's tables and rows (alembic's revision), once per test run."""
+    """The newest schema's tables and rows (alembic's revision, the shipped conferences),
+    once per test run."""
+    from server.services.config_files import load_into
+    from server.settings import PROJECT_ROOT
     from server.store.database import Database
+
+    from .helpers import backends_of
 
     if shutil.which("pg_dump") is None:
         return None
@@ -105,6 +110,7 @@ def _newest_schema_sql() -> str | None:
         name = _schema_of(url)
         database = Database(url)
         database.migrate()
+        load_into(backends_of(database), [PROJECT_ROOT / "sessions_config"])
         database.close()
         dump = subprocess.run(
             ["pg_dump", "--no-owner", "--no-privileges", "--inserts", "--schema", name]

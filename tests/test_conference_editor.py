@@ -3,10 +3,14 @@ the conference file's model, saved through the same sync, logged, and never lost
 organisers' changes merge per field, and one that would overwrite the other is refused."""
 
 import json
+from dataclasses import replace
 
 from lxml import html
 from sqlmodel import select
+from starlette.testclient import TestClient
 
+from server.app import create_app
+from server.settings import PROJECT_ROOT
 from server.store import plenary
 from server.store.database import Database
 from server.store.tables import AgendaItem, Conference, PlenaryEvent
@@ -70,6 +74,31 @@ def test_the_organiser_changes_the_title_and_place_and_the_log_says_who(client, 
     assert "Mia Orga hat Ort, Titel geändert" in " ".join(
         html.fromstring(history).get_element_by_id("history-heading").getparent().itertext()
     )
+
+
+def test_a_console_edit_outlives_a_restart_until_the_file_itself_changes(
+    client, settings, tmp_path
+):
+    """A server start loads only files that changed since they were loaded: the title
+    the organiser set in the console stays; an edited file then wins, as `load` would."""
+    organiser = organiser_cookie(client, settings)
+    page = client.get(EDIT, headers={"cookie": organiser}).text
+    sent = {**_form(page), "title": "Regionalkonferenz MYK"}
+    assert client.post(EDIT, data=sent, headers={"cookie": organiser}).status_code in (200, 303)
+
+    with TestClient(create_app(settings)):  # the server starts again, the file as it was
+        pass
+    assert _stored(settings).title == "Regionalkonferenz MYK"
+
+    folder = tmp_path / "sessions_config"
+    folder.mkdir()
+    shipped = (PROJECT_ROOT / "sessions_config" / f"{MYK}.yaml").read_text(encoding="utf-8")
+    changed = shipped.replace("place: ", "place: Neu - ", 1)
+    (folder / f"{MYK}.yaml").write_text(changed, encoding="utf-8")
+    with TestClient(create_app(replace(settings, sessions_config=(folder,)))):
+        pass
+    stored = _stored(settings)
+    assert stored.title == "Regionalkonferenz Mayen-Koblenz" and stored.place.startswith("Neu - ")
 
 
 def test_broken_input_is_marked_at_its_fields_kept_and_nothing_is_saved(client, settings):

@@ -3,6 +3,7 @@ and the same checks for a conference edited as plain data (validation.py)."""
 
 from .loader import (
     ConfigError,
+    conference_files_in,
     load_conference_dir,
     load_conference_file,
     load_conference_upload,
@@ -26,6 +27,7 @@ __all__ = [
     "BoardConfig",
     "ConferenceConfig",
     "ConfigError",
+    "conference_files_in",
     "conference_yaml",
     "file_data",
     "describe",

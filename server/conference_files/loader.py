@@ -68,12 +68,17 @@ def load_conference_file(path: str | Path) -> ConferenceConfig:
     return _load(Path(path), str(path))[0]
 
 
+def conference_files_in(folder: Path) -> list[Path]:
+    """The conference files of a folder, by name."""
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
 def load_conference_dir(directory: str | Path) -> list[ConferenceConfig]:
     """Load every *.yaml / *.yml file in `directory`, sorted by file name."""
     folder = Path(directory)
     if not folder.is_dir():
         raise ConfigError(directory, Problem((), "config.not_a_directory"))
-    files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    files = conference_files_in(folder)
     configs: list[ConferenceConfig] = []
     owners: dict[tuple[str, str], Path] = {}
     for file in files:

@@ -48,6 +48,20 @@ def sync_conference(session: Session, config: ConferenceConfig) -> int:
     return changes
 
 
+def file_digests(session: Session, slugs: list[str]) -> dict[str, str | None]:
+    """The digest of the file last loaded into each of these conferences (by slug)."""
+    rows = session.exec(
+        select(Conference.slug, Conference.file_sha256).where(Conference.slug.in_(slugs))
+    )
+    return dict(rows.all())
+
+
+def mark_loaded(session: Session, slug: str, digest: str) -> None:
+    conference = session.exec(select(Conference).where(Conference.slug == slug)).one()
+    conference.file_sha256 = digest
+    session.add(conference)
+
+
 def _sync_agenda(session: Session, conference_id: int, config: ConferenceConfig) -> int:
     """Items keep their rows by title (then by place), so an item moved or retimed stays
     the item the plenary may be showing now; a row no item keeps is deleted."""

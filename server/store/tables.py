@@ -34,6 +34,9 @@ class Conference(SQLModel, table=True):
     retention_days: int = 90
     # Retention: when `plenum purge` pseudonymised its participants.
     purged_at: datetime | None = None
+    # The SHA-256 of the sessions_config file last loaded into it: a server start loads
+    # only files that changed since, so edits made in the console outlive a restart.
+    file_sha256: str | None = None
 
 
 class AgendaItem(SQLModel, table=True):
