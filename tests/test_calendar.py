@@ -21,56 +21,19 @@ from server.store.tables import Participant
 from server.views.environment import Views
 
 from .helpers import MYK, NARRATIVE, join, organiser_cookie, room_ids
+from .test_conference_files import TWO_DAYS
 
 BERLIN = ZoneInfo("Europe/Berlin")
-KONGRESS = """\
-slug: kongress
-code: KONGRESS
-title: Kongress
-date: "2022-04-26"
-end_date: "2022-04-27"
-start: "09:00"
-end: "18:00"
-timezone: Europe/Berlin
-place: Virtuell
-format: virtual
-agenda:
-  - start: "13:00"
-    end: "14:00"
-    title: Eröffnung
-    kind: welcome
-  - start: "14:30"
-    end: "16:00"
-    title: Daten teilen
-    kind: workshop
-    speaker: Dana Daten
-    track: Inkubator Daten
-    room: daten
-  - start: "14:30"
-    end: "16:00"
-    title: Mobilität
-    kind: workshop
-    track: Inkubator Mobilität
-    room: mobil
-  - day: "2022-04-27"
-    start: "09:00"
-    end: "10:00"
-    title: Rückblick
-    kind: report_back
-rooms:
-  - slug: daten
-    title: Daten
-    capacity: 20
-    prompts:
-      - key: ideen
-        title: Ideen
-  - slug: mobil
-    title: Mobilität und Verkehr
-    capacity: 20
-    prompts:
-      - key: ideen
-        title: Ideen
-"""
+# The two-day conference of the file tests, with a speaker and a second workshop room.
+KONGRESS = (
+    TWO_DAYS.replace(
+        "    track: Inkubator Daten\n", "    speaker: Dana Daten\n    track: Inkubator Daten\n"
+    ).replace(
+        "    track: Inkubator Mobilität\n", "    track: Inkubator Mobilität\n    room: mobil\n"
+    )
+    + "  - slug: mobil\n    title: Mobilität und Verkehr\n    capacity: 20\n"
+    + "    prompts:\n      - key: ideen\n        title: Ideen\n"
+)
 
 
 def _download(client: TestClient, path: str, cookie: str):

@@ -14,12 +14,17 @@ from .helpers import MYK, NARRATIVE, STRATEGY, organiser
 EDIT = f"/console/{MYK}/edit/rooms/{STRATEGY}"
 
 
-async def test_people_on_an_edited_rooms_board_get_its_new_settings_at_once(live, crowd):
+async def _anna_in_strategy_ben_in_narrative(live, crowd):
     strategy, narrative = live.rooms()[STRATEGY], live.rooms()[NARRATIVE]
     anna = crowd(await Member.join(live.base, MYK, "Anna"))
     ben = crowd(await Member.join(live.base, MYK, "Ben"))
     await anna.enter(strategy)
     await ben.enter(narrative)
+    return strategy, narrative, anna, ben
+
+
+async def test_people_on_an_edited_rooms_board_get_its_new_settings_at_once(live, crowd):
+    strategy, narrative, anna, ben = await _anna_in_strategy_ben_in_narrative(live, crowd)
     assert anna.state()["data-vote-budget"] == "5"
     olga = await organiser(live)
     async with httpx2.AsyncClient(
@@ -47,11 +52,7 @@ async def test_a_new_prompt_and_title_reach_the_board_and_every_room_hears_of_th
     """A prompt added while people are in the room is a column on their board at once,
     with its field to post into; the new title is the board's heading. Every other room
     (Ben's) lists the room that was added in the meantime, without a reload."""
-    strategy, narrative = live.rooms()[STRATEGY], live.rooms()[NARRATIVE]
-    anna = crowd(await Member.join(live.base, MYK, "Anna"))
-    ben = crowd(await Member.join(live.base, MYK, "Ben"))
-    await anna.enter(strategy)
-    await ben.enter(narrative)
+    strategy, narrative, anna, ben = await _anna_in_strategy_ben_in_narrative(live, crowd)
     columns_before = len(live.columns(strategy))
     olga = await organiser(live)
     async with httpx2.AsyncClient(
