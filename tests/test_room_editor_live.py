@@ -23,6 +23,13 @@ async def _anna_in_strategy_ben_in_narrative(live, crowd):
     return strategy, narrative, anna, ben
 
 
+async def _room_form(client) -> dict[str, str]:
+    """The strategy room's form in the console, as it would be sent unchanged."""
+    page = (await client.get(EDIT)).text
+    form = html.fromstring(page).xpath("//form[contains(@class, 'room-editor')]")[0]
+    return dict(form.form_values())
+
+
 async def test_people_on_an_edited_rooms_board_get_its_new_settings_at_once(live, crowd):
     strategy, narrative, anna, ben = await _anna_in_strategy_ben_in_narrative(live, crowd)
     assert anna.state()["data-vote-budget"] == "5"
@@ -30,9 +37,7 @@ async def test_people_on_an_edited_rooms_board_get_its_new_settings_at_once(live
     async with httpx2.AsyncClient(
         base_url=f"http://{live.base}", headers={"Cookie": olga.cookie}
     ) as client:
-        page = (await client.get(EDIT)).text
-        form = html.fromstring(page).xpath("//form[contains(@class, 'room-editor')]")[0]
-        sent = {**dict(form.form_values()), "vote_budget": "3", "max_votes_per_card": "1"}
+        sent = {**await _room_form(client), "vote_budget": "3", "max_votes_per_card": "1"}
         saved = await client.post(EDIT, data=sent)
         assert saved.status_code == 303, saved.text
 
@@ -58,9 +63,7 @@ async def test_a_new_prompt_and_title_reach_the_board_and_every_room_hears_of_th
     async with httpx2.AsyncClient(
         base_url=f"http://{live.base}", headers={"Cookie": olga.cookie}
     ) as client:
-        page = (await client.get(EDIT)).text
-        form = html.fromstring(page).xpath("//form[contains(@class, 'room-editor')]")[0]
-        sent = dict(form.form_values())
+        sent = await _room_form(client)
         n = int(sent["prompts"])
         sent.update(
             {
