@@ -4,7 +4,7 @@ from the console; read back with icalendar as a calendar program would."""
 import functools
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime, time
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,7 +13,6 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 
 from server.app import create_app
-from server.exports.calendar import placed_item
 from server.services import breakouts, plenary
 from server.store import conferences
 from server.store.records import AgendaRecord
@@ -223,19 +222,3 @@ def test_days_tracks_and_rooms_of_a_longer_conference(kongress):
     assert second_day.start.utcoffset().total_seconds() == 2 * 3600  # summer time
     assert "LOCATION" not in second_day
     assert second_day["URL"] == "http://testserver/c/kongress"
-
-
-def _item(item_id: int, kind: str) -> AgendaRecord:
-    return AgendaRecord(
-        item_id, date(2022, 3, 22), time(9), time(10), str(item_id), kind, None, None
-    )
-
-
-def test_a_room_belongs_to_the_breakout_running_or_just_before_the_current_item():
-    items = [_item(1, "welcome"), _item(2, "breakout"), _item(3, "report_back")]
-    items += [_item(4, "breakout")]
-    assert placed_item(items, 2) == 2
-    assert placed_item(items, 3) == 2  # the programme moved on while rooms still run
-    assert placed_item(items, 4) == 4
-    assert placed_item(items, 1) is None
-    assert placed_item(items, None) is None

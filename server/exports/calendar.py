@@ -34,18 +34,6 @@ class Programme:
     own_room: OwnRoom | None = None  # in a participant's own file, while they are placed
 
 
-def placed_item(agenda: list[AgendaRecord], current_id: int | None) -> int | None:
-    """The breakout item a running phase belongs to: the plenary's current item, or the
-    last breakout item before it (the programme may move on while the rooms still run)."""
-    found = None
-    for item in agenda:
-        if item.kind == "breakout":
-            found = item.id
-        if item.id == current_id:
-            return found
-    return None
-
-
 def write(programme: Programme, labels: Labels) -> bytes:
     """Some milliseconds for a day's programme: call it off the event loop."""
     conference = programme.conference

@@ -384,11 +384,22 @@ def check_entry(
 async def assigned_room_of(
     backends: Backends, participant: ParticipantRecord, conference_id: int
 ) -> RoomRecord | None:
-    def read(session: Session) -> RoomRecord | None:
+    placed = await placement_of(backends, participant, conference_id)
+    return placed[0] if placed is not None else None
+
+
+async def placement_of(
+    backends: Backends, participant: ParticipantRecord, conference_id: int
+) -> tuple[RoomRecord, int | None] | None:
+    """The room the participant is placed in while breakouts run, and the agenda item
+    the breakout was opened on."""
+
+    def read(session: Session) -> tuple[RoomRecord, int | None] | None:
         running = store.running(session, conference_id)
         if running is None:
             return None
-        return store.placement(session, conference_id, running).room_of(participant.id)
+        room = store.placement(session, conference_id, running).room_of(participant.id)
+        return (room, running.agenda_item_id) if room is not None else None
 
     return await backends.database.read(read)
 

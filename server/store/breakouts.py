@@ -31,6 +31,7 @@ class BreakoutPhase:
     opened_at: datetime
     deadline: datetime | None
     closed_at: datetime | None
+    agenda_item_id: int | None = None  # the item it was opened on (None once that went)
 
     @property
     def open(self) -> bool:
@@ -47,6 +48,7 @@ def _phase(row: Breakout) -> BreakoutPhase:
         opened_at=aware(row.opened_at),
         deadline=aware(row.deadline),
         closed_at=aware(row.closed_at),
+        agenda_item_id=row.agenda_item_id,
     )
 
 

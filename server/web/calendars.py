@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from ..domain.errors import DomainError
 from ..exports import calendar
-from ..services import breakouts, conferences, console, plenary
+from ..services import breakouts, conferences, console
 from ..services.access import role_in_console
 from ..store.records import ConferenceRecord, OrganiserRecord, ParticipantRecord
 from . import identity
@@ -43,13 +43,10 @@ async def console_get(request: Request, organiser: OrganiserRecord) -> Response:
 async def _own_room(
     request: Request, conference: ConferenceRecord, participant: ParticipantRecord
 ) -> calendar.OwnRoom | None:
-    backends = runtime(request).backends
-    room = await breakouts.assigned_room_of(backends, participant, conference.id)
-    if room is None:
+    placed = await breakouts.placement_of(runtime(request).backends, participant, conference.id)
+    if placed is None or placed[1] is None:
         return None
-    programme = (await plenary.room_extras(backends, room.id)).agenda
-    item_id = calendar.placed_item(programme.items, programme.current_id)
-    return calendar.OwnRoom(room, item_id) if item_id is not None else None
+    return calendar.OwnRoom(*placed)
 
 
 def _base_url(request: Request) -> str:
