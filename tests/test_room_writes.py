@@ -176,3 +176,27 @@ async def test_one_process_writes_to_rooms_on_other_threads_while_one_is_held(tw
         let_go.set()
     await holding
     assert await same_room == 2
+
+
+def test_a_deployment_in_another_schema_of_the_database_does_not_wait_for_this_ones_writes(
+    two_workers, room_of
+):
+    """Advisory locks belong to the whole database: two schemas of one database (two
+    deployments, or two tests running side by side) must not queue behind each other."""
+    first = two_workers[0]
+    with postgres_schema() as url:
+        fill_with_newest_schema(url)
+        with shipped_conference_in(url) as elsewhere:
+            elsewhere_room = _any_room(elsewhere)
+            held_here = room_command(room_of("strategieentwicklung"))
+            with (
+                ThreadPoolExecutor(max_workers=2) as pool,
+                held(pool, first, held_here, shared=False),
+            ):
+                alone = pool.submit(elsewhere.run_write, room_command(elsewhere_room))
+                assert alone.result(timeout=ANSWERS) == 1
+
+
+def _any_room(database: Database) -> int:
+    with database.session() as session:
+        return session.exec(select(Room.id)).first()

@@ -65,9 +65,13 @@ def _sqlite_begin(connection) -> None:
 
 # Any constant: the key of the PostgreSQL advisory lock every write transaction holds,
 # shared by the commands to one room or one plenary, alone by every other write.
+# Advisory locks belong to the database, not the schema: the second key (the schema's
+# name, hashed) keeps deployments in two schemas of one database from waiting for each other.
 _WRITE_LOCK = 0x706C7772
-_TAKE_WRITE_LOCK = text(f"SELECT pg_advisory_xact_lock({_WRITE_LOCK})")
-_SHARE_WRITE_LOCK = text(f"SELECT pg_advisory_xact_lock_shared({_WRITE_LOCK})")
+_TAKE_WRITE_LOCK = text(f"SELECT pg_advisory_xact_lock({_WRITE_LOCK}, hashtext(current_schema()))")
+_SHARE_WRITE_LOCK = text(
+    f"SELECT pg_advisory_xact_lock_shared({_WRITE_LOCK}, hashtext(current_schema()))"
+)
 
 
 def _take_write_lock(session: Session, shared: bool) -> None:

@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The tables as `create_all` made them before there were migrations.
 INITIAL_REVISION = "0001"
-# Any constant: the key of the PostgreSQL advisory lock held while migrating.
+# Any constant: the key of the PostgreSQL advisory lock held while migrating (with the
+# schema's name, hashed: see database._WRITE_LOCK).
 _MIGRATION_LOCK = 0x706C656E
 
 
@@ -47,7 +48,10 @@ def upgrade(engine: Engine) -> Upgrade:
     """Bring the database to the newest revision, in one transaction."""
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key, hashtext(current_schema()))"),
+                {"key": _MIGRATION_LOCK},
+            )
         _adopt_unversioned(connection)
         before = MigrationContext.configure(connection).get_current_revision()
         command.upgrade(alembic_config(connection), "head")
