@@ -237,15 +237,19 @@ ORGANISER_COMMANDS = {
 
 
 def cmd_export(args, settings: Settings) -> int:
-    from .exports import Authors, ExportOptions, Format
+    from .exports import Authors, ExportOptions, Format, scope
     from .services import exports
+    from .store.conferences import agenda_of
     from .views.environment import Views
 
     with _ready(settings) as backends:
         conference = conferences.named(backends, args.conference)
+        agenda = backends.database.run_read(lambda s: agenda_of(s, conference.id))
         options = ExportOptions(
             format=Format(args.format),
             room=args.room,
+            day=scope.day_asked(args.day, conference),
+            track=scope.track_asked(args.track, agenda),
             include_hidden=args.include_hidden,
             authors=Authors.PSEUDONYMS if args.pseudonyms else Authors.NAMES,
             language=args.language or conference.language,
@@ -318,6 +322,8 @@ def _add_export_commands(commands) -> None:
         "--format", choices=["csv", "json", "md", "html", "docx", "pdf"], default="csv"
     )
     export.add_argument("--room", help="only this room (its slug)")
+    export.add_argument("--day", help="only this day of the programme (e.g. 2022-04-27)")
+    export.add_argument("--track", help="only this track, with the plenary's items")
     export.add_argument(
         "--include-hidden",
         action="store_true",

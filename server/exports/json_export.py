@@ -38,6 +38,8 @@ def _options(source: Source) -> dict:
     options = source.options
     return {
         "room": options.room,
+        "day": options.day.isoformat() if options.day else None,
+        "track": options.track,
         "include_hidden": options.include_hidden,
         "authors": options.authors.value,
         "language": source.labels.language,
@@ -51,6 +53,7 @@ def _conference(source: Source) -> dict:
         "title": c.title,
         "subtitle": c.subtitle,
         "date": c.date.isoformat(),
+        "end_date": (c.end_date or c.date).isoformat(),
         "start": c.start.strftime("%H:%M"),
         "end": c.end.strftime("%H:%M"),
         "timezone": dump.timezone,
@@ -78,6 +81,7 @@ def _agenda(source: Source) -> list[dict]:
             "room": item.room,
         }
         for position, item in enumerate(source.dump.agenda)
+        if item in source.agenda
     ]
 
 

@@ -1,11 +1,25 @@
-"""A readable summary per room in Markdown: results, then each column's clusters with
-their cards, most votes first. Then the plenary's questions, if there were any."""
+"""A readable summary in Markdown: the programme (day by day when there are several), then
+per room the item it was used for, its results, and each column's clusters with their
+cards, most votes first; rooms in the report's order (report.sections). Then the
+plenary's questions, if there were any."""
 
 import re
 from collections.abc import Iterator
 
+from ..store.records import AgendaRecord
 from .content import CardView, RoomView
-from .report import card_line, merged_line, question_groups, question_line, title_lines, votes
+from .report import (
+    also_results_of,
+    card_line,
+    item_line,
+    merged_line,
+    programme,
+    question_groups,
+    question_line,
+    sections,
+    title_lines,
+    votes,
+)
 from .source import Source
 
 # Characters that would turn a participant's words into markup.
@@ -22,18 +36,42 @@ def write(source: Source) -> Iterator[str]:
     for line in title_lines(source):
         yield f"{escape(line)}  \n"
     yield "\n"
-    for room in source.room_views():
-        yield "".join(_room(source, room))
+    yield "".join(_programme(source))
+    for section in sections(source):
+        for room in section.rooms:
+            yield "".join(_room(source, source.room_view(room), section.item))
     yield "".join(_questions(source))
     yield f"---\n\n{labels('export.report.generated_by')}\n"
 
 
-def _room(source: Source, view: RoomView) -> Iterator[str]:
+def _programme(source: Source) -> Iterator[str]:
+    yield f"## {source.labels('export.report.programme')}\n\n"
+    for heading, items in programme(source):
+        if heading:
+            yield f"### {escape(heading)}\n\n"
+        for item in items:
+            yield f"- **{escape(item.title)}**  \n  {escape(item_line(source, item))}\n"
+        yield "\n"
+
+
+def _item_context(source: Source, item: AgendaRecord) -> str:
+    """Which item a room's results belong to, with its day when there are several."""
+    parts = [item.title, item_line(source, item)]
+    if len(source.conference.days) > 1:
+        parts.insert(0, source.labels.date(item.day))
+    return " · ".join(parts)
+
+
+def _room(source: Source, view: RoomView, item: AgendaRecord | None) -> Iterator[str]:
     labels = source.labels
     yield f"## {escape(view.room.title)}\n\n"
+    if item is not None:
+        yield f"*{escape(_item_context(source, item))}*\n\n"
     if view.moderators:
         names = ", ".join(view.moderators)
         yield f"{labels('export.report.moderation', names=escape(names))}\n\n"
+    if also := also_results_of(source, view.room, item):
+        yield f"{escape(also)}\n\n"
     yield f"### {labels('export.report.results')}\n\n"
     if view.takeaways:
         for number, takeaway in enumerate(view.takeaways, start=1):

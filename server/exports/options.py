@@ -24,6 +24,8 @@ class Authors(StrEnum):
 class ExportOptions:
     format: Format = Format.CSV
     room: str | None = None  # a room's slug; None: the whole conference
+    day: date | None = None  # one of the conference's days (scope.py says what it keeps)
+    track: str | None = None  # one of the programme's tracks, with the plenary's items
     include_hidden: bool = False  # hidden cards and cards waiting for approval
     authors: Authors = Authors.NAMES
     language: str | None = None  # None: the conference's language
@@ -40,6 +42,8 @@ class Labels(Protocol):
     def plural(self, key: str, count: int, **params: object) -> str: ...
 
     def date(self, day: date) -> str: ...
+
+    def date_range(self, first: date, last: date) -> str: ...
 
     def time(self, moment: time) -> str: ...
 

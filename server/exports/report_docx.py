@@ -14,12 +14,19 @@ from docx.enum.text import WD_BREAK
 from docx.shared import Pt, RGBColor
 
 from ..domain.text import remove_unsafe_characters as _safe
+from ..store.records import AgendaRecord
 from .content import CardView, RoomView
 from .report import (
+    Section,
+    also_results_of,
     card_line,
+    item_line,
     merged_line,
+    programme,
+    programme_notes,
     question_groups,
     question_line,
+    room_heading,
     sections,
     title_lines,
     votes,
@@ -36,35 +43,44 @@ def write(source: Source) -> bytes:
     document.core_properties.title = _safe(title)
     document.core_properties.language = labels.language
     _title_page(document, source)
-    rooms = source.room_views()
     outline = sections(source)
+    on_new_page = True  # the title page ends with a break
     for section in outline:
-        if section.item:
-            item = section.item
-            _heading(document, item.title, 1)
-            meta = f"{labels.time(item.start)}–{labels.time(item.end)}"
-            meta += f" · {labels('agenda_kind.' + item.kind)}"
-            if item.speaker:
-                meta += f" · {item.speaker}"
-            meta_line = _paragraph(document)
-            meta_line.paragraph_format.keep_with_next = True  # never alone at a page's end
-            _muted(meta_line, meta)
-            if item.description:
-                _paragraph(document, item.description)
-        else:
-            _heading(document, labels("export.report.rooms"), 1)
-        if section.has_rooms:
-            for view in rooms:
-                _room(document, source, view)
-            # What follows the rooms starts on a page of its own.
-            _page_break(document)
+        if section.day_heading and not on_new_page:
+            _page_break(document)  # each day starts on a page of its own
+        _section(document, source, section)
+        on_new_page = section.has_rooms
     asked = _questions(document, source)
-    if asked or not outline[-1].has_rooms:
+    if asked or not on_new_page:
         _page_break(document)
     _attendance(document, source)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _section(document, source: Source, section: Section) -> None:
+    if section.day_heading:
+        _heading(document, section.day_heading, 1)
+    if section.item:
+        _item(document, source, section.item)
+    else:
+        _heading(document, source.labels("export.report.rooms"), 1)
+    for note in section.notes:
+        _muted(_paragraph(document), note)
+    for room in section.rooms:
+        _room(document, source, source.room_view(room), section.item)
+    if section.has_rooms:
+        _page_break(document)  # what follows the rooms starts on a page of its own
+
+
+def _item(document, source: Source, item: AgendaRecord) -> None:
+    _heading(document, item.title, 1)
+    meta_line = _paragraph(document)
+    meta_line.paragraph_format.keep_with_next = True  # never alone at a page's end
+    _muted(meta_line, item_line(source, item))
+    if item.description:
+        _paragraph(document, item.description)
 
 
 def _table(document, *headings: str):
@@ -118,19 +134,29 @@ def _title_page(document, source: Source) -> None:
         _paragraph(document, line)
     _heading(document, labels("export.report.programme"), 1)
     table = _table(document, labels("export.report.time"), labels("export.report.item"))
-    for item in source.dump.agenda:
-        _cells(
-            table.add_row(),
-            f"{labels.time(item.start)}–{labels.time(item.end)}",
-            item.title + (f"\n{item.speaker}" if item.speaker else ""),
-        )
+    for day, items in programme(source):
+        if day:
+            _day_row(table, day)
+        for item in items:
+            notes = " · ".join(programme_notes(source, item))
+            _cells(
+                table.add_row(),
+                f"{labels.time(item.start)}–{labels.time(item.end)}",
+                item.title + (f"\n{notes}" if notes else ""),
+            )
     _page_break(document)
 
 
-def _room(document, source: Source, view: RoomView) -> None:
+def _day_row(table, day: str) -> None:
+    cells = table.add_row().cells
+    merged = cells[0].merge(cells[-1])
+    merged.paragraphs[0].add_run(_safe(day)).bold = True
+
+
+def _room(document, source: Source, view: RoomView, item: AgendaRecord | None) -> None:
     labels = source.labels
     _page_break(document)
-    _heading(document, labels("export.report.room", title=view.room.title), 2)
+    _heading(document, room_heading(source, view.room, item), 2)
     if view.room.description:
         _paragraph(document, view.room.description)
     meta = labels.plural("export.report.ideas", view.card_count())
@@ -138,6 +164,8 @@ def _room(document, source: Source, view: RoomView) -> None:
         names = ", ".join(view.moderators)
         meta = f"{labels('export.report.moderation', names=names)} · {meta}"
     _muted(_paragraph(document), meta)
+    if also := also_results_of(source, view.room, item):
+        _muted(_paragraph(document), also)
     _heading(document, labels("export.report.results"), 3)
     if not view.takeaways:
         _muted(_paragraph(document), labels("export.report.no_results"))

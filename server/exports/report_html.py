@@ -1,14 +1,19 @@
-"""The Ergebnisprotokoll as one printable HTML page (A4, a page per room), streamed: the
-template pulls each room from the database as it reaches it."""
+"""The Ergebnisprotokoll as one printable HTML page (A4, a page per room and per day),
+streamed: the template pulls each room from the database as it reaches it."""
 
 from collections.abc import Iterator
 from typing import Protocol
 
 from .report import (
+    also_results_of,
     card_line,
+    item_line,
     merged_line,
+    programme,
+    programme_notes,
     question_groups,
     question_line,
+    room_heading,
     sections,
     title_lines,
     votes,
@@ -25,9 +30,13 @@ def write(source: Source, template: Template) -> Iterator[str]:
         _=source.labels,
         conference=source.conference,
         title_lines=title_lines(source),
-        agenda=source.dump.agenda,
+        programme=programme(source),
         sections=sections(source),
-        rooms=source.room_views(),
+        room_view=source.room_view,
+        item_line=lambda item: item_line(source, item),
+        programme_notes=lambda item: programme_notes(source, item),
+        also_results_of=lambda room, item: also_results_of(source, room, item),
+        room_heading=lambda room, item: room_heading(source, room, item),
         attendance=source.attendance,
         votes=lambda count: votes(source, count),
         card_line=lambda card: card_line(source, card),

@@ -28,12 +28,19 @@ from reportlab.platypus import (
 )
 
 from ..domain.text import remove_unsafe_characters as _safe
+from ..store.records import AgendaRecord
 from .content import CardView, RoomView
 from .report import (
+    Section,
+    also_results_of,
     card_line,
+    item_line,
     merged_line,
+    programme,
+    programme_notes,
     question_groups,
     question_line,
+    room_heading,
     sections,
     title_lines,
     votes,
@@ -72,6 +79,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "body": body,
         "title": like("title", fontName=bold, fontSize=24, leading=29, spaceAfter=8),
         "subtitle": like("subtitle", fontSize=14, leading=18, textColor=_MUTED, spaceAfter=14),
+        "day": like("day", fontName=bold, fontSize=19, leading=23, spaceAfter=8),
         "h1": like(
             "h1",
             fontName=bold,
@@ -107,22 +115,10 @@ def markup(text: str) -> str:
 def write(source: Source) -> bytes:
     labels = source.labels
     story = _title_page(source)
-    rooms = source.room_views()
     for section in sections(source):
-        if section.item:
-            item = section.item
-            story.append(_p(item.title, "h1"))
-            meta = f"{labels.time(item.start)}–{labels.time(item.end)}"
-            meta += f" · {labels('agenda_kind.' + item.kind)}"
-            story.append(_p(meta + (f" · {item.speaker}" if item.speaker else ""), "meta"))
-            if item.description:
-                story.append(_p(item.description, "body"))
-        else:
-            story.append(_p(labels("export.report.rooms"), "h1"))
-        if section.has_rooms:
-            for view in rooms:
-                story += _room(source, view)
-            story.append(PageBreak())  # what follows the rooms starts on a page of its own
+        if section.day_heading and not isinstance(story[-1], PageBreak):
+            story.append(PageBreak())  # each day starts on a page of its own
+        story += _section(source, section)
     story += _questions(source)
     if not isinstance(story[-1], PageBreak):
         story.append(PageBreak())
@@ -142,6 +138,27 @@ def write(source: Source) -> bytes:
     footer = _footer(source, title)
     document.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
+
+
+def _section(source: Source, section: Section) -> list:
+    story = [_p(section.day_heading, "day")] if section.day_heading else []
+    if section.item:
+        story += _item(source, section.item)
+    else:
+        story.append(_p(source.labels("export.report.rooms"), "h1"))
+    story += [_p(note, "meta") for note in section.notes]
+    for room in section.rooms:
+        story += _room(source, source.room_view(room), section.item)
+    if section.has_rooms:
+        story.append(PageBreak())  # what follows the rooms starts on a page of its own
+    return story
+
+
+def _item(source: Source, item: AgendaRecord) -> list:
+    story = [_p(item.title, "h1"), _p(item_line(source, item), "meta")]
+    if item.description:
+        story.append(_p(item.description, "body"))
+    return story
 
 
 def _footer(source: Source, title: str):
@@ -168,37 +185,46 @@ def _title_page(source: Source) -> list:
     story += [_p(line, "body") for line in title_lines(source)]
     story.append(_p(labels("export.report.programme"), "h1"))
     rows = [[_p(labels("export.report.time"), "h4"), _p(labels("export.report.item"), "h4")]]
-    for item in source.dump.agenda:
-        text = markup(item.title) + (
-            f"<br/><font size=9>{markup(item.speaker)}</font>" if item.speaker else ""
-        )
-        rows.append(
-            [
-                _p(f"{labels.time(item.start)}–{labels.time(item.end)}", "body"),
-                Paragraph(text, _styles()["body"]),
-            ]
-        )
+    day_rows = []
+    for day, items in programme(source):
+        if day:
+            day_rows.append(len(rows))
+            rows.append([_p(day, "h4"), ""])
+        rows += [_programme_row(source, item) for item in items]
     table = Table(rows, colWidths=[32 * mm, None], repeatRows=1)
     table.setStyle(
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#c9ced4")),
+                *[("SPAN", (0, row), (-1, row)) for row in day_rows],
             ]
         )
     )
     return [*story, table, PageBreak()]
 
 
-def _room(source: Source, view: RoomView) -> list:
+def _programme_row(source: Source, item: AgendaRecord) -> list:
     labels = source.labels
-    story = [PageBreak(), _p(labels("export.report.room", title=view.room.title), "h2")]
+    notes = " · ".join(programme_notes(source, item))
+    text = markup(item.title) + (f"<br/><font size=9>{markup(notes)}</font>" if notes else "")
+    return [
+        _p(f"{labels.time(item.start)}–{labels.time(item.end)}", "body"),
+        Paragraph(text, _styles()["body"]),
+    ]
+
+
+def _room(source: Source, view: RoomView, item: AgendaRecord | None) -> list:
+    labels = source.labels
+    story = [PageBreak(), _p(room_heading(source, view.room, item), "h2")]
     if view.room.description:
         story.append(_p(view.room.description, "body"))
     meta = labels.plural("export.report.ideas", view.card_count())
     if view.moderators:
         meta = f"{labels('export.report.moderation', names=', '.join(view.moderators))} · {meta}"
     story.append(_p(meta, "meta"))
+    if also := also_results_of(source, view.room, item):
+        story.append(_p(also, "meta"))
     story.append(_p(labels("export.report.results"), "h3"))
     if not view.takeaways:
         story.append(_p(labels("export.report.no_results"), "meta"))

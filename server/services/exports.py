@@ -46,9 +46,10 @@ def open_export(
         if found is None:
             raise DomainError("unknown_room", room=options.room)
     kind = KINDS[options.format]
-    name = "-".join(
-        part for part in (conference.slug, options.room, labels("export.filename")) if part
-    )
+    day = options.day.isoformat() if options.day else None
+    track = _slugged(options.track) if options.track else None
+    parts = (conference.slug, options.room, day, track, labels("export.filename"))
+    name = "-".join(part for part in parts if part)
     chunks = _chunks(backends, conference, options, labels, template)
     return ExportFile(f"{name}.{kind.extension}", kind.media_type, chunks)
 
@@ -57,3 +58,8 @@ def _chunks(backends, conference, options, labels, template) -> Generator[bytes,
     # One read transaction for the whole export: every room as of the same moment.
     with backends.database.read_transaction() as session:
         yield from write(Source(session, conference, options, labels), template)
+
+
+def _slugged(text: str) -> str:
+    """A track's name as a part of a file name: letters, digits and dashes."""
+    return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())

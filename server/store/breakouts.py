@@ -305,3 +305,18 @@ def due_rooms(session: Session, now: datetime) -> list[tuple[int, int, int]]:
         for conference_id, breakout_id, room_id, deadline in rows
         if aware(deadline) <= now
     ]
+
+
+def rooms_by_item(session: Session, conference_id: int) -> dict[int, list[int]]:
+    """agenda item id -> the rooms the breakouts opened on it had, over every phase."""
+    rows = session.exec(
+        select(Breakout.agenda_item_id, BreakoutRoomState.room_id)
+        .join(BreakoutRoomState, BreakoutRoomState.breakout_id == Breakout.id)
+        .where(Breakout.conference_id == conference_id, Breakout.agenda_item_id.is_not(None))
+        .order_by(Breakout.id, BreakoutRoomState.room_id)
+    )
+    found: dict[int, list[int]] = {}
+    for item_id, room_id in rows:
+        if room_id not in found.setdefault(item_id, []):
+            found[item_id].append(room_id)
+    return found

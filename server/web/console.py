@@ -15,12 +15,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from ..domain.errors import DomainError
-from ..exports import Authors, ExportOptions, Format, poster_pdf
+from ..exports import Authors, ExportOptions, Format, poster_pdf, scope
 from ..exports.join_poster import JoinPoster
 from ..exports.qr_codes import qr_svg
 from ..services import conferences, config_files, console, exports, retention
 from ..services.access import role_in_console
-from ..store.records import ConferenceRecord, OrganiserRecord
+from ..store.records import AgendaRecord, ConferenceRecord, OrganiserRecord
 from . import identity, signin
 from .pages import _error_text, render
 from .plenary_parts import projector_path
@@ -29,6 +29,8 @@ from .runtime import runtime
 Handler = Callable[[Request, OrganiserRecord], Awaitable[Response]]
 # Refusals that mean "no such thing here" rather than "not like this".
 NOT_FOUND = {"unknown_room", "invite_unknown"}
+# An export's day or track that the conference does not have.
+BAD_SCOPE = {"export_day_invalid", "export_track_unknown"}
 
 
 def organisers_only(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
@@ -219,7 +221,8 @@ async def _exports_page(
     rt = runtime(request)
     view = await console.overview(rt.backends, role, conference)
     kept = await retention.status(rt.backends, role, conference.id)
-    chosen = request.query_params.get("room", "")
+    query = request.query_params
+    tracks = scope.tracks_of(view.agenda)
     return _page(
         request,
         "console_exports.html",
@@ -227,13 +230,20 @@ async def _exports_page(
         organiser=organiser,
         view=view,
         retention=kept,
-        chosen_room=chosen,
+        chosen_room=query.get("room", ""),
+        # A day or a track to choose only where there is more than one of them.
+        days=conference.days if len(conference.days) > 1 else [],
+        tracks=tracks if len(tracks) > 1 else [],
+        chosen_day=query.get("day", ""),
+        chosen_track=query.get("track", ""),
         formats=list(Format),
         errors=shown.get("errors", []),
     )
 
 
-def _export_options(query: QueryParams, language: str) -> ExportOptions:
+def _export_options(
+    query: QueryParams, conference: ConferenceRecord, agenda: list[AgendaRecord]
+) -> ExportOptions:
     """The download form's fields; anything unexpected is refused, not guessed."""
     try:
         fmt = Format(query.get("format", "csv"))
@@ -241,12 +251,14 @@ def _export_options(query: QueryParams, language: str) -> ExportOptions:
     except ValueError:
         raise DomainError("export_invalid") from None
     delimiter = {"semicolon": ";", "comma": ","}.get(query.get("delimiter", "semicolon"))
-    wanted = query.get("language", language)
+    wanted = query.get("language", conference.language)
     if delimiter is None or wanted not in ("de", "en"):
         raise DomainError("export_invalid")
     return ExportOptions(
         format=fmt,
         room=query.get("room") or None,
+        day=scope.day_asked(query.get("day"), conference),
+        track=scope.track_asked(query.get("track"), agenda),
         include_hidden=query.get("include_hidden") == "yes",
         authors=authors,
         language=wanted,
@@ -260,7 +272,8 @@ async def export_download(request: Request, organiser: OrganiserRecord) -> Respo
     conference = await _conference(request)
     rt = runtime(request)
     try:
-        options = _export_options(request.query_params, conference.language)
+        agenda = (await conferences.lobby(rt.backends, conference)).agenda
+        options = _export_options(request.query_params, conference, agenda)
         made = await run_in_threadpool(
             exports.open_export,
             rt.backends,
@@ -271,7 +284,7 @@ async def export_download(request: Request, organiser: OrganiserRecord) -> Respo
             rt.views.env.get_template("report.html"),
         )
     except DomainError as error:
-        status = 404 if error.code in NOT_FOUND else 422
+        status = 404 if error.code in NOT_FOUND else 400 if error.code in BAD_SCOPE else 422
         errors = [_error_text(request, error)]
         return await _exports_page(request, organiser, conference, status, errors=errors)
     headers = {
