@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .realtime.broadcast import broadcast_from_url
 from .realtime.hub import Hub
-from .services import installation, invites, projectors
+from .services import installation, invites, projectors, registrations
 from .services.backends import Backends
 from .services.breakouts import BreakoutClock
 from .services.config_files import load_into
@@ -34,6 +34,8 @@ from .web import (
     live,
     pages,
     plenary_pages,
+    registration_console,
+    registration_pages,
     room_editor,
 )
 from .web.departures import Departures
@@ -66,6 +68,20 @@ ROUTES = [
     Route("/c/{slug}", pages.conference_get, methods=["GET"]),
     Route("/c/{slug}/join", pages.join_post, methods=["POST"]),
     Route("/c/{slug}/calendar.ics", calendars.participant_get, methods=["GET"]),
+    Route("/c/{slug}/register", registration_pages.form_get, methods=["GET"]),
+    Route("/c/{slug}/register", registration_pages.form_post, methods=["POST"]),
+    Route("/c/{slug}/registration/{token}", registration_pages.personal_get, methods=["GET"]),
+    Route(
+        "/c/{slug}/registration/{token}/cancel",
+        registration_pages.cancel_post,
+        methods=["POST"],
+    ),
+    Route("/c/{slug}/registration/{token}/enter", registration_pages.enter_post, methods=["POST"]),
+    Route(
+        "/c/{slug}/registration/{token}/calendar.ics",
+        registration_pages.calendar_get,
+        methods=["GET"],
+    ),
     Route("/c/{slug}/rooms/{room}", pages.room_get, methods=["GET"]),
     Route("/c/{slug}/rooms/{room}/members", pages.room_members_get, methods=["GET"]),
     Route("/c/{slug}/moderate/{token}", pages.invite_get, methods=["GET"]),
@@ -100,6 +116,28 @@ ROUTES = [
     Route("/console/{slug}/poster/qr.svg", console.poster_qr_get, methods=["GET"]),
     Route("/console/{slug}/poster/pdf", console.poster_pdf_get, methods=["GET"]),
     Route("/console/{slug}/exports", console.exports_get, methods=["GET"]),
+    Route("/console/{slug}/registrations", registration_console.list_get, methods=["GET"]),
+    Route("/console/{slug}/registrations.csv", registration_console.csv_get, methods=["GET"]),
+    Route(
+        "/console/{slug}/registrations/closed",
+        registration_console.closed_post,
+        methods=["POST"],
+    ),
+    Route(
+        "/console/{slug}/registrations/allocate",
+        registration_console.allocate_post,
+        methods=["POST"],
+    ),
+    Route(
+        "/console/{slug}/registrations/{registration_id:int}/move",
+        registration_console.move_post,
+        methods=["POST"],
+    ),
+    Route(
+        "/console/{slug}/registrations/{registration_id:int}/cancel",
+        registration_console.cancel_post,
+        methods=["POST"],
+    ),
     Route("/console/{slug}/exports/download", console.export_download, methods=["GET"]),
     # --- The plenary, the organiser's dashboard and the projectors ---
     Route("/console/{slug}/live", plenary_pages.dashboard_get, methods=["GET"]),
@@ -183,6 +221,7 @@ def create_app(settings: Settings) -> Starlette:
                 projectors.signer(secret),
                 limits,
                 departures,
+                registrations.signer(secret),
             )
             yield {"runtime": runtime}
         finally:

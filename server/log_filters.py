@@ -1,15 +1,17 @@
 """What uvicorn writes to the log, made safe and short.
 
-Secrets never reach the log: a moderator's invite token and a projector's key ride in the
-link (`/c/x/moderate/<token>`, `/c/x/projector/<key>`, a socket's `?key=`), and whoever
-reads an access line could otherwise moderate a room or watch its board. A client's
+Secrets never reach the log: a moderator's invite token, a projector's key and a
+registration's personal link ride in the link (`/c/x/moderate/<token>`,
+`/c/x/projector/<key>`, `/c/x/registration/<token>`, a socket's `?key=`), and whoever
+reads an access line could otherwise moderate a room, watch its board or cancel
+someone's registration. A client's
 malformed frame is worth one line, not a traceback."""
 
 import logging
 import re
 
 # A path segment after these words, or the value of these query parameters.
-_IN_PATH = re.compile(r"(/(?:moderate|projector)/)[^/?#\s\"]+")
+_IN_PATH = re.compile(r"(/(?:moderate|projector|registration)/)[^/?#\s\"]+")
 _IN_QUERY = re.compile(r"([?&](?:key|token)=)[^&#\s\"]+")
 MASK = "***"  # ASCII, like the rest of a quoted path: any log stream can write it
 # uvicorn's lines: requests on "uvicorn.access", socket handshakes on "uvicorn.error".

@@ -472,6 +472,29 @@ def test_days_tracks_and_rooms_of_items_are_checked(tmp_path: Path, change, line
     assert error.line == line
 
 
+@pytest.mark.parametrize(
+    ("registration", "message"),
+    [
+        (
+            '  closes: "2022-04-28"\n',
+            "registration.closes 2022-04-28 is after the conference's last day (2022-04-27): "
+            "registration closes on that day at the latest",
+        ),
+        (
+            "  invitations:\n    - code: KIEL2022\n      municipality: Kiel\n"
+            "    - code: KIEL2022\n      municipality: Kiel-Nord\n",
+            "'KIEL2022'",
+        ),
+        ("  allocation: lottery\n", "registration.allocation"),
+    ],
+)
+def test_registration_settings_are_checked(tmp_path: Path, registration, message) -> None:
+    """Registration closes by the last day at the latest; each invitation code names one
+    municipality; seats go first come or by preference."""
+    error = load_error(_two_days(tmp_path, TWO_DAYS + "registration:\n" + registration))
+    assert message in error.message, error.message
+
+
 def test_a_day_that_goes_back_is_refused(tmp_path: Path) -> None:
     back = '  - day: "2022-04-26"\n    start: "17:00"\n    end: "18:00"\n    title: Zu spät\n'
     back += "    kind: closing\nrooms:\n"

@@ -164,6 +164,7 @@ ORGANISER_ACTIONS = {
     Action.PURGE_DATA,
     Action.EXPORT_CONFERENCE,
     Action.EDIT_CONFERENCE,
+    Action.MANAGE_REGISTRATIONS,
     # --- The plenary and breakout orchestration (issue 4) ---
     Action.MOVE_AGENDA,
     Action.ANNOUNCE,

@@ -15,6 +15,7 @@ from .models import (
     ConferenceConfig,
     ModeratorConfig,
     PromptConfig,
+    RegistrationConfig,
     RoomConfig,
 )
 from .problems import Problem, describe
@@ -36,6 +37,7 @@ __all__ = [
     "Problem",
     "problems_of",
     "PromptConfig",
+    "RegistrationConfig",
     "RoomConfig",
     "load_conference_dir",
     "load_conference_file",

@@ -226,6 +226,27 @@ class AgendaItemConfig(_Config):
         return self
 
 
+class InvitationConfig(_Config):
+    """A code that lets the people of one municipality register (and names it for them)."""
+
+    code: JoinCode
+    municipality: Text
+
+
+class RegistrationConfig(_Config):
+    """Registration before the event; see docs/sessions_config.md, "registration"."""
+
+    closes: Day | None = None  # the last day to register; None: until the last day
+    allocation: Literal["first_come", "preferences"] = "first_come"
+    # Not empty: only who has one of these codes may register.
+    invitations: list[InvitationConfig] = []
+
+    @model_validator(mode="after")
+    def _codes_are_distinct(self) -> "RegistrationConfig":
+        _check_unique([i.code for i in self.invitations], "code", "invitations")
+        return self
+
+
 class ConferenceConfig(_Config):
     slug: Slug
     code: JoinCode
@@ -243,6 +264,7 @@ class ConferenceConfig(_Config):
     retention_days: PositiveInt = 90
     agenda: Annotated[list[AgendaItemConfig], Field(min_length=1)]
     rooms: list[RoomConfig] = []
+    registration: RegistrationConfig | None = None
 
     @property
     def last_day(self) -> datetime.date:
@@ -266,7 +288,18 @@ class ConferenceConfig(_Config):
         self._check_agenda_times()
         _check_unique([room.slug for room in self.rooms], "slug", "rooms")
         self._check_agenda_rooms()
+        self._check_registration()
         return self
+
+    def _check_registration(self) -> None:
+        closes = self.registration.closes if self.registration else None
+        if closes is not None and closes > self.last_day:
+            raise RuleError(
+                ("registration", "closes"),
+                "config.registration_closes_after_end",
+                closes=closes.isoformat(),
+                last_day=self.last_day.isoformat(),
+            )
 
     def _check_agenda_days(self) -> None:
         days = f"{self.date.isoformat()}–{self.last_day.isoformat()}"

@@ -42,6 +42,7 @@ class Action(StrEnum):
     PURGE_DATA = "purge_data"  # pseudonymise the people of conferences past retention
     EXPORT_CONFERENCE = "export_conference"  # its structure as a sessions_config file
     EDIT_CONFERENCE = "edit_conference"  # its details, programme and rooms, in the console
+    MANAGE_REGISTRATIONS = "manage_registrations"  # see, move, cancel, allocate, close, export
     # --- The plenary and breakout orchestration ---
     ASK_QUESTION = "ask_question"
     VOTE_QUESTION = "vote_question"  # one vote per question, withdrawable
@@ -77,6 +78,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.ASSIGN_ROOMS: _ORGANISERS,
     # --- Exports and retention ---
     Action.EXPORT_RESULTS: _ORGANISERS,
+    Action.MANAGE_REGISTRATIONS: _ORGANISERS,
     Action.PURGE_DATA: _ORGANISERS,
     Action.EXPORT_CONFERENCE: _ORGANISERS,
     Action.EDIT_CONFERENCE: _ORGANISERS,

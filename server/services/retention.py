@@ -74,5 +74,6 @@ def describe(report: PurgeReport, dry_run: bool) -> str:
     return (
         f"{report.slug} (expired {report.expired_on}): {verb} {counts.people} participants; "
         f"{'would delete' if dry_run else 'deleted'} {counts.invites} moderator links, "
-        f"{counts.grants} moderator roles, {counts.presence} room presences"
+        f"{counts.grants} moderator roles, {counts.presence} room presences, "
+        f"{counts.registrations} registrations"
     )

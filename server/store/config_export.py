@@ -3,6 +3,8 @@ config_sync. What happened live (cards, phases, who joined) is not part of a fil
 rooms or columns the file no longer names (archived) are left out, as the file left them.
 """
 
+import json
+
 from sqlmodel import Session, select
 
 from ..conference_files import BoardConfig, ConferenceConfig
@@ -13,6 +15,7 @@ def conference_config(session: Session, conference_id: int) -> ConferenceConfig:
     """The conference's structure, validated by the same model as a file."""
     conference = session.get(Conference, conference_id)
     fields = conference.model_dump(include=set(ConferenceConfig.model_fields))
+    fields["registration"] = json.loads(conference.registration or "null")
     agenda = session.exec(
         select(AgendaItem)
         .where(AgendaItem.conference_id == conference_id)

@@ -7,7 +7,7 @@ vanished from the file is archived, never deleted: its cards stay.
 
 from functools import partial
 
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, delete, select
 
 from ..conference_files import ConferenceConfig, RoomConfig
 from .tables import (
@@ -16,6 +16,7 @@ from .tables import (
     Breakout,
     Conference,
     Plenary,
+    RegistrationPlace,
     Room,
     RoomModerator,
 )
@@ -34,7 +35,8 @@ def _assign(row: SQLModel, values: dict) -> bool:
 def sync_conference(session: Session, config: ConferenceConfig) -> int:
     """Upsert one conference; return how many rows were inserted, changed or archived."""
     conference = session.exec(select(Conference).where(Conference.slug == config.slug)).first()
-    values = config.model_dump(include=set(Conference.model_fields) - {"id"})
+    values = config.model_dump(include=set(Conference.model_fields) - {"id", "registration"})
+    values["registration"] = registration_json(config)
     changes = 0
     if conference is None:
         conference = Conference(**values)
@@ -46,6 +48,12 @@ def sync_conference(session: Session, config: ConferenceConfig) -> int:
     changes += _sync_agenda(session, conference.id, config)
     changes += _sync_rooms(session, conference.id, config.rooms)
     return changes
+
+
+def registration_json(config: ConferenceConfig) -> str | None:
+    """The registration settings as the conference row keeps them (config_export reads
+    them back through the same model)."""
+    return config.registration.model_dump_json() if config.registration else None
 
 
 def file_digests(session: Session, slugs: list[str]) -> dict[str, str | None]:
@@ -106,6 +114,8 @@ def _let_go(session: Session, conference_id: int, item_ids: set[int]) -> None:
     for breakout in session.exec(select(Breakout).where(Breakout.agenda_item_id.in_(item_ids))):
         breakout.agenda_item_id = None
         session.add(breakout)
+    # A workshop that is gone has no seats to keep (the registrations themselves stay).
+    session.exec(delete(RegistrationPlace).where(RegistrationPlace.agenda_item_id.in_(item_ids)))
     session.flush()
 
 

@@ -19,6 +19,8 @@ from .tables import (
     Participant,
     PlenaryPresence,
     Presence,
+    Registration,
+    RegistrationPlace,
     Room,
 )
 
@@ -37,10 +39,11 @@ class PurgeCounts:
     invites: int  # moderator links (they carry the moderator's name)
     grants: int  # moderator roles given by those links
     presence: int  # people still counted in rooms and in the plenary
+    registrations: int = 0  # registrations before the event (names, needs, workshops)
 
     @property
     def anything(self) -> bool:
-        return any((self.people, self.invites, self.grants, self.presence))
+        return any((self.people, self.invites, self.grants, self.presence, self.registrations))
 
 
 def expired_conferences(session: Session, today: date) -> list[Expired]:
@@ -87,7 +90,12 @@ def plan(session: Session, conference_id: int, pseudonym: Callable[[int], str]) 
         grants=_count(session, select(ModeratorGrant).where(ModeratorGrant.room_id.in_(rooms))),
         presence=_count(session, select(Presence).where(Presence.room_id.in_(rooms)))
         + _count(session, _plenary_presence(conference_id)),
+        registrations=_count(session, _registrations(conference_id)),
     )
+
+
+def _registrations(conference_id: int):
+    return select(Registration.id).where(Registration.conference_id == conference_id)
 
 
 def _plenary_presence(conference_id: int):
@@ -111,6 +119,13 @@ def purge(
     session.execute(delete(ModeratorInvite).where(ModeratorInvite.room_id.in_(rooms)))
     session.execute(delete(Presence).where(Presence.room_id.in_(rooms)))
     session.execute(delete(PlenaryPresence).where(PlenaryPresence.conference_id == conference_id))
+    # Registrations are not pseudonymised but deleted: what they hold (accessibility
+    # needs, roles) served the event only, and the results never point at them.
+    registrations = _registrations(conference_id)
+    session.execute(
+        delete(RegistrationPlace).where(RegistrationPlace.registration_id.in_(registrations))
+    )
+    session.execute(delete(Registration).where(Registration.conference_id == conference_id))
     session.execute(
         update(Conference)
         .where(Conference.id == conference_id, Conference.purged_at.is_(None))

@@ -37,6 +37,12 @@ class Conference(SQLModel, table=True):
     # The SHA-256 of the sessions_config file last loaded into it: a server start loads
     # only files that changed since, so edits made in the console outlive a restart.
     file_sha256: str | None = None
+    # Registration before the event: the file's `registration` settings as JSON (None: the
+    # conference takes no registrations), whether the organiser closed it, and when seats
+    # were allocated by preference (until then wishes are only collected).
+    registration: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    registration_closed: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    seats_allocated_at: datetime | None = None
 
 
 class AgendaItem(SQLModel, table=True):
@@ -148,6 +154,37 @@ class Participant(SQLModel, table=True):
     name_consent: bool = False
     # Set by `plenum purge`: the name is a pseudonym now and the person's session ended.
     purged_at: datetime | None = None
+
+
+class Registration(SQLModel, table=True):
+    """Someone who registered before the event. Their personal link carries the id and a
+    secret; only the secret's hash is kept."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = Field(foreign_key="conference.id", index=True)
+    secret_hash: str
+    name: str
+    organisation: str | None = None
+    municipality: str | None = None
+    role: str | None = None
+    accessibility: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    registered_at: datetime
+    cancelled_at: datetime | None = None
+    # Set when the personal link first opened the live event: who they are there.
+    participant_id: int | None = Field(default=None, foreign_key="participant.id")
+
+
+class RegistrationPlace(SQLModel, table=True):
+    """A registration's standing in one workshop it ranked: domain.registration.Place."""
+
+    __tablename__ = "registration_place"
+    __table_args__ = (UniqueConstraint("registration_id", "agenda_item_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    registration_id: int = Field(foreign_key="registration.id", index=True)
+    agenda_item_id: int = Field(foreign_key="agenda_item.id", index=True)
+    rank: int  # 0: the first wish; -1: placed by the organiser where they did not wish
+    standing: str  # domain.registration.Standing
 
 
 class Card(SQLModel, table=True):

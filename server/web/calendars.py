@@ -25,9 +25,9 @@ async def participant_get(request: Request) -> Response:
     lobby = await conferences.lobby(runtime(request).backends, conference)
     own = await _own_room(request, conference, participant)
     programme = calendar.Programme(
-        conference, lobby.agenda, lobby.rooms, _base_url(request), personal=True, own_room=own
+        conference, lobby.agenda, lobby.rooms, base_url(request), personal=True, own_room=own
     )
-    return await _download(request, programme)
+    return await download(request, programme)
 
 
 @organisers_only
@@ -36,8 +36,8 @@ async def console_get(request: Request, organiser: OrganiserRecord) -> Response:
     role = role_in_console(organiser)
     view = await console.overview(runtime(request).backends, role, conference)
     rooms = [entry.room for entry in view.rooms]
-    programme = calendar.Programme(conference, view.agenda, rooms, _base_url(request))
-    return await _download(request, programme)
+    programme = calendar.Programme(conference, view.agenda, rooms, base_url(request))
+    return await download(request, programme)
 
 
 async def _own_room(
@@ -49,11 +49,11 @@ async def _own_room(
     return calendar.OwnRoom(*placed)
 
 
-def _base_url(request: Request) -> str:
+def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-async def _download(request: Request, programme: calendar.Programme) -> Response:
+async def download(request: Request, programme: calendar.Programme) -> Response:
     labels = runtime(request).views.translator(identity.language(request))
     headers = {
         "Content-Disposition": f'attachment; filename="{programme.conference.slug}.ics"',

@@ -18,7 +18,7 @@ from ..domain.errors import DomainError
 from ..exports import Authors, ExportOptions, Format, poster_pdf, scope
 from ..exports.join_poster import JoinPoster
 from ..exports.qr_codes import qr_svg
-from ..services import conferences, config_files, console, exports, retention
+from ..services import conferences, config_files, console, exports, registrations, retention
 from ..services.access import role_in_console
 from ..store.records import AgendaRecord, ConferenceRecord, OrganiserRecord
 from . import identity, signin
@@ -95,7 +95,9 @@ async def _overview(
     screens |= {
         entry.room.id: projector_path(request, conference, entry.room) for entry in view.rooms
     }
+    offer = await registrations.offer(runtime(request).backends, conference)
     context = {
+        "registrations": offer is not None,
         "new_link": None,
         "errors": [],
         "revoked": None,

@@ -11,7 +11,7 @@ from ..domain.audience import MODERATOR, PARTICIPANT, Audience
 from ..domain.errors import DomainError
 from ..domain.permissions import Action, is_allowed
 from ..domain.timer import MAX_MINUTES
-from ..services import board, conferences, invites, moderation, presence
+from ..services import board, conferences, invites, moderation, presence, registrations
 from ..store.records import ConferenceRecord
 from ..views.board import PHASES, SORT_ORDERS
 from . import identity, plenary_parts, signin
@@ -92,6 +92,7 @@ async def conference_get(request: Request) -> Response:
             organisation="",
             name_consent=False,
             errors=[],
+            registration=await registrations.offer(runtime(request).backends, conference),
         )
     lobby = await conferences.lobby(runtime(request).backends, conference)
     language = _translator(request).language
@@ -122,6 +123,7 @@ async def join_post(request: Request) -> Response:
             organisation=organisation,
             name_consent=name_consent,
             errors=[_error_text(request, error)],
+            registration=None,
         )
         return _with_retry_after(page, error)
     identity.remember_participant(request, conference.id, participant.id)

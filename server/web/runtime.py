@@ -29,6 +29,7 @@ class Runtime:
     projector_signer: Signer  # projector links for screens in the hall
     limits: RateLimits  # how often a participant, address or account may act
     departures: Departures  # closed sockets that may come straight back
+    registration_signer: Signer  # personal links of people who registered before the event
 
 
 def runtime(connection: HTTPConnection) -> Runtime:

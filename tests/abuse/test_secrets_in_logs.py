@@ -25,6 +25,7 @@ SECRET = "test-secret"  # ServerProcess's SECRET_KEY
     ("line", "shown"),
     [
         ("/c/x/moderate/a.b-c_d", "/c/x/moderate/***"),
+        ("/c/x/registration/1.a-b.c_d/enter", "/c/x/registration/***/enter"),
         ("/c/x/projector/a.b?lang=en", "/c/x/projector/***?lang=en"),
         ("/c/x/rooms/y/projector/a.b", "/c/x/rooms/y/projector/***"),
         ("/ws/rooms/3/projector?key=a.b&x=1", "/ws/rooms/3/projector?key=***&x=1"),
