@@ -47,6 +47,7 @@ class Action(StrEnum):
     ASK_QUESTION = "ask_question"
     VOTE_QUESTION = "vote_question"  # one vote per question, withdrawable
     RANK_TOPICS = "rank_topics"  # a participant's wishes for the breakout rooms
+    VIEW_DIRECTORY = "view_directory"  # see who opted in, and keep one's own entry
     MODERATE_QUESTIONS = "moderate_questions"  # approve, pin, mark answered, hide
     MOVE_AGENDA = "move_agenda"
     ANNOUNCE = "announce"
@@ -88,6 +89,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.ASK_QUESTION: _EVERYONE_JOINED,
     Action.VOTE_QUESTION: _EVERYONE_JOINED,
     Action.RANK_TOPICS: _EVERYONE_JOINED,
+    Action.VIEW_DIRECTORY: _EVERYONE_JOINED,
     Action.MODERATE_QUESTIONS: _MODERATORS,
     Action.MOVE_AGENDA: _ORGANISERS,
     Action.ANNOUNCE: _ORGANISERS,

@@ -75,5 +75,5 @@ def describe(report: PurgeReport, dry_run: bool) -> str:
         f"{report.slug} (expired {report.expired_on}): {verb} {counts.people} participants; "
         f"{'would delete' if dry_run else 'deleted'} {counts.invites} moderator links, "
         f"{counts.grants} moderator roles, {counts.presence} room presences, "
-        f"{counts.registrations} registrations"
+        f"{counts.registrations} registrations, {counts.directory} directory entries"
     )

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from .exports import people_of
 from .tables import (
     Conference,
+    DirectoryEntry,
     ModeratorGrant,
     ModeratorInvite,
     Participant,
@@ -40,10 +41,12 @@ class PurgeCounts:
     grants: int  # moderator roles given by those links
     presence: int  # people still counted in rooms and in the plenary
     registrations: int = 0  # registrations before the event (names, needs, workshops)
+    directory: int = 0  # entries in the directory ("Wer ist da?")
 
     @property
     def anything(self) -> bool:
-        return any((self.people, self.invites, self.grants, self.presence, self.registrations))
+        counts = (self.people, self.invites, self.grants, self.presence, self.registrations)
+        return any((*counts, self.directory))
 
 
 def expired_conferences(session: Session, today: date) -> list[Expired]:
@@ -91,11 +94,16 @@ def plan(session: Session, conference_id: int, pseudonym: Callable[[int], str]) 
         presence=_count(session, select(Presence).where(Presence.room_id.in_(rooms)))
         + _count(session, _plenary_presence(conference_id)),
         registrations=_count(session, _registrations(conference_id)),
+        directory=_count(session, _directory(conference_id)),
     )
 
 
 def _registrations(conference_id: int):
     return select(Registration.id).where(Registration.conference_id == conference_id)
+
+
+def _directory(conference_id: int):
+    return select(DirectoryEntry).where(DirectoryEntry.conference_id == conference_id)
 
 
 def _plenary_presence(conference_id: int):
@@ -126,6 +134,8 @@ def purge(
         delete(RegistrationPlace).where(RegistrationPlace.registration_id.in_(registrations))
     )
     session.execute(delete(Registration).where(Registration.conference_id == conference_id))
+    # Directory entries go whole: each was the person's own choice to be found, for the event.
+    session.execute(delete(DirectoryEntry).where(DirectoryEntry.conference_id == conference_id))
     session.execute(
         update(Conference)
         .where(Conference.id == conference_id, Conference.purged_at.is_(None))

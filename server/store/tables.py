@@ -451,3 +451,19 @@ class QuestionVote(SQLModel, table=True):
     question_id: int = Field(foreign_key="question.id", primary_key=True)
     participant_id: int = Field(foreign_key="participant.id", primary_key=True)
     at: datetime
+
+
+class DirectoryEntry(SQLModel, table=True):
+    """Someone who opted into the conference's directory ("Wer ist da?"), with what they
+    typed there (domain.directory.Entry). No row: not listed; withdrawing deletes it."""
+
+    __tablename__ = "directory_entry"
+
+    participant_id: int = Field(foreign_key="participant.id", primary_key=True)
+    conference_id: int = Field(foreign_key="conference.id", index=True)
+    municipality: str | None = None
+    region: str | None = None  # domain.directory.REGIONS
+    topics: str = Field(sa_column=Column(Text, nullable=False))  # a JSON list of strings
+    offer: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    seek: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    updated_at: datetime
