@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from .errors import DomainError
 from .participants import MAX_ORGANISATION_LENGTH
-from .text import clean_text
+from .text import clean_text, optional_text
 
 # The Länder in alphabetical order of their German names, which their codes follow.
 LAENDER = (
@@ -93,11 +93,11 @@ def entry(municipality: str, region: str, topics: str, offer: str, seek: str) ->
     if region and region not in REGIONS:
         raise DomainError("directory_region_unknown")
     return Entry(
-        municipality=_text(municipality, MAX_MUNICIPALITY_LENGTH, "municipality_too_long"),
+        municipality=optional_text(municipality, MAX_MUNICIPALITY_LENGTH, "municipality_too_long"),
         region=region or None,
         topics=parse_topics(topics),
-        offer=_text(offer, MAX_NOTE_LENGTH, "directory_offer_too_long", multiline=True),
-        seek=_text(seek, MAX_NOTE_LENGTH, "directory_seek_too_long", multiline=True),
+        offer=optional_text(offer, MAX_NOTE_LENGTH, "directory_offer_too_long", multiline=True),
+        seek=optional_text(seek, MAX_NOTE_LENGTH, "directory_seek_too_long", multiline=True),
     )
 
 
@@ -116,13 +116,6 @@ def parse_topics(text: str) -> tuple[str, ...]:
     if len(topics) > MAX_TOPICS:
         raise DomainError("directory_too_many_topics", max=MAX_TOPICS)
     return tuple(topics)
-
-
-def _text(value: str, most: int, too_long: str, multiline: bool = False) -> str | None:
-    cleaned = clean_text(value or "", multiline=multiline)
-    if len(cleaned) > most:
-        raise DomainError(too_long, max=most)
-    return cleaned or None
 
 
 def _key(text: str) -> str:

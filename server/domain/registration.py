@@ -29,7 +29,7 @@ from enum import StrEnum
 from .assignment import BreakoutRoom, ByPreference, Person
 from .errors import DomainError
 from .participants import MAX_ORGANISATION_LENGTH, join
-from .text import clean_text
+from .text import optional_text
 
 MAX_ROLE_LENGTH = 100
 MAX_ACCESSIBILITY_LENGTH = 1000
@@ -269,24 +269,12 @@ def registering(
     return Registering(
         name=joining.display_name,
         organisation=joining.organisation,
-        municipality=_one_line(municipality, MAX_ORGANISATION_LENGTH, "municipality_too_long"),
-        role=_one_line(role, MAX_ROLE_LENGTH, "role_too_long"),
-        accessibility=_text(accessibility),
+        municipality=optional_text(municipality, MAX_ORGANISATION_LENGTH, "municipality_too_long"),
+        role=optional_text(role, MAX_ROLE_LENGTH, "role_too_long"),
+        accessibility=optional_text(
+            accessibility, MAX_ACCESSIBILITY_LENGTH, "accessibility_too_long", multiline=True
+        ),
     )
-
-
-def _one_line(value: str, most: int, too_long: str) -> str | None:
-    cleaned = clean_text(value or "", multiline=False)
-    if len(cleaned) > most:
-        raise DomainError(too_long, max=most)
-    return cleaned or None
-
-
-def _text(value: str) -> str | None:
-    cleaned = clean_text(value or "", multiline=True)
-    if len(cleaned) > MAX_ACCESSIBILITY_LENGTH:
-        raise DomainError("accessibility_too_long", max=MAX_ACCESSIBILITY_LENGTH)
-    return cleaned or None
 
 
 def is_open(

@@ -9,6 +9,8 @@ into XML, and characters that hide or reorder what others read, go; the rest of 
 import re
 import unicodedata
 
+from .errors import DomainError
+
 _SPACES = re.compile(r"[ \t]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 # Every way of ending a line becomes "\n" before anything else looks at the text.
@@ -65,3 +67,14 @@ def clean_text(text: str, *, multiline: bool) -> str:
         text = text.replace("\n", " ")
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def optional_text(
+    value: str | None, most: int, too_long: str, *, multiline: bool = False
+) -> str | None:
+    """An optional field as typed, cleaned: None when nothing is left, refused with the
+    error `too_long` (and `max`) when longer than `most` characters."""
+    cleaned = clean_text(value or "", multiline=multiline)
+    if len(cleaned) > most:
+        raise DomainError(too_long, max=most)
+    return cleaned or None
