@@ -13,7 +13,7 @@ from server.cli import main
 from server.store.tables import DirectoryEntry
 from server.views.environment import Views
 
-from .helpers import MYK, join
+from .helpers import MYK, join, organiser_cookie
 
 ULM = "regionalkonferenz-ulm-2022"
 PEOPLE = f"/c/{MYK}/people"
@@ -234,3 +234,27 @@ def test_purge_deletes_the_directory_entries(client, settings, capsys):
     assert main(["purge"], settings) == 0
     assert f"{MYK} (expired 2022-06-20)" in capsys.readouterr().out
     assert entries(client) == []
+
+
+def test_the_whole_report_counts_the_directory_and_never_names_anyone_from_it(client, settings):
+    anna, ben = join(client, "Anna Verzeichnis"), join(client, "Ben Verzeichnis")
+    opt_in(client, anna, region="rp", topics="Mobilität, Open Data", seek="Partner")
+    opt_in(client, ben, region="rp", topics="open data")
+    organiser = organiser_cookie(client, settings)
+    download = f"/console/{MYK}/exports/download"
+
+    whole = client.get(download, params={"format": "html"}, headers={"cookie": organiser})
+
+    assert whole.status_code == 200
+    report = html.fromstring(whole.text).text_content()
+    assert count("export.report.directory_people", 2) in report
+    assert text("export.report.directory_regions", regions="Rheinland-Pfalz (2)") in report
+    topics = text("export.report.directory_topics", topics="Open Data (2), Mobilität (1)")
+    assert topics in report
+    assert "Anna Verzeichnis" not in report and "Partner" not in report
+    one_room = client.get(
+        download,
+        params={"format": "html", "room": "strategieentwicklung"},
+        headers={"cookie": organiser},
+    )
+    assert text("export.report.networking") not in one_room.text

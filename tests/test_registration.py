@@ -364,3 +364,19 @@ def test_the_personal_programme_and_calendar_hold_only_the_workshops_with_a_seat
     assert titles == ["Eröffnung", "Klima handeln"]
     calendar = Calendar.from_ical(client.get(link + "/calendar.ics").content)
     assert [str(event["SUMMARY"]) for event in calendar.events] == titles
+
+
+def test_the_whole_report_says_how_many_registered(client, settings):
+    register(client, "Anna", ["Daten teilen"])
+    link = personal_link(register(client, "Ben", ["Klima handeln"]))
+    client.post(link + "/cancel", data={"confirm": "yes"})
+    organiser = organiser_cookie(client, settings)
+
+    report = client.get(
+        f"/console/{SLUG}/exports/download",
+        params={"format": "html"},
+        headers={"cookie": organiser},
+    )
+
+    assert report.status_code == 200
+    assert Views().translator("de").plural("export.report.registered", 1) in report.text

@@ -157,3 +157,26 @@ def topics_of(listings: Sequence[Listing]) -> list[str]:
         for topic in listing.entry.topics:
             chosen.setdefault(_key(topic), topic)
     return sorted(chosen.values(), key=_key)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The directory as numbers only, for the results documentation: people opted in to
+    be found during the event, not to be named afterwards."""
+
+    people: int
+    regions: list[tuple[str, int]]  # region code, people; most first
+    topics: list[tuple[str, int]]  # topic (its first spelling), people; most first
+
+
+def counts(listings: Sequence[Listing], most_topics: int = 10) -> Counts:
+    regions: dict[str, int] = {}
+    topics: dict[str, list] = {}  # key -> [first spelling, people]
+    for listing in found(Search(), listings):
+        if listing.entry.region:
+            regions[listing.entry.region] = regions.get(listing.entry.region, 0) + 1
+        for topic in listing.entry.topics:
+            topics.setdefault(_key(topic), [topic, 0])[1] += 1
+    by_count = sorted(regions.items(), key=lambda kv: (-kv[1], REGIONS.index(kv[0])))
+    named = sorted(((t, n) for t, n in topics.values()), key=lambda tn: (-tn[1], _key(tn[0])))
+    return Counts(len(listings), by_count, named[:most_topics])

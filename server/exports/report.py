@@ -163,3 +163,27 @@ def question_line(source: Source, question: QuestionView) -> str:
     if question.status.value != "visible":
         parts.append(labels(f"export.status.{question.status.value}"))
     return " · ".join(parts)
+
+
+def networking_lines(source: Source) -> list[str]:
+    """Registration and the directory in numbers, for the whole conference's report; the
+    directory never by name (its entries were for finding each other during the event)."""
+    if not source.everything:
+        return []
+    labels, found = source.labels, source.networking()
+    lines = []
+    if found.registered:
+        lines.append(labels.plural("export.report.registered", found.registered))
+    directory = found.directory
+    if directory.people:
+        lines.append(labels.plural("export.report.directory_people", directory.people))
+        if directory.regions:
+            regions = ", ".join(
+                f"{labels(f'directory.region.{code}')} ({count})"
+                for code, count in directory.regions
+            )
+            lines.append(labels("export.report.directory_regions", regions=regions))
+        if directory.topics:
+            topics = ", ".join(f"{topic} ({count})" for topic, count in directory.topics)
+            lines.append(labels("export.report.directory_topics", topics=topics))
+    return lines

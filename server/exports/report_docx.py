@@ -22,6 +22,7 @@ from .report import (
     card_line,
     item_line,
     merged_line,
+    networking_lines,
     programme,
     programme_notes,
     question_groups,
@@ -224,4 +225,10 @@ def _attendance(document, source: Source) -> None:
     for name, count in attendance.organisations:
         _styled(document, "ListBullet", f"{name} ({count})")
     _muted(_paragraph(document), labels("export.report.organisations_note"))
+    networking = networking_lines(source)
+    if networking:
+        _heading(document, labels("export.report.networking"), 2)
+        for line in networking:
+            _paragraph(document, line)
+        _muted(_paragraph(document), labels("export.report.directory_note"))
     _muted(_paragraph(document), labels("export.report.generated_by"))

@@ -36,6 +36,7 @@ from .report import (
     card_line,
     item_line,
     merged_line,
+    networking_lines,
     programme,
     programme_notes,
     question_groups,
@@ -294,5 +295,10 @@ def _attendance(source: Source) -> list:
         story.append(_p(f"{name} ({count})", "card", bulletText="•"))
     story.append(Spacer(1, 4 * mm))
     story.append(_p(labels("export.report.organisations_note"), "meta"))
+    networking = networking_lines(source)
+    if networking:
+        story.append(_p(labels("export.report.networking"), "h3"))
+        story += [_p(line, "body") for line in networking]
+        story.append(_p(labels("export.report.directory_note"), "meta"))
     story.append(_p(labels("export.report.generated_by"), "meta"))
     return story

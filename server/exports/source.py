@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from ..store import breakouts
+from ..domain import directory as directory_rules
+from ..store import breakouts, directory, registrations
 from ..store import exports as reads
 from ..store import questions as asked
 from ..store.exports import ConferenceDump, StoredEvent
@@ -23,6 +24,12 @@ from .policy import Policy
 
 class UnknownRoom(LookupError):
     pass
+
+
+@dataclass(frozen=True)
+class Networking:
+    registered: int  # registrations before the event, not cancelled
+    directory: directory_rules.Counts
 
 
 @dataclass(frozen=True)
@@ -107,6 +114,13 @@ class Source:
             rooms=[(room, len(visitors[room.id])) for room in self.rooms],
             organisations=sorted(organisations.items(), key=lambda item: (-item[1], item[0])),
         )
+
+    def networking(self) -> Networking:
+        conference_id = self.conference.id
+        registered = registrations.of_conference(self.session, conference_id)
+        listed = directory.listings(self.session, conference_id)
+        active = sum(1 for r in registered if r.cancelled_at is None)
+        return Networking(active, directory_rules.counts(listed))
 
     def local(self, moment: datetime | None) -> datetime | None:
         moment = aware(moment)
