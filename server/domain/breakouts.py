@@ -19,6 +19,7 @@ from enum import StrEnum
 from .assignment import BreakoutRoom, ByPreference, Method, RandomBalanced, choose_room
 from .assignment_plan import FromPlan, parse_plan
 from .errors import DomainError
+from .networking import AtTables
 from .permissions import Action, Role, is_allowed, require
 from .timer import minutes_of
 
@@ -33,6 +34,7 @@ class Mode(StrEnum):
     MANUAL = "manual"  # the organiser moves people
     PLAN = "plan"  # pre-assigned from a CSV plan; the rest balanced
     PREFERENCE = "preference"  # by the topics people ranked
+    TABLES = "tables"  # networking: tables of four drawn afresh, one per room (networking.py)
 
 
 @dataclass(frozen=True)
@@ -51,16 +53,17 @@ def open_phase(
     plan: str | None,
     rooms: Sequence[BreakoutRoom],
 ) -> Opening:
-    """Open breakouts from an agenda item of kind breakout, for 1 to MAX_MINUTES minutes."""
+    """Open breakouts from an agenda item of kind breakout, for 1 to MAX_MINUTES minutes;
+    a networking round (tables) from a break too, the coffee break it is made for."""
     require(role, Action.RUN_BREAKOUT)
     if already_open:
         raise DomainError("breakout_already_open")
-    if item_kind != "breakout":
-        raise DomainError("breakout_not_now")
     try:
         chosen = Mode(mode)
     except ValueError:
         raise DomainError("breakout_mode") from None
+    if item_kind != "breakout" and not (chosen is Mode.TABLES and item_kind == "break"):
+        raise DomainError("breakout_not_now")
     count = minutes_of(minutes)
     if chosen is Mode.PLAN:
         if not (plan or "").strip():
@@ -76,9 +79,17 @@ def extend_end(role: Role, end: datetime, minutes: object, now: datetime) -> dat
 
 
 def method(
-    mode: Mode, seed: str, plan: str | None, rankings: Mapping[int, Sequence[str]], rooms
+    mode: Mode,
+    seed: str,
+    plan: str | None,
+    rankings: Mapping[int, Sequence[str]],
+    rooms,
+    tables: AtTables | None = None,
 ) -> Method | None:
-    """The group method of a mode (None: nobody is placed automatically)."""
+    """The group method of a mode (None: nobody is placed automatically); `tables` is the
+    networking round's, with who met whom in the rounds before."""
+    if mode is Mode.TABLES:
+        return tables
     rng = random.Random(seed)
     if mode is Mode.RANDOM:
         return RandomBalanced(rng)

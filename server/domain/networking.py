@@ -56,10 +56,11 @@ How good, measured (not proven), with each day's rounds drawn one after another:
 """
 
 import random
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
+from .assignment import BreakoutRoom, Person, balance, check_rooms, free_places
 from .errors import DomainError
 
 DEFAULT_TABLE_SIZE = 4
@@ -296,3 +297,45 @@ class _Seating:
         self.cost -= self.load[i].get(t, 0)
         for j, weight in self.weights[i].items():
             self.load[j][t] -= weight
+
+
+@dataclass(frozen=True)
+class AtTables:
+    """A breakout method (assignment.Method) for a networking round: the people drawn into
+    tables, each table in a room of its own, in the rooms' order. Whoever comes later, or
+    was alone, goes to a room with the fewest people that has space."""
+
+    municipalities: Mapping[int, str | None]  # participant id -> their organisation
+    met: frozenset[Pair]  # who sat at one table in an earlier round
+    seed: str
+    size: int = DEFAULT_TABLE_SIZE
+
+    def place(
+        self, rooms: Sequence[BreakoutRoom], fixed: Mapping[int, str], people: Sequence[Person]
+    ) -> dict[int, str]:
+        check_rooms(rooms)
+        free = free_places(rooms, fixed)
+        waiting = [p.id for p in people if p.id not in fixed]
+        drawn = draw_round(
+            [Attendee(pid, self.municipalities.get(pid)) for pid in waiting],
+            self.met,
+            self.size,
+            self.seed,
+        )
+        placed = dict(fixed)
+        open_rooms = [room.slug for room in rooms if free[room.slug] > 0]
+        if len(drawn.tables) > len(open_rooms):
+            raise DomainError("tables_need_rooms", tables=len(drawn.tables), rooms=len(open_rooms))
+        for table, slug in zip(drawn.tables, open_rooms, strict=False):
+            if len(table) > free[slug]:
+                raise DomainError("table_too_big", room=slug, people=len(table))
+            placed |= dict.fromkeys(table, slug)
+        if drawn.left_out:
+            rng = random.Random(self.seed)
+            free = free_places(rooms, placed)
+            if sum(free.values()) < len(drawn.left_out):
+                raise DomainError(
+                    "not_enough_places", people=len(waiting), places=sum(free.values())
+                )
+            placed |= balance(rooms, placed, list(drawn.left_out), free, rng)
+        return placed

@@ -21,6 +21,7 @@ from ..domain import assignment, breakouts, phases, sockets, timer
 from ..domain.assignment import BreakoutRoom, Method, Person
 from ..domain.breakouts import CONDUCTED_PHASES, Mode
 from ..domain.errors import DomainError
+from ..domain.networking import AtTables
 from ..domain.permissions import Role
 from ..store import breakouts as store
 from ..store import plenary_presence as here
@@ -48,7 +49,13 @@ def _people(session: Session, conference_id: int) -> list[Person]:
 
 def _method(session: Session, phase: BreakoutPhase, rooms: list[BreakoutRoom]) -> Method | None:
     wishes = rankings.rankings(session, phase.conference_id)
-    return breakouts.method(Mode(phase.mode), phase.seed, phase.plan, wishes, rooms)
+    tables = None
+    if phase.mode == Mode.TABLES:
+        people = here.people_here(session, phase.conference_id)
+        municipalities = {pid: organisation for pid, _, organisation in people}
+        met = store.tables_met(session, phase.conference_id, before=phase.id)
+        tables = AtTables(municipalities, met, phase.seed)
+    return breakouts.method(Mode(phase.mode), phase.seed, phase.plan, wishes, rooms, tables)
 
 
 def _set_room_phase(c: Context, room_id: int, phase: str) -> bool:

@@ -3,6 +3,7 @@
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from itertools import combinations
 
 from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, select
@@ -320,3 +321,23 @@ def rooms_by_item(session: Session, conference_id: int) -> dict[int, list[int]]:
         if room_id not in found.setdefault(item_id, []):
             found[item_id].append(room_id)
     return found
+
+
+def tables_met(session: Session, conference_id: int, before: int) -> frozenset[frozenset[int]]:
+    """Who sat at one table (one room) in the networking rounds (phases of mode "tables")
+    before the phase `before`: the pairs the next round's drawing avoids."""
+    rows = session.exec(
+        select(RoomAssignment.breakout_id, RoomAssignment.room_id, RoomAssignment.participant_id)
+        .join(Breakout, Breakout.id == RoomAssignment.breakout_id)
+        .where(
+            Breakout.conference_id == conference_id,
+            Breakout.mode == "tables",
+            Breakout.id < before,
+        )
+    )
+    tables: dict[tuple[int, int], list[int]] = {}
+    for phase_id, room_id, participant_id in rows:
+        tables.setdefault((phase_id, room_id), []).append(participant_id)
+    return frozenset(
+        frozenset(pair) for people in tables.values() for pair in combinations(people, 2)
+    )
