@@ -4,8 +4,16 @@ from itertools import combinations
 
 import pytest
 
+from server.domain.assignment import BreakoutRoom, Person
 from server.domain.errors import DomainError
-from server.domain.networking import Attendee, Round, draw_round, measure, table_sizes
+from server.domain.networking import (
+    AtTables,
+    Attendee,
+    Round,
+    draw_round,
+    measure,
+    table_sizes,
+)
 
 
 def mixed(count: int, municipalities: int) -> list[Attendee]:
@@ -220,3 +228,16 @@ def test_the_same_person_twice_is_refused():
 def test_tables_below_two_are_refused(size):
     assert refusal(draw_round, mixed(8, 4), size=size) == "networking_table_size"
     assert refusal(table_sizes, 8, size) == "networking_table_size"
+
+
+def test_as_a_breakout_method_tables_go_to_rooms_in_order_and_a_latecomer_to_the_emptiest():
+    rooms = [BreakoutRoom("tisch-1", 5), BreakoutRoom("tisch-2", 5), BreakoutRoom("tisch-3", 5)]
+    people = [Person(n, f"P{n}") for n in range(1, 8)]
+    method = AtTables({n: f"Stadt {n}" for n in range(1, 9)}, frozenset(), "seed")
+
+    placed = method.place(rooms, {}, people)
+
+    sizes = sorted(list(placed.values()).count(slug) for slug in ("tisch-1", "tisch-2"))
+    assert sizes == [3, 4] and "tisch-3" not in placed.values()
+    late = method.place(rooms, placed, [*people, Person(8, "P8")])
+    assert late[8] == "tisch-3" and {k: v for k, v in late.items() if k != 8} == placed
