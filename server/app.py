@@ -121,11 +121,7 @@ ROUTES = [
     Route("/console/{slug}/exports", console.exports_get, methods=["GET"]),
     Route("/console/{slug}/registrations", registration_console.list_get, methods=["GET"]),
     Route("/console/{slug}/registrations.csv", registration_console.csv_get, methods=["GET"]),
-    Route(
-        "/console/{slug}/registrations/closed",
-        registration_console.closed_post,
-        methods=["POST"],
-    ),
+    Route("/console/{slug}/registrations/open", registration_console.open_post, methods=["POST"]),
     Route(
         "/console/{slug}/registrations/allocate",
         registration_console.allocate_post,

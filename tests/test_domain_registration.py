@@ -131,10 +131,11 @@ def test_the_form_needs_consent_and_with_invitations_a_known_code_that_names_the
     assert refused.value.code == "accessibility_too_long"
 
 
-def test_registration_is_open_until_closed_or_past_its_last_day():
+def test_registration_is_open_by_its_dates_unless_the_organiser_says_otherwise():
     day = datetime.date(2022, 4, 22)
     last = datetime.date(2022, 4, 29)
-    assert rules.is_open(False, day, last, day)
-    assert not rules.is_open(False, day, last, day + datetime.timedelta(days=1))
-    assert rules.is_open(False, None, last, last)
-    assert not rules.is_open(True, None, last, day)
+    assert rules.is_open(None, day, last, day)
+    assert not rules.is_open(None, day, last, day + datetime.timedelta(days=1))
+    assert rules.is_open(None, None, last, last)
+    assert not rules.is_open(False, None, last, day)  # the organiser closed it early
+    assert rules.is_open(True, None, last, last + datetime.timedelta(days=9))  # or takes late ones

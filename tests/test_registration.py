@@ -265,7 +265,7 @@ def test_the_organiser_sees_numbers_moves_cancels_closes_and_exports(client, set
     assert cancelled.status_code == 303
 
     closed = client.post(
-        f"{desk}/closed", data={"closed": "yes"}, headers={"cookie": cookie}, follow_redirects=False
+        f"{desk}/open", data={"open": "no"}, headers={"cookie": cookie}, follow_redirects=False
     )
     assert closed.status_code == 303
     client.cookies.clear()
@@ -380,3 +380,21 @@ def test_the_whole_report_says_how_many_registered(client, settings):
 
     assert report.status_code == 200
     assert Views().translator("de").plural("export.report.registered", 1) in report.text
+
+
+def test_the_organiser_takes_late_registrations_for_a_conference_past_its_dates(client, settings):
+    """The shipped congress of 2022: closed by its dates until the organiser opens it."""
+    congress = "/c/mpsc-kongress-2022/register"
+    client.cookies.clear()
+    assert text("register.closed") in client.get(congress).text
+    cookie = organiser_cookie(client, settings)
+    opened = client.post(
+        "/console/mpsc-kongress-2022/registrations/open",
+        data={"open": "yes"},
+        headers={"cookie": cookie},
+        follow_redirects=False,
+    )
+    assert opened.status_code == 303
+    client.cookies.clear()
+    form = client.get(congress).text
+    assert text("register.code_label") in form and "Strategie und Umsetzung" in form

@@ -278,8 +278,11 @@ def registering(
 
 
 def is_open(
-    closed: bool, closes: datetime.date | None, last_day: datetime.date, today: datetime.date
+    opened: bool | None, closes: datetime.date | None, last_day: datetime.date, today: datetime.date
 ) -> bool:
-    """Open until the organiser closes it, and at most through its last day (the
-    conference's last day unless the file says an earlier one)."""
-    return not closed and today <= (closes or last_day)
+    """The organiser's word (`opened`) when they gave it: closing early, or taking late
+    registrations; else open through its last day (the conference's last day unless the
+    file says an earlier one)."""
+    if opened is not None:
+        return opened
+    return today <= (closes or last_day)

@@ -95,7 +95,7 @@ def _offer(session: Session, conference: ConferenceRecord) -> Offer | None:
             )
             free[workshop.item_id] = None if left is None else max(0, left)
     is_open = rules.is_open(
-        desk.closed, desk.settings.closes, conference.end_date or conference.date, conference.today
+        desk.opened, desk.settings.closes, conference.end_date or conference.date, conference.today
     )
     return Offer(desk, slots, free, is_open)
 
@@ -357,11 +357,12 @@ def _overview(session: Session, conference: ConferenceRecord) -> Overview:
     return Overview(conference, offered, rows, seats, waiting, wished, by_count)
 
 
-async def set_closed(
-    backends: Backends, role: Role, conference: ConferenceRecord, closed: bool
+async def set_open(
+    backends: Backends, role: Role, conference: ConferenceRecord, opened: bool
 ) -> None:
+    """The organiser opens or closes registration, whatever its dates say."""
     require(role, Action.MANAGE_REGISTRATIONS)
-    await backends.database.write(lambda s: store.set_closed(s, conference.id, closed))
+    await backends.database.write(lambda s: store.set_open(s, conference.id, opened))
 
 
 async def allocate(

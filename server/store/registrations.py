@@ -32,11 +32,11 @@ class RegistrationRecord:
 
 @dataclass(frozen=True)
 class Desk:
-    """The conference's registration: its settings, whether the organiser closed it, and
-    whether seats were allocated by preference yet."""
+    """The conference's registration: its settings, the organiser's word on whether it is
+    open (None: by its dates), and whether seats were allocated by preference yet."""
 
     settings: RegistrationConfig
-    closed: bool
+    opened: bool | None
     allocated_at: datetime | None
 
 
@@ -62,12 +62,12 @@ def desk(session: Session, conference_id: int) -> Desk | None:
     if conference is None or conference.registration is None:
         return None
     settings = RegistrationConfig.model_validate(json.loads(conference.registration))
-    return Desk(settings, conference.registration_closed, conference.seats_allocated_at)
+    return Desk(settings, conference.registration_open, conference.seats_allocated_at)
 
 
-def set_closed(session: Session, conference_id: int, closed: bool) -> None:
+def set_open(session: Session, conference_id: int, opened: bool) -> None:
     conference = session.get(Conference, conference_id)
-    conference.registration_closed = closed
+    conference.registration_open = opened
     session.add(conference)
 
 

@@ -38,10 +38,11 @@ class Conference(SQLModel, table=True):
     # only files that changed since, so edits made in the console outlive a restart.
     file_sha256: str | None = None
     # Registration before the event: the file's `registration` settings as JSON (None: the
-    # conference takes no registrations), whether the organiser closed it, and when seats
-    # were allocated by preference (until then wishes are only collected).
+    # conference takes no registrations), the organiser's word on whether it is open (None:
+    # by its dates), and when seats were allocated by preference (until then wishes are
+    # only collected).
     registration: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    registration_closed: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    registration_open: bool | None = None
     seats_allocated_at: datetime | None = None
 
 

@@ -49,12 +49,12 @@ async def _acted(request: Request, organiser: OrganiserRecord, action, done: str
 
 
 @organisers_only
-async def closed_post(request: Request, organiser: OrganiserRecord) -> Response:
+async def open_post(request: Request, organiser: OrganiserRecord) -> Response:
     conference = await _conference(request)
-    closed = (await request.form()).get("closed") == "yes"
+    opened = (await request.form()).get("open") == "yes"
     role = role_in_console(organiser)
-    action = registrations.set_closed(runtime(request).backends, role, conference, closed)
-    return await _acted(request, organiser, action, "closed" if closed else "opened")
+    action = registrations.set_open(runtime(request).backends, role, conference, opened)
+    return await _acted(request, organiser, action, "opened" if opened else "closed")
 
 
 @organisers_only

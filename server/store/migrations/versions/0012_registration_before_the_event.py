@@ -6,7 +6,7 @@ Create Date: 2026-12-01 22:24:28.777190
 
 Registration before the event: who registered (their personal link's secret only as a
 hash), their places in the workshops they ranked, and per conference the file's
-registration settings, whether the organiser closed it and when seats were allocated.
+registration settings, the organiser's word on whether it is open, and when seats were allocated.
 Plain `add_column` on the conference: SQLite can add these without rebuilding the table.
 """
 
@@ -79,16 +79,13 @@ def upgrade() -> None:
         )
 
     op.add_column("conference", sa.Column("registration", sa.Text(), nullable=True))
-    closed = sa.Column(
-        "registration_closed", sa.Boolean(), nullable=False, server_default=sa.false()
-    )
-    op.add_column("conference", closed)
+    op.add_column("conference", sa.Column("registration_open", sa.Boolean(), nullable=True))
     allocated = sa.Column("seats_allocated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
     op.add_column("conference", allocated)
 
 
 def downgrade() -> None:
-    for column in ("seats_allocated_at", "registration_closed", "registration"):
+    for column in ("seats_allocated_at", "registration_open", "registration"):
         op.drop_column("conference", column)
 
     with op.batch_alter_table("registration_place", schema=None) as batch_op:
