@@ -36,6 +36,7 @@ from .web import (
     pages,
     plenary_pages,
     registration_console,
+    registration_editor,
     registration_pages,
     room_editor,
 )
@@ -109,6 +110,16 @@ ROUTES = [
     Route("/console/{slug}/edit/agenda", conference_editor.agenda_get, methods=["GET"]),
     Route("/console/{slug}/edit/agenda", conference_editor.agenda_post, methods=["POST"]),
     Route("/console/{slug}/edit/agenda/check", conference_editor.agenda_check, methods=["POST"]),
+    Route(
+        "/console/{slug}/edit/registration",
+        registration_editor.registration_get,
+        methods=["GET"],
+    ),
+    Route(
+        "/console/{slug}/edit/registration",
+        registration_editor.registration_post,
+        methods=["POST"],
+    ),
     Route("/console/{slug}/edit/rooms", room_editor.rooms_get, methods=["GET"]),
     Route("/console/{slug}/edit/rooms", room_editor.rooms_post, methods=["POST"]),
     Route("/console/{slug}/edit/rooms/{room}", room_editor.room_get, methods=["GET"]),

@@ -35,12 +35,15 @@ from .plenary import tell_every_room
 class Part(StrEnum):
     DETAILS = "details"
     AGENDA = "agenda"
+    REGISTRATION = "registration"
 
 
 # The conference's own fields an organiser edits; its slug names it in every link, so it
 # stays as it is.
 DETAILS = tuple(
-    name for name in ConferenceConfig.model_fields if name not in ("slug", "agenda", "rooms")
+    name
+    for name in ConferenceConfig.model_fields
+    if name not in ("slug", "agenda", "rooms", "registration")
 )
 
 
@@ -49,6 +52,8 @@ def part_of(config: ConferenceConfig, part: Part) -> dict[str, Any]:
     data = file_data(config)
     if part is Part.AGENDA:
         return {"agenda": data["agenda"]}
+    if part is Part.REGISTRATION:
+        return {"registration": data["registration"]}
     return {name: data[name] for name in DETAILS}
 
 

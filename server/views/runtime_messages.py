@@ -332,6 +332,9 @@ CHOSEN_AT_RUN_TIME = (
     N_("exports.languages.en"),
     # The console's editor: its fields' labels and hints (server/web/conference_editor.py).
     N_("editor.fields.agenda"),
+    N_("editor.fields.registration"),
+    N_("editor.allocation.first_come"),
+    N_("editor.allocation.preferences"),
     N_("editor.fields.code"),
     N_("editor.fields.date"),
     N_("editor.fields.end"),
