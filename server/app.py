@@ -69,6 +69,7 @@ ROUTES = [
     Route("/favicon.ico", pages.favicon_get, methods=["GET"]),
     Route("/c/{slug}", pages.conference_get, methods=["GET"]),
     Route("/c/{slug}/join", pages.join_post, methods=["POST"]),
+    Route("/c/{slug}/tables", pages.tables_post, methods=["POST"]),
     Route("/c/{slug}/calendar.ics", calendars.participant_get, methods=["GET"]),
     Route("/c/{slug}/people", directory_pages.people_get, methods=["GET"]),
     Route("/c/{slug}/people", directory_pages.people_post, methods=["POST"]),

@@ -1,6 +1,7 @@
 """Networking rounds in a coffee break: the organiser opens breakouts of mode "tables" on
-the break; whoever is here is drawn into tables of four (municipalities mixed), one table
-per room, and the next round seats nobody with someone they met before."""
+the break; whoever is here and wants a table is drawn into tables of four (municipalities
+mixed), one table per room, and the next round seats nobody with someone they met before;
+whoever does not want one stays in the plenary."""
 
 import functools
 from dataclasses import replace
@@ -60,11 +61,20 @@ def client(settings, tmp_path):
         yield test_client
 
 
-def here(client: TestClient, settings, people: int):
-    """`people` participants (two per town) in the plenary, and the organiser; returns a
-    function that runs a networking round of `minutes` and gives its tables."""
+def here(client: TestClient, settings, people: int, without_a_table: int = 0):
+    """`people` participants (two per town) in the plenary, all but the last
+    `without_a_table` of them wanting a table, and the organiser; returns a function that
+    runs a networking round of `minutes` and gives its tables."""
     for n in range(people):
-        join(client, f"Person {n}", slug=SLUG, organisation=TOWNS[n // 2])
+        cookie = join(client, f"Person {n}", slug=SLUG, organisation=TOWNS[n // 2])
+        if n < people - without_a_table:
+            chose = client.post(
+                f"/c/{SLUG}/tables",
+                data={"wanted": "yes"},
+                headers={"cookie": cookie},
+                follow_redirects=False,
+            )
+            assert chose.status_code == 303
     cookie = organiser_cookie(client, settings)
     client.cookies.clear()
     client.get(f"/c/{SLUG}", headers={"cookie": cookie})
@@ -139,3 +149,30 @@ def test_a_round_needs_a_room_for_every_table(settings, tmp_path):
         with pytest.raises(DomainError) as refused:
             round_of_tables()
     assert refused.value.code in ("tables_need_rooms", "table_too_big")
+
+
+def test_whoever_does_not_want_a_table_stays_in_the_plenary(client, settings):
+    round_of_tables, towns = here(client, settings, people=6, without_a_table=2)
+
+    tables = round_of_tables()
+
+    seated = {pid for table in tables for pid in table}
+    assert len(seated) == 4 and [len(table) for table in tables] == [4]
+    assert not {"Person 4", "Person 5"} & {_name(client, pid) for pid in seated}
+
+
+def _name(client: TestClient, pid: int) -> str:
+    database = client.app_state["runtime"].backends.database
+    return database.run_read(lambda s: s.get(Participant, pid).display_name)
+
+
+def test_the_lobby_says_whether_one_is_drawn_to_a_table_and_changes_it(client):
+    cookie = join(client, "Anna", slug=SLUG)
+    lobby = client.get(f"/c/{SLUG}", headers={"cookie": cookie}).text
+    assert 'name="wanted" value="yes"' in lobby
+    client.post(f"/c/{SLUG}/tables", data={"wanted": "yes"}, headers={"cookie": cookie})
+    lobby = client.get(f"/c/{SLUG}", headers={"cookie": cookie}).text
+    assert 'name="wanted" value="no"' in lobby
+    client.cookies.clear()
+    stranger = client.post(f"/c/{SLUG}/tables", data={"wanted": "yes"})
+    assert stranger.status_code == 403

@@ -217,6 +217,8 @@ def place_late_joiner(
     if newcomer.id in assignment or newcomer.id in moderating:
         return dict(assignment)
     placed = method.place(rooms, assignment, [*people, newcomer])
+    if newcomer.id not in placed:  # a method may leave someone out (networking tables)
+        return dict(assignment)
     return {**assignment, newcomer.id: placed[newcomer.id]}
 
 

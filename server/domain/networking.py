@@ -301,11 +301,13 @@ class _Seating:
 
 @dataclass(frozen=True)
 class AtTables:
-    """A breakout method (assignment.Method) for a networking round: the people drawn into
-    tables, each table in a room of its own, in the rooms' order. Whoever comes later, or
-    was alone, goes to a room with the fewest people that has space."""
+    """A breakout method (assignment.Method) for a networking round: those who want a table
+    (the keys of `municipalities`) drawn into tables, each table in a room of its own, in
+    the rooms' order; whoever does not want one is not placed and stays in the plenary.
+    Whoever comes later, or was alone, goes to a room with the fewest people that has
+    space."""
 
-    municipalities: Mapping[int, str | None]  # participant id -> their organisation
+    municipalities: Mapping[int, str | None]  # who wants a table -> their organisation
     met: frozenset[Pair]  # who sat at one table in an earlier round
     seed: str
     size: int = DEFAULT_TABLE_SIZE
@@ -315,7 +317,7 @@ class AtTables:
     ) -> dict[int, str]:
         check_rooms(rooms)
         free = free_places(rooms, fixed)
-        waiting = [p.id for p in people if p.id not in fixed]
+        waiting = [p.id for p in people if p.id not in fixed and p.id in self.municipalities]
         drawn = draw_round(
             [Attendee(pid, self.municipalities.get(pid)) for pid in waiting],
             self.met,

@@ -24,8 +24,8 @@ from ..domain.errors import DomainError
 from ..domain.networking import AtTables
 from ..domain.permissions import Role
 from ..store import breakouts as store
+from ..store import networking, rankings
 from ..store import plenary_presence as here
-from ..store import rankings
 from ..store import rooms as room_store
 from ..store.breakouts import BreakoutPhase, NewPhase, Placement
 from ..store.conferences import live_rooms, load_lobby
@@ -52,7 +52,8 @@ def _method(session: Session, phase: BreakoutPhase, rooms: list[BreakoutRoom]) -
     tables = None
     if phase.mode == Mode.TABLES:
         people = here.people_here(session, phase.conference_id)
-        municipalities = {pid: organisation for pid, _, organisation in people}
+        wanting = networking.opted_in_ids(session, phase.conference_id)
+        municipalities = {pid: org for pid, _, org in people if pid in wanting}
         met = store.tables_met(session, phase.conference_id, before=phase.id)
         tables = AtTables(municipalities, met, phase.seed)
     return breakouts.method(Mode(phase.mode), phase.seed, phase.plan, wishes, rooms, tables)

@@ -468,3 +468,12 @@ class DirectoryEntry(SQLModel, table=True):
     offer: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     seek: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     updated_at: datetime
+
+
+class TableOptIn(SQLModel, table=True):
+    """Someone who wants to be drawn to a table in the networking rounds (coffee breaks)."""
+
+    __tablename__ = "table_opt_in"
+
+    participant_id: int = Field(foreign_key="participant.id", primary_key=True)
+    conference_id: int = Field(foreign_key="conference.id", index=True)

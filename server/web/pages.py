@@ -11,7 +11,15 @@ from ..domain.audience import MODERATOR, PARTICIPANT, Audience
 from ..domain.errors import DomainError
 from ..domain.permissions import Action, is_allowed
 from ..domain.timer import MAX_MINUTES
-from ..services import board, conferences, invites, moderation, presence, registrations
+from ..services import (
+    board,
+    conferences,
+    invites,
+    moderation,
+    networking,
+    presence,
+    registrations,
+)
 from ..store.records import ConferenceRecord
 from ..views.board import PHASES, SORT_ORDERS
 from . import identity, plenary_parts, signin
@@ -97,7 +105,23 @@ async def conference_get(request: Request) -> Response:
     lobby = await conferences.lobby(runtime(request).backends, conference)
     language = _translator(request).language
     live = await plenary_parts.plenary_context(request, conference, participant, language)
-    return render(request, "lobby.html", lobby=lobby, participant=participant, **live)
+    backends = runtime(request).backends
+    table = await networking.wants_a_table(backends, participant, conference)
+    return render(
+        request, "lobby.html", lobby=lobby, participant=participant, wants_a_table=table, **live
+    )
+
+
+async def tables_post(request: Request) -> Response:
+    """In or out of the networking rounds' drawing (a coffee break's tables)."""
+    conference = await _conference(request)
+    participant = await _participant(request, conference)
+    wanted = (await request.form()).get("wanted") == "yes"
+    try:
+        await networking.choose(runtime(request).backends, participant, conference, wanted)
+    except DomainError as error:
+        return _refused(request, error, 403)
+    return RedirectResponse(f"/c/{conference.slug}", status_code=303)
 
 
 async def join_post(request: Request) -> Response:

@@ -1,6 +1,7 @@
 """Issue 17's networking proof in a real browser: in the coffee break the organiser opens a
 networking round; the four people in the plenary are drawn to one table of four, two of
-them meet at its board, and when the round ends everyone is back in the plenary."""
+them meet at its board, and when the round ends everyone is back in the plenary. Each
+said in the lobby first that they want a table."""
 
 from dataclasses import replace
 
@@ -34,6 +35,11 @@ def test_a_networking_round_seats_four_at_a_table_where_two_meet_and_all_return(
     people = [
         joined_page(browser, server_url, name, SLUG) for name in ("Anna", "Ben", "Cem", "Dora")
     ]
+    for page in people:
+        page.get_by_role("button", name="An Tischen mitmachen").click()
+        chosen = page.get_by_text("Sie werden in den Netzwerkrunden an einen Tisch gelost.")
+        expect(chosen).to_be_visible()
+        expect(page.locator("#live")).to_have_attribute("data-live", "connected")
 
     olga.get_by_role("button", name="„Kaffeepause“ jetzt starten").click()
     expect(olga.locator("#agenda-now .now-title")).to_contain_text("Kaffeepause")
