@@ -74,6 +74,11 @@ class Personal:
         return self.registration.cancelled_at is not None
 
 
+async def takes_registrations(backends: Backends, conference: ConferenceRecord) -> bool:
+    """Whether the conference has a registration at all (its settings only, no places)."""
+    return await backends.database.read(lambda s: store.desk(s, conference.id) is not None)
+
+
 async def offer(backends: Backends, conference: ConferenceRecord) -> Offer | None:
     """None: the conference takes no registrations."""
     return await backends.database.read(lambda s: _offer(s, conference))

@@ -95,9 +95,10 @@ async def _overview(
     screens |= {
         entry.room.id: projector_path(request, conference, entry.room) for entry in view.rooms
     }
-    offer = await registrations.offer(runtime(request).backends, conference)
     context = {
-        "registrations": offer is not None,
+        "registrations": await registrations.takes_registrations(
+            runtime(request).backends, conference
+        ),
         "new_link": None,
         "errors": [],
         "revoked": None,
